@@ -48,7 +48,7 @@ export function parseFlags(
     help: { type: "boolean" },
   };
   for (const [name, f] of Object.entries(flags)) {
-    options[name] = { type: f.boolean ? "boolean" : "string", multiple: f.multiple };
+    options[name] = { type: f.boolean ? "boolean" : "string", multiple: f.multiple ?? false };
   }
   let values: ParsedFlags;
   try {

@@ -76,3 +76,69 @@ export interface RejectedRow {
   value: string | null;
   reason: string;
 }
+
+/** How `loadTable` reads a file. */
+export interface LoadOptions<R = unknown> {
+  /** Canonical column -> file column, e.g. `{ contact_id: "Client ID" }`. @default {} */
+  mapping?: Record<string, string>;
+  /** XLSX/XLS sheet: its name, or its 1-based position. @default the first sheet */
+  sheet?: string | number;
+  /** IANA zone for timestamps without an offset (and Excel serial dates). @default "UTC" */
+  timezone?: string;
+  /** Country calling code for phone numbers written without one. @default "7" */
+  defaultCountry?: string;
+  /** CSV text encoding (a WHATWG label such as `"windows-1251"`). @default sniffed per line */
+  encoding?: string;
+  /** CSV delimiter. @default sniffed among `,` `;` tab `|` */
+  delimiter?: string;
+  /**
+   * How to read `01/02/2024` when no value of the column decides it.
+   * @default "dmy" (with a warning)
+   */
+  dateOrder?: "dmy" | "mdy";
+  /** Streaming: each good row is handed over and NOT kept in `rows`. @default undefined */
+  onRow?: (row: R) => void;
+  /** Called with the fraction of the input read so far. @default undefined */
+  onProgress?: (fraction: number) => void;
+  /** Longest cell accepted, in characters; a longer one rejects its row. @default 1_048_576 */
+  maxCellChars?: number;
+  /** Count exact duplicate rows (hashes kept, about 8 bytes a row). @default true */
+  detectDuplicates?: boolean;
+  /** Collect the distinct contact ids in `summary.contactIds`. @default true */
+  collectContactIds?: boolean;
+}
+
+/** What one load did, for the one-line summary and the workbench. */
+export interface LoadSummary {
+  file: string;
+  kind: TableKind;
+  /** Format read: `csv`, `xlsx`, `xls`, `json`, `ndjson`, `arrow`. */
+  format: string;
+  /** Data records read (header and blank lines excluded). */
+  rowsRead: number;
+  rowsLoaded: number;
+  rowsRejected: number;
+  /** Earliest and latest `ts` (`created_at` for contacts), epoch ms UTC. */
+  minTs: number | null;
+  maxTs: number | null;
+  /** Events: count per type. */
+  eventTypes?: Record<string, number>;
+  /** Exact duplicate rows (events, purchases) or repeated contact ids (contacts, rejected). */
+  duplicates: number;
+  /** The file's columns, as in its header. */
+  columns: string[];
+  /** Canonical column -> file column actually used. */
+  mapping: Record<string, string>;
+  warnings: string[];
+  /** Distinct contact ids among the loaded rows (unless `collectContactIds: false`). */
+  contactIds?: Set<string>;
+  /** Seconds spent. */
+  seconds: number;
+}
+
+export interface LoadResult<R> {
+  /** Good rows, in file order (empty when `onRow` was given). */
+  rows: R[];
+  rejects: RejectedRow[];
+  summary: LoadSummary;
+}

@@ -1,0 +1,208 @@
+/**
+ * Rule engine throughput and the end-to-end `score` command at scale.
+ *
+ *   deno run -A bench/engine_bench.ts [--sizes 1000000,10000000] [--e2e 10000000 | --e2e 0]
+ *
+ * 1. Streaming engine: a realistic 20-rule config (the starter config without its online
+ *    purchase rule) on seeded in-memory events, generated in 1M chunks outside the timing;
+ *    prints events/s of `add` (target >= 5M/s on one core), the time of `finish` and memory.
+ * 2. End to end: writes a seeded synthetic base with `data/generate.ts` to a temporary folder,
+ *    runs `deno task cli score` on it in a subprocess under `/usr/bin/time -v` and prints the
+ *    wall time (target < 30 s for 10M events) and the peak RSS (target < 2 GB).
+ */
+import { parseArgs } from "node:util";
+import { parseConfig } from "../src/config/mod.ts";
+import type { EventRow } from "../src/data/types.ts";
+import { createBatchScorer } from "../src/engine/create_batch_scorer.ts";
+import { writeDataset } from "../data/generate.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: { sizes: { type: "string" }, e2e: { type: "string" }, keep: { type: "boolean" } },
+});
+const sizes = (values.sizes ?? "1000000,10000000").split(",").map(Number);
+const e2eEvents = Number(values.e2e ?? 10_000_000);
+
+const root = new URL("..", import.meta.url).pathname;
+const starter = JSON.parse(await Deno.readTextFile(`${root}data/configs/starter.json`));
+starter.rules = starter.rules.filter((r: { id: string }) => r.id !== "purchase-online");
+const { config } = parseConfig(starter);
+
+const DAY = 86_400_000;
+const START = Date.UTC(2024, 0, 1);
+const TYPES = [
+  ["page_view", 0.5],
+  ["email_open", 0.2],
+  ["email_click", 0.06],
+  ["email_unsubscribe", 0.005],
+  ["form_submit", 0.015],
+  ["call", 0.03],
+  ["chat", 0.03],
+  ["webinar", 0.01],
+  ["sms_click", 0.03],
+  ["app_install", 0.01],
+  ["social_like", 0.06],
+  ["social_comment", 0.02],
+  ["cart_abandon", 0.03],
+] as const;
+const CUM = (() => {
+  let s = 0;
+  return TYPES.map(([, p]) => (s += p));
+})();
+const PATHS = [
+  "/",
+  "/pricing",
+  "/a/loan",
+  "/b/card",
+  "/c/deposit",
+  "/blog/x",
+  "/contacts",
+  "/careers",
+];
+const STAGES = ["lead", "mql", "sql", "customer", "lost"];
+
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** `n` events over one year in time order, over `contacts` contacts (ids as the loader gives). */
+function makeChunk(
+  r: () => number,
+  n: number,
+  from: number,
+  span: number,
+  ids: string[],
+): EventRow[] {
+  const out: EventRow[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const u = r();
+    let t = 0;
+    while (t < CUM.length - 1 && u > CUM[t] * CUM[CUM.length - 1]) t++;
+    const type = TYPES[t][0];
+    const path = PATHS[Math.floor(r() * PATHS.length)];
+    const web = type === "page_view" || type === "chat";
+    out[i] = {
+      contact_id: ids[Math.floor(r() * ids.length)],
+      ts: Math.floor(from + (i / n) * span),
+      type,
+      channel: web ? "web" : type.startsWith("email") ? "email" : null,
+      url: web ? `https://shop.example${path}` : null,
+      email_id: type.startsWith("email") ? "cmp-2024-03-2" : null,
+      source: null,
+      phrase: null,
+      tag: path.startsWith("/a/") ? "product-a" : path.startsWith("/b/") ? "product-b" : null,
+      stage: r() < 0.4 ? STAGES[Math.floor(r() * STAGES.length)] : null,
+      value: type === "call" ? Math.floor(r() * 600) : null,
+    };
+  }
+  return out;
+}
+
+function mb(bytes: number): string {
+  return `${(bytes / 1048576).toFixed(0)} MB`;
+}
+
+console.log(
+  `config: ${config.rules.length} event rules, window ${config.window.lookbackDays} d, half-life ${config.window.halfLifeDays} d`,
+);
+for (const size of sizes) {
+  const r = rng(42);
+  const nContacts = Math.max(1000, Math.round(size / 40));
+  const ids = Array.from(
+    { length: nContacts },
+    (_, i) => String(i * 7919 % 10_000_000).padStart(7, "0"),
+  );
+  const scorer = createBatchScorer(config);
+  const CHUNK = 1_000_000;
+  let addMs = 0;
+  let peakRss = 0;
+  for (let done = 0; done < size; done += CHUNK) {
+    const n = Math.min(CHUNK, size - done);
+    const span = 365 * DAY * (n / size);
+    const chunk = makeChunk(r, n, START + 365 * DAY * (done / size), span, ids);
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) scorer.add(chunk[i]);
+    addMs += performance.now() - t0;
+    peakRss = Math.max(peakRss, Deno.memoryUsage().rss);
+  }
+  const asOf = [Date.UTC(2024, 9, 1), Date.UTC(2024, 10, 1), Date.UTC(2025, 0, 1)];
+  const t1 = performance.now();
+  const result = scorer.finish(asOf);
+  const finishMs = performance.now() - t1;
+  peakRss = Math.max(peakRss, Deno.memoryUsage().rss);
+  console.log(
+    `streaming engine, ${size.toLocaleString("en")} events, ${
+      nContacts.toLocaleString("en")
+    } contacts: add ${(size / (addMs / 1000) / 1e6).toFixed(2)}M events/s (${
+      (addMs / 1000).toFixed(2)
+    } s, ${scorer.matchCount.toLocaleString("en")} matches); finish at ${asOf.length} instants ${
+      (finishMs / 1000).toFixed(2)
+    } s (${result.rows.length.toLocaleString("en")} rows); process peak RSS ${
+      mb(peakRss)
+    } (includes the generated chunk)`,
+  );
+}
+
+if (e2eEvents > 0) {
+  const dir = await Deno.makeTempDir({ prefix: "engine_bench_" });
+  try {
+    const t0 = performance.now();
+    const written = writeDataset(dir, { eventsTarget: e2eEvents, seed: 7 });
+    const genS = (performance.now() - t0) / 1000;
+    const size = (await Deno.stat(`${dir}/events.csv`)).size;
+    console.log(
+      `end to end: generated ${JSON.stringify(written)} in ${genS.toFixed(1)} s; events.csv ${
+        mb(size)
+      }`,
+    );
+    const args = [
+      "-v",
+      Deno.execPath(),
+      "run",
+      "-A",
+      `${root}src/cli/main.ts`,
+      "score",
+      "--config",
+      `${root}data/configs/starter.json`,
+      "--events",
+      `${dir}/events.csv`,
+      "--contacts",
+      `${dir}/contacts.csv`,
+      "--as-of",
+      "2024-10-01",
+      "--as-of",
+      "2024-11-01",
+      "--out",
+      `${dir}/scores.csv`,
+    ];
+    const t1 = performance.now();
+    const out = await new Deno.Command("/usr/bin/time", { args, stdout: "piped", stderr: "piped" })
+      .output();
+    const wall = (performance.now() - t1) / 1000;
+    const stderr = new TextDecoder().decode(out.stderr);
+    const rssKb = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(stderr)?.[1] ?? NaN);
+    const summary = new TextDecoder().decode(out.stdout).trim();
+    if (out.code !== 0) {
+      console.log(`score failed (status ${out.code}):\n${stderr}`);
+      Deno.exit(1);
+    }
+    console.log(`score: ${summary}`);
+    console.log(
+      `end to end, ${e2eEvents.toLocaleString("en")} events CSV -> scores.csv: ${
+        wall.toFixed(1)
+      } s wall (target < 30 s), peak RSS ${
+        (rssKb / 1024).toFixed(0)
+      } MB (target < 2048 MB), scores.csv ${mb((await Deno.stat(`${dir}/scores.csv`)).size)}`,
+    );
+  } finally {
+    if (!values.keep) await Deno.remove(dir, { recursive: true });
+    else console.log(`kept ${dir}`);
+  }
+}

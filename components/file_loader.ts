@@ -1,0 +1,158 @@
+import { css, html, LitElement } from "lit";
+import type { TableKind } from "../src/data/types.ts";
+import { guessKind, TABLE_KINDS, type Workspace } from "../src/app/workspace.ts";
+import { WorkerError } from "../src/app/data_worker_client.ts";
+import type { FileReadOptions } from "../src/app/workspace_file.ts";
+import { baseStyles } from "./_styles.ts";
+import "./column_mapper.ts";
+
+interface Pending {
+  name: string;
+  bytes: Uint8Array;
+  kind: TableKind | "";
+  options: FileReadOptions;
+  progress: number | null;
+  error: WorkerError | Error | null;
+  done: boolean;
+}
+
+/**
+ * Where files come in: choose or drop CSV/XLSX/JSON files, say which table each is (guessed
+ * from the name), watch the progress, and map columns when the loader cannot find one.
+ *
+ * @fires loaded - `detail: {kind, name}` after a file is read into the workspace
+ * @csspart dropzone - the drop area
+ */
+export class FileLoader extends LitElement {
+  static override properties = {
+    workspace: { attribute: false },
+    pending: { state: true },
+    dragging: { state: true },
+  };
+  /** The workspace files are read into. */
+  declare workspace: Workspace | null;
+  declare pending: Pending[];
+  declare dragging: boolean;
+
+  static override styles = [baseStyles, css`
+    :host { display: block; }
+    .drop { border: 2px dashed #8892a6; border-radius: 8px; padding: 1.2em; text-align: center; }
+    .drop.over { background: #eef4ff; border-color: #1f5fbf; }
+    ul { list-style: none; padding: 0; }
+    li { margin: 0.4em 0; padding: 0.4em; border-bottom: 1px solid #e2e6ee; }
+    .row { display: flex; gap: 0.8em; align-items: center; flex-wrap: wrap; }
+    progress { width: 12em; }
+    input[type=file] { position: absolute; width: 1px; height: 1px; opacity: 0; }
+  `];
+
+  constructor() {
+    super();
+    this.workspace = null;
+    this.pending = [];
+    this.dragging = false;
+  }
+
+  override render() {
+    return html`
+      <div part="dropzone" class="drop ${this.dragging ? "over" : ""}"
+        @dragover=${(e: DragEvent) => {
+          e.preventDefault();
+          this.dragging = true;
+        }}
+        @dragleave=${() => (this.dragging = false)}
+        @drop=${(e: DragEvent) => {
+          e.preventDefault();
+          this.dragging = false;
+          this.addFiles([...(e.dataTransfer?.files ?? [])]);
+        }}>
+        <p>Drop contacts, events, purchases or verification files here (CSV, XLSX, JSON), or</p>
+        <label><input id="files" type="file" multiple accept=".csv,.tsv,.txt,.xlsx,.xls,.json,.arrow"
+          @change=${(e: Event) => {
+            const input = e.target as HTMLInputElement;
+            this.addFiles([...(input.files ?? [])]);
+            input.value = "";
+          }}><button class="primary" @click=${() => this.renderRoot.querySelector<HTMLInputElement>("#files")?.click()}>Choose files…</button></label>
+      </div>
+      <ul aria-live="polite">${this.pending.map((p, i) => this.renderPending(p, i))}</ul>
+    `;
+  }
+
+  private renderPending(p: Pending, i: number) {
+    const error = p.error;
+    const details = error instanceof WorkerError ? error.details : null;
+    return html`<li>
+      <div class="row">
+        <strong>${p.name}</strong>
+        <label>table
+          <select aria-label=${`table of ${p.name}`} ?disabled=${p.progress !== null && !p.done && !error}
+            @change=${(e: Event) => this.update1(i, { kind: (e.target as HTMLSelectElement).value as TableKind })}>
+            <option value="" ?selected=${!p.kind}>choose…</option>
+            ${TABLE_KINDS.map((k) => html`<option .value=${k} ?selected=${p.kind === k}>${k}</option>`)}
+          </select>
+        </label>
+        ${p.progress !== null && !error
+          ? html`<progress max="1" .value=${p.progress} aria-label=${`reading ${p.name}`}></progress>
+            <span>${p.done ? "loaded" : `${Math.round(p.progress * 100)} %`}</span>`
+          : html`<button ?disabled=${!p.kind} @click=${() => this.read(i)}>Load</button>`}
+      </div>
+      ${error ? html`<div class="error" role="alert">${error.message}</div>` : null}
+      ${details?.columns?.length && p.kind
+        ? html`<sb-column-mapper .kind=${p.kind} .columns=${details.columns}
+            .value=${p.options.mapping ?? {}} .highlight=${details.column ?? ""}
+            @apply=${(e: CustomEvent) => {
+              this.update1(i, { options: { ...p.options, mapping: e.detail } });
+              this.read(i);
+            }}></sb-column-mapper>`
+        : null}
+    </li>`;
+  }
+
+  private update1(i: number, patch: Partial<Pending>) {
+    this.pending = this.pending.map((p, j) => (j === i ? { ...p, ...patch } : p));
+  }
+
+  /** Queues files; those whose table is known from the name start loading at once. */
+  async addFiles(files: File[]): Promise<void> {
+    const start = this.pending.length;
+    const added: Pending[] = [];
+    for (const file of files) {
+      added.push({
+        name: file.name,
+        bytes: new Uint8Array(await file.arrayBuffer()),
+        kind: guessKind(file.name) ?? "",
+        options: {},
+        progress: null,
+        error: null,
+        done: false,
+      });
+    }
+    this.pending = [...this.pending, ...added];
+    for (let i = start; i < this.pending.length; i++) {
+      if (this.pending[i].kind) await this.read(i);
+    }
+  }
+
+  private async read(i: number): Promise<void> {
+    const p = this.pending[i];
+    if (!this.workspace || !p.kind) return;
+    this.update1(i, { progress: 0, error: null, done: false });
+    try {
+      await this.workspace.load(
+        { kind: p.kind, name: p.name, bytes: p.bytes, options: p.options },
+        (f) => this.update1(i, { progress: f }),
+      );
+      this.update1(i, { progress: 1, done: true });
+      this.dispatchEvent(new CustomEvent("loaded", { detail: { kind: p.kind, name: p.name } }));
+    } catch (err) {
+      this.update1(i, { error: err as Error, progress: null });
+    }
+  }
+}
+
+customElements.define("sb-file-loader", FileLoader);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "sb-file-loader": FileLoader;
+  }
+}

@@ -1,0 +1,107 @@
+import { css, html, LitElement } from "lit";
+import type { BrowserConnection } from "../src/app/open_browser_duckdb.ts";
+import { queryRows } from "../src/app/open_browser_duckdb.ts";
+import { autoChart } from "../src/app/auto_chart.ts";
+import { baseStyles } from "./_styles.ts";
+import "./data_table.ts";
+import "./plot_figure.ts";
+
+/**
+ * An editable SQL query over the loaded tables (`contacts`, `events`, `purchases`,
+ * `verification`) in DuckDB, with the answer as a table and a chart. Ctrl+Enter runs it.
+ * Its `value` is the result rows, so notebook cells can build on it.
+ *
+ * @fires input - after each run, with the new `value` (the notebook's change signal)
+ * @csspart editor - the query text area
+ */
+export class SqlCell extends LitElement {
+  static override properties = {
+    query: {},
+    connection: { attribute: false },
+    result: { state: true },
+    error: { state: true },
+    running: { state: true },
+  };
+  /** The SQL text. */
+  declare query: string;
+  /** DuckDB connection the query runs on. */
+  declare connection: BrowserConnection | null;
+  declare result: { columns: string[]; rows: Record<string, unknown>[]; ms: number } | null;
+  declare error: string;
+  declare running: boolean;
+  /** Result rows of the last successful run. */
+  value: Record<string, unknown>[] = [];
+
+  static override styles = [baseStyles, css`
+    :host { display: block; }
+    textarea { width: 100%; box-sizing: border-box; font: 13px/1.4 ui-monospace, monospace; min-height: 5em; }
+    .bar { display: flex; gap: 0.6em; align-items: center; margin: 0.3em 0; }
+    .out { display: grid; grid-template-columns: minmax(0, 1fr); gap: 0.6em; }
+    @media (min-width: 1100px) { .out.both { grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); } }
+  `];
+
+  constructor() {
+    super();
+    this.query = "";
+    this.connection = null;
+    this.result = null;
+    this.error = "";
+    this.running = false;
+  }
+
+  override firstUpdated(): void {
+    if (this.query.trim() && this.connection) this.run();
+  }
+
+  override render() {
+    const chart = this.result ? autoChart(this.result.columns, this.result.rows) : null;
+    return html`
+      <label class="muted" for="q">SQL (Ctrl+Enter runs)</label>
+      <textarea id="q" part="editor" spellcheck="false" .value=${this.query}
+        @input=${(e: Event) => (this.query = (e.target as HTMLTextAreaElement).value)}
+        @keydown=${(e: KeyboardEvent) => {
+          if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
+            e.preventDefault();
+            this.run();
+          }
+        }}></textarea>
+      <div class="bar">
+        <button class="primary" ?disabled=${this.running || !this.connection} @click=${() => this.run()}>Run</button>
+        <span class="muted" role="status">${this.running ? "running…" : this.result ? `${this.result.rows.length} rows in ${this.result.ms.toFixed(0)} ms` : ""}</span>
+      </div>
+      ${this.error ? html`<div class="error" role="alert">${this.error}</div>` : null}
+      ${this.result
+        ? html`<div class="out ${chart ? "both" : ""}">
+            <sb-data-table .rows=${this.result.rows} .columns=${this.result.columns} caption="Query result"></sb-data-table>
+            ${chart ? html`<sb-plot-figure .options=${chart} label="Chart of the query result"></sb-plot-figure>` : null}
+          </div>`
+        : null}
+    `;
+  }
+
+  /** Runs the query; the result replaces `value` and an `input` event follows. */
+  async run(): Promise<void> {
+    if (!this.connection) return;
+    this.running = true;
+    this.error = "";
+    const started = performance.now();
+    try {
+      const { columns, rows } = await queryRows(this.connection, this.query);
+      this.result = { columns, rows, ms: performance.now() - started };
+      this.value = rows;
+      this.dispatchEvent(new Event("input", { bubbles: true }));
+    } catch (err) {
+      this.error = `Query failed: ${(err as Error).message}`;
+    } finally {
+      this.running = false;
+    }
+  }
+}
+
+customElements.define("sb-sql-cell", SqlCell);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "sb-sql-cell": SqlCell;
+  }
+}

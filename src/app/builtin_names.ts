@@ -1,0 +1,10 @@
+/**
+ * Names every notebook can read without defining them. The build resolves cell inputs
+ * against this list; the page provides the values (see `components/app_shell.ts`).
+ *
+ * - `Plot`: Observable Plot; `html`: a tagged template returning a DOM element (Lit syntax)
+ * - `sb`: the workbench library (`src/app/library.ts`): engine, config, metrics, charts, exports
+ * - `workspace`: the workspace (files, settings, configs); `db`: the DuckDB connection
+ * - `data`: the loaded tables, updated after each load; `configs`: saved configs, updated on save
+ */
+export const BUILTIN_NAMES = ["Plot", "html", "sb", "workspace", "db", "data", "configs"] as const;

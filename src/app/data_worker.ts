@@ -1,0 +1,85 @@
+/**
+ * The data worker: reads input files with the shared loader and keeps the tables, then runs
+ * the pages' heavy tasks on them (`worker_tasks.ts`), so the page never freezes.
+ *
+ * In: `{id, op: "load", kind, name, bytes, options}`, `{id, op: "drop", kind}`,
+ * `{id, op: "run", task, args}`. Out: `{id, progress}` while working, then `{id, result}`
+ * or `{id, error}`. A load answers with the summary, the rejects and the rows as JSON bytes
+ * for DuckDB; the rows themselves stay here.
+ */
+import { loadTable } from "../data/mod.ts";
+import type { TableKind } from "../data/types.ts";
+import { WORKER_TASKS, type WorkerTables, type WorkerTaskName } from "./worker_tasks.ts";
+
+const scope = self as unknown as {
+  onmessage: ((e: MessageEvent) => void) | null;
+  postMessage(message: unknown, transfer?: Transferable[]): void;
+};
+
+const tables: WorkerTables = {};
+
+/**
+ * Results of recent tasks by task and arguments: pages ask for the same replay or
+ * calibration (Tiers, Periods and Export share one), and every task is a pure function of
+ * the tables and its arguments. Emptied whenever a table changes.
+ */
+const cache = new Map<string, unknown>();
+const CACHE_SIZE = 6;
+
+/** JSON text of canonical rows for DuckDB; list cells become `;`-joined text. */
+function rowsJson(rows: Record<string, unknown>[]): Uint8Array {
+  return new TextEncoder().encode(
+    JSON.stringify(rows, (key, v) => (key !== "" && Array.isArray(v) ? v.join(";") : v)),
+  );
+}
+
+function errorMessage(err: unknown) {
+  const e = err as Error & { file?: string; column?: string; columns?: string[]; candidates?: string[] };
+  return {
+    name: e?.name ?? "Error",
+    message: e?.message ?? String(err),
+    file: e?.file,
+    column: e?.column,
+    columns: e?.columns,
+    candidates: e?.candidates,
+  };
+}
+
+scope.onmessage = async (e) => {
+  const { id, op } = e.data;
+  let last = -1;
+  const onProgress = (fraction: number) => {
+    // Throttled: a message per row would cost more than the work.
+    if (fraction - last >= 0.02 || fraction === 1) {
+      last = fraction;
+      scope.postMessage({ id, progress: fraction });
+    }
+  };
+  try {
+    if (op === "load") {
+      const { kind, name, bytes, options } = e.data as { kind: TableKind; name: string; bytes: Uint8Array; options: object };
+      const { rows, rejects, summary } = await loadTable(kind, { name, bytes }, { ...options, onProgress });
+      (tables as Record<string, unknown>)[kind] = rows;
+      cache.clear();
+      const json = rowsJson(rows as unknown as Record<string, unknown>[]);
+      scope.postMessage({ id, result: { rejects, summary, json } }, [json.buffer]);
+    } else if (op === "drop") {
+      delete tables[e.data.kind as TableKind];
+      cache.clear();
+      scope.postMessage({ id, result: null });
+    } else if (op === "run") {
+      const task = WORKER_TASKS[e.data.task as WorkerTaskName] as (...args: unknown[]) => unknown;
+      if (!task) throw new RangeError(`Unknown task "${e.data.task}"`);
+      const key = JSON.stringify([e.data.task, e.data.args]);
+      let result = cache.get(key);
+      if (result === undefined) {
+        result = await task(tables, ...e.data.args, onProgress);
+        cache.set(key, result);
+        if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
+      }
+      scope.postMessage({ id, result });
+    } else throw new RangeError(`Unknown operation "${op}"`);
+  } catch (err) {
+    scope.postMessage({ id, error: errorMessage(err) });
+  }
+};

@@ -1,0 +1,96 @@
+/** Page side of `data_worker.ts`: one worker, each request a promise. */
+import type { LoadSummary, RejectedRow, TableKind } from "../data/mod.ts";
+import type { FileReadOptions } from "./workspace_file.ts";
+import type { WORKER_TASKS, WorkerTaskName } from "./worker_tasks.ts";
+
+/** A failure reported by the worker: a whole-file load error or a task's error. */
+export class WorkerError extends Error {
+  constructor(
+    message: string,
+    /** Error class in the worker, e.g. `LoadError`, `ConfigError`, `RangeError`. */
+    readonly kind: string,
+    readonly details: {
+      file?: string;
+      /** The missing or bad column, when the problem is one column. */
+      column?: string;
+      /** The columns the file has, when known: what a column mapper offers. */
+      columns?: string[];
+      /** File columns that look like the missing one. */
+      candidates?: string[];
+    } = {},
+  ) {
+    super(message);
+    this.name = kind;
+  }
+}
+
+export interface LoadReply {
+  rejects: RejectedRow[];
+  summary: LoadSummary;
+  /** The loaded rows as JSON text, for DuckDB. */
+  json: Uint8Array;
+}
+
+type Pending = { resolve: (r: unknown) => void; reject: (e: Error) => void; onProgress?: (f: number) => void };
+
+// deno-lint-ignore no-explicit-any
+type Tail<T extends any[]> = T extends [any, ...infer R] ? R : never;
+type TaskArgs<K extends WorkerTaskName> = Tail<Parameters<(typeof WORKER_TASKS)[K]>>;
+type TaskResult<K extends WorkerTaskName> = Awaited<ReturnType<(typeof WORKER_TASKS)[K]>>;
+/** A task's arguments without the trailing progress callback the worker supplies. */
+type WithoutProgress<A> = A extends [...infer R, infer Last] ? ((f: number) => void) | undefined extends Last ? R : A : A;
+
+export class DataWorkerClient {
+  private worker: Worker;
+  private nextId = 1;
+  private pending = new Map<number, Pending>();
+
+  constructor(url: string | URL) {
+    this.worker = new Worker(url, { type: "module" });
+    this.worker.onmessage = (e: MessageEvent) => {
+      const { id, progress, result, error } = e.data;
+      const p = this.pending.get(id);
+      if (!p) return;
+      if (progress !== undefined) return p.onProgress?.(progress);
+      this.pending.delete(id);
+      if (error) p.reject(new WorkerError(error.message, error.name, error));
+      else p.resolve(result);
+    };
+    this.worker.onerror = (e) => {
+      for (const p of this.pending.values()) p.reject(new Error(`The data worker stopped: ${e.message}`));
+      this.pending.clear();
+    };
+  }
+
+  private post<T>(message: Record<string, unknown>, onProgress?: (f: number) => void, transfer: Transferable[] = []): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const id = this.nextId++;
+      this.pending.set(id, { resolve: resolve as (r: unknown) => void, reject, onProgress });
+      this.worker.postMessage({ id, ...message }, transfer);
+    });
+  }
+
+  /** Reads a file into the worker's table `kind`; rejects with `WorkerError` for a whole-file failure. */
+  load(kind: TableKind, name: string, bytes: Uint8Array, options: FileReadOptions, onProgress?: (f: number) => void) {
+    // A copy crosses: the workspace keeps the original bytes for saving.
+    const copy = bytes.slice();
+    return this.post<LoadReply>({ op: "load", kind, name, bytes: copy, options }, onProgress, [copy.buffer]);
+  }
+
+  drop(kind: TableKind): Promise<void> {
+    return this.post({ op: "drop", kind });
+  }
+
+  /** Runs a task of `worker_tasks.ts` on the worker's tables. */
+  run<K extends WorkerTaskName>(
+    task: K,
+    args: WithoutProgress<TaskArgs<K>>,
+    onProgress?: (fraction: number) => void,
+  ): Promise<TaskResult<K>> {
+    return this.post({ op: "run", task, args }, onProgress);
+  }
+
+  terminate(): void {
+    this.worker.terminate();
+  }
+}

@@ -1,0 +1,313 @@
+/**
+ * Replay: one exact config scored at instants T1..Tn over history, each period judged
+ * against who actually bought within the horizon after it.
+ */
+import type { ScoringConfig, TierOrUnscored } from "../config/types.ts";
+import type { ContactRow, EventRow, PurchaseRow, VerificationRow } from "../data/types.ts";
+import { scoreContacts } from "../engine/mod.ts";
+import type { ScoreSummary, TriggerFiring } from "../engine/types.ts";
+import { auc, psi } from "../metrics/mod.ts";
+import { convertersWithin } from "./converters_within.ts";
+import { type MigrationMatrix, migrationMatrix } from "./migration_matrix.ts";
+import { scoreBins } from "./score_bins.ts";
+import { tierCode } from "./tier_codes.ts";
+import { type TierStats, tierTable } from "./tier_table.ts";
+
+export interface ReplayInput {
+  events?: Iterable<EventRow>;
+  /** With contacts, exactly these contacts each period; without, every contact seen in events. */
+  contacts?: ContactRow[];
+  purchases: Iterable<PurchaseRow>;
+  verification?: VerificationRow[];
+}
+
+export interface ReplayOptions {
+  /** Instants (epoch ms, UTC); sorted ascending, a repeated instant counts once. */
+  asOf: number[];
+  /** A contact converted at `T` when it has a purchase in `(T, T + horizonDays]`. */
+  horizonDays: number;
+  /** Quantile bins of the first period's scores for PSI. @default 10 */
+  psiBins?: number;
+  /**
+   * Instants per engine call. Fewer bound memory (rows of one call are held at once);
+   * consecutive calls overlap by one instant so triggers still compare each instant with
+   * the one before. @default every instant in one call, or as many as keep a call under
+   * four million rows when `contacts` is given
+   */
+  chunkSize?: number;
+  /** Keep contact ids, per-period scores and tiers and trigger firings in the result. @default true */
+  keepContacts?: boolean;
+  /** Called with the fraction of instants done. */
+  onProgress?: (fraction: number) => void;
+}
+
+export interface ReplayPeriod {
+  asOf: number;
+  contacts: number;
+  scored: number;
+  /** scored / contacts; `null` with no contacts. */
+  coverage: number | null;
+  /** Contacts of the period with a purchase in `(asOf, asOf + horizonDays]`. */
+  converters: number;
+  conversionRate: number | null;
+  /**
+   * AUC of the score against conversion over SCORED contacts only: an unscored contact has
+   * no measured interest, so ranking it would mix coverage into discrimination.
+   * `null` when those contacts hold only one class.
+   */
+  auc: number | null;
+  /** AUC over all contacts with unscored ranked below every scored contact (ties among them). */
+  aucAll: number | null;
+  /**
+   * Population stability of the score distribution on the fixed bins of the first period
+   * (see `ReplayResult.psiEdges`; unscored is a bin of its own).
+   */
+  psi: { previous: number | null; first: number | null };
+  tiers: Record<TierOrUnscored, TierStats>;
+  /** Migration from the previous period (`null` for the first). */
+  migration: MigrationMatrix | null;
+  /** Trigger firings at this instant by trigger id (every configured trigger listed). */
+  triggers: Record<string, number>;
+  summary: ScoreSummary;
+}
+
+export interface ReplayResult {
+  configName: string;
+  tierCuts: { high: number; medium: number };
+  horizonDays: number;
+  /**
+   * Inner PSI bin edges, quantiles of the first period's scored contacts (see `scoreBins`);
+   * the bins are these plus one bin of unscored contacts.
+   */
+  psiEdges: number[];
+  periods: ReplayPeriod[];
+  /** Present with `keepContacts`: every contact seen in any period, sorted. */
+  contactIds?: string[];
+  /** Per period, per contact (index into `contactIds`): tier code (`TIERS`), -1 when absent. */
+  tierCodes?: Int8Array[];
+  /** Per period, per contact: score, `NaN` when absent. */
+  scores?: Float64Array[];
+  /** Per period, per contact: 1 when converted within the horizon. */
+  converted?: Uint8Array[];
+  firings?: TriggerFiring[];
+}
+
+/** `NaN` (undefined metric) as `null`, so results survive JSON. */
+export function finiteOrNull(x: number): number | null {
+  return Number.isFinite(x) ? x : null;
+}
+
+function checkOptions(options: ReplayOptions): number[] {
+  const { asOf, horizonDays, psiBins = 10, chunkSize } = options;
+  if (!Array.isArray(asOf) || asOf.length === 0) {
+    throw new RangeError("Cannot replay: at least one as-of instant is needed");
+  }
+  asOf.forEach((t, i) => {
+    if (typeof t !== "number" || !Number.isFinite(t)) {
+      throw new TypeError(`Cannot replay: asOf[${i}] "${t}" is not an instant`);
+    }
+  });
+  if (typeof horizonDays !== "number" || !(horizonDays > 0) || !Number.isFinite(horizonDays)) {
+    throw new RangeError(`Cannot replay: horizonDays "${horizonDays}" must be a positive number`);
+  }
+  if (!Number.isInteger(psiBins) || psiBins < 1) {
+    throw new RangeError(`Cannot replay: psiBins "${psiBins}" must be a positive integer`);
+  }
+  if (chunkSize !== undefined && (!Number.isInteger(chunkSize) || chunkSize < 1)) {
+    throw new RangeError(`Cannot replay: chunkSize "${chunkSize}" must be a positive integer`);
+  }
+  return [...new Set(asOf)].sort((a, b) => a - b);
+}
+
+/** An iterator that is its own iterable (a generator) can be walked only once. */
+export function isOneShot(xs: Iterable<unknown>): boolean {
+  return typeof (xs as { next?: unknown }).next === "function";
+}
+
+interface PeriodRows {
+  ids: string[];
+  scores: Float64Array;
+  tiers: Uint8Array;
+}
+
+/**
+ * Scores `input` with `config` at every instant of `options.asOf` and measures each period:
+ * coverage, tier sizes, converters within `horizonDays` by tier, conversion rate, lift,
+ * capture, AUC, PSI against the previous and the first period, tier migration, triggers.
+ *
+ * @example
+ * ```ts
+ * const result = replay(config, { events, purchases }, { asOf: periodInstants(t0, t1), horizonDays: 30 });
+ * result.periods[0].tiers.high.lift;
+ * ```
+ */
+export function replay(
+  config: ScoringConfig,
+  input: ReplayInput,
+  options: ReplayOptions,
+): ReplayResult {
+  const instants = checkOptions(options);
+  const { horizonDays, psiBins = 10, keepContacts = true, onProgress } = options;
+  const chunkSize = options.chunkSize ??
+    (input.contacts && input.contacts.length > 0
+      ? Math.max(1, Math.floor(4_000_000 / input.contacts.length))
+      : instants.length);
+  // Several engine calls read the events several times: a one-shot iterator is kept.
+  const events = input.events !== undefined && chunkSize < instants.length &&
+      isOneShot(input.events)
+    ? [...input.events]
+    : input.events;
+  const conversions = convertersWithin(input.purchases, instants, horizonDays);
+
+  const periodRows: PeriodRows[] = [];
+  const summaries: ScoreSummary[] = [];
+  const firings: TriggerFiring[] = [];
+  const triggerCounts: Record<string, number>[] = instants.map(() =>
+    Object.fromEntries(config.triggers.map((t) => [t.id, 0]))
+  );
+  for (let start = 0; start < instants.length; start += chunkSize) {
+    const end = Math.min(start + chunkSize, instants.length);
+    const overlap = start > 0 ? 1 : 0;
+    const asOf = instants.slice(start - overlap, end);
+    const result = scoreContacts(config, {
+      events,
+      contacts: input.contacts,
+      verification: input.verification,
+    }, { asOf });
+    const byInstant = new Map<number, PeriodRows & { n: number }>();
+    const counts = new Map<number, number>();
+    for (const row of result.rows) counts.set(row.asOf, (counts.get(row.asOf) ?? 0) + 1);
+    for (const t of asOf.slice(overlap)) {
+      const n = counts.get(t) ?? 0;
+      byInstant.set(t, {
+        ids: new Array(n),
+        scores: new Float64Array(n),
+        tiers: new Uint8Array(n),
+        n: 0,
+      });
+    }
+    for (const row of result.rows) {
+      const p = byInstant.get(row.asOf);
+      if (!p) continue;
+      p.ids[p.n] = row.contactId;
+      p.scores[p.n] = row.score;
+      p.tiers[p.n] = tierCode(row.tier);
+      p.n++;
+    }
+    for (const t of asOf.slice(overlap)) {
+      const { ids, scores, tiers } = byInstant.get(t)!;
+      periodRows.push({ ids, scores, tiers });
+    }
+    summaries.push(...result.summaries.slice(overlap));
+    for (const f of result.triggers) {
+      if (overlap && f.asOf <= asOf[0]) continue;
+      const k = instants.indexOf(f.asOf);
+      if (k >= 0) triggerCounts[k][f.triggerId] = (triggerCounts[k][f.triggerId] ?? 0) + 1;
+      if (keepContacts) firings.push(f);
+    }
+    onProgress?.(end / instants.length);
+  }
+
+  // One index over every contact seen, so periods line up for migration and dynamics.
+  const idSet = new Set<string>();
+  for (const p of periodRows) for (const id of p.ids) idSet.add(id);
+  const contactIds = [...idSet].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const index = new Map(contactIds.map((id, i) => [id, i]));
+  const tierCodes: Int8Array[] = [];
+  const scoresAll: Float64Array[] = [];
+  const convertedAll: Uint8Array[] = [];
+
+  const scoredOf = (p: PeriodRows) => {
+    const s: number[] = [];
+    for (let i = 0; i < p.ids.length; i++) if (p.tiers[i] !== 0) s.push(p.scores[i]);
+    return s;
+  };
+  const psiEdges = scoreBins(periodRows.length ? scoredOf(periodRows[0]) : [], { bins: psiBins });
+  // Unscored contacts form a bin of their own below every score, so a change in coverage
+  // shows in the PSI as well as a change in the scores.
+  let lowest = psiEdges.length ? psiEdges[0] : 0;
+  for (const p of periodRows) for (const s of p.scores) if (s < lowest) lowest = s;
+  const unscoredValue = lowest - 1;
+  const psiInput = (p: PeriodRows) =>
+    Float64Array.from(p.scores, (s, i) => (p.tiers[i] === 0 ? unscoredValue : s));
+  const psiEdgesWithUnscored = [unscoredValue, ...psiEdges];
+  const stability = (expected: Float64Array, actual: Float64Array) =>
+    expected.length && actual.length
+      ? finiteOrNull(psi(expected, actual, { edges: psiEdgesWithUnscored }).psi)
+      : null;
+  const firstValues = psiInput(periodRows[0]);
+  let previousValues = firstValues;
+  let previousTiers: Int8Array | null = null;
+
+  const periods: ReplayPeriod[] = periodRows.map((p, k) => {
+    const conv = conversions[k];
+    const converted = Uint8Array.from(p.ids, (id) => (conv.has(id) ? 1 : 0));
+    const table = tierTable(p.tiers, converted);
+    const scored = p.tiers.reduce((a, t) => a + (t !== 0 ? 1 : 0), 0);
+    const sScored: number[] = [];
+    const yScored: number[] = [];
+    let minScored = Infinity;
+    for (let i = 0; i < p.ids.length; i++) {
+      if (p.tiers[i] === 0) continue;
+      sScored.push(p.scores[i]);
+      yScored.push(converted[i]);
+      if (p.scores[i] < minScored) minScored = p.scores[i];
+    }
+    const below = Number.isFinite(minScored) ? minScored - 1 : 0;
+    const sAll = Float64Array.from(p.scores, (s, i) => (p.tiers[i] === 0 ? below : s));
+    const values = psiInput(p);
+    const codes = new Int8Array(contactIds.length).fill(-1);
+    const scoresFull = new Float64Array(contactIds.length).fill(NaN);
+    const convFull = new Uint8Array(contactIds.length);
+    for (let i = 0; i < p.ids.length; i++) {
+      const j = index.get(p.ids[i])!;
+      codes[j] = p.tiers[i];
+      scoresFull[j] = p.scores[i];
+      convFull[j] = converted[i];
+    }
+    const period: ReplayPeriod = {
+      asOf: instants[k],
+      contacts: p.ids.length,
+      scored,
+      coverage: p.ids.length ? scored / p.ids.length : null,
+      converters: table.converters,
+      conversionRate: table.conversionRate,
+      auc: finiteOrNull(auc(sScored, yScored)),
+      aucAll: finiteOrNull(auc(sAll, converted)),
+      psi: {
+        previous: k === 0 ? null : stability(previousValues, values),
+        first: k === 0 ? null : stability(firstValues, values),
+      },
+      tiers: table.tiers,
+      migration: previousTiers ? migrationMatrix(previousTiers, codes) : null,
+      triggers: triggerCounts[k],
+      summary: summaries[k],
+    };
+    previousValues = values;
+    previousTiers = codes;
+    if (keepContacts) {
+      tierCodes.push(codes);
+      scoresAll.push(scoresFull);
+      convertedAll.push(convFull);
+    }
+    return period;
+  });
+
+  const result: ReplayResult = {
+    configName: config.name,
+    tierCuts: { high: config.tiers.high, medium: config.tiers.medium },
+    horizonDays,
+    psiEdges,
+    periods,
+  };
+  if (keepContacts) {
+    Object.assign(result, {
+      contactIds,
+      tierCodes,
+      scores: scoresAll,
+      converted: convertedAll,
+      firings,
+    });
+  }
+  return result;
+}

@@ -1,0 +1,73 @@
+/**
+ * Calibration: points derived from real converters with the evidence shown (WoE/IV
+ * factors, logistic regression, points to double the odds, out-of-time hold-out metrics)
+ * and written as a `scorebench.config/v1` config.
+ *
+ * @module
+ */
+export {
+  type DesignMatrix,
+  fitLogistic,
+  type FitLogisticOptions,
+  type LogisticModel,
+  predictLogit,
+  sigmoid,
+} from "./fit_logistic.ts";
+export {
+  binFeature,
+  binIndex,
+  binListFeature,
+  type BinningOptions,
+  type Factor,
+  type FactorBin,
+  withEvidence,
+} from "./factors.ts";
+export {
+  type PointScale,
+  pointScale,
+  probabilityOfScore,
+  type ScaledPoints,
+  type ScaleOptions,
+  scalePoints,
+  scoreOfProbability,
+  type ScoreToProbability,
+} from "./scale_points.ts";
+export {
+  candidateFeatures,
+  type CandidateOptions,
+  countFeatures,
+  type CountOptions,
+  type EventFeature,
+  featureRule,
+  featureWhere,
+  inWindow,
+  type RowIndex,
+} from "./event_features.ts";
+export { evaluateScores, type Evidence, type EvidenceOptions } from "./evidence.ts";
+export { calibrateSnapshot, featureName, type SnapshotOptions } from "./calibrate_snapshot.ts";
+export {
+  calibrateTemporal,
+  engineScores,
+  type TemporalInput,
+  type TemporalOptions,
+} from "./calibrate_temporal.ts";
+export {
+  calibratePerTag,
+  type PerTagOptions,
+  type PerTagResult,
+  purchaseTags,
+} from "./calibrate_per_tag.ts";
+export {
+  buildProvenance,
+  calibrationReport,
+  type InputFingerprint,
+  sha256Hex,
+} from "./provenance.ts";
+export {
+  defaultCutoffs,
+  hashUniform,
+  parseLabel,
+  proposeTiers,
+  type TierProposalOptions,
+} from "./_common.ts";
+export type { CalibrationResult, HoldoutSpec, PointsRow } from "./types.ts";

@@ -1,0 +1,242 @@
+/** What a calibrated config records about where it came from, and the evidence report. */
+import { buildWorkbook } from "../export/workbook.ts";
+import type { Evidence } from "./evidence.ts";
+import { probabilityOfScore } from "./scale_points.ts";
+import type { CalibrationResult } from "./types.ts";
+
+/** One input file, fingerprinted. */
+export interface InputFingerprint {
+  kind: string;
+  file: string;
+  /** Hex SHA-256 of the file's bytes. */
+  sha256: string;
+  rowsRead: number;
+  rowsLoaded: number;
+  rowsRejected: number;
+}
+
+/** Hex SHA-256 of bytes. */
+export async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>);
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+function evidenceSummary(e: Evidence) {
+  return {
+    rows: e.rows,
+    converters: e.converters,
+    rate: e.rate,
+    auc: e.auc,
+    aucInterval: e.aucInterval
+      ? {
+        lower: e.aucInterval.lower,
+        upper: e.aucInterval.upper,
+        level: e.aucInterval.level,
+        resamples: e.aucInterval.resamples,
+      }
+      : null,
+    gini: e.gini,
+    ks: e.ks,
+    prAuc: e.prAuc,
+    brier: e.brier,
+    logLoss: e.logLoss,
+    calibration: e.calibration,
+    gains: e.gains,
+  };
+}
+
+/** JSON cannot hold NaN or Infinity: they become null (and a reader sees the gap). */
+function jsonSafe(value: unknown): unknown {
+  return JSON.parse(
+    JSON.stringify(value, (_k, v) => (typeof v === "number" && !Number.isFinite(v) ? null : v)),
+  );
+}
+
+/**
+ * The `provenance` object of a calibrated config: inputs with fingerprints, settings, the
+ * model, the point scale with its score-to-probability map, the rounding cost, and the
+ * hold-out metrics of the exact fit and of the whole-number config (as the engine scores it).
+ */
+export function buildProvenance(
+  result: CalibrationResult,
+  context: {
+    method: "snapshot" | "temporal";
+    inputs: InputFingerprint[];
+    settings: Record<string, unknown>;
+    holdout: Record<string, unknown> | null;
+  },
+): Record<string, unknown> {
+  const { model, scale, scoreToProbability: map } = result;
+  const tiers = result.config.tiers!;
+  return jsonSafe({
+    generator: "scorebench calibrate",
+    method: context.method,
+    inputs: context.inputs,
+    settings: context.settings,
+    holdout: context.holdout,
+    training: result.training,
+    model: {
+      intercept: model.intercept,
+      interceptStdErr: model.interceptStdErr,
+      features: model.featureNames.map((name, j) => ({
+        name,
+        coef: model.coef[j],
+        stdErr: model.stdErr[j],
+      })),
+      nIter: model.nIter,
+      converged: model.converged,
+      logLikelihood: model.logLikelihood,
+      nullLogLikelihood: model.nullLogLikelihood,
+      pseudoR2: 1 - model.logLikelihood / model.nullLogLikelihood,
+      l2: model.l2,
+      rows: model.rows,
+      separation: model.separation,
+    },
+    scale: {
+      ...scale,
+      scoreToProbability: {
+        formula: "p = 1 / (1 + exp(-(atZero + perPoint * score)))",
+        ...map,
+        atTiers: {
+          high: probabilityOfScore(map, tiers.high),
+          medium: probabilityOfScore(map, tiers.medium),
+        },
+      },
+    },
+    metrics: result.holdout
+      ? {
+        holdout: {
+          unrounded: evidenceSummary(result.holdout.unrounded),
+          integer: evidenceSummary(result.holdout.integer),
+        },
+      }
+      : null,
+    warnings: result.warnings,
+  }) as Record<string, unknown>;
+}
+
+/**
+ * The evidence workbook: summary, factors, coefficients and points, metrics, gains and
+ * calibration sheets, written through the shared formula-safe `buildWorkbook`.
+ */
+export function calibrationReport(
+  result: CalibrationResult,
+  provenance: Record<string, unknown>,
+): Uint8Array {
+  const h = result.holdout;
+  const m = result.model;
+  const summary: [string, unknown][] = [
+    ["config", result.config.name ?? ""],
+    ["method", provenance.method],
+    ["training rows", result.training.rows],
+    ["training converters", result.training.converters],
+    ["features fitted", m.featureNames.length],
+    ["converged", m.converged],
+    ["iterations", m.nIter],
+    ["separation", m.separation],
+    ["log-likelihood", m.logLikelihood],
+    ["pseudo R2 (McFadden)", 1 - m.logLikelihood / m.nullLogLikelihood],
+    ["points to double the odds", result.scale.pdo],
+    ["points per unit log-odds", result.scale.factor],
+    ["log-odds at score 0", result.scoreToProbability.atZero],
+    ["AUC lost to whole points (training)", result.training.roundingCost],
+    ["tier high from", result.config.tiers?.high],
+    ["tier medium from", result.config.tiers?.medium],
+    ["hold-out rows", h?.unrounded.rows ?? "none"],
+    ["hold-out AUC, exact fit", h?.unrounded.auc ?? ""],
+    ["hold-out AUC, whole-point config", h?.integer.auc ?? ""],
+  ];
+  for (
+    const input of (provenance.inputs as {
+      kind: string;
+      file: string;
+      sha256: string;
+      rowsLoaded: number;
+    }[]) ?? []
+  ) {
+    summary.push([
+      `input ${input.kind}`,
+      `${input.file} (${input.rowsLoaded} rows, sha256 ${input.sha256})`,
+    ]);
+  }
+  for (const w of result.warnings) summary.push(["warning", w]);
+  const factors = result.factors.flatMap((f) =>
+    f.bins.map((b) => ({
+      factor: f.element === undefined ? f.field : `${f.field}:${f.element}`,
+      "factor IV": f.iv,
+      bin: b.label,
+      count: b.count,
+      converters: b.converters,
+      rate: b.rate,
+      lift: b.lift,
+      WoE: b.woe,
+      IV: b.iv,
+    }))
+  );
+  const points = result.points.map((p) => ({
+    feature: p.feature,
+    bin: p.label,
+    "rule id": p.ruleId ?? "",
+    coefficient: p.coef,
+    "std error": p.stdErr,
+    z: p.coef / p.stdErr,
+    WoE: p.woe ?? "",
+    "exact points": p.exactPoints,
+    points: p.points,
+  }));
+  const metricNames = [
+    "rows",
+    "converters",
+    "rate",
+    "auc",
+    "gini",
+    "ks",
+    "prAuc",
+    "brier",
+    "logLoss",
+  ] as const;
+  const metrics = h
+    ? [
+      ...metricNames.map((k) => ({
+        metric: k,
+        "exact fit": h.unrounded[k],
+        "whole-point config": h.integer[k],
+      })),
+      {
+        metric: "auc 95% interval",
+        "exact fit": h.unrounded.aucInterval
+          ? `${h.unrounded.aucInterval.lower} - ${h.unrounded.aucInterval.upper}`
+          : "",
+        "whole-point config": h.integer.aucInterval
+          ? `${h.integer.aucInterval.lower} - ${h.integer.aucInterval.upper}`
+          : "",
+      },
+    ]
+    : [{ metric: "no hold-out", "exact fit": "", "whole-point config": "" }];
+  const tag = (which: string, rows: object[]) => rows.map((r) => ({ score: which, ...r }));
+  return buildWorkbook([
+    {
+      name: "summary",
+      rows: summary.map(([k, v]) => ({ item: k, value: v })),
+      columns: ["item", "value"],
+    },
+    { name: "factors", rows: factors },
+    { name: "coefficients and points", rows: points },
+    { name: "metrics", rows: metrics },
+    {
+      name: "gains",
+      rows: h
+        ? [...tag("exact fit", h.unrounded.gains), ...tag("whole-point config", h.integer.gains)]
+        : [],
+    },
+    {
+      name: "calibration",
+      rows: h
+        ? [
+          ...tag("exact fit", h.unrounded.calibration),
+          ...tag("whole-point config", h.integer.calibration),
+        ]
+        : [],
+    },
+  ]);
+}

@@ -1,0 +1,50 @@
+/** Results of calibration, shared by the snapshot and temporal paths, the CLI and the report. */
+import type { ScoringConfigSpec } from "../config/types.ts";
+import type { Evidence } from "./evidence.ts";
+import type { Factor } from "./factors.ts";
+import type { LogisticModel } from "./fit_logistic.ts";
+import type { PointScale, ScoreToProbability } from "./scale_points.ts";
+
+/** How the hold-out is chosen. */
+export type HoldoutSpec =
+  | {
+    /** Share of contacts held out at random (by a hash of the id, so order never matters). */
+    fraction: number;
+    /** @default 1 */
+    seed?: number;
+  }
+  | {
+    /** Contacts whose `timeColumn` is after this instant (epoch ms) are held out. */
+    after: number;
+    /** @default "created_at" */
+    timeColumn?: string;
+  };
+
+/** One row of the coefficients-and-points table. */
+export interface PointsRow {
+  feature: string;
+  label: string;
+  field: string;
+  ruleId: string | null;
+  /** The logistic coefficient of the feature (per WoE unit in snapshot mode, per occurrence in temporal). */
+  coef: number;
+  stdErr: number;
+  /** WoE of the bin (snapshot mode). */
+  woe: number | null;
+  /** Points before rounding. */
+  exactPoints: number;
+  points: number;
+}
+
+/** What a calibration produced. */
+export interface CalibrationResult {
+  config: ScoringConfigSpec;
+  factors: Factor[];
+  model: LogisticModel;
+  scale: PointScale;
+  scoreToProbability: ScoreToProbability;
+  points: PointsRow[];
+  training: { rows: number; converters: number; roundingCost: number };
+  holdout: { unrounded: Evidence; integer: Evidence } | null;
+  warnings: string[];
+}

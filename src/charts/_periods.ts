@@ -1,0 +1,38 @@
+/** The period shape the charts read: a replay period or its `backtest.json` form. */
+import type { TierOrUnscored } from "../config/types.ts";
+
+export interface ChartPeriod {
+  /** Epoch ms or ISO 8601 text. */
+  asOf: number | string;
+  conversionRate?: number | null;
+  auc?: number | null;
+  tiers: Record<
+    TierOrUnscored,
+    { contacts: number; converters?: number; conversionRate?: number | null }
+  >;
+}
+
+export interface ChartOptions {
+  /** @default 640 */
+  width?: number;
+  /** @default 320 */
+  height?: number;
+  /** Document to build the SVG in; pass linkedom's outside a browser. @default globalThis.document */
+  document?: Document;
+  /** Title above the chart. @default none */
+  title?: string;
+  /**
+   * Show Plot's HTML colour legend (the figure becomes a `<figure>`). Off for files: the
+   * tiers are then labelled inside the SVG itself. @default true
+   */
+  legend?: boolean;
+}
+
+export const TIER_ORDER: TierOrUnscored[] = ["high", "medium", "low", "unscored"];
+export const TIER_COLORS = ["#d62728", "#ff7f0e", "#1f77b4", "#c7c7c7"];
+
+export function toDate(asOf: number | string): Date {
+  const d = new Date(asOf);
+  if (Number.isNaN(d.getTime())) throw new RangeError(`Cannot chart period "${asOf}": not a date`);
+  return d;
+}

@@ -1,0 +1,62 @@
+import * as Plot from "@observablehq/plot";
+import {
+  type ChartOptions,
+  type ChartPeriod,
+  TIER_COLORS,
+  TIER_ORDER,
+  toDate,
+} from "./_periods.ts";
+
+/**
+ * Lines of conversion rate within the horizon per tier over the instants, with the overall
+ * rate dashed: a working scoring keeps high above medium above low in every period.
+ */
+export function conversionChart(
+  periods: ChartPeriod[],
+  options: ChartOptions = {},
+): SVGSVGElement | HTMLElement {
+  const { width = 640, height = 320, document, title, legend = true } = options;
+  const data = periods.flatMap((p) =>
+    TIER_ORDER.flatMap((tier) => {
+      const rate = p.tiers[tier]?.conversionRate;
+      return rate === null || rate === undefined ? [] : [{ asOf: toDate(p.asOf), tier, rate }];
+    })
+  );
+  const overall = periods.flatMap((p) =>
+    p.conversionRate === null || p.conversionRate === undefined
+      ? []
+      : [{ asOf: toDate(p.asOf), rate: p.conversionRate }]
+  );
+  return Plot.plot({
+    document,
+    width,
+    height,
+    title,
+    marginLeft: 60,
+    marginRight: legend ? 20 : 70,
+    x: { label: "As of", type: "utc" },
+    y: { label: "Conversion rate", grid: true, tickFormat: "%", zero: true },
+    color: { domain: TIER_ORDER, range: TIER_COLORS, legend },
+    marks: [
+      Plot.lineY(data, { x: "asOf", y: "rate", stroke: "tier", marker: "circle" }),
+      Plot.lineY(overall, { x: "asOf", y: "rate", stroke: "#555", strokeDasharray: "4,3" }),
+      legend ? null : Plot.text(
+        data,
+        Plot.selectLast({
+          x: "asOf",
+          y: "rate",
+          z: "tier",
+          text: "tier",
+          fill: "tier",
+          textAnchor: "start",
+          dx: 6,
+        }),
+      ),
+      legend ? null : Plot.text(
+        overall,
+        Plot.selectLast({ x: "asOf", y: "rate", text: () => "all", textAnchor: "start", dx: 6 }),
+      ),
+      Plot.ruleY([0]),
+    ],
+  });
+}

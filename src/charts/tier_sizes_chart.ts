@@ -1,0 +1,67 @@
+import * as Plot from "@observablehq/plot";
+import {
+  type ChartOptions,
+  type ChartPeriod,
+  TIER_COLORS,
+  TIER_ORDER,
+  toDate,
+} from "./_periods.ts";
+
+/**
+ * Stacked bars of contacts per tier at each instant: how the hot share grows or shrinks.
+ *
+ * @example
+ * ```ts
+ * const svg = tierSizesChart(result.periods, { width: 800, document });
+ * ```
+ */
+export function tierSizesChart(
+  periods: ChartPeriod[],
+  options: ChartOptions = {},
+): SVGSVGElement | HTMLElement {
+  const { width = 640, height = 320, document, title, legend = true } = options;
+  const data = periods.flatMap((p) =>
+    TIER_ORDER.map((tier) => ({
+      period: toDate(p.asOf).toISOString().slice(0, 10),
+      tier,
+      contacts: p.tiers[tier]?.contacts ?? 0,
+    }))
+  );
+  const rotate = periods.length * 80 > width;
+  const last = data.filter((d) => d.period === data[data.length - 1]?.period && d.contacts > 0);
+  return Plot.plot({
+    document,
+    width,
+    height,
+    title,
+    marginLeft: 60,
+    marginRight: legend ? 20 : 70,
+    // Many dates do not fit side by side: tilt them and make room below.
+    marginBottom: rotate ? 60 : 30,
+    x: { label: rotate ? null : "As of", type: "band", tickRotate: rotate ? -30 : 0 },
+    y: { label: "Contacts", grid: true },
+    color: { domain: TIER_ORDER, range: TIER_COLORS, legend },
+    marks: [
+      Plot.barY(data, {
+        x: "period",
+        y: "contacts",
+        fill: "tier",
+        order: TIER_ORDER,
+        title: (d: { tier: string; contacts: number }) => `${d.tier}: ${d.contacts}`,
+      }),
+      legend ? null : Plot.text(
+        last,
+        Plot.stackY({
+          y: "contacts",
+          z: "tier",
+          order: TIER_ORDER,
+          text: "tier",
+          textAnchor: "start",
+          dx: 4,
+          frameAnchor: "right",
+        }),
+      ),
+      Plot.ruleY([0]),
+    ],
+  });
+}

@@ -1,0 +1,46 @@
+import * as Plot from "@observablehq/plot";
+import type { WindowCell } from "../backtest/compare_windows.ts";
+import type { ChartOptions } from "./_periods.ts";
+
+/**
+ * Heat map of out-of-time AUC over the lookback x half-life grid, the chosen cell outlined,
+ * so one sees whether the choice sits on a plateau or a lucky peak.
+ */
+export function windowGridChart(
+  grid: WindowCell[],
+  options: ChartOptions & { best?: WindowCell | null } = {},
+): SVGSVGElement | HTMLElement {
+  const { width = 480, height = 320, document, title, legend = true, best = null } = options;
+  const data = grid.map((c) => ({
+    lookback: String(c.lookbackDays),
+    halfLife: c.halfLifeDays === null ? "none" : String(c.halfLifeDays),
+    auc: c.outOfTimeAuc,
+    chosen: c === best,
+  }));
+  return Plot.plot({
+    document,
+    width,
+    height,
+    title,
+    marginLeft: 70,
+    x: { label: "Half-life (days)" },
+    y: { label: "Lookback (days)" },
+    color: { scheme: "viridis", legend, label: "Out-of-time AUC" },
+    marks: [
+      Plot.cell(data, { x: "halfLife", y: "lookback", fill: "auc", inset: 0.5 }),
+      Plot.text(data, {
+        x: "halfLife",
+        y: "lookback",
+        text: (d: { auc: number | null }) => (d.auc === null ? "n/a" : d.auc.toFixed(3)),
+        fill: "white",
+      }),
+      Plot.cell(data.filter((d) => d.chosen), {
+        x: "halfLife",
+        y: "lookback",
+        stroke: "red",
+        strokeWidth: 3,
+        fill: "none",
+      }),
+    ],
+  });
+}

@@ -1,0 +1,156 @@
+/**
+ * Input-loading flags shared by every command (`--map-events ts=Date,...`, `--sheet`,
+ * `--timezone`, `--default-country`, `--rejects F`) and `loadFromFlags`, which loads one
+ * input file with them, prints its summary line to stderr and writes rejected rows.
+ */
+import type { FlagSpec, ParsedFlags } from "./_args.ts";
+import { UsageError } from "./_args.ts";
+import { formatLoadSummary, loadTable, rejectsToCsv, TABLE_COLUMNS } from "../data/mod.ts";
+import type { LoadOptions, LoadResult, RejectedRow, RowTypes, TableKind } from "../data/mod.ts";
+import { writeFileAtomic } from "./_io.ts";
+
+const KINDS: TableKind[] = ["contacts", "events", "purchases", "verification"];
+
+/** Flag table to spread into a command's own flags. */
+export const LOAD_FLAGS: Record<string, FlagSpec> = {
+  ...Object.fromEntries(KINDS.map((kind) => [
+    `map-${kind}`,
+    {
+      help: `Column mapping for the ${kind} file, canonical=column[,canonical=column...] (${
+        [...TABLE_COLUMNS[kind].required, ...TABLE_COLUMNS[kind].optional].join(", ")
+      }); may repeat`,
+      multiple: true,
+    } satisfies FlagSpec,
+  ])),
+  sheet: { help: "Sheet of XLSX/XLS inputs: a name or a 1-based position (default: the first)" },
+  timezone: {
+    help: "IANA time zone for timestamps without an offset, e.g. Europe/Moscow (default: UTC)",
+  },
+  "default-country": {
+    help: "Country calling code for phone numbers written without one (default: 7)",
+  },
+  "date-order": { help: "How to read 01/02/2024 when the data does not decide: dmy or mdy" },
+  rejects: {
+    help: "Write every rejected input row (file,row,column,value,reason) to this CSV",
+  },
+};
+
+/**
+ * `["ts=Date,contact_id=Client ID"]` -> `{ ts: "Date", contact_id: "Client ID" }`.
+ * Throws `UsageError` naming the flag for a malformed pair or an unknown canonical column.
+ */
+export function parseMapping(kind: TableKind, values: string[] | string | undefined): Record<string, string> {
+  const list = values === undefined ? [] : Array.isArray(values) ? values : [values];
+  const canonical = [...TABLE_COLUMNS[kind].required, ...TABLE_COLUMNS[kind].optional];
+  const out: Record<string, string> = {};
+  for (const value of list) {
+    for (const pair of value.split(",")) {
+      if (pair.trim() === "") continue;
+      const eq = pair.indexOf("=");
+      const key = eq === -1 ? "" : pair.slice(0, eq).trim();
+      const column = eq === -1 ? "" : pair.slice(eq + 1).trim();
+      if (!key || !column) {
+        throw new UsageError(
+          `--map-${kind}: "${pair}" is not canonical=column (e.g. --map-${kind} contact_id="Client ID")`,
+        );
+      }
+      if (!canonical.includes(key)) {
+        throw new UsageError(
+          `--map-${kind}: "${key}" is not a ${kind} column (expected one of ${canonical.join(", ")})`,
+        );
+      }
+      out[key] = column;
+    }
+  }
+  return out;
+}
+
+/** `LoadOptions` from parsed flags (without `onRow`). Throws `UsageError` for a bad value. */
+export function loadOptionsFromFlags(kind: TableKind, flags: ParsedFlags): LoadOptions {
+  const options: LoadOptions = {
+    mapping: parseMapping(kind, flags[`map-${kind}`] as string[] | string | undefined),
+  };
+  if (typeof flags.sheet === "string") options.sheet = flags.sheet;
+  if (typeof flags.timezone === "string") options.timezone = flags.timezone;
+  if (typeof flags["default-country"] === "string") {
+    options.defaultCountry = flags["default-country"].replace(/^\+/, "");
+  }
+  const order = flags["date-order"];
+  if (typeof order === "string") {
+    if (order !== "dmy" && order !== "mdy") {
+      throw new UsageError(`--date-order: "${order}" is not dmy or mdy`);
+    }
+    options.dateOrder = order;
+  }
+  return options;
+}
+
+// Rejects of every file loaded in this process, per --rejects path: each load rewrites the
+// file whole, so a command loading contacts, events and purchases leaves all of them in it.
+const rejectsByPath = new Map<string, RejectedRow[]>();
+
+export interface LoadFromFlagsOptions<R> {
+  /** Streaming: each good row is handed over and not kept. @default undefined */
+  onRow?: (row: R) => void;
+  /** Progress on stderr for inputs over this many bytes. @default 20_000_000 */
+  progressBytes?: number;
+}
+
+/**
+ * Loads `path` as table `kind` with the shared flags, prints the one-line summary (and
+ * each warning) to stderr, writes rejects to `--rejects` atomically, and returns the
+ * result. Throws `LoadError` for a whole-file failure and `UsageError` for a bad flag.
+ */
+export async function loadFromFlags<K extends TableKind>(
+  kind: K,
+  path: string,
+  flags: ParsedFlags,
+  options: LoadFromFlagsOptions<RowTypes[K]> = {},
+): Promise<LoadResult<RowTypes[K]>> {
+  const { onRow, progressBytes = 20_000_000 } = options;
+  const loadOptions = loadOptionsFromFlags(kind, flags) as LoadOptions<RowTypes[K]>;
+  if (onRow) loadOptions.onRow = onRow;
+  let size = 0;
+  try {
+    size = (await Deno.stat(path)).size;
+  } catch {
+    // loadTable reports a missing file with the right message.
+  }
+  let lastShown = -1;
+  if (size > progressBytes && Deno.stderr.isTerminal()) {
+    loadOptions.onProgress = (f) => {
+      const pct = Math.floor(f * 100);
+      if (pct >= lastShown + 5) {
+        lastShown = pct;
+        Deno.stderr.writeSync(new TextEncoder().encode(`\rLoading ${path}: ${pct}%`));
+      }
+    };
+  }
+  let result: LoadResult<RowTypes[K]>;
+  try {
+    result = await loadTable(kind, path, loadOptions);
+  } catch (err) {
+    if (err instanceof RangeError || err instanceof TypeError) throw new UsageError(err.message);
+    throw err;
+  } finally {
+    if (lastShown >= 0) Deno.stderr.writeSync(new TextEncoder().encode("\r\x1b[K"));
+  }
+  console.error(formatLoadSummary(result.summary));
+  for (const w of result.summary.warnings) console.error(`  warning: ${w}`);
+  const rejectsPath = flags.rejects;
+  if (typeof rejectsPath === "string") {
+    const all = rejectsByPath.get(rejectsPath) ?? [];
+    all.push(...result.rejects);
+    rejectsByPath.set(rejectsPath, all);
+    await writeFileAtomic(rejectsPath, rejectsToCsv(all));
+    if (result.rejects.length) {
+      console.error(`  ${result.rejects.length} rejected row(s) written to ${rejectsPath}`);
+    }
+  } else if (result.rejects.length) {
+    const first = result.rejects[0];
+    console.error(
+      `  first rejected: row ${first.row}${first.column ? `, column "${first.column}"` : ""}: ${first.reason} (write them all with --rejects FILE)`,
+    );
+  }
+  return result;
+}

@@ -1,0 +1,257 @@
+/**
+ * `deno task cli backtest`: replays a config over past instants and writes `backtest.json`
+ * (schema: `src/backtest/backtest_schema.md`), optionally an XLSX report and chart images,
+ * per `../shared/spec/cli.md`.
+ */
+import { dirname, join } from "node:path";
+import { readConfigFile, unknownEventTypeWarnings } from "../config/mod.ts";
+import { parseConfigDate } from "../config/parse_config.ts";
+import type { ContactRow, EventRow, PurchaseRow, VerificationRow } from "../data/types.ts";
+import {
+  periodInstants,
+  replay,
+  type ThresholdMethod,
+  type ThresholdResult,
+  thresholds,
+  thresholdSample,
+  toBacktestJson,
+} from "../backtest/mod.ts";
+import { conversionChart, tierSizesChart } from "../charts/mod.ts";
+import { formatInstant } from "../engine/mod.ts";
+import {
+  backtestReportSheets,
+  buildWorkbook,
+  chartDocument,
+  chartPng,
+  chartSvg,
+} from "../export/mod.ts";
+import { type FlagSpec, parseFlags, runCommand, UsageError } from "./_args.ts";
+import { writeFileAtomic } from "./_io.ts";
+import { LOAD_FLAGS, loadFromFlags } from "./_load_flags.ts";
+
+const SUMMARY = "evaluates a config over periods";
+
+const FLAGS: Record<string, FlagSpec> = {
+  config: { help: "Scoring config (scorebench.config/v1 JSON).", required: true },
+  events: { help: "Events file (contact_id, ts, type, ...).", required: true },
+  purchases: { help: "Purchases file (contact_id, ts, ...): who converted.", required: true },
+  contacts: {
+    help:
+      "Contacts file. With it, exactly these contacts each period; without, those seen in events.",
+  },
+  verification: { help: "Verification file (contact_id, phone or email)." },
+  "as-of": {
+    help:
+      "Instant to score as of: a date (2024-03-31 = 00:00 UTC) or an ISO 8601 instant; repeat or comma-separate for several.",
+    multiple: true,
+  },
+  from: { help: "Instead of --as-of: first instant of a regular series (with --to)." },
+  to: { help: "Last instant of the series (inclusive)." },
+  every: { help: "Step of the series: month (default) or week." },
+  "horizon-days": {
+    help: "A contact converted at T when it bought in (T, T + N days].",
+    required: true,
+  },
+  out: { help: "Output backtest.json.", required: true },
+  report: { help: "Also write the XLSX report to this file." },
+  charts: {
+    help: "Also write tier_sizes and conversion charts (.svg and .png) into this existing folder.",
+  },
+  "target-rate": {
+    help: "Also suggest tier cuts reaching this high-tier conversion rate (0..1), e.g. 0.2.",
+  },
+  capacity: {
+    help:
+      "Also suggest tier cuts for sales capacity: HIGH[,MEDIUM] contacts per period (medium default 3 x high).",
+  },
+  "min-share": {
+    help: "Smallest tier share for the maximum-lift cuts (default 0.05).",
+  },
+  resamples: { help: "Bootstrap resamples for the cut intervals (default 200)." },
+  seed: { help: "Seed of the bootstrap (default 1)." },
+  ...LOAD_FLAGS,
+};
+
+async function checkOutputFolder(flag: string, path: string, isFolder = false): Promise<void> {
+  const dir = isFolder ? path : dirname(path);
+  try {
+    if (!(await Deno.stat(dir)).isDirectory) throw new Error();
+  } catch {
+    throw new UsageError(`--${flag} "${path}": folder "${dir}" does not exist`);
+  }
+}
+
+function instant(flag: string, text: string): number {
+  const t = parseConfigDate(text.trim());
+  if (t === null) {
+    throw new UsageError(`--${flag} "${text}" is not a date "YYYY-MM-DD" or an ISO 8601 instant`);
+  }
+  return t;
+}
+
+function positiveNumber(flag: string, value: unknown, max = Infinity): number | undefined {
+  if (value === undefined) return undefined;
+  const x = Number(value);
+  if (typeof value !== "string" || value.trim() === "" || !(x > 0) || x > max) {
+    throw new UsageError(
+      `--${flag} "${value}" must be a number above 0${max < Infinity ? ` and at most ${max}` : ""}`,
+    );
+  }
+  return x;
+}
+
+function instantsFromFlags(flags: Record<string, unknown>): number[] {
+  const list = (flags["as-of"] as string[] | undefined) ?? [];
+  const asOf = list.flatMap((v) => v.split(",")).filter((v) => v.trim() !== "").map((v) =>
+    instant("as-of", v)
+  );
+  const from = flags.from, to = flags.to;
+  if (from !== undefined || to !== undefined) {
+    if (typeof from !== "string" || typeof to !== "string") {
+      throw new UsageError("--from and --to go together");
+    }
+    const every = String(flags.every ?? "month");
+    if (every !== "month" && every !== "week") {
+      throw new UsageError(`--every "${every}" must be month or week`);
+    }
+    const a = instant("from", from), b = instant("to", to);
+    if (b < a) throw new UsageError(`--to "${to}" is before --from "${from}"`);
+    asOf.push(...periodInstants(a, b, { every }));
+  } else if (flags.every !== undefined) {
+    throw new UsageError("--every needs --from and --to");
+  }
+  if (asOf.length === 0) {
+    throw new UsageError("Give the instants: --as-of T [--as-of T2 ...] or --from T --to T");
+  }
+  return asOf;
+}
+
+export function run(args: string[]): Promise<number> {
+  return runCommand(async () => {
+    const flags = parseFlags("backtest", SUMMARY, FLAGS, args);
+    if (flags === null) return 0;
+    const started = performance.now();
+    const asOf = instantsFromFlags(flags);
+    const horizonDays = positiveNumber("horizon-days", flags["horizon-days"])!;
+    const targetRate = positiveNumber("target-rate", flags["target-rate"], 1);
+    const minShare = positiveNumber("min-share", flags["min-share"], 1);
+    const resamples = positiveNumber("resamples", flags.resamples) ?? 200;
+    if (!Number.isInteger(resamples)) {
+      throw new UsageError(`--resamples "${flags.resamples}" must be a whole number`);
+    }
+    const seed = flags.seed === undefined ? 1 : Number(flags.seed);
+    if (!Number.isInteger(seed)) throw new UsageError(`--seed "${flags.seed}" must be an integer`);
+    let capacity: { high: number; medium: number } | undefined;
+    if (typeof flags.capacity === "string") {
+      const [h, m] = flags.capacity.split(",");
+      const high = positiveNumber("capacity", h);
+      const medium = m === undefined ? 3 * high! : positiveNumber("capacity", m);
+      capacity = { high: high!, medium: medium! };
+    }
+    const out = String(flags.out);
+    const reportOut = typeof flags.report === "string" ? flags.report : null;
+    const chartsDir = typeof flags.charts === "string" ? flags.charts : null;
+    await checkOutputFolder("out", out);
+    if (reportOut) await checkOutputFolder("report", reportOut);
+    if (chartsDir) await checkOutputFolder("charts", chartsDir, true);
+
+    const configPath = String(flags.config);
+    const { config } = await readConfigFile(configPath);
+
+    let contacts: ContactRow[] | undefined;
+    if (typeof flags.contacts === "string") {
+      contacts = (await loadFromFlags("contacts", flags.contacts, flags)).rows;
+    }
+    let verification: VerificationRow[] | undefined;
+    if (typeof flags.verification === "string") {
+      verification = (await loadFromFlags("verification", flags.verification, flags)).rows;
+    }
+    const eventsLoad = await loadFromFlags("events", String(flags.events), flags);
+    const events: EventRow[] = eventsLoad.rows;
+    const types = Object.keys(eventsLoad.summary.eventTypes ?? {});
+    for (const w of unknownEventTypeWarnings(config, types)) console.error(`  warning: ${w}`);
+    const purchases: PurchaseRow[] =
+      (await loadFromFlags("purchases", String(flags.purchases), flags))
+        .rows;
+
+    const showProgress = asOf.length > 1;
+    const result = replay(config, { events, contacts, purchases, verification }, {
+      asOf,
+      horizonDays,
+      keepContacts: true,
+      onProgress: (f) => {
+        // Quick runs stay quiet; long ones say how far they are.
+        if (showProgress && performance.now() - started > 1000) {
+          console.error(`Replaying: ${Math.round(f * 100)}% of ${asOf.length} instants`);
+        }
+      },
+    });
+
+    const methods: ThresholdMethod[] = [];
+    if (targetRate !== undefined) methods.push({ method: "rate", high: targetRate });
+    if (capacity) methods.push({ method: "capacity", ...capacity });
+    methods.push(minShare === undefined ? { method: "lift" } : { method: "lift", minShare });
+    const sample = thresholdSample(result);
+    const cuts: ThresholdResult[] = [];
+    if (sample.scores.length > 0) {
+      if (sample.scores.length > 50_000) {
+        console.error(`Choosing tier cuts with ${resamples} bootstrap resamples...`);
+      }
+      for (const m of methods) {
+        cuts.push(thresholds(sample, m, { resamples, seed, maxRows: 50_000 }));
+      }
+    } else {
+      console.error("  warning: no contact was scored in any period; no tier cuts suggested");
+    }
+
+    const json = toBacktestJson(config, result, cuts);
+    await writeFileAtomic(out, JSON.stringify(json, null, 2) + "\n");
+    const wrote = [out];
+    if (reportOut) {
+      await writeFileAtomic(reportOut, buildWorkbook(backtestReportSheets(json, result)));
+      wrote.push(reportOut);
+    }
+    if (chartsDir) {
+      const document = chartDocument();
+      const figures = {
+        tier_sizes: tierSizesChart(json.periods, { document, legend: false, width: 720 }),
+        conversion: conversionChart(json.periods, { document, legend: false, width: 720 }),
+      };
+      for (const [name, figure] of Object.entries(figures)) {
+        const svg = chartSvg(figure as Element);
+        const svgPath = join(chartsDir, `${name}.svg`);
+        await writeFileAtomic(svgPath, svg);
+        wrote.push(svgPath);
+        const { png, warning } = await chartPng(svg);
+        if (png) {
+          const pngPath = join(chartsDir, `${name}.png`);
+          await writeFileAtomic(pngPath, png);
+          wrote.push(pngPath);
+        } else console.error(`  warning: ${warning}`);
+      }
+    }
+
+    const s = json.summary;
+    const last = json.periods[json.periods.length - 1];
+    const lifts = json.periods.map((p) => p.tiers.high.lift).filter((x): x is number => x !== null);
+    const fmt = (x: number | null, d = 3) => (x === null ? "n/a" : x.toFixed(d));
+    console.log(
+      [
+        `Backtest of ${json.periods.length} period(s) ${json.periods[0].asOf} .. ${last.asOf}`,
+        `mean AUC ${fmt(s.meanAuc)} (min ${fmt(s.minAuc)})`,
+        `mean high-tier lift ${
+          lifts.length ? fmt(lifts.reduce((a, b) => a + b, 0) / lifts.length, 2) : "n/a"
+        }`,
+        `mean coverage ${
+          s.meanCoverage === null ? "n/a" : `${(s.meanCoverage * 100).toFixed(1)}%`
+        }`,
+        `max PSI ${fmt(s.maxPsi)}`,
+        `at ${
+          formatInstant(result.periods[result.periods.length - 1].asOf)
+        } high ${last.tiers.high.contacts}, medium ${last.tiers.medium.contacts}, low ${last.tiers.low.contacts}, unscored ${last.tiers.unscored.contacts}`,
+        `wrote ${wrote.join(", ")} in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+      ].join("; "),
+    );
+    return 0;
+  });
+}

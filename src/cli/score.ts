@@ -1,0 +1,138 @@
+/**
+ * `deno task cli score`: scores contacts with a config at one or more instants and writes
+ * `scores.csv` (and `triggers.csv`) per `../shared/spec/cli.md`. Events stream from the
+ * file into the batch scorer, so only compact match records are kept in memory.
+ */
+import { dirname } from "node:path";
+import { readConfigFile, unknownEventTypeWarnings } from "../config/mod.ts";
+import { parseConfigDate } from "../config/parse_config.ts";
+import type { ContactRow, EventRow, VerificationRow } from "../data/types.ts";
+import { createBatchScorer } from "../engine/create_batch_scorer.ts";
+import { formatInstant, formatScoresCsv, formatTriggersCsv } from "../engine/format_scores_csv.ts";
+import type { ScoreResult } from "../engine/types.ts";
+import { type FlagSpec, parseFlags, runCommand, UsageError } from "./_args.ts";
+import { writeFileAtomic } from "./_io.ts";
+import { LOAD_FLAGS, loadFromFlags } from "./_load_flags.ts";
+
+const SUMMARY = "scores contacts with a config";
+
+const FLAGS: Record<string, FlagSpec> = {
+  config: { help: "Scoring config (scorebench.config/v1 JSON).", required: true },
+  events: {
+    help:
+      "Events file (contact_id, ts, type, ...). May be left out only for a config without event rules.",
+  },
+  contacts: {
+    help:
+      "Contacts file. With it, exactly these contacts are scored; without, every contact seen in the events.",
+  },
+  verification: { help: "Verification file (contact_id, phone or email)." },
+  "as-of": {
+    help:
+      "Instant to score as of: a date (2024-03-31 = 00:00 UTC) or an ISO 8601 instant; repeat for several.",
+    multiple: true,
+    required: true,
+  },
+  out: { help: "Output scores.csv.", required: true },
+  triggers: {
+    help: "Also write the trigger firings (trigger_id,contact_id,as_of,from,to) to this CSV.",
+  },
+  ...LOAD_FLAGS,
+};
+
+async function checkOutputFolder(flag: string, path: string): Promise<void> {
+  const dir = dirname(path);
+  try {
+    if (!(await Deno.stat(dir)).isDirectory) throw new Error();
+  } catch {
+    throw new UsageError(`--${flag} "${path}": folder "${dir}" does not exist`);
+  }
+}
+
+function tierCounts(result: ScoreResult, asOf: number): string {
+  const counts = { high: 0, medium: 0, low: 0, unscored: 0 };
+  for (const row of result.rows) if (row.asOf === asOf) counts[row.tier]++;
+  return `high ${counts.high}, medium ${counts.medium}, low ${counts.low}, unscored ${counts.unscored}`;
+}
+
+export function run(args: string[]): Promise<number> {
+  return runCommand(async () => {
+    const flags = parseFlags("score", SUMMARY, FLAGS, args);
+    if (flags === null) return 0;
+    const started = performance.now();
+    const asOf = (flags["as-of"] as string[]).flatMap((v) => v.split(",")).map((text) => {
+      const t = parseConfigDate(text.trim());
+      if (t === null) {
+        throw new UsageError(
+          `--as-of "${text}" is not a date "YYYY-MM-DD" or an ISO 8601 instant`,
+        );
+      }
+      return t;
+    });
+    const out = String(flags.out);
+    const triggersOut = typeof flags.triggers === "string" ? flags.triggers : null;
+    await checkOutputFolder("out", out);
+    if (triggersOut) await checkOutputFolder("triggers", triggersOut);
+
+    const configPath = String(flags.config);
+    const { config } = await readConfigFile(configPath);
+    const eventsPath = typeof flags.events === "string" ? flags.events : null;
+    const contactsPath = typeof flags.contacts === "string" ? flags.contacts : null;
+    if (config.rules.length > 0 && eventsPath === null) {
+      throw new UsageError(
+        `--events is required: config "${configPath}" has ${config.rules.length} event rule(s)`,
+      );
+    }
+    if (eventsPath === null && contactsPath === null) {
+      throw new UsageError("Nothing to score: give --contacts (and --events for event rules)");
+    }
+
+    let contacts: ContactRow[] | undefined;
+    if (contactsPath !== null) {
+      contacts = (await loadFromFlags("contacts", contactsPath, flags)).rows;
+    }
+    let verification: VerificationRow[] | undefined;
+    if (typeof flags.verification === "string") {
+      verification = (await loadFromFlags("verification", flags.verification, flags)).rows;
+    }
+    const scorer = createBatchScorer(config, { contacts, verification });
+    if (eventsPath !== null) {
+      const loaded = await loadFromFlags("events", eventsPath, flags, {
+        onRow: (e: EventRow) => scorer.add(e),
+      });
+      const types = Object.keys(loaded.summary.eventTypes ?? {});
+      for (const w of unknownEventTypeWarnings(config, types)) console.error(`  warning: ${w}`);
+    }
+    const slow = performance.now() - started > 1000;
+    if (slow) {
+      console.error(
+        `Scoring at ${asOf.length} instant(s): ${scorer.eventCount} events, ${scorer.matchCount} rule matches...`,
+      );
+    }
+    const result = scorer.finish(asOf);
+    const csv = formatScoresCsv(result);
+    await writeFileAtomic(out, csv);
+    if (triggersOut) await writeFileAtomic(triggersOut, formatTriggersCsv(result));
+
+    const last = result.summaries.length - 1;
+    const lastAsOf = result.rows.length ? result.rows[result.rows.length - 1].asOf : asOf[0];
+    const s = result.summaries[last];
+    const parts = [
+      `Scored ${s.contacts} contacts at ${result.summaries.length} instant(s) from ${scorer.eventCount} events`,
+      `at ${formatInstant(lastAsOf)} ${tierCounts(result, lastAsOf)} (coverage ${
+        (s.coverage * 100).toFixed(1)
+      }%)`,
+    ];
+    if (s.ignoredEvents) {
+      parts.push(`${s.ignoredEvents} events of contacts not in --contacts ignored`);
+    }
+    if (s.excludedByAudience) parts.push(`${s.excludedByAudience} left out by the audience`);
+    if (s.excludedByVerification) {
+      parts.push(`${s.excludedByVerification} excluded by verification`);
+    }
+    parts.push(`wrote ${out} (${result.rows.length} rows)`);
+    if (triggersOut) parts.push(`${triggersOut} (${result.triggers.length} firings)`);
+    console.log(`${parts.join("; ")} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    return 0;
+  });
+}

@@ -1,0 +1,85 @@
+/**
+ * `deno task cli sql --config F --dialect duckdb`: prints the one SQL query that computes
+ * the rows of `scores.csv` in a database (tables and columns: `src/sql/compile_to_sql.ts`).
+ */
+import { readConfigFile } from "../config/mod.ts";
+import { parseConfigDate } from "../config/parse_config.ts";
+import { compileToSql } from "../sql/compile_to_sql.ts";
+import { SQL_DIALECTS, sqlDialect } from "../sql/dialects/mod.ts";
+import { type FlagSpec, parseFlags, runCommand, UsageError } from "./_args.ts";
+import { writeFileAtomic } from "./_io.ts";
+
+const SUMMARY = "prints the SQL that computes `score` in a database";
+
+// `multiple: false` is spelled out: node's parseArgs refuses an undefined `multiple`.
+const FLAGS: Record<string, FlagSpec> = {
+  config: { help: "Scoring config (scorebench.config/v1 JSON).", required: true, multiple: false },
+  dialect: {
+    help: `Target SQL: ${Object.keys(SQL_DIALECTS).join(", ")} (default duckdb).`,
+    multiple: false,
+  },
+  "as-of": {
+    help:
+      "Instant to score as of (ISO 8601, UTC without offset), written into the query; repeat for several. Without it the query reads table as_of (column as_of).",
+    multiple: true,
+  },
+  timestamps: {
+    help:
+      "How ts and as_of are stored: epoch_ms (number, default) or timestamp (TIMESTAMP, UTC).",
+    multiple: false,
+  },
+  "no-contacts": {
+    help: "There is no contacts table: score every contact seen in the events.",
+    boolean: true,
+    multiple: false,
+  },
+  out: { help: "Write the SQL to this file instead of printing it.", multiple: false },
+};
+
+export function run(args: string[]): Promise<number> {
+  return runCommand(async () => {
+    const flags = parseFlags("sql", SUMMARY, FLAGS, args);
+    if (flags === null) return 0;
+    const name = String(flags.dialect ?? "duckdb");
+    if (!Object.hasOwn(SQL_DIALECTS, name)) {
+      throw new UsageError(
+        `--dialect "${name}" is not supported; supported dialects: ${
+          Object.keys(SQL_DIALECTS).join(", ")
+        }`,
+      );
+    }
+    const dialect = sqlDialect(name);
+    const timestamps = String(flags.timestamps ?? "epoch_ms");
+    if (timestamps !== "epoch_ms" && timestamps !== "timestamp") {
+      throw new UsageError(
+        `--timestamps must be "epoch_ms" or "timestamp", got "${timestamps}"`,
+      );
+    }
+    const asOfTexts = (flags["as-of"] as string[] | undefined) ?? [];
+    const asOf = asOfTexts.map((text) => {
+      const t = parseConfigDate(text);
+      if (t === null) {
+        throw new UsageError(`--as-of "${text}" is not a date "YYYY-MM-DD" or an ISO 8601 instant`);
+      }
+      return t;
+    });
+    const configPath = String(flags.config);
+    const { config, warnings } = await readConfigFile(configPath);
+    for (const w of warnings) console.error(`Warning: ${w}`);
+    const sql = compileToSql(config, {
+      dialect,
+      asOf: asOf.length > 0 ? asOf : undefined,
+      timestamps,
+      tables: flags["no-contacts"] ? { contacts: null } : {},
+    });
+    const what = `${config.rules.length} event rules, ${config.attributes.length} attribute rules`;
+    if (typeof flags.out === "string") {
+      await writeFileAtomic(flags.out, sql);
+      console.log(`Wrote the ${dialect.name} SQL of "${config.name}" (${what}) to ${flags.out}`);
+    } else {
+      console.log(sql);
+      console.error(`Printed the ${dialect.name} SQL of "${config.name}" (${what})`);
+    }
+    return 0;
+  });
+}

@@ -1,0 +1,341 @@
+/**
+ * A streaming CSV/TSV reader over chunks of bytes: delimiter sniffing (`,` `;` tab `|`),
+ * quoted fields with newlines and doubled quotes, BOM, CRLF, and per-line encoding
+ * fallback (a line that is not valid UTF-8 is read as Windows-1251, with a warning).
+ *
+ * Record boundaries are found on bytes (`\n` is the same byte in UTF-8 and 1251), whole
+ * blocks of lines are decoded at once, and fields are sliced from the decoded text, so
+ * no per-character string building happens on the hot path.
+ */
+
+/** One physical record. `row` is 1-based; the header is row 1. */
+export interface CsvRecord {
+  row: number;
+  /** `null` when the record could not be split (see `error`). */
+  fields: string[] | null;
+  error?: string;
+}
+
+export interface CsvReaderOptions {
+  /** Field delimiter; sniffed from the first lines when absent. */
+  delimiter?: string;
+  /** Text encoding (a WHATWG label such as `"windows-1251"`); sniffed per line when absent. */
+  encoding?: string;
+  /**
+   * A quoted field still open after this many characters is taken for a stray quote:
+   * its record is rejected and reading resumes on the next line.
+   * @default 67_108_864
+   */
+  maxRecordChars?: number;
+}
+
+const CANDIDATES = [",", ";", "\t", "|"];
+const QUOTE = 34;
+const LF = 10;
+const CR = 13;
+
+/** Guesses the delimiter from up to 20 records of `sample`: the one giving the most consistent field count above 1. */
+export function sniffDelimiter(sample: string): string {
+  let best = ",";
+  let bestScore = -1;
+  for (const d of CANDIDATES) {
+    const counts = countFields(sample, d.charCodeAt(0), 20);
+    if (counts.length === 0 || counts[0] < 2) continue;
+    const header = counts[0];
+    const rest = counts.slice(1);
+    const same = rest.filter((c) => c === header).length;
+    const consistency = rest.length ? same / rest.length : 1;
+    const score = consistency * 1000 + Math.min(header, 999);
+    if (score > bestScore) {
+      bestScore = score;
+      best = d;
+    }
+  }
+  return best;
+}
+
+function countFields(text: string, d: number, max: number): number[] {
+  const out: number[] = [];
+  let fields = 1;
+  let inQuotes = false;
+  let empty = true;
+  for (let i = 0; i < text.length && out.length < max; i++) {
+    const c = text.charCodeAt(i);
+    if (inQuotes) {
+      if (c === QUOTE) inQuotes = false;
+      continue;
+    }
+    if (c === QUOTE) inQuotes = true, empty = false;
+    else if (c === d) fields++, empty = false;
+    else if (c === LF || c === CR) {
+      if (!empty) out.push(fields);
+      if (c === CR && text.charCodeAt(i + 1) === LF) i++;
+      fields = 1;
+      empty = true;
+    } else empty = false;
+  }
+  return out;
+}
+
+/**
+ * Push bytes in, get complete records out; `finish()` flushes the last one. Keeps only
+ * the unfinished tail between pushes.
+ */
+export class CsvReader {
+  delimiter: string | null;
+  /** The encoding actually used: `"utf-8"`, `"windows-1251"` or `"mixed"`, or the forced one. */
+  encodingUsed = "utf-8";
+  /** Problems with the text as a whole (encoding), for the load summary. */
+  readonly warnings: string[] = [];
+  #d = 0;
+  #forced: TextDecoder | null;
+  #utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+  #cp1251 = new TextDecoder("windows-1251");
+  #pending: Uint8Array = new Uint8Array(0);
+  #carry = "";
+  #row = 0;
+  #line = 0;
+  #started = false;
+  #cp1251Lines = 0;
+  #firstCp1251Line = 0;
+  #utf8NonAsciiLines = 0;
+  #maxRecordChars: number;
+
+  constructor(options: CsvReaderOptions = {}) {
+    const { delimiter, encoding, maxRecordChars = 67_108_864 } = options;
+    if (delimiter !== undefined && delimiter.length !== 1) {
+      throw new RangeError(`Delimiter "${delimiter}" must be one character`);
+    }
+    this.delimiter = delimiter ?? null;
+    if (delimiter) this.#d = delimiter.charCodeAt(0);
+    this.#forced = encoding ? new TextDecoder(encoding) : null;
+    if (this.#forced) this.encodingUsed = this.#forced.encoding;
+    this.#maxRecordChars = maxRecordChars;
+  }
+
+  push(chunk: Uint8Array): CsvRecord[] {
+    let buf = chunk;
+    if (this.#pending.length) {
+      buf = new Uint8Array(this.#pending.length + chunk.length);
+      buf.set(this.#pending);
+      buf.set(chunk, this.#pending.length);
+    }
+    if (!this.#started) {
+      if (buf.length < 3) {
+        this.#pending = buf.slice();
+        return [];
+      }
+      buf = this.#stripBom(buf);
+    }
+    const last = buf.lastIndexOf(LF);
+    if (last === -1) {
+      this.#pending = buf.slice();
+      return [];
+    }
+    this.#pending = buf.slice(last + 1);
+    return this.#parse(this.#decode(buf.subarray(0, last + 1)), false);
+  }
+
+  finish(): CsvRecord[] {
+    let buf = this.#pending;
+    if (!this.#started) buf = this.#stripBom(buf);
+    this.#pending = new Uint8Array(0);
+    const out = this.#parse(this.#decode(buf), true);
+    if (this.#cp1251Lines > 0) {
+      this.encodingUsed = this.#utf8NonAsciiLines > 0 ? "mixed" : "windows-1251";
+      this.warnings.push(
+        this.#utf8NonAsciiLines > 0
+          ? `Mixed encodings: ${this.#cp1251Lines} line(s) were not valid UTF-8 and were read as Windows-1251 (first: line ${this.#firstCp1251Line})`
+          : `The file is not UTF-8; read as Windows-1251`,
+      );
+    }
+    return out;
+  }
+
+  #stripBom(buf: Uint8Array): Uint8Array {
+    this.#started = true;
+    if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) return buf.subarray(3);
+    if ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff)) {
+      throw new SyntaxError("The file is UTF-16; save it as UTF-8 CSV");
+    }
+    return buf;
+  }
+
+  #decode(bytes: Uint8Array): string {
+    if (this.#forced) return this.#forced.decode(bytes, { stream: true });
+    let text: string;
+    try {
+      text = this.#utf8.decode(bytes);
+    } catch {
+      return this.#decodeLines(bytes);
+    }
+    if (this.#cp1251Lines === 0) this.#line += countByte(bytes, LF);
+    else this.#countUtf8Lines(bytes);
+    return text;
+  }
+
+  // The slow path, only for blocks that are not valid UTF-8 as a whole.
+  #decodeLines(bytes: Uint8Array): string {
+    const parts: string[] = [];
+    let start = 0;
+    while (start < bytes.length) {
+      let end = bytes.indexOf(LF, start);
+      end = end === -1 ? bytes.length : end + 1;
+      const line = bytes.subarray(start, end);
+      this.#line++;
+      let ascii = true;
+      for (let i = 0; i < line.length; i++) {
+        if (line[i] > 127) {
+          ascii = false;
+          break;
+        }
+      }
+      if (ascii) parts.push(this.#cp1251.decode(line));
+      else {
+        try {
+          parts.push(this.#utf8.decode(line));
+          this.#utf8NonAsciiLines++;
+        } catch {
+          parts.push(this.#cp1251.decode(line));
+          if (this.#cp1251Lines++ === 0) this.#firstCp1251Line = this.#line;
+        }
+      }
+      start = end;
+    }
+    return parts.join("");
+  }
+
+  #countUtf8Lines(bytes: Uint8Array): void {
+    let start = 0;
+    while (start < bytes.length) {
+      let end = bytes.indexOf(LF, start);
+      end = end === -1 ? bytes.length : end + 1;
+      this.#line++;
+      for (let i = start; i < end; i++) {
+        if (bytes[i] > 127) {
+          this.#utf8NonAsciiLines++;
+          break;
+        }
+      }
+      start = end;
+    }
+  }
+
+  #parse(decoded: string, final: boolean): CsvRecord[] {
+    const text = this.#carry ? this.#carry + decoded : decoded;
+    this.#carry = "";
+    if (this.delimiter === null) {
+      if (!final && text.length < 65_536 && countFields(text, 44, 20).length < 20) {
+        // Too little seen to sniff reliably; wait for more lines.
+        this.#carry = text;
+        return [];
+      }
+      this.delimiter = sniffDelimiter(text.slice(0, 65_536));
+      this.#d = this.delimiter.charCodeAt(0);
+    }
+    const d = this.#d;
+    const out: CsvRecord[] = [];
+    const n = text.length;
+    let i = 0;
+    while (i < n) {
+      const start = i;
+      const fields: string[] = [];
+      let broken = false;
+      for (;;) {
+        if (text.charCodeAt(i) === QUOTE) {
+          let j = i + 1;
+          let value = "";
+          let seg = j;
+          let closed = false;
+          for (;;) {
+            const q = text.indexOf('"', j);
+            if (q === -1) break;
+            if (text.charCodeAt(q + 1) === QUOTE) {
+              value += text.slice(seg, q + 1);
+              j = q + 2;
+              seg = j;
+              continue;
+            }
+            value += text.slice(seg, q);
+            j = q + 1;
+            closed = true;
+            break;
+          }
+          if (!closed) {
+            if (!final && n - start <= this.#maxRecordChars) {
+              this.#carry = text.slice(start);
+              return out;
+            }
+            broken = true;
+            break;
+          }
+          // Text after a closing quote (`"a"b`) is kept rather than lost.
+          let k = j;
+          while (k < n) {
+            const c = text.charCodeAt(k);
+            if (c === d || c === LF || c === CR) break;
+            k++;
+          }
+          if (k > j) value += text.slice(j, k);
+          fields.push(value);
+          i = k;
+        } else {
+          let k = i;
+          while (k < n) {
+            const c = text.charCodeAt(k);
+            if (c === d || c === LF || c === CR) break;
+            k++;
+          }
+          fields.push(text.slice(i, k));
+          i = k;
+        }
+        if (i >= n) break;
+        const c = text.charCodeAt(i);
+        if (c === d) {
+          i++;
+          if (i >= n) {
+            fields.push("");
+            break;
+          }
+          continue;
+        }
+        i++;
+        if (c === CR && text.charCodeAt(i) === LF) i++;
+        break;
+      }
+      this.#row++;
+      if (broken) {
+        // An unterminated quote: reject its line and read on from the next one.
+        let nl = text.indexOf("\n", start);
+        nl = nl === -1 ? n : nl + 1;
+        out.push({
+          row: this.#row,
+          fields: null,
+          error: "Unterminated quoted field (a stray \" with no closing quote)",
+        });
+        i = nl;
+        continue;
+      }
+      out.push({ row: this.#row, fields });
+    }
+    return out;
+  }
+}
+
+function countByte(bytes: Uint8Array, b: number): number {
+  let n = 0;
+  let i = bytes.indexOf(b);
+  while (i !== -1) {
+    n++;
+    i = bytes.indexOf(b, i + 1);
+  }
+  return n;
+}
+
+/** Splits a whole CSV text into records (for small inputs and tests). */
+export function parseCsv(text: string, options: CsvReaderOptions = {}): CsvRecord[] {
+  const reader = new CsvReader(options);
+  const out = reader.push(new TextEncoder().encode(text));
+  out.push(...reader.finish());
+  return out;
+}

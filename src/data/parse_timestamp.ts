@@ -1,0 +1,269 @@
+/**
+ * Timestamps as people and tools write them, to epoch milliseconds UTC: ISO 8601 with or
+ * without offset, date only, `dd.mm.yyyy[ hh:mm[:ss]]`, `dd/mm/yyyy` or `mm/dd/yyyy`
+ * (the column's convention), `yyyymmdd`, Excel serial dates, Unix seconds and
+ * milliseconds (told apart by magnitude).
+ */
+
+/** Day-first (`dmy`) or month-first (`mdy`) reading of `01/02/2024`. */
+export type DateOrder = "dmy" | "mdy";
+
+export interface ParseTimestampOptions {
+  /** IANA zone for values without an offset (and Excel serials). @default "UTC" */
+  timezone?: string;
+  /** How to read `01/02/2024`. @default "dmy" */
+  dateOrder?: DateOrder;
+}
+
+/**
+ * The slash-date convention of one column, learned from its values: the first value
+ * whose first part is over 12 makes it day-first, second part over 12 month-first.
+ */
+export interface DateOrderState {
+  order: DateOrder | null;
+  /** The value that decided it, for messages. */
+  decidedBy: string | null;
+  /** Row of that value. */
+  decidedRow: number;
+}
+
+/** Returned by `readTimestamp` for `01/02/2024` while the column's convention is unknown. */
+export const AMBIGUOUS: unique symbol = Symbol("ambiguous date");
+
+const MS_PER_DAY = 86_400_000;
+// Excel day 25569 is 1970-01-01 (the 1900 system, with its fictitious 1900-02-29).
+const EXCEL_EPOCH_DAYS = 25_569;
+// Beyond these bounds a number is neither an Excel serial (year 4637+) nor plausible
+// Unix seconds (before 1973); refusing beats guessing.
+const MAX_EXCEL_SERIAL = 1_000_000;
+const MIN_UNIX_SECONDS = 100_000_000;
+const MIN_UNIX_MS = 100_000_000_000;
+const MIN_TS = Date.UTC(1900, 0, 1);
+const MAX_TS = Date.UTC(2200, 0, 1);
+
+const ISO =
+  /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:(?:T|\s+)(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?$/i;
+const DOTTED =
+  /^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:[\sT,]+(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?$/i;
+const SLASHED =
+  /^(\d{1,2})[/-](\d{1,2})[/-](\d{4})(?:[\sT,]+(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(?:\s*([AP]M))?)?$/i;
+const NUMERIC = /^[+-]?\d+(?:\.\d+)?$/;
+const BASIC_DATE = /^(\d{4})(\d{2})(\d{2})$/;
+
+const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
+const offsetCache = new Map<string, Map<number, number>>();
+
+/** Throws `RangeError` for a zone name Intl does not know. */
+export function checkTimezone(timezone: string): void {
+  if (timezone === "UTC") return;
+  try {
+    formatterFor(timezone);
+  } catch {
+    throw new RangeError(`Unknown time zone "${timezone}" (expected an IANA name such as "Europe/Moscow")`);
+  }
+}
+
+function formatterFor(timezone: string): Intl.DateTimeFormat {
+  let f = offsetFormatters.get(timezone);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-US", {
+      timeZone: timezone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "numeric",
+      day: "numeric",
+      hour: "numeric",
+      minute: "numeric",
+      second: "numeric",
+    });
+    offsetFormatters.set(timezone, f);
+  }
+  return f;
+}
+
+/** Offset of `timezone` from UTC at instant `utcMs`, in ms; cached per quarter hour. */
+function zoneOffset(timezone: string, utcMs: number): number {
+  let cache = offsetCache.get(timezone);
+  if (!cache) offsetCache.set(timezone, cache = new Map());
+  const key = Math.floor(utcMs / 900_000);
+  const hit = cache.get(key);
+  if (hit !== undefined) return hit;
+  const parts: Record<string, number> = {};
+  for (const p of formatterFor(timezone).formatToParts(new Date(key * 900_000))) {
+    if (p.type !== "literal") parts[p.type] = Number(p.value);
+  }
+  const wall = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second);
+  const offset = wall - key * 900_000;
+  if (cache.size > 100_000) cache.clear();
+  cache.set(key, offset);
+  return offset;
+}
+
+/** Wall-clock time in `timezone` (given as if it were UTC) to the UTC instant. */
+export function wallTimeToUtc(wallMs: number, timezone: string): number {
+  if (timezone === "UTC") return wallMs;
+  const first = wallMs - zoneOffset(timezone, wallMs);
+  const second = wallMs - zoneOffset(timezone, first);
+  return second;
+}
+
+function daysInMonth(y: number, m: number): number {
+  return new Date(Date.UTC(y, m, 0)).getUTCDate();
+}
+
+function build(
+  text: string,
+  y: number,
+  mo: number,
+  d: number,
+  h: number,
+  mi: number,
+  s: number,
+  frac: string | undefined,
+  zone: string | undefined,
+  timezone: string,
+): number {
+  if (mo < 1 || mo > 12) throw new SyntaxError(`Timestamp "${text}" has month ${mo}`);
+  if (d < 1 || d > daysInMonth(y, mo)) {
+    throw new SyntaxError(`Timestamp "${text}" has day ${d}, not in ${y}-${String(mo).padStart(2, "0")}`);
+  }
+  if (h > 24 || mi > 59 || s > 60 || (h === 24 && (mi > 0 || s > 0))) {
+    throw new SyntaxError(`Timestamp "${text}" has an impossible time of day`);
+  }
+  const ms = frac ? Math.round(Number(`0.${frac}`) * 1000) : 0;
+  const wall = Date.UTC(y, mo - 1, d, h, mi, Math.min(s, 59), ms);
+  let t: number;
+  if (zone === undefined) t = wallTimeToUtc(wall, timezone);
+  else if (/^(Z|UTC|GMT)$/i.test(zone)) t = wall;
+  else {
+    const sign = zone[0] === "-" ? -1 : 1;
+    const digits = zone.slice(1).replace(":", "");
+    const oh = Number(digits.slice(0, 2));
+    const om = digits.length > 2 ? Number(digits.slice(2)) : 0;
+    if (oh > 18 || om > 59) throw new SyntaxError(`Timestamp "${text}" has offset ${zone}`);
+    t = wall - sign * (oh * 3_600_000 + om * 60_000);
+  }
+  return t;
+}
+
+function checkRange(text: string, t: number): number {
+  if (!(t >= MIN_TS && t < MAX_TS)) {
+    throw new SyntaxError(`Timestamp "${text}" is outside 1900-2199`);
+  }
+  return t;
+}
+
+/** An Excel serial day number (1900 system) read as wall-clock time in `timezone`. */
+export function excelSerialToMs(serial: number, timezone = "UTC"): number {
+  const wall = Math.round((serial - EXCEL_EPOCH_DAYS) * MS_PER_DAY);
+  return wallTimeToUtc(wall, timezone);
+}
+
+function fromNumber(n: number, text: string, timezone: string): number {
+  if (!Number.isFinite(n)) throw new SyntaxError(`Timestamp "${text}" is not a finite number`);
+  const a = Math.abs(n);
+  if (a >= MIN_UNIX_MS) return checkRange(text, Math.round(n));
+  if (a >= MIN_UNIX_SECONDS) return checkRange(text, Math.round(n * 1000));
+  if (a > 0 && a < MAX_EXCEL_SERIAL) return checkRange(text, excelSerialToMs(n, timezone));
+  throw new SyntaxError(
+    `Number "${text}" is neither an Excel serial date, Unix seconds nor Unix milliseconds`,
+  );
+}
+
+/**
+ * Reads one timestamp value. `state` carries the column's slash-date convention:
+ * returns `AMBIGUOUS` for `01/02/2024` while it is unknown, and learns it from a
+ * deciding value. Throws `SyntaxError` with the reason for an unreadable value.
+ */
+export function readTimestamp(
+  value: string | number | Date,
+  timezone: string,
+  state: DateOrderState,
+  row = 0,
+): number | typeof AMBIGUOUS {
+  if (typeof value === "number") return fromNumber(value, String(value), timezone);
+  if (value instanceof Date) {
+    const t = value.getTime();
+    if (Number.isNaN(t)) throw new SyntaxError("Timestamp is an invalid date");
+    return checkRange(value.toISOString(), t);
+  }
+  const text = value.trim();
+  let m = ISO.exec(text);
+  if (m) {
+    return checkRange(
+      text,
+      build(text, +m[1], +m[2], +m[3], +(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0), m[7], m[8], timezone),
+    );
+  }
+  m = DOTTED.exec(text);
+  if (m) {
+    return checkRange(
+      text,
+      build(text, +m[3], +m[2], +m[1], +(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0), m[7], m[8], timezone),
+    );
+  }
+  m = SLASHED.exec(text);
+  if (m) {
+    const a = +m[1], b = +m[2];
+    let order: DateOrder | null = null;
+    if (a > 12 && b <= 12) order = "dmy";
+    else if (b > 12 && a <= 12) order = "mdy";
+    else if (a > 12 && b > 12) {
+      throw new SyntaxError(`Date "${text}" has no part that can be a month`);
+    }
+    if (order !== null) {
+      if (state.order === null) {
+        state.order = order;
+        state.decidedBy = text;
+        state.decidedRow = row;
+      } else if (state.order !== order) {
+        throw new SyntaxError(
+          `Date "${text}" is ${order === "dmy" ? "day" : "month"}-first but the column is ${
+            state.order === "dmy" ? "day" : "month"
+          }-first (${
+            state.decidedRow ? `from "${state.decidedBy}" in row ${state.decidedRow}` : "as set by dateOrder"
+          })`,
+        );
+      }
+    } else if (state.order === null) return AMBIGUOUS;
+    const useOrder = order ?? state.order!;
+    const day = useOrder === "dmy" ? a : b;
+    const month = useOrder === "dmy" ? b : a;
+    let h = +(m[4] ?? 0);
+    const ampm = m[8]?.toUpperCase();
+    if (ampm) {
+      if (h < 1 || h > 12) throw new SyntaxError(`Timestamp "${text}" has hour ${h} with ${ampm}`);
+      if (ampm === "AM" && h === 12) h = 0;
+      if (ampm === "PM" && h !== 12) h += 12;
+    }
+    return checkRange(
+      text,
+      build(text, +m[3], month, day, h, +(m[5] ?? 0), +(m[6] ?? 0), m[7], undefined, timezone),
+    );
+  }
+  m = BASIC_DATE.exec(text);
+  if (m) return checkRange(text, build(text, +m[1], +m[2], +m[3], 0, 0, 0, undefined, undefined, timezone));
+  if (NUMERIC.test(text)) return fromNumber(Number(text), text, timezone);
+  if (text === "") throw new SyntaxError("Timestamp is empty");
+  throw new SyntaxError(
+    `Cannot read "${
+      text.length > 60 ? text.slice(0, 60) + "…" : text
+    }" as a timestamp (expected ISO 8601, dd.mm.yyyy, Unix seconds or ms, or an Excel serial)`,
+  );
+}
+
+/**
+ * Parses one timestamp to epoch milliseconds UTC. Throws `SyntaxError` naming the value
+ * when it cannot be read.
+ */
+export function parseTimestamp(
+  value: string | number | Date,
+  options: ParseTimestampOptions = {},
+): number {
+  const { timezone = "UTC", dateOrder = "dmy" } = options;
+  checkTimezone(timezone);
+  // A single value decides for itself; dateOrder only settles `01/02/2024`.
+  const t = readTimestamp(value, timezone, { order: null, decidedBy: null, decidedRow: 0 });
+  if (t !== AMBIGUOUS) return t;
+  return readTimestamp(value, timezone, { order: dateOrder, decidedBy: "dateOrder", decidedRow: 0 }) as number;
+}

@@ -1,0 +1,94 @@
+/**
+ * Canonical rows into a DuckDB table (workbench and SQL paths), through the Arrow IPC
+ * insert of `src/db/insert_rows.ts`: the canonical columns with fixed types, then the
+ * file's extra columns (numbers as `DOUBLE` when every value is one, else `VARCHAR`).
+ * Timestamps stay epoch milliseconds (`DOUBLE`), as in the rows.
+ */
+import type { RowTypes, TableKind } from "./types.ts";
+import { TABLE_COLUMNS } from "./map_columns.ts";
+import type { DuckDBConnection } from "../db/open_duckdb.ts";
+import {
+  type ColumnData,
+  type ColumnType,
+  insertColumns,
+  type InsertSummary,
+} from "../db/insert_rows.ts";
+
+const CANONICAL_TYPES: Record<string, ColumnType> = {
+  contact_id: "VARCHAR",
+  phone: "VARCHAR",
+  email: "VARCHAR",
+  gender: "VARCHAR",
+  age: "DOUBLE",
+  interests: "VARCHAR[]",
+  stage: "VARCHAR",
+  tags: "VARCHAR[]",
+  created_at: "DOUBLE",
+  ts: "DOUBLE",
+  type: "VARCHAR",
+  channel: "VARCHAR",
+  url: "VARCHAR",
+  email_id: "VARCHAR",
+  source: "VARCHAR",
+  phrase: "VARCHAR",
+  tag: "VARCHAR",
+  value: "DOUBLE",
+  amount: "DOUBLE",
+};
+
+export interface ToDuckDBOptions {
+  /** Which table the rows are. */
+  kind: TableKind;
+  /** Table name. @default the kind (`events`, ...) */
+  table?: string;
+  /** Also write the columns beyond the canonical ones. @default true */
+  extraColumns?: boolean;
+  /** Append to an existing table instead of replacing it. @default false */
+  append?: boolean;
+}
+
+/**
+ * Writes `rows` to a DuckDB table with every canonical column of `kind` (all-NULL when
+ * the file lacked it), so SQL can rely on them. Returns the columns and row count.
+ */
+export function toDuckDB<K extends TableKind>(
+  rows: RowTypes[K][],
+  conn: DuckDBConnection,
+  options: ToDuckDBOptions & { kind: K },
+): InsertSummary {
+  const { kind, table = kind, extraColumns = true, append = false } = options;
+  const spec = TABLE_COLUMNS[kind];
+  const canonical = [...spec.required, ...spec.optional];
+  const columns: Record<string, ColumnData> = {};
+  const list = rows as unknown as Record<string, unknown>[];
+  for (const name of canonical) {
+    columns[name] = { type: CANONICAL_TYPES[name], values: list.map((r) => r[name] ?? null) };
+  }
+  if (extraColumns) {
+    const taken = new Set(canonical.map((c) => c.toLowerCase()));
+    const extras: string[] = [];
+    const seen = new Set<string>();
+    for (const r of list) {
+      for (const k of Object.keys(r)) {
+        if (!seen.has(k) && !canonical.includes(k)) seen.add(k), extras.push(k);
+      }
+    }
+    for (const name of extras) {
+      const values = list.map((r) => r[name] ?? null);
+      const numeric = values.every((v) => v === null || typeof v === "number");
+      const boolean = values.every((v) => v === null || typeof v === "boolean");
+      const type: ColumnType = numeric ? "DOUBLE" : boolean ? "BOOLEAN" : "VARCHAR";
+      // Column names differing only in case collide in DuckDB; the extra one gets a suffix.
+      let column = name;
+      while (taken.has(column.toLowerCase())) column += "_extra";
+      taken.add(column.toLowerCase());
+      columns[column] = {
+        type,
+        values: type === "VARCHAR"
+          ? values.map((v) => v === null ? null : Array.isArray(v) ? v.join(";") : String(v))
+          : values,
+      };
+    }
+  }
+  return insertColumns(conn, table, columns, { append });
+}

@@ -1,0 +1,204 @@
+/**
+ * Rows in memory -> a DuckDB table, through Arrow IPC (the path DuckDB-WASM accepts from
+ * any apache-arrow build). Canonical rows of `src/data/types.ts` go in as they are:
+ * strings as `VARCHAR`, numbers (epoch-ms timestamps included) as `DOUBLE`, booleans as
+ * `BOOLEAN`, string arrays (`interests`, `tags`) as `VARCHAR[]`, `null`/`undefined` as NULL.
+ */
+import * as arrow from "apache-arrow";
+import type { DuckDBConnection } from "./open_duckdb.ts";
+
+/** Column types this module writes. */
+export type ColumnType = "VARCHAR" | "DOUBLE" | "BOOLEAN" | "VARCHAR[]";
+
+/** One column in columnar form: `values[i]` is row `i`, `null`/`undefined` is NULL. */
+export interface ColumnData {
+  type: ColumnType;
+  values: ArrayLike<unknown>;
+}
+
+export interface InsertRowsOptions {
+  /** Types of columns, by name; others are inferred from their values (all-missing: `VARCHAR`). @default {} */
+  types?: Record<string, ColumnType>;
+  /**
+   * Columns to write, in this order; a listed column that no row has is all NULL.
+   * @default every key seen in the rows, in first-seen order
+   */
+  columns?: string[];
+  /**
+   * Adds a `DOUBLE` column of this name holding each row's 0-based position in `rows`, so
+   * SQL can break ties "in input order" (a table has no order of its own).
+   * @default undefined (no such column)
+   */
+  seqColumn?: string;
+  /** Appends to an existing table instead of creating (or replacing) it. @default false */
+  append?: boolean;
+  /** Rows per Arrow batch; bounds the memory of one conversion. @default 200_000 */
+  batchSize?: number;
+}
+
+export interface InsertSummary {
+  rows: number;
+  columns: { name: string; type: ColumnType }[];
+}
+
+/**
+ * Writes `rows` into table `name`. Throws `TypeError` naming the table, column and row
+ * (1-based) when a column mixes types, since coercing silently would change what rules see.
+ */
+export function insertRows(
+  conn: DuckDBConnection,
+  name: string,
+  rows: Iterable<Record<string, unknown>>,
+  options: InsertRowsOptions = {},
+): InsertSummary {
+  const { types = {}, columns, seqColumn, append = false, batchSize = 200_000 } = options;
+  const list = Array.isArray(rows) ? rows as Record<string, unknown>[] : [...rows];
+  const names = columns ? [...columns] : columnsOf(list);
+  if (seqColumn !== undefined && !names.includes(seqColumn)) names.push(seqColumn);
+  const data: Record<string, ColumnData> = {};
+  for (const column of names) {
+    if (column === seqColumn) {
+      data[column] = { type: "DOUBLE", values: Float64Array.from(list, (_, i) => i) };
+      continue;
+    }
+    const values = list.map((row) => row[column]);
+    data[column] = { type: types[column] ?? inferType(name, column, values), values };
+  }
+  return insertColumns(conn, name, data, { append, batchSize });
+}
+
+export interface InsertColumnsOptions {
+  /** Appends to an existing table instead of creating (or replacing) it. @default false */
+  append?: boolean;
+  /** Rows per Arrow batch. @default 200_000 */
+  batchSize?: number;
+}
+
+/**
+ * Writes columnar data into table `name` (all columns the same length). The columnar form
+ * lets generators and loaders skip building one object per row for millions of rows.
+ */
+export function insertColumns(
+  conn: DuckDBConnection,
+  name: string,
+  columns: Record<string, ColumnData>,
+  options: InsertColumnsOptions = {},
+): InsertSummary {
+  const { append = false, batchSize = 200_000 } = options;
+  if (!Number.isInteger(batchSize) || batchSize < 1) {
+    throw new RangeError(`Cannot insert into "${name}": batchSize must be a positive integer, got ${batchSize}`);
+  }
+  const names = Object.keys(columns);
+  if (names.length === 0) throw new TypeError(`Cannot create table "${name}" without columns`);
+  const seen = new Map<string, string>();
+  for (const column of names) {
+    // DuckDB identifiers are case-insensitive: "Stage" and "stage" would collide.
+    const key = column.toLowerCase();
+    const other = seen.get(key);
+    if (other !== undefined) {
+      throw new TypeError(
+        `Cannot create table "${name}": columns "${other}" and "${column}" differ only in case`,
+      );
+    }
+    seen.set(key, column);
+  }
+  const length = columns[names[0]].values.length;
+  for (const column of names) {
+    if (columns[column].values.length !== length) {
+      throw new RangeError(
+        `Cannot insert into "${name}": column "${column}" has ${
+          columns[column].values.length
+        } values, "${names[0]}" has ${length}`,
+      );
+    }
+  }
+  const summary = { rows: length, columns: names.map((n) => ({ name: n, type: columns[n].type })) };
+  if (!append) {
+    conn.query(`DROP TABLE IF EXISTS ${quoteIdent(name)}`);
+    conn.query(
+      `CREATE TABLE ${quoteIdent(name)} (${
+        names.map((n) => `${quoteIdent(n)} ${columns[n].type}`).join(", ")
+      })`,
+    );
+  }
+  for (let start = 0; start < length; start += batchSize) {
+    const end = Math.min(length, start + batchSize);
+    const vectors: Record<string, arrow.Vector> = {};
+    for (const column of names) {
+      const { type, values } = columns[column];
+      vectors[column] = toVector(slice(values, start, end), type);
+    }
+    const table = new arrow.Table(vectors);
+    conn.insertArrowFromIPCStream(arrow.tableToIPC(table, "stream"), { name, create: false });
+  }
+  return summary;
+}
+
+/** Double-quoted SQL identifier. */
+export function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+function columnsOf(rows: Record<string, unknown>[]): string[] {
+  const seen = new Set<string>();
+  for (const row of rows) for (const key of Object.keys(row)) seen.add(key);
+  return [...seen];
+}
+
+function typeOfValue(value: unknown): ColumnType | null | "other" {
+  if (value === null || value === undefined) return null;
+  if (typeof value === "string") return "VARCHAR";
+  if (typeof value === "number") return "DOUBLE";
+  if (typeof value === "boolean") return "BOOLEAN";
+  if (Array.isArray(value) && value.every((v) => typeof v === "string")) return "VARCHAR[]";
+  return "other";
+}
+
+function inferType(table: string, column: string, values: unknown[]): ColumnType {
+  let type: ColumnType | null = null;
+  let firstRow = 0;
+  for (let i = 0; i < values.length; i++) {
+    const t = typeOfValue(values[i]);
+    if (t === null) continue;
+    if (t === "other") {
+      throw new TypeError(
+        `Cannot insert into "${table}": row ${i + 1}, column "${column}" holds ${
+          JSON.stringify(values[i])
+        }, expected a string, number, boolean or list of strings`,
+      );
+    }
+    if (type === null) {
+      type = t;
+      firstRow = i;
+    } else if (t !== type) {
+      throw new TypeError(
+        `Cannot insert into "${table}": column "${column}" is ${type} in row ${
+          firstRow + 1
+        } but row ${i + 1} holds ${JSON.stringify(values[i])}`,
+      );
+    }
+  }
+  return type ?? "VARCHAR";
+}
+
+function slice(values: ArrayLike<unknown>, start: number, end: number): unknown[] {
+  const out = new Array(end - start);
+  for (let i = start; i < end; i++) out[i - start] = values[i] ?? null;
+  return out;
+}
+
+function toVector(values: unknown[], type: ColumnType): arrow.Vector {
+  switch (type) {
+    case "VARCHAR":
+      return arrow.vectorFromArray(values as (string | null)[], new arrow.Utf8());
+    case "DOUBLE":
+      return arrow.vectorFromArray(values as (number | null)[], new arrow.Float64());
+    case "BOOLEAN":
+      return arrow.vectorFromArray(values as (boolean | null)[], new arrow.Bool());
+    case "VARCHAR[]":
+      return arrow.vectorFromArray(
+        values as (string[] | null)[],
+        new arrow.List(new arrow.Field("item", new arrow.Utf8(), true)),
+      );
+  }
+}

@@ -1,0 +1,16 @@
+/**
+ * DuckDB inside Deno: opening an instance and writing rows into its tables.
+ *
+ * @module
+ */
+export { type DuckDBBindings, type DuckDBConnection, openDuckDB } from "./open_duckdb.ts";
+export {
+  type ColumnData,
+  type ColumnType,
+  insertColumns,
+  type InsertColumnsOptions,
+  insertRows,
+  type InsertRowsOptions,
+  type InsertSummary,
+  quoteIdent,
+} from "./insert_rows.ts";

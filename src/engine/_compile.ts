@@ -1,0 +1,255 @@
+/** A resolved config prepared for the hot loop: rules by event type, predicates compiled. */
+import { parseConfigDate } from "../config/parse_config.ts";
+import type { ScoringConfig } from "../config/types.ts";
+import type { ContactRow, EventRow, VerificationRow } from "../data/types.ts";
+import {
+  type CompiledPredicate,
+  compileFastPredicate,
+  compilePredicate,
+  type PredicateValue,
+} from "./match_predicate.ts";
+import { emailKey, phoneKey } from "./verification_keys.ts";
+
+export const DAY_MS = 86_400_000;
+
+/** Reads one column of an event. */
+export type ColumnReader = (event: EventRow) => PredicateValue;
+
+// One function per known column, so each property read is a fixed-name, monomorphic load;
+// a computed `event[column]` in the hot loop is several times slower.
+const READERS: Record<string, ColumnReader> = {
+  contact_id: (e) => e.contact_id,
+  ts: (e) => e.ts,
+  type: (e) => e.type,
+  channel: (e) => e.channel,
+  url: (e) => e.url,
+  email_id: (e) => e.email_id,
+  source: (e) => e.source,
+  phrase: (e) => e.phrase,
+  tag: (e) => e.tag,
+  stage: (e) => e.stage,
+  value: (e) => e.value,
+};
+
+export function columnReader(column: string): ColumnReader {
+  return Object.hasOwn(READERS, column) ? READERS[column] : (e) => e[column];
+}
+
+export interface CompiledRule {
+  index: number;
+  /** Readers of the `where` columns, in the order of `tests`. */
+  readers: ColumnReader[];
+  id: string;
+  points: number;
+  maxPerDay: number;
+  maxCount: number;
+  columns: string[];
+  tests: CompiledPredicate[];
+  global: boolean;
+  stage: boolean;
+  /** Bucket names of the rule's tag scopes (`tag:X`). */
+  tagKeys: string[];
+}
+
+export interface CompiledAudience {
+  gender: Set<string> | null;
+  age: [number, number] | null;
+  interests: Set<string> | null;
+  stage: Set<string> | null;
+  touched: { from: number; to: number; types: Set<string> | null } | null;
+}
+
+export interface Compiled {
+  config: ScoringConfig;
+  rules: CompiledRule[];
+  byType: Map<string, CompiledRule[]>;
+  hasEventRules: boolean;
+  anyStageScope: boolean;
+  lookbackMs: number;
+  halfLifeMs: number | null;
+  attributes: {
+    index: number;
+    id: string;
+    field: string;
+    points: number;
+    test: CompiledPredicate;
+  }[];
+  audience: CompiledAudience | null;
+}
+
+/** The end of a `to` date: a bare date covers its whole day. */
+function touchedTo(text: string): number {
+  const t = parseConfigDate(text)!;
+  return /^\d{4}-\d{2}-\d{2}$/.test(text) ? t + DAY_MS - 1 : t;
+}
+
+export function compileConfig(config: ScoringConfig): Compiled {
+  if (config.rules.length > 65_535) {
+    throw new RangeError(`Cannot score with ${config.rules.length} event rules: at most 65535`);
+  }
+  const rules: CompiledRule[] = config.rules.map((r, index) => ({
+    index,
+    id: r.id,
+    points: r.points,
+    maxPerDay: r.maxPerDay,
+    maxCount: r.maxCount,
+    columns: Object.keys(r.where),
+    readers: Object.keys(r.where).map(columnReader),
+    tests: Object.values(r.where).map(compileFastPredicate),
+    global: r.scopes.some((s) => s.kind === "global"),
+    stage: r.scopes.some((s) => s.kind === "stage"),
+    tagKeys: r.scopes.flatMap((s) => s.kind === "tag" ? [`tag:${s.tag}`] : []),
+  }));
+  const byType = new Map<string, CompiledRule[]>();
+  for (const r of rules) {
+    const on = config.rules[r.index].on;
+    const list = byType.get(on);
+    if (list) list.push(r);
+    else byType.set(on, [r]);
+  }
+  const a = config.audience;
+  let audience: CompiledAudience | null = null;
+  if (a) {
+    audience = {
+      gender: a.gender ? new Set(a.gender) : null,
+      age: a.age ? [a.age[0], a.age[1]] : null,
+      interests: a.interests ? new Set(a.interests) : null,
+      stage: a.stage ? new Set(a.stage) : null,
+      touched: a.touched
+        ? {
+          from: parseConfigDate(a.touched.from)!,
+          to: touchedTo(a.touched.to),
+          types: a.touched.types ? new Set(a.touched.types) : null,
+        }
+        : null,
+    };
+  }
+  const h = config.window.halfLifeDays;
+  return {
+    config,
+    rules,
+    byType,
+    hasEventRules: rules.length > 0,
+    anyStageScope: rules.some((r) => r.stage),
+    lookbackMs: config.window.lookbackDays * DAY_MS,
+    halfLifeMs: h === null ? null : h * DAY_MS,
+    attributes: config.attributes.map((r, i) => ({
+      index: rules.length + i,
+      id: r.id,
+      field: r.field,
+      points: r.points,
+      test: compilePredicate(r.where),
+    })),
+    audience,
+  };
+}
+
+/** Whether a rule's `where` holds on an event. */
+export function ruleMatches(rule: CompiledRule, event: EventRow): boolean {
+  const { readers, tests } = rule;
+  for (let k = 0; k < readers.length; k++) {
+    if (!tests[k](readers[k](event))) return false;
+  }
+  return true;
+}
+
+function listOf(v: unknown): string[] | null {
+  if (Array.isArray(v)) return v.map(String);
+  if (typeof v === "string") return v.split(";").map((s) => s.trim()).filter((s) => s !== "");
+  return null;
+}
+
+/** Audience checks that need only the contact's own columns (not its events). */
+export function passesStaticAudience(aud: CompiledAudience, row: ContactRow | null): boolean {
+  if (aud.gender && !(typeof row?.gender === "string" && aud.gender.has(row.gender))) return false;
+  if (aud.age) {
+    const raw: unknown = row?.age;
+    const age = typeof raw === "number"
+      ? raw
+      : typeof raw === "string" && raw.trim() !== ""
+      ? Number(raw)
+      : NaN;
+    if (Number.isNaN(age) || age < aud.age[0] || age > aud.age[1]) return false;
+  }
+  if (aud.interests) {
+    const list = listOf(row?.interests);
+    if (!list || !list.some((x) => aud.interests!.has(x))) return false;
+  }
+  if (aud.stage && !(typeof row?.stage === "string" && aud.stage.has(row.stage))) return false;
+  return true;
+}
+
+/** Global points and per-rule contributions of the attribute rules a contact meets. */
+export function attributeMatches(
+  c: Compiled,
+  row: ContactRow | null,
+): { index: number; points: number }[] {
+  const out: { index: number; points: number }[] = [];
+  if (!row) {
+    for (const a of c.attributes) {
+      if (a.test(undefined)) out.push({ index: a.index, points: a.points });
+    }
+    return out;
+  }
+  for (const a of c.attributes) {
+    if (a.test(row[a.field] as PredicateValue)) out.push({ index: a.index, points: a.points });
+  }
+  return out;
+}
+
+/** Matches contacts to the verification table by id, normalised phone or e-mail. */
+export class VerificationIndex {
+  ids = new Set<string>();
+  phones = new Set<string>();
+  emails = new Set<string>();
+
+  constructor(rows: Iterable<VerificationRow>) {
+    for (const r of rows) {
+      if (r.contact_id !== null && r.contact_id !== undefined && r.contact_id !== "") {
+        this.ids.add(String(r.contact_id));
+      }
+      const p = phoneKey(r.phone);
+      if (p) this.phones.add(p);
+      const e = emailKey(r.email);
+      if (e) this.emails.add(e);
+    }
+  }
+
+  has(id: string, row: ContactRow | null): boolean {
+    if (this.ids.has(id)) return true;
+    if (!row) return false;
+    const p = phoneKey(row.phone);
+    if (p && this.phones.has(p)) return true;
+    const e = emailKey(row.email);
+    return e !== null && this.emails.has(e);
+  }
+}
+
+/** Whether an event can be placed in time and attached to a contact (kept small to inline). */
+export function isUsableEvent(e: EventRow): boolean {
+  const id = e.contact_id, ts = e.ts;
+  return typeof id === "string" && id !== "" && typeof ts === "number" && ts - ts === 0 &&
+    typeof e.type === "string";
+}
+
+/** Throws the error that names what is wrong with an event `isUsableEvent` refused. */
+export function refuseEvent(e: EventRow, position: number): never {
+  if (typeof e.contact_id !== "string" || e.contact_id === "") {
+    throw new TypeError(
+      `Cannot score event #${position}: contact_id must be a non-empty string, got "${e.contact_id}"`,
+    );
+  }
+  if (typeof e.ts !== "number" || !Number.isFinite(e.ts)) {
+    throw new TypeError(
+      `Cannot score event #${position} of contact "${e.contact_id}": ts must be epoch milliseconds, got "${e.ts}"`,
+    );
+  }
+  throw new TypeError(
+    `Cannot score event #${position} of contact "${e.contact_id}": type must be a string, got "${e.type}"`,
+  );
+}
+
+/** Refuses an event the engine cannot place in time or attach to a contact. */
+export function checkEvent(e: EventRow, position: number): void {
+  if (!isUsableEvent(e)) refuseEvent(e, position);
+}

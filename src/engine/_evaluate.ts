@@ -1,0 +1,182 @@
+/**
+ * The scoring rules of `../shared/spec/scoring-config-v1.md` for one contact at one
+ * instant, shared by the batch and the incremental scorer so both agree exactly.
+ */
+import type { Compiled } from "./_compile.ts";
+import { DAY_MS } from "./_compile.ts";
+import type { Reason, ScoreRow } from "./types.ts";
+import { tierOf } from "./tier_of.ts";
+
+/** What is known of a contact apart from its events. */
+export interface ContactFacts {
+  id: string;
+  /** Interned stage of the contact, `-1` when it has none. */
+  stageId: number;
+  attrs: { index: number; points: number }[];
+  verified: boolean;
+  /** Global score multiplier: the demote factor for verified contacts under `demote`, else 1. */
+  factor: number;
+}
+
+/**
+ * A contact's kept-to-be matches, grouped by rule: group `g` is rule `groupRule[g]` with
+ * matches `groupStart[g] .. groupEnd[g]-1` of `ts`/`stage`, sorted by time then input order.
+ */
+export interface ContactMatches {
+  groupRule: ArrayLike<number>;
+  groupStart: ArrayLike<number>;
+  groupEnd: ArrayLike<number>;
+  from: number;
+  to: number;
+  ts: ArrayLike<number>;
+  /** Interned stage of each match's event, `-1` when it has none; `null` when no rule needs it. */
+  stage: ArrayLike<number> | null;
+}
+
+/** First index in `[lo, hi)` whose `ts` is above `x` (`hi` when none). */
+function upperBound(ts: ArrayLike<number>, lo: number, hi: number, x: number): number {
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ts[mid] <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+export class Evaluator {
+  readonly #c: Compiled;
+  readonly #stageNames: string[];
+  readonly #contrib: Float64Array;
+  readonly #touchedRules: number[] = [];
+
+  constructor(compiled: Compiled, stageNames: string[]) {
+    this.#c = compiled;
+    this.#stageNames = stageNames;
+    this.#contrib = new Float64Array(compiled.rules.length + compiled.attributes.length);
+  }
+
+  /** The contact's row at instant `T` (epoch ms). */
+  evaluate(T: number, facts: ContactFacts, m: ContactMatches | null): ScoreRow {
+    const c = this.#c;
+    const contrib = this.#contrib;
+    const touched = this.#touchedRules;
+    touched.length = 0;
+    const lo = T - c.lookbackMs;
+    const hl = c.halfLifeMs;
+    let global = 0;
+    let matched = 0;
+    let scopes: Record<string, number> | null = null;
+
+    if (m) {
+      const { ts, stage } = m;
+      for (let g = m.from; g < m.to; g++) {
+        const rule = c.rules[m.groupRule[g]];
+        const s = m.groupStart[g], e = m.groupEnd[g];
+        // Window: lo < ts <= T.
+        const a = upperBound(ts, s, e, lo);
+        const b = upperBound(ts, a, e, T);
+        if (a >= b) continue;
+        const perDay = rule.maxPerDay;
+        let skip: number; // kept matches to drop from the oldest end (maxCount keeps the newest)
+        if (perDay === Infinity) {
+          skip = rule.maxCount === Infinity ? 0 : Math.max(0, b - a - rule.maxCount);
+        } else {
+          let kept = 0, day = NaN, n = 0;
+          for (let i = a; i < b; i++) {
+            const d = Math.floor(ts[i] / DAY_MS);
+            if (d !== day) {
+              day = d;
+              n = 0;
+            }
+            if (n < perDay) {
+              n++;
+              kept++;
+            }
+          }
+          skip = rule.maxCount === Infinity ? 0 : Math.max(0, kept - rule.maxCount);
+        }
+        let ruleSum = 0;
+        let day = NaN, n = 0;
+        for (let i = a; i < b; i++) {
+          if (perDay !== Infinity) {
+            const d = Math.floor(ts[i] / DAY_MS);
+            if (d !== day) {
+              day = d;
+              n = 0;
+            }
+            if (n >= perDay) continue;
+            n++;
+          }
+          if (skip > 0) {
+            skip--;
+            continue;
+          }
+          const w = hl === null ? rule.points : rule.points * Math.pow(0.5, (T - ts[i]) / hl);
+          matched++;
+          if (rule.global) ruleSum += w;
+          if (rule.stage) {
+            const sid = stage !== null && stage[i] >= 0 ? stage[i] : facts.stageId;
+            if (sid >= 0) {
+              scopes ??= {};
+              const key = `stage:${this.#stageNames[sid]}`;
+              scopes[key] = (scopes[key] ?? 0) + w;
+            }
+          }
+          for (const key of rule.tagKeys) {
+            scopes ??= {};
+            scopes[key] = (scopes[key] ?? 0) + w;
+          }
+        }
+        if (rule.global) {
+          if (contrib[rule.index] === 0) touched.push(rule.index);
+          contrib[rule.index] += ruleSum;
+          global += ruleSum;
+        }
+      }
+    }
+
+    const scored = !c.hasEventRules || matched > 0;
+    if (!scored) {
+      for (const i of touched) contrib[i] = 0;
+      return {
+        asOf: T,
+        contactId: facts.id,
+        score: 0,
+        tier: "unscored",
+        matchedEvents: 0,
+        verified: facts.verified,
+        reasons: [],
+        scopes: {},
+      };
+    }
+    for (const at of facts.attrs) {
+      if (contrib[at.index] === 0) touched.push(at.index);
+      contrib[at.index] += at.points;
+      global += at.points;
+    }
+    const f = facts.factor;
+    const score = global * f;
+    // Reasons: largest absolute contribution first; ties keep the config's rule order.
+    const reasons: Reason[] = [];
+    touched.sort((x, y) => x - y);
+    for (const i of touched) {
+      const v = contrib[i] * f;
+      contrib[i] = 0;
+      if (v === 0) continue;
+      const ruleId = i < c.rules.length ? c.rules[i].id : c.attributes[i - c.rules.length].id;
+      reasons.push({ ruleId, points: v });
+    }
+    reasons.sort((x, y) => Math.abs(y.points) - Math.abs(x.points));
+    if (reasons.length > 3) reasons.length = 3;
+    return {
+      asOf: T,
+      contactId: facts.id,
+      score,
+      tier: tierOf(score, c.config.tiers),
+      matchedEvents: matched,
+      verified: facts.verified,
+      reasons,
+      scopes: scopes ?? {},
+    };
+  }
+}

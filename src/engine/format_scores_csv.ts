@@ -1,0 +1,66 @@
+/** The `scores.csv` and `triggers.csv` files of `../shared/spec/cli.md`. */
+import { formatNumber } from "./format_number.ts";
+import type { Reason, ScoreResult, ScoreRow } from "./types.ts";
+
+/** An instant as `2024-03-31T00:00:00Z` (milliseconds only when there are some). */
+export function formatInstant(ms: number): string {
+  const iso = new Date(ms).toISOString();
+  return iso.endsWith(".000Z") ? `${iso.slice(0, -5)}Z` : iso;
+}
+
+/** Quotes a CSV field when it holds a comma, a quote or a line break (RFC 4180). */
+export function csvField(text: string): string {
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/** `id:+12.5;id:-20`: the sign is always written so the direction reads at a glance. */
+export function formatReasons(reasons: Reason[]): string {
+  return reasons.map((r) => `${r.ruleId}:${r.points > 0 ? "+" : ""}${formatNumber(r.points)}`).join(
+    ";",
+  );
+}
+
+const HEADER = ["as_of", "contact_id", "score", "tier", "matched_events", "verified", "reasons"];
+
+/** One CSV line (without the line break) of a row. */
+function line(row: ScoreRow, scopeColumns: string[], asOfText: string): string {
+  let s = `${asOfText},${csvField(row.contactId)},${
+    formatNumber(row.score)
+  },${row.tier},${row.matchedEvents},${row.verified},${csvField(formatReasons(row.reasons))}`;
+  for (const col of scopeColumns) {
+    const v = row.scopes[col];
+    s += `,${v === undefined ? "0" : formatNumber(v)}`;
+  }
+  return s;
+}
+
+/**
+ * The exact `scores.csv` of the CLI contract: `as_of, contact_id, score, tier,
+ * matched_events, verified, reasons`, then one column per non-global scope sorted by name
+ * (0 where the contact has nothing in it). Lines end with `\n`.
+ */
+export function formatScoresCsv(result: ScoreResult): string {
+  const parts: string[] = [[...HEADER, ...result.scopeColumns].map(csvField).join(",")];
+  let lastAsOf = NaN, asOfText = "";
+  for (const row of result.rows) {
+    if (row.asOf !== lastAsOf) {
+      lastAsOf = row.asOf;
+      asOfText = formatInstant(row.asOf);
+    }
+    parts.push(line(row, result.scopeColumns, asOfText));
+  }
+  return parts.join("\n") + "\n";
+}
+
+/** `trigger_id, contact_id, as_of, from, to` for each firing (`from` empty on the first instant). */
+export function formatTriggersCsv(result: ScoreResult): string {
+  const lines = ["trigger_id,contact_id,as_of,from,to"];
+  for (const f of result.triggers) {
+    lines.push(
+      `${csvField(f.triggerId)},${csvField(f.contactId)},${formatInstant(f.asOf)},${
+        f.from ?? ""
+      },${f.to}`,
+    );
+  }
+  return lines.join("\n") + "\n";
+}

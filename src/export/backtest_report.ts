@@ -1,0 +1,157 @@
+/** The backtest XLSX report: summary, tiers per period, interest dynamics, migration, thresholds. */
+import type { BacktestJson } from "../backtest/to_backtest_json.ts";
+import { MIGRATION_STATES } from "../backtest/migration_matrix.ts";
+import type { ReplayResult } from "../backtest/replay.ts";
+import { TIERS } from "../backtest/tier_codes.ts";
+import type { ThresholdResult } from "../backtest/thresholds.ts";
+import type { SheetSpec } from "./workbook.ts";
+
+export interface BacktestReportOptions {
+  /**
+   * Most contacts listed on the interest-dynamics sheet (Excel holds about a million rows);
+   * the summary says when the list was cut. @default 100000
+   */
+  maxContacts?: number;
+}
+
+const TIER_ORDER = ["high", "medium", "low", "unscored"] as const;
+
+/**
+ * The sheets of the backtest report from `backtest.json` content, plus the per-contact
+ * tiers of `result` (kept with `keepContacts`) for the interest-dynamics sheet.
+ */
+export function backtestReportSheets(
+  json: BacktestJson,
+  result?: ReplayResult,
+  options: BacktestReportOptions = {},
+): SheetSpec[] {
+  const { maxContacts = 100_000 } = options;
+  const dates = json.periods.map((p) => p.asOf);
+  const summary: unknown[][] = [
+    ["Config", json.config.name],
+    ["Lookback (days)", json.config.window.lookbackDays],
+    ["Half-life (days)", json.config.window.halfLifeDays ?? "none"],
+    ["High tier from", json.config.tiers.high],
+    ["Medium tier from", json.config.tiers.medium],
+    ["Horizon (days)", json.horizonDays],
+    ["Periods", json.summary.periods],
+    ["First period", dates[0] ?? ""],
+    ["Last period", dates[dates.length - 1] ?? ""],
+    ["Mean AUC (scored contacts)", json.summary.meanAuc],
+    ["Lowest AUC", json.summary.minAuc],
+    ["Highest AUC", json.summary.maxAuc],
+    ["Largest PSI against the first period", json.summary.maxPsi],
+    ["Mean coverage", json.summary.meanCoverage],
+    [
+      "Periods where a lower tier converted better",
+      json.summary.periodsOutOfOrder.join(", ") || "none",
+    ],
+  ];
+  const perPeriod: Record<string, unknown>[] = json.periods.flatMap((p) =>
+    TIER_ORDER.map((tier) => ({
+      as_of: p.asOf,
+      tier,
+      contacts: p.tiers[tier].contacts,
+      converters: p.tiers[tier].converters,
+      conversion_rate: p.tiers[tier].conversionRate,
+      lift: p.tiers[tier].lift,
+      capture: p.tiers[tier].capture,
+      period_contacts: p.contacts,
+      period_coverage: p.coverage,
+      period_conversion_rate: p.conversionRate,
+      period_auc: p.auc,
+      period_auc_all: p.aucAll,
+      psi_previous: p.psi.previous,
+      psi_first: p.psi.first,
+    }))
+  );
+  const migration: unknown[][] = [];
+  for (const p of json.periods) {
+    if (!p.migration) continue;
+    migration.push([`${p.migration.from} -> ${p.asOf}`, ...MIGRATION_STATES]);
+    for (const from of MIGRATION_STATES) {
+      migration.push([from, ...MIGRATION_STATES.map((to) => p.migration!.matrix[from][to])]);
+    }
+    migration.push([]);
+  }
+  const triggerIds = json.config.triggers;
+  const triggers = json.periods.map((
+    p,
+  ) => [p.asOf, ...triggerIds.map((id) => p.triggers[id] ?? 0)]);
+  const sheets: SheetSpec[] = [
+    { name: "Summary", rows: summary, columns: ["item", "value"] },
+    { name: "Tiers by period", rows: perPeriod },
+  ];
+  if (result?.contactIds && result.tierCodes && result.scores) {
+    const n = Math.min(result.contactIds.length, maxContacts);
+    if (n < result.contactIds.length) {
+      summary.push([
+        "Interest dynamics lists",
+        `the first ${n} of ${result.contactIds.length} contacts by id`,
+      ]);
+    }
+    const rows: unknown[][] = [];
+    for (let i = 0; i < n; i++) {
+      const row: unknown[] = [result.contactIds[i]];
+      for (let k = 0; k < result.tierCodes.length; k++) {
+        const code = result.tierCodes[k][i];
+        row.push(code < 0 ? "absent" : TIERS[code]);
+      }
+      const last = result.scores[result.scores.length - 1][i];
+      row.push(Number.isNaN(last) ? null : last);
+      rows.push(row);
+    }
+    sheets.push({
+      name: "Interest dynamics",
+      rows,
+      columns: ["contact_id", ...dates, "last_score"],
+    });
+  }
+  sheets.push({ name: "Migration", rows: migration.length ? migration : [["one period only"]] });
+  if (triggerIds.length) {
+    sheets.push({ name: "Triggers", rows: triggers, columns: ["as_of", ...triggerIds] });
+  }
+  if (json.thresholds?.length) sheets.push(...thresholdSheets(json.thresholds));
+  return sheets;
+}
+
+/** Threshold choices and their score-to-probability tables as two sheets. */
+export function thresholdSheets(results: ThresholdResult[]): SheetSpec[] {
+  const cuts = results.map((t) => ({
+    method: t.method,
+    settings: JSON.stringify(t.settings),
+    high_cut: t.cuts.high,
+    high_lower: t.intervals.high.lower,
+    high_upper: t.intervals.high.upper,
+    medium_cut: t.cuts.medium,
+    medium_lower: t.intervals.medium.lower,
+    medium_upper: t.intervals.medium.upper,
+    level: t.intervals.high.level,
+    high_per_period: t.tiers.high.contactsPerPeriod,
+    high_rate: t.tiers.high.conversionRate,
+    high_lift: t.tiers.high.lift,
+    medium_per_period: t.tiers.medium.contactsPerPeriod,
+    medium_rate: t.tiers.medium.conversionRate,
+    medium_lift: t.tiers.medium.lift,
+    low_per_period: t.tiers.low.contactsPerPeriod,
+    low_rate: t.tiers.low.conversionRate,
+    warnings: t.warnings.join("; "),
+  }));
+  const probabilities = results.flatMap((t) =>
+    t.probabilities.map((b) => ({
+      method: t.method,
+      tier: b.tier,
+      score_from: b.scoreFrom,
+      score_to: b.scoreTo,
+      contacts: b.contacts,
+      converters: b.converters,
+      probability: b.probability,
+      lower: b.interval.lower,
+      upper: b.interval.upper,
+    }))
+  );
+  return [
+    { name: "Thresholds", rows: cuts },
+    { name: "Score to probability", rows: probabilities },
+  ];
+}

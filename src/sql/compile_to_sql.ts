@@ -1,0 +1,541 @@
+/**
+ * A scoring config as ONE SQL query that returns the rows of `scores.csv` (as the engine's
+ * `scoreContacts` would score them), so production can score inside its database.
+ *
+ * Tables the query reads (names configurable):
+ * - `events`: `contact_id`, `ts`, `type`, an input-order column `seq` (ties on `ts` keep
+ *   this order; `insertRows(..., { seqColumn: "seq" })` adds it), and the columns the rules
+ *   test. `ts` is epoch milliseconds UTC as a number (`DOUBLE` or `BIGINT`), the form of the
+ *   canonical rows of `src/data/types.ts`; `timestamps: "timestamp"` reads a `TIMESTAMP` instead.
+ * - `contacts`: `contact_id` and the columns of attributes, audience, stage and verification
+ *   (`interests`/`tags` as `VARCHAR[]` or `;`-separated text). Optional: without it every
+ *   contact seen in the events is scored.
+ * - `verification`: any of `contact_id`, `phone`, `email`. Optional.
+ * - `as_of` (column `as_of`, same time form as `ts`) unless the instants are given.
+ *
+ * Output columns, ordered by `as_of` then `contact_id`: `as_of` (ISO 8601 UTC text),
+ * `contact_id`, `score`, `tier`, `matched_events`, `verified`, `reasons` (`id:+12.5;id:-20`)
+ * and `scopes`, a map from `stage:<name>`/`tag:<name>` to the scope's sum (absent = 0): the
+ * stage names come from the data, so they cannot be columns of a query written before it.
+ */
+import { parseConfigDate } from "../config/parse_config.ts";
+import type { Predicate, ScoringConfig } from "../config/types.ts";
+import type { ColumnType } from "../db/insert_rows.ts";
+import { sqlDialect } from "./dialects/mod.ts";
+import { predicateSql } from "./_predicate_sql.ts";
+import type { SqlDialect } from "./sql_dialect.ts";
+
+const DAY_MS = 86_400_000;
+
+/** Column types of the canonical rows, assumed when `columns` does not say. */
+export const CANONICAL_COLUMNS: Readonly<Record<"events" | "contacts" | "verification", Readonly<Record<string, ColumnType>>>> = {
+  events: {
+    contact_id: "VARCHAR",
+    ts: "DOUBLE",
+    type: "VARCHAR",
+    channel: "VARCHAR",
+    url: "VARCHAR",
+    email_id: "VARCHAR",
+    source: "VARCHAR",
+    phrase: "VARCHAR",
+    tag: "VARCHAR",
+    stage: "VARCHAR",
+    value: "DOUBLE",
+    seq: "DOUBLE",
+  },
+  contacts: {
+    contact_id: "VARCHAR",
+    phone: "VARCHAR",
+    email: "VARCHAR",
+    gender: "VARCHAR",
+    age: "DOUBLE",
+    interests: "VARCHAR[]",
+    stage: "VARCHAR",
+    tags: "VARCHAR[]",
+    created_at: "DOUBLE",
+  },
+  verification: { contact_id: "VARCHAR", phone: "VARCHAR", email: "VARCHAR" },
+};
+
+export interface SqlTables {
+  /** @default "events" */
+  events?: string;
+  /** `null`: no contacts table, every contact seen in the events is scored. @default "contacts" */
+  contacts?: string | null;
+  /**
+   * `null`: no verification table, nobody is verified.
+   * @default "verification" when the config has a `verification` block, else null
+   */
+  verification?: string | null;
+  /** Table of instants (column `as_of`), read when `asOf` is not given. @default "as_of" */
+  asOf?: string;
+}
+
+export interface SqlColumns {
+  /**
+   * Exactly the columns of each table with their types; a column a rule tests that is not
+   * listed holds only missing values.
+   * @default the canonical columns (`CANONICAL_COLUMNS`), any other tested column as `VARCHAR`
+   */
+  events?: Record<string, ColumnType>;
+  /** @default as for `events` */
+  contacts?: Record<string, ColumnType>;
+  /** @default as for `events` */
+  verification?: Record<string, ColumnType>;
+}
+
+export interface CompileToSqlOptions {
+  /** Target SQL: a dialect name or a `SqlDialect`. @default "duckdb" */
+  dialect?: string | SqlDialect;
+  /**
+   * Instants to score as of (epoch ms), written into the query.
+   * @default undefined (the query reads them from table `tables.asOf`)
+   */
+  asOf?: number[];
+  /** Table names. @default {} */
+  tables?: SqlTables;
+  /** Column types of the tables. @default {} */
+  columns?: SqlColumns;
+  /** How `ts` and `as_of` are stored. @default "epoch_ms" */
+  timestamps?: "epoch_ms" | "timestamp";
+  /**
+   * Events column holding the input order; `null` when there is none (ties on `ts` under
+   * `maxPerDay`/`maxCount` are then broken arbitrarily).
+   * @default "seq"
+   */
+  orderColumn?: string | null;
+}
+
+interface Column {
+  expr: string;
+  type: ColumnType;
+}
+
+function columnLookup(
+  d: SqlDialect,
+  alias: string,
+  given: Record<string, ColumnType> | undefined,
+  canonical: Readonly<Record<string, ColumnType>>,
+): (name: string) => Column | null {
+  return (name) => {
+    if (given) {
+      const key = Object.keys(given).find((k) => k.toLowerCase() === name.toLowerCase());
+      return key === undefined ? null : { expr: `${alias}.${d.ident(key)}`, type: given[key] };
+    }
+    return { expr: `${alias}.${d.ident(name)}`, type: canonical[name] ?? "VARCHAR" };
+  };
+}
+
+function checkInstants(asOf: number[]): number[] {
+  if (asOf.length === 0) throw new RangeError("Cannot write SQL: no instant given (asOf is empty)");
+  for (const t of asOf) {
+    if (typeof t !== "number" || !Number.isFinite(t)) {
+      throw new TypeError(`Cannot write SQL as of "${t}": expected epoch milliseconds`);
+    }
+  }
+  return [...new Set(asOf)].sort((a, b) => a - b);
+}
+
+/**
+ * Compiles `config` to one SQL query returning the `scores.csv` rows the engine computes
+ * (see the module doc for the tables it reads and the columns it returns).
+ */
+export function compileToSql(config: ScoringConfig, options: CompileToSqlOptions = {}): string {
+  const {
+    dialect = "duckdb",
+    asOf,
+    tables = {},
+    columns = {},
+    timestamps = "epoch_ms",
+    orderColumn = "seq",
+  } = options;
+  const d = typeof dialect === "string" ? sqlDialect(dialect) : dialect;
+  const q = (name: string) => d.ident(name);
+  const num = (x: number) => d.number(x);
+  const eventsTable = tables.events ?? "events";
+  const contactsTable = tables.contacts === undefined ? "contacts" : tables.contacts;
+  const verificationTable = tables.verification === undefined
+    ? (config.verification ? "verification" : null)
+    : tables.verification;
+  const asOfTable = tables.asOf ?? "as_of";
+
+  const eventCol = columnLookup(d, "e", columns.events, CANONICAL_COLUMNS.events);
+  const contactCol = contactsTable === null
+    ? () => null
+    : columnLookup(d, "c", columns.contacts, CANONICAL_COLUMNS.contacts);
+  const verificationCol = columnLookup(d, "v", columns.verification, CANONICAL_COLUMNS.verification);
+  const required = (col: Column | null, table: string, name: string): Column => {
+    if (col === null) {
+      throw new RangeError(`Cannot write SQL: table "${table}" has no column "${name}"`);
+    }
+    return col;
+  };
+  const textOf = (col: Column | null): string | null => {
+    if (col === null || col.type === "VARCHAR[]") return null;
+    return col.type === "VARCHAR" ? col.expr : d.asText(col.expr, col.type);
+  };
+
+  const rules = config.rules;
+  const attributes = config.attributes;
+  const hasRules = rules.length > 0;
+  const mode = config.verification?.mode ?? "flag";
+  const factor = config.verification?.factor ?? 1;
+  const ctes: string[] = [];
+  const cte = (name: string, body: string) => ctes.push(`${q(name)} AS (\n${body}\n)`);
+
+  // Instants, deduplicated as the engine does.
+  if (asOf !== undefined) {
+    const list = checkInstants(asOf);
+    cte(
+      "sb_instants",
+      `  SELECT DISTINCT CAST(sb_v AS DOUBLE) AS as_of FROM (VALUES ${
+        list.map((t) => `(${num(t)})`).join(", ")
+      }) AS sb_t(sb_v)`,
+    );
+  } else {
+    cte(
+      "sb_instants",
+      `  SELECT DISTINCT ${d.epochMs(q("as_of"), timestamps)} AS as_of FROM ${q(asOfTable)}`,
+    );
+  }
+
+  // People: the contacts that pass the audience's own columns and verification `exclude`.
+  const eId = required(eventCol("contact_id"), eventsTable, "contact_id");
+  const eTs = required(eventCol("ts"), eventsTable, "ts");
+  const eType = required(eventCol("type"), eventsTable, "type");
+  const tsExpr = d.epochMs(eTs.expr, timestamps);
+  const needStage = rules.some((r) => r.scopes.some((s) => s.kind === "stage"));
+
+  let verified = "FALSE";
+  if (verificationTable !== null) {
+    const vId = verificationCol("contact_id");
+    const vPhone = textOf(verificationCol("phone"));
+    const vEmail = textOf(verificationCol("email"));
+    const from = `FROM ${q(verificationTable)} AS v`;
+    const idExpr = contactsTable === null ? "sb_ids.contact_id" : `CAST(${contactCol("contact_id")!.expr} AS VARCHAR)`;
+    const tests: string[] = [];
+    if (vId !== null) {
+      const vid = textOf(vId)!;
+      tests.push(`${idExpr} IN (SELECT ${vid} ${from} WHERE ${vid} IS NOT NULL AND ${vid} <> '')`);
+    }
+    const cPhone = textOf(contactCol("phone"));
+    if (vPhone !== null && cPhone !== null) {
+      tests.push(`${d.phoneKey(cPhone)} IN (SELECT ${d.phoneKey(vPhone)} ${from})`);
+    }
+    const cEmail = textOf(contactCol("email"));
+    if (vEmail !== null && cEmail !== null) {
+      tests.push(`${d.emailKey(cEmail)} IN (SELECT ${d.emailKey(vEmail)} ${from})`);
+    }
+    if (tests.length > 0) verified = tests.map((t) => `COALESCE(${t}, FALSE)`).join(" OR ");
+  }
+
+  const audienceConds: string[] = [];
+  const aud = config.audience;
+  if (aud) {
+    const inText = (name: string, values: string[]) => {
+      const col = contactCol(name);
+      if (col === null || col.type !== "VARCHAR" || values.length === 0) return "FALSE";
+      return `COALESCE(${col.expr} IN (${values.map(d.string).join(", ")}), FALSE)`;
+    };
+    if (aud.gender) audienceConds.push(inText("gender", aud.gender));
+    if (aud.age) {
+      const col = contactCol("age");
+      const n = col === null
+        ? null
+        : col.type === "DOUBLE"
+        ? col.expr
+        : col.type === "VARCHAR"
+        ? d.numberFromText(col.expr)
+        : null;
+      audienceConds.push(
+        n === null
+          ? "FALSE"
+          : `COALESCE(NOT ${d.isNaN(n)} AND ${n} >= ${num(aud.age[0])} AND ${n} <= ${
+            num(aud.age[1])
+          }, FALSE)`,
+      );
+    }
+    if (aud.interests) {
+      const col = contactCol("interests");
+      const list = col === null || col.type === "DOUBLE" || col.type === "BOOLEAN"
+        ? null
+        : col.type === "VARCHAR[]"
+        ? col.expr
+        : d.splitList(col.expr);
+      audienceConds.push(
+        list === null || aud.interests.length === 0
+          ? "FALSE"
+          : `COALESCE(${d.listHasAny(list, aud.interests)}, FALSE)`,
+      );
+    }
+    if (aud.stage) audienceConds.push(inText("stage", aud.stage));
+  }
+  if (mode === "exclude") audienceConds.push(`NOT (${verified})`);
+
+  const attrConds = attributes.map((a) => {
+    const col = contactCol(a.field);
+    return predicateSql(d, col?.expr ?? null, col?.type ?? "VARCHAR", a.where as Predicate);
+  });
+  const contactStage = (() => {
+    if (!needStage) return d.nullText();
+    const col = contactCol("stage");
+    return col !== null && col.type === "VARCHAR" ? `NULLIF(${col.expr}, '')` : d.nullText();
+  })();
+  const factorExpr = mode === "demote" ? `CASE WHEN ${verified} THEN ${num(factor)} ELSE ${num(1)} END` : num(1);
+  const peopleCols = [
+    contactsTable === null ? "sb_ids.contact_id" : `CAST(${contactCol("contact_id")!.expr} AS VARCHAR) AS contact_id`,
+    `${contactStage} AS contact_stage`,
+    `${verified} AS verified`,
+    `${factorExpr} AS factor`,
+    ...attrConds.map((c, k) => `${c} AS ${q(`attr_${k}`)}`),
+  ];
+  const where = audienceConds.length > 0 ? `\n  WHERE ${audienceConds.join("\n    AND ")}` : "";
+  if (contactsTable === null) {
+    cte(
+      "sb_people",
+      `  SELECT ${peopleCols.join(",\n    ")}\n  FROM (SELECT DISTINCT CAST(${eId.expr} AS VARCHAR) AS contact_id FROM ${
+        q(eventsTable)
+      } AS e) AS sb_ids${where}`,
+    );
+  } else {
+    cte("sb_people", `  SELECT ${peopleCols.join(",\n    ")}\n  FROM ${q(contactsTable)} AS c${where}`);
+  }
+
+  // Audience `touched`: the first event in the period, which must not be after the instant.
+  const touched = aud?.touched ?? null;
+  if (touched) {
+    const from = parseConfigDate(touched.from);
+    const toRaw = parseConfigDate(touched.to);
+    if (from === null || toRaw === null) {
+      throw new RangeError(
+        `Cannot write SQL: audience.touched needs dates, got "${touched.from}" .. "${touched.to}"`,
+      );
+    }
+    // A bare date covers its whole day.
+    const to = /^\d{4}-\d{2}-\d{2}$/.test(touched.to) ? toRaw + DAY_MS - 1 : toRaw;
+    const typeCond = touched.types
+      ? touched.types.length === 0
+        ? " AND FALSE"
+        : ` AND ${eType.expr} IN (${touched.types.map(d.string).join(", ")})`
+      : "";
+    cte(
+      "sb_touched",
+      `  SELECT CAST(${eId.expr} AS VARCHAR) AS contact_id, min(${tsExpr}) AS first_touch\n  FROM ${
+        q(eventsTable)
+      } AS e\n  WHERE ${tsExpr} >= ${num(from)} AND ${tsExpr} <= ${num(to)}${typeCond}\n  GROUP BY 1`,
+    );
+  }
+
+  const ruleCase = (values: (i: number) => string | null, otherwise: string) => {
+    const arms = rules.map((_, i) => [i, values(i)] as const).filter(([, v]) => v !== null);
+    if (arms.length === 0) return otherwise;
+    return `CASE sb_rule ${arms.map(([i, v]) => `WHEN ${i} THEN ${v}`).join(" ")} ELSE ${otherwise} END`;
+  };
+  const idList = (pick: (i: number) => boolean) => rules.map((_, i) => i).filter(pick);
+
+  if (hasRules) {
+    // One pass over the events: each event yields the indexes of the rules it matches.
+    const matchItems = rules.map((r, i) => {
+      const conds = [`${eType.expr} = ${d.string(r.on)}`];
+      for (const [column, predicate] of Object.entries(r.where)) {
+        const col = eventCol(column);
+        conds.push(predicateSql(d, col?.expr ?? null, col?.type ?? "VARCHAR", predicate));
+      }
+      return `CASE WHEN ${conds.join(" AND ")} THEN ${i} END`;
+    });
+    const orderCol = orderColumn === null ? null : eventCol(orderColumn);
+    if (orderColumn !== null && orderCol === null) {
+      throw new RangeError(`Cannot write SQL: table "${eventsTable}" has no column "${orderColumn}"`);
+    }
+    const eStage = (() => {
+      if (!needStage) return d.nullText();
+      const col = eventCol("stage");
+      return col !== null && col.type === "VARCHAR" ? `NULLIF(${col.expr}, '')` : d.nullText();
+    })();
+    const types = [...new Set(rules.map((r) => r.on))];
+    cte(
+      "sb_event_matches",
+      `  SELECT CAST(${eId.expr} AS VARCHAR) AS contact_id, ${tsExpr} AS ts, ${
+        orderCol ? `CAST(${orderCol.expr} AS DOUBLE)` : num(0)
+      } AS seq, ${eStage} AS event_stage,\n    ${
+        d.unnestInts(matchItems, "sb_rule")
+      }\n  FROM ${q(eventsTable)} AS e\n  WHERE ${eType.expr} IN (${types.map(d.string).join(", ")})`,
+    );
+    const lookbackMs = config.window.lookbackDays * DAY_MS;
+    cte(
+      "sb_matches",
+      `  SELECT i.as_of, m.contact_id, m.ts, m.seq, COALESCE(m.event_stage, p.contact_stage) AS stage, m.sb_rule\n` +
+        `  FROM sb_event_matches AS m\n  JOIN sb_people AS p ON p.contact_id = m.contact_id\n` +
+        `  JOIN sb_instants AS i ON m.ts > i.as_of - ${num(lookbackMs)} AND m.ts <= i.as_of\n` +
+        `  WHERE m.sb_rule IS NOT NULL`,
+    );
+    let last = "sb_matches";
+    if (rules.some((r) => r.maxPerDay !== Infinity)) {
+      const rank = d.rowNumber(
+        ["as_of", "contact_id", "sb_rule", d.floor(`ts / ${num(DAY_MS)}`)],
+        ["ts", "seq"],
+      );
+      const keep = ruleCase(
+        (i) => rules[i].maxPerDay === Infinity ? null : `sb_rank <= ${rules[i].maxPerDay}`,
+        "TRUE",
+      );
+      cte(
+        "sb_day_kept",
+        `  SELECT as_of, contact_id, ts, seq, stage, sb_rule FROM (SELECT *, ${rank} AS sb_rank FROM ${last}) AS sb_r\n  WHERE ${keep}`,
+      );
+      last = "sb_day_kept";
+    }
+    if (rules.some((r) => r.maxCount !== Infinity)) {
+      const rank = d.rowNumber(["as_of", "contact_id", "sb_rule"], ["ts DESC", "seq DESC"]);
+      const keep = ruleCase(
+        (i) => rules[i].maxCount === Infinity ? null : `sb_rank <= ${rules[i].maxCount}`,
+        "TRUE",
+      );
+      cte(
+        "sb_count_kept",
+        `  SELECT as_of, contact_id, ts, seq, stage, sb_rule FROM (SELECT *, ${rank} AS sb_rank FROM ${last}) AS sb_r\n  WHERE ${keep}`,
+      );
+      last = "sb_count_kept";
+    }
+    const points = ruleCase((i) => num(rules[i].points), "NULL");
+    const hl = config.window.halfLifeDays;
+    const value = hl === null
+      ? points
+      : `(${points}) * ${d.pow(num(0.5), `(as_of - ts) / ${num(hl * DAY_MS)}`)}`;
+    cte(
+      "sb_kept",
+      `  SELECT as_of, contact_id, sb_rule, stage, ${value} AS value FROM ${last}`,
+    );
+    cte(
+      "sb_rule_sums",
+      `  SELECT as_of, contact_id, sb_rule, sum(value) AS points, count(*) AS n\n  FROM sb_kept GROUP BY as_of, contact_id, sb_rule`,
+    );
+    const globalRules = idList((i) => rules[i].scopes.some((s) => s.kind === "global"));
+    cte(
+      "sb_totals",
+      `  SELECT as_of, contact_id, sum(${
+        globalRules.length === 0
+          ? num(0)
+          : `CASE WHEN sb_rule IN (${globalRules.join(", ")}) THEN points ELSE ${num(0)} END`
+      }) AS event_points, CAST(sum(n) AS BIGINT) AS matched_events\n  FROM sb_rule_sums GROUP BY as_of, contact_id`,
+    );
+
+    // Scopes: stage buckets from the data, tag buckets from the config.
+    const parts: string[] = [];
+    const stageRules = idList((i) => rules[i].scopes.some((s) => s.kind === "stage"));
+    if (stageRules.length > 0) {
+      parts.push(
+        `  SELECT as_of, contact_id, ${d.string("stage:")} || stage AS scope, value FROM sb_kept\n  WHERE sb_rule IN (${
+          stageRules.join(", ")
+        }) AND stage IS NOT NULL`,
+      );
+    }
+    const tagRules = new Map<string, Map<number, number>>();
+    rules.forEach((r, i) => {
+      for (const s of r.scopes) {
+        if (s.kind !== "tag") continue;
+        const key = `tag:${s.tag}`;
+        const m = tagRules.get(key) ?? new Map<number, number>();
+        m.set(i, (m.get(i) ?? 0) + 1);
+        tagRules.set(key, m);
+      }
+    });
+    for (const [key, m] of tagRules) {
+      // A tag listed twice in one rule adds the match twice, as the engine does.
+      const times = [...m.values()].some((k) => k > 1)
+        ? ` * CASE sb_rule ${[...m].map(([i, k]) => `WHEN ${i} THEN ${num(k)}`).join(" ")} END`
+        : "";
+      parts.push(
+        `  SELECT as_of, contact_id, ${d.string(key)} AS scope, value${times} AS value FROM sb_kept\n  WHERE sb_rule IN (${
+          [...m.keys()].join(", ")
+        })`,
+      );
+    }
+    if (parts.length > 0) {
+      cte("sb_scope_parts", parts.join("\n  UNION ALL\n"));
+      cte(
+        "sb_scopes",
+        `  SELECT as_of, contact_id, ${
+          d.mapAgg("scope", "points")
+        } AS scopes\n  FROM (SELECT as_of, contact_id, scope, sum(value) AS points FROM sb_scope_parts GROUP BY as_of, contact_id, scope) AS sb_s\n  GROUP BY as_of, contact_id`,
+      );
+    }
+    cte(
+      "sb_rule_contrib",
+      `  SELECT as_of, contact_id, sb_rule AS idx, points FROM sb_rule_sums${
+        globalRules.length === 0 ? " WHERE FALSE" : ` WHERE sb_rule IN (${globalRules.join(", ")})`
+      }`,
+    );
+  }
+
+  // Scores: event points, then each attribute added in config order, then demotion.
+  const unscored = hasRules ? "COALESCE(t.matched_events, 0) = 0" : "FALSE";
+  let global = hasRules ? `COALESCE(t.event_points, ${num(0)})` : num(0);
+  attributes.forEach((a, k) => {
+    global = `(${global} + CASE WHEN p.${q(`attr_${k}`)} THEN ${num(a.points)} ELSE ${num(0)} END)`;
+  });
+  const hasScopes = hasRules &&
+    rules.some((r) => r.scopes.some((s) => s.kind !== "global"));
+  const joins = [
+    hasRules ? "LEFT JOIN sb_totals AS t ON t.as_of = i.as_of AND t.contact_id = p.contact_id" : "",
+    hasScopes ? "LEFT JOIN sb_scopes AS s ON s.as_of = i.as_of AND s.contact_id = p.contact_id" : "",
+    touched ? "LEFT JOIN sb_touched AS tt ON tt.contact_id = p.contact_id" : "",
+  ].filter((j) => j !== "");
+  cte(
+    "sb_scored",
+    `  SELECT i.as_of, p.contact_id, p.verified, p.factor, ${unscored} AS unscored,\n    CASE WHEN ${unscored} THEN ${
+      num(0)
+    } ELSE ${global} * p.factor END AS score,\n    ${
+      hasRules ? "COALESCE(t.matched_events, 0)" : "0"
+    } AS matched_events,\n    ${hasScopes ? `COALESCE(s.scopes, ${d.emptyMap()})` : d.emptyMap()} AS scopes\n` +
+      `  FROM sb_instants AS i CROSS JOIN sb_people AS p\n  ${joins.join("\n  ")}${
+        touched ? "\n  WHERE tt.first_touch <= i.as_of" : ""
+      }`,
+  );
+
+  // Reasons: the three largest contributions to the global score (after demotion), ties in
+  // config order (event rules, then attributes); zero contributions name nothing.
+  const contribParts: string[] = [];
+  if (hasRules) contribParts.push("  SELECT as_of, contact_id, idx, points FROM sb_rule_contrib");
+  attributes.forEach((a, k) => {
+    contribParts.push(
+      `  SELECT i.as_of, p.contact_id, ${rules.length + k} AS idx, ${
+        num(a.points)
+      } AS points FROM sb_instants AS i CROSS JOIN sb_people AS p WHERE p.${q(`attr_${k}`)}`,
+    );
+  });
+  const ids = [...rules.map((r) => r.id), ...attributes.map((a) => a.id)];
+  if (contribParts.length > 0) {
+    cte("sb_contrib", contribParts.join("\n  UNION ALL\n"));
+    const label = `CASE idx ${ids.map((id, i) => `WHEN ${i} THEN ${d.string(id)}`).join(" ")} END || ':' || ` +
+      `CASE WHEN v > 0 THEN '+' ELSE '' END || ${d.formatNumber("v")}`;
+    cte(
+      "sb_reasons",
+      `  SELECT as_of, contact_id, ${d.stringAgg("sb_label", ";", ["abs(v) DESC", "idx"])} AS reasons\n` +
+        `  FROM (\n    SELECT as_of, contact_id, idx, v, ${label} AS sb_label, ${
+          d.rowNumber(["as_of", "contact_id"], ["abs(v) DESC", "idx"])
+        } AS sb_rank\n    FROM (SELECT c.as_of, c.contact_id, c.idx, c.points * sc.factor AS v\n` +
+        `      FROM sb_contrib AS c JOIN sb_scored AS sc ON sc.as_of = c.as_of AND sc.contact_id = c.contact_id\n` +
+        `      WHERE NOT sc.unscored) AS sb_v\n    WHERE v <> 0\n  ) AS sb_ranked\n  WHERE sb_rank <= 3\n  GROUP BY as_of, contact_id`,
+    );
+  }
+
+  const { high, medium } = config.tiers;
+  const select = [
+    `${d.isoUtc("sc.as_of")} AS as_of`,
+    "sc.contact_id",
+    "sc.score",
+    `CASE WHEN sc.unscored THEN 'unscored' WHEN sc.score >= ${num(high)} THEN 'high' WHEN sc.score >= ${
+      num(medium)
+    } THEN 'medium' ELSE 'low' END AS tier`,
+    "sc.matched_events",
+    "sc.verified",
+    contribParts.length > 0 ? "COALESCE(r.reasons, '') AS reasons" : "'' AS reasons",
+    "sc.scopes",
+  ];
+  return `WITH\n${ctes.join(",\n")}\nSELECT ${select.join(",\n  ")}\nFROM sb_scored AS sc${
+    contribParts.length > 0
+      ? "\nLEFT JOIN sb_reasons AS r ON r.as_of = sc.as_of AND r.contact_id = sc.contact_id"
+      : ""
+  }\nORDER BY sc.as_of, sc.contact_id\n`;
+}

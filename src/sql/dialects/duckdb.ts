@@ -1,0 +1,98 @@
+/** DuckDB (1.x, native or WASM) as a target of `compileToSql`. */
+import type { SqlDialect } from "../sql_dialect.ts";
+
+function string(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+/** `LIKE` pattern of a glob: `*` -> `%`, `?` -> `_`, and the value's own `%`, `_`, `\` escaped. */
+export function globToLike(pattern: string): string {
+  let out = "";
+  for (const ch of pattern) {
+    if (ch === "*") out += "%";
+    else if (ch === "?") out += "_";
+    else if (ch === "%" || ch === "_" || ch === "\\") out += `\\${ch}`;
+    else out += ch;
+  }
+  return out;
+}
+
+/** `LIKE` pattern of a literal substring (no wildcard of its own). */
+function likeLiteral(value: string): string {
+  return value.replace(/[%_\\]/g, (c) => `\\${c}`);
+}
+
+export const duckdb: SqlDialect = {
+  name: "duckdb",
+  ident: (name) => `"${name.replaceAll('"', '""')}"`,
+  string,
+  number(value) {
+    if (!Number.isFinite(value)) {
+      throw new RangeError(`Cannot write ${value} as a SQL number: only finite numbers are allowed`);
+    }
+    // An exponent makes DuckDB read the literal as DOUBLE; a plain `8.3` would be an exact
+    // DECIMAL and sums of decimals would no longer agree with double arithmetic.
+    return `${value.toExponential()}`;
+  },
+  boolean: (value) => (value ? "TRUE" : "FALSE"),
+  nullText: () => "CAST(NULL AS VARCHAR)",
+
+  asText: (expr, type) => type === "DOUBLE" ? duckdb.formatNumber(expr) : `CAST(${expr} AS VARCHAR)`,
+  // The pattern admits what JavaScript's Number() reads in decimal; DuckDB alone would
+  // also read `nan`, `inf` and `1_000`.
+  numberFromText: (text) =>
+    `TRY_CAST(regexp_extract(${text}, '^\\s*([+-]?(?:[0-9]+\\.?[0-9]*|\\.[0-9]+)(?:[eE][+-]?[0-9]+)?)\\s*$', 1) AS DOUBLE)`,
+  isNaN: (expr) => `isnan(${expr})`,
+
+  startsWith: (text, prefix) => `starts_with(${text}, ${string(prefix)})`,
+  contains: (text, needle) => `(${text} LIKE ${string(`%${likeLiteral(needle)}%`)} ESCAPE '\\')`,
+  // DuckDB's LIKE is case-sensitive, anchored and counts `_` per character (UTF-8 aware).
+  glob: (text, pattern) => `(${text} LIKE ${string(globToLike(pattern))} ESCAPE '\\')`,
+
+  epochMs: (expr, stored) =>
+    stored === "epoch_ms" ? `CAST(${expr} AS DOUBLE)` : `CAST(epoch_ms(${expr}) AS DOUBLE)`,
+  pow: (base, exponent) => `pow(${base}, ${exponent})`,
+  floor: (expr) => `floor(${expr})`,
+  isoUtc: (msExpr) =>
+    `(CASE WHEN CAST(${msExpr} AS BIGINT) % 1000 = 0 ` +
+    `THEN strftime(make_timestamp(CAST(${msExpr} AS BIGINT) * 1000), '%Y-%m-%dT%H:%M:%SZ') ` +
+    `ELSE strftime(make_timestamp(CAST(${msExpr} AS BIGINT) * 1000), '%Y-%m-%dT%H:%M:%S.%gZ') END)`,
+  phoneKey: (text) =>
+    `NULLIF(regexp_replace(regexp_replace(${text}, '[^0-9]', '', 'g'), '^8([0-9]{10})$', '7\\1'), '')`,
+  emailKey: (text) => `NULLIF(lower(trim(${text})), '')`,
+
+  listHasAny: (listExpr, values) =>
+    `list_has_any(${listExpr}, [${values.map(string).join(", ")}]::VARCHAR[])`,
+  listLength: (listExpr) => `len(${listExpr})`,
+  listAny: (listExpr, predicate) =>
+    `(len(list_filter(${listExpr}, lambda sb_item: ${predicate("sb_item")})) > 0)`,
+  splitList: (text) =>
+    `list_filter(list_transform(string_split(${text}, ';'), lambda sb_part: trim(sb_part)), lambda sb_part: sb_part <> '')`,
+  unnestInts: (items, alias) => `UNNEST([${items.join(", ")}]) AS ${alias}`,
+  rowNumber: (partitionBy, orderBy) =>
+    `ROW_NUMBER() OVER (PARTITION BY ${partitionBy.join(", ")} ORDER BY ${orderBy.join(", ")})`,
+  mapAgg: (key, value) => `MAP(list(${key} ORDER BY ${key}), list(${value} ORDER BY ${key}))`,
+  emptyMap: () => `MAP([]::VARCHAR[], []::DOUBLE[])`,
+  stringAgg: (item, separator, orderBy) =>
+    `string_agg(${item}, ${string(separator)} ORDER BY ${orderBy.join(", ")})`,
+  formatNumber(expr) {
+    // DuckDB prints the shortest round-trip digits but in its own layout (`20.0`, `1e-07`);
+    // take those digits (d) and the decimal point's position (n), then lay them out as
+    // JavaScript does. Lambdas stand in for local variables.
+    const layout = "CASE WHEN b.d = '' THEN '0' " +
+      "WHEN length(b.d) <= b.n AND b.n <= 21 THEN b.d || repeat('0', b.n - length(b.d)) " +
+      "WHEN 0 < b.n AND b.n <= 21 THEN substr(b.d, 1, b.n) || '.' || substr(b.d, b.n + 1) " +
+      "WHEN -6 < b.n AND b.n <= 0 THEN '0.' || repeat('0', -b.n) || b.d " +
+      "ELSE substr(b.d, 1, 1) || CASE WHEN length(b.d) > 1 THEN '.' || substr(b.d, 2) ELSE '' END " +
+      "|| 'e' || CASE WHEN b.n - 1 >= 0 THEN '+' ELSE '-' END || CAST(abs(b.n - 1) AS VARCHAR) END";
+    const digits = "{'d': trim(a.ip || a.fp, '0'), " +
+      "'n': length(a.ip) + a.e - (length(a.ip || a.fp) - length(ltrim(a.ip || a.fp, '0')))}";
+    const parts = "{'ip': regexp_extract(s, '^([0-9]+)', 1), " +
+      "'fp': regexp_extract(s, '^[0-9]+[.]?([0-9]*)', 1), " +
+      "'e': COALESCE(TRY_CAST(regexp_extract(s, 'e([-+]?[0-9]+)$', 1) AS INTEGER), 0)}";
+    return `(CASE WHEN ${expr} < 0 THEN '-' ELSE '' END || ` +
+      `list_transform([CAST(abs(${expr}) AS VARCHAR)], lambda s: ` +
+      `list_transform([${parts}], lambda a: ` +
+      `list_transform([${digits}], lambda b: ${layout})[1])[1])[1])`;
+  },
+};

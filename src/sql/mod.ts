@@ -1,0 +1,15 @@
+/**
+ * A scoring config as one SQL query computing the rows of `scores.csv` inside a database,
+ * with the SQL dialects it can be written in.
+ *
+ * @module
+ */
+export {
+  CANONICAL_COLUMNS,
+  compileToSql,
+  type CompileToSqlOptions,
+  type SqlColumns,
+  type SqlTables,
+} from "./compile_to_sql.ts";
+export type { SqlDialect } from "./sql_dialect.ts";
+export { duckdb, globToLike, SQL_DIALECTS, sqlDialect } from "./dialects/mod.ts";

@@ -1,0 +1,116 @@
+import assert from "node:assert/strict";
+import { binFeature, binIndex, binListFeature } from "../../src/calibrate/factors.ts";
+import { matchesPredicate } from "../../src/engine/mod.ts";
+import { seededRng } from "../../src/metrics/mod.ts";
+
+function close(actual: number, expected: number, tol = 1e-12) {
+  assert.ok(Math.abs(actual - expected) <= tol, `expected ${expected}, got ${actual}`);
+}
+
+Deno.test("binFeature() computes counts, lift, WoE and IV by hand", () => {
+  const f = binFeature("lead_source", ["a", "a", "a", "b", "b", null], [1, 0, 0, 1, 1, 0], {
+    minBinShare: 0,
+  });
+  assert.deepEqual(f.bins.map((b) => [b.label, b.count, b.converters]), [
+    ["lead_source=a", 3, 1],
+    ["lead_source=b", 2, 2],
+    ["lead_source missing", 1, 0],
+  ]);
+  // 3 converters, 3 others, 3 bins, 0.5 added per cell: shares over 4.5.
+  close(f.bins[0].woe, Math.log((1.5 / 4.5) / (2.5 / 4.5)));
+  close(f.bins[1].woe, Math.log(5));
+  close(f.bins[2].woe, Math.log(1 / 3));
+  const iv = (1 / 3 - 5 / 9) * Math.log(0.6) + (5 / 9 - 1 / 9) * Math.log(5) +
+    (1 / 9 - 1 / 3) * Math.log(1 / 3);
+  close(f.iv, iv);
+  close(f.bins[1].lift, 1 / 0.5);
+  assert.deepEqual(f.bins[2].where, { exists: false });
+});
+
+Deno.test("binFeature() groups rare categories as other", () => {
+  const values = [
+    ...Array(50).fill("Google"),
+    ...Array(45).fill("Yandex"),
+    "Fax",
+    "Telex",
+    "Fax",
+    "Pigeon",
+    "Fax",
+  ];
+  const labels = values.map((_, i) => i % 3 === 0 ? 1 : 0);
+  const f = binFeature("lead_source", values, labels, { minBinShare: 0.05 });
+  assert.deepEqual(f.bins.map((b) => b.label), [
+    "lead_source=Google",
+    "lead_source=Yandex",
+    "lead_source=other",
+  ]);
+  assert.deepEqual(f.bins[2].where, { exists: true, notIn: ["Google", "Yandex"] });
+  assert.equal(f.bins[2].count, 5);
+  // An unseen value lands in other; a missing one in no bin here.
+  assert.equal(binIndex(f, "Carrier pigeon"), 2);
+  assert.equal(binIndex(f, null), -1);
+});
+
+Deno.test("binFeature() cuts numbers at quantiles with readable whole-number labels", () => {
+  const rng = seededRng(2);
+  const ages: (number | null)[] = [];
+  const y: number[] = [];
+  for (let i = 0; i < 2000; i++) {
+    const age = 18 + Math.floor(rng() * 60);
+    ages.push(i % 20 === 0 ? null : age);
+    y.push(rng() < (age >= 35 && age <= 50 ? 0.3 : 0.1) ? 1 : 0);
+  }
+  const f = binFeature("age", ages, y, { maxBins: 5, monotonic: false });
+  assert.equal(f.type, "numeric");
+  assert.equal(f.bins.length, 6);
+  assert.match(f.bins[0].label, /^age <= \d+$/);
+  assert.match(f.bins[1].label, /^age \d+-\d+$/);
+  assert.match(f.bins[4].label, /^age \d+\+$/);
+  assert.equal(f.bins[5].label, "age missing");
+  // Every value falls in exactly one bin, and the engine agrees with binIndex.
+  for (let a = 18; a < 78; a++) {
+    const hits = f.bins.filter((b) => matchesPredicate(a, b.where)).length;
+    assert.equal(hits, 1, `age ${a}`);
+  }
+  const counts = f.bins.map(() => 0);
+  for (const a of ages) counts[binIndex(f, a)]++;
+  assert.deepEqual(counts, f.bins.map((b) => b.count));
+});
+
+Deno.test("binFeature() merges to a monotonic trend when it keeps the information", () => {
+  const rng = seededRng(5);
+  const x: number[] = [];
+  const y: number[] = [];
+  for (let i = 0; i < 3000; i++) {
+    const v = rng() * 100;
+    x.push(v);
+    y.push(rng() < 0.05 + v / 400 ? 1 : 0);
+  }
+  const f = binFeature("visits", x, y, { maxBins: 10, monotonic: true });
+  const rates = f.bins.map((b) => b.rate);
+  for (let k = 1; k < rates.length; k++) assert.ok(rates[k] >= rates[k - 1], rates.join(", "));
+  assert.match(f.bins[1].label, /^visits [\d.]+ to <[\d.]+$/);
+  assert.throws(
+    () => binFeature("visits", x, y, { maxBins: 0 }),
+    /maxBins must be a positive integer, got "0"/,
+  );
+  assert.throws(() => binFeature("visits", x, y.slice(1)), /3000 values but 2999 labels/);
+});
+
+Deno.test("binListFeature() gives has/lacks bins per frequent element", () => {
+  const values = [["loans"], ["loans", "cards"], [], null, ["cards"], ["loans"]];
+  const [loans, cards] = binListFeature("interests", values, [1, 1, 0, 0, 0, 1], {
+    minBinShare: 0,
+  });
+  assert.equal(loans.element, "loans");
+  assert.deepEqual(loans.bins.map((b) => [b.label, b.count, b.converters]), [
+    ["interests has loans", 3, 3],
+    ["interests lacks loans", 3, 0],
+  ]);
+  assert.equal(cards.bins[0].count, 2);
+  for (let i = 0; i < values.length; i++) {
+    const inHas = matchesPredicate(values[i], loans.bins[0].where);
+    const inLacks = matchesPredicate(values[i], loans.bins[1].where);
+    assert.notEqual(inHas, inLacks, `row ${i}`);
+  }
+});

@@ -1,0 +1,186 @@
+import { deepStrictEqual as assertEquals, ok } from "node:assert/strict";
+import * as XLSX from "xlsx";
+import { syntheticContactId, syntheticHistory } from "../../src/backtest/_synthetic_history.ts";
+import type { BacktestJson } from "../../src/backtest/mod.ts";
+import { checkAgainstScores } from "../backtest/_independent.ts";
+
+const DAY = 86_400_000;
+const root = new URL("../../", import.meta.url).pathname;
+
+async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", `${root}src/cli/main.ts`, ...args],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const dec = new TextDecoder();
+  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
+
+const iso = (t: number) => new Date(t).toISOString();
+
+/** Writes seeded synthetic inputs as CSV files; returns the folder and the purchases. */
+async function writeInputs() {
+  const dir = await Deno.makeTempDir();
+  const from = Date.UTC(2023, 0, 1);
+  const h = syntheticHistory({
+    contacts: 400,
+    eventsPerContact: 8,
+    from,
+    to: from + 250 * DAY,
+    seed: 5,
+  });
+  const ev = ["contact_id,ts,type,url"];
+  for (const e of h.events) ev.push(`${e.contact_id},${iso(e.ts)},${e.type},${e.url ?? ""}`);
+  await Deno.writeTextFile(`${dir}/events.csv`, ev.join("\n") + "\n");
+  await Deno.writeTextFile(
+    `${dir}/purchases.csv`,
+    [
+      "contact_id,ts,amount",
+      ...h.purchases.map((p) => `${p.contact_id},${iso(p.ts)},${p.amount ?? ""}`),
+    ]
+      .join("\n") + "\n",
+  );
+  await Deno.writeTextFile(
+    `${dir}/contacts.csv`,
+    ["contact_id", ...Array.from({ length: 410 }, (_, i) => syntheticContactId(i))].join("\n") +
+      "\n",
+  );
+  await Deno.writeTextFile(
+    `${dir}/config.json`,
+    JSON.stringify({
+      format: "scorebench.config/v1",
+      name: '=HYPERLINK("http://x")',
+      window: { lookbackDays: 60, halfLifeDays: 20 },
+      rules: [
+        { id: "pricing", on: "page_view", where: { url: { glob: "*/pricing*" } }, points: 7 },
+        { id: "click", on: "email_click", points: 4, maxCount: 3 },
+        { id: "form", on: "form_submit", points: 12 },
+      ],
+      tiers: { high: 22, medium: 8 },
+      triggers: [{ id: "hot", reaches: "high" }],
+    }),
+  );
+  return { dir, purchases: h.purchases };
+}
+
+Deno.test("backtest CLI agrees with conversion, lift and AUC recomputed from score's scores.csv", async () => {
+  const { dir, purchases } = await writeInputs();
+  const common = [
+    "--config",
+    `${dir}/config.json`,
+    "--events",
+    `${dir}/events.csv`,
+    "--contacts",
+    `${dir}/contacts.csv`,
+  ];
+  const asOf = ["2023-03-01", "2023-04-01", "2023-05-01", "2023-06-01", "2023-07-01"];
+  const score = await cli([
+    "score",
+    ...common,
+    ...asOf.flatMap((t) => ["--as-of", t]),
+    "--out",
+    `${dir}/scores.csv`,
+  ]);
+  assertEquals(score.code, 0, score.stderr);
+  const bt = await cli([
+    "backtest",
+    ...common,
+    "--purchases",
+    `${dir}/purchases.csv`,
+    "--from",
+    "2023-03-01",
+    "--to",
+    "2023-07-01",
+    "--horizon-days",
+    "30",
+    "--out",
+    `${dir}/backtest.json`,
+    "--report",
+    `${dir}/backtest.xlsx`,
+    "--charts",
+    dir,
+    "--capacity",
+    "40,80",
+    "--target-rate",
+    "0.2",
+    "--resamples",
+    "30",
+  ]);
+  assertEquals(bt.code, 0, bt.stderr);
+  ok(bt.stdout.startsWith("Backtest of 5 period(s)"), bt.stdout);
+  assertEquals(bt.stdout.trim().split("\n").length, 1);
+  const json: BacktestJson = JSON.parse(await Deno.readTextFile(`${dir}/backtest.json`));
+  assertEquals(json.periods.map((p) => p.asOf.slice(0, 10)), asOf);
+  const checked = checkAgainstScores(
+    json,
+    await Deno.readTextFile(`${dir}/scores.csv`),
+    purchases,
+    30,
+  );
+  assertEquals(checked.periods, 5);
+  assertEquals(json.thresholds!.map((t) => t.method), ["rate", "capacity", "lift"]);
+
+  const wb = XLSX.read(await Deno.readFile(`${dir}/backtest.xlsx`), { type: "array" });
+  assertEquals(wb.SheetNames, [
+    "Summary",
+    "Tiers by period",
+    "Interest dynamics",
+    "Migration",
+    "Triggers",
+    "Thresholds",
+    "Score to probability",
+  ]);
+  // The config name is text that starts a formula: it arrives inert.
+  assertEquals(wb.Sheets["Summary"]["B2"].v, '\'=HYPERLINK("http://x")');
+  const dynamics = XLSX.utils.sheet_to_json<Record<string, unknown>>(
+    wb.Sheets["Interest dynamics"],
+  );
+  assertEquals(dynamics.length, 410);
+  for (const name of ["tier_sizes.svg", "conversion.svg"]) {
+    ok((await Deno.readTextFile(`${dir}/${name}`)).includes('xmlns="http://www.w3.org/2000/svg"'));
+  }
+  const names = [...Deno.readDirSync(dir)].map((e) => e.name);
+  ok(!names.some((n) => n.endsWith(".tmp")), names.join(", "));
+});
+
+Deno.test("backtest CLI refuses bad flags with a clear message and no output", async () => {
+  const { dir } = await writeInputs();
+  const base = [
+    "backtest",
+    "--config",
+    `${dir}/config.json`,
+    "--events",
+    `${dir}/events.csv`,
+    "--purchases",
+    `${dir}/purchases.csv`,
+    "--out",
+    `${dir}/bt.json`,
+  ];
+  const noInstants = await cli([...base, "--horizon-days", "30"]);
+  assertEquals(noInstants.code, 2);
+  ok(noInstants.stderr.includes("--as-of"), noInstants.stderr);
+  const badDate = await cli([...base, "--horizon-days", "30", "--as-of", "2023-02-30"]);
+  assertEquals(badDate.code, 2);
+  ok(badDate.stderr.includes('--as-of "2023-02-30"'), badDate.stderr);
+  const badHorizon = await cli([...base, "--horizon-days", "soon", "--as-of", "2023-03-01"]);
+  ok(badHorizon.stderr.includes('--horizon-days "soon"'), badHorizon.stderr);
+  const missing = await cli([
+    ...base.slice(0, 3),
+    "--events",
+    `${dir}/nope.csv`,
+    "--purchases",
+    `${dir}/purchases.csv`,
+    "--out",
+    `${dir}/bt.json`,
+    "--horizon-days",
+    "30",
+    "--as-of",
+    "2023-03-01",
+  ]);
+  assertEquals(missing.code === 0, false);
+  ok(missing.stderr.includes("nope.csv"), missing.stderr);
+  ok(!missing.stderr.includes("    at "), missing.stderr);
+  const names = [...Deno.readDirSync(dir)].map((e) => e.name);
+  ok(!names.includes("bt.json"));
+});

@@ -1,0 +1,55 @@
+import assert from "node:assert/strict";
+import { loadTable } from "../../src/data/mod.ts";
+import { toDuckDB } from "../../src/data/to_duckdb.ts";
+import { openDuckDB } from "../../src/db/open_duckdb.ts";
+
+Deno.test("toDuckDB() writes canonical and extra columns that SQL reads back", async () => {
+  const bytes = new TextEncoder().encode(
+    "contact_id,ts,type,score,note\n007,2024-01-01T00:00:00Z,visit,1.5,a\n+42,2024-01-02T00:00:00Z,call,,007\n",
+  );
+  const { rows } = await loadTable("events", { name: "e.csv", bytes });
+  // An extra column whose name differs from a canonical one only in case.
+  rows[0].Type = "x";
+  rows[1].Type = "y";
+  const { conn } = await openDuckDB();
+  const summary = toDuckDB(rows, conn, { kind: "events" });
+  assert.equal(summary.rows, 2);
+  assert.deepEqual(
+    summary.columns.map((c) => `${c.name}:${c.type}`),
+    [
+      "contact_id:VARCHAR",
+      "ts:DOUBLE",
+      "type:VARCHAR",
+      "channel:VARCHAR",
+      "url:VARCHAR",
+      "email_id:VARCHAR",
+      "source:VARCHAR",
+      "phrase:VARCHAR",
+      "tag:VARCHAR",
+      "stage:VARCHAR",
+      "value:DOUBLE",
+      "score:DOUBLE",
+      "note:VARCHAR",
+      "Type_extra:VARCHAR",
+    ],
+  );
+  const out = conn.query(
+    "SELECT contact_id, ts, type, score, note, Type_extra FROM events ORDER BY ts",
+  ).toArray().map((r) => ({ ...r.toJSON() }));
+  assert.deepEqual(out, [
+    { contact_id: "007", ts: Date.UTC(2024, 0, 1), type: "visit", score: 1.5, note: "a", Type_extra: "x" },
+    { contact_id: "+42", ts: Date.UTC(2024, 0, 2), type: "call", score: null, note: "007", Type_extra: "y" },
+  ]);
+  conn.close();
+});
+
+Deno.test("toDuckDB() keeps contact lists as VARCHAR[]", async () => {
+  const bytes = new TextEncoder().encode("contact_id,interests\n1,loans;cards\n2,\n");
+  const { rows } = await loadTable("contacts", { name: "c.csv", bytes });
+  const { conn } = await openDuckDB();
+  toDuckDB(rows, conn, { kind: "contacts", table: "c" });
+  const out = conn.query("SELECT contact_id, len(interests) AS n FROM c ORDER BY 1").toArray()
+    .map((r) => ({ ...r.toJSON() }));
+  assert.deepEqual(out, [{ contact_id: "1", n: 2 }, { contact_id: "2", n: null }]);
+  conn.close();
+});
