@@ -4,12 +4,14 @@
  *   deno run -A bench/engine_bench.ts [--sizes 1000000,10000000] [--e2e 10000000 | --e2e 0]
  *
  * 1. Streaming engine: a realistic 20-rule config (the starter config without its online
- *    purchase rule) on seeded in-memory events, generated in 1M chunks outside the timing;
- *    prints events/s of `add` (target >= 5M/s on one core), the time of `finish` and memory.
+ *    purchase rule) on seeded in-memory events (a block of 1M event objects fed repeatedly
+ *    with its times moved on, one year in all); prints events/s of `add` (target >= 5M/s on
+ *    one core), the time of `finish` at three instants and the process peak RSS.
  * 2. End to end: writes a seeded synthetic base with `data/generate.ts` to a temporary folder,
  *    runs `deno task cli score` on it in a subprocess under `/usr/bin/time -v` and prints the
  *    wall time (target < 30 s for 10M events) and the peak RSS (target < 2 GB).
  */
+import { cpuUsage } from "node:process";
 import { parseArgs } from "node:util";
 import { parseConfig } from "../src/config/mod.ts";
 import type { EventRow } from "../src/data/types.ts";
@@ -105,6 +107,12 @@ function makeChunk(
   return out;
 }
 
+/** CPU time of this process (user + system), ms: the machine is shared, wall time is not ours. */
+function cpuMs(): number {
+  const u = cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
 function mb(bytes: number): string {
   return `${(bytes / 1048576).toFixed(0)} MB`;
 }
@@ -119,34 +127,42 @@ for (const size of sizes) {
     { length: nContacts },
     (_, i) => String(i * 7919 % 10_000_000).padStart(7, "0"),
   );
+  // One block of up to 1M events is generated once and fed again with its times moved on
+  // (outside the timing), so sizes beyond memory-friendly arrays still cover a year.
+  const block = Math.min(size, 1_000_000);
+  const passes = Math.ceil(size / block);
+  const span = 365 * DAY / passes;
+  const chunk = makeChunk(r, block, START, span, ids);
   const scorer = createBatchScorer(config);
-  const CHUNK = 1_000_000;
   let addMs = 0;
+  let addCpuMs = 0;
   let peakRss = 0;
-  for (let done = 0; done < size; done += CHUNK) {
-    const n = Math.min(CHUNK, size - done);
-    const span = 365 * DAY * (n / size);
-    const chunk = makeChunk(r, n, START + 365 * DAY * (done / size), span, ids);
-    const t0 = performance.now();
-    for (let i = 0; i < n; i++) scorer.add(chunk[i]);
+  for (let p = 0; p < passes; p++) {
+    if (p > 0) { for (const e of chunk) e.ts += span; }
+    const t0 = performance.now(), c0 = cpuMs();
+    for (let i = 0; i < block; i++) scorer.add(chunk[i]);
     addMs += performance.now() - t0;
+    addCpuMs += cpuMs() - c0;
     peakRss = Math.max(peakRss, Deno.memoryUsage().rss);
   }
   const asOf = [Date.UTC(2024, 9, 1), Date.UTC(2024, 10, 1), Date.UTC(2025, 0, 1)];
-  const t1 = performance.now();
+  const t1 = performance.now(), c1 = cpuMs();
   const result = scorer.finish(asOf);
   const finishMs = performance.now() - t1;
+  const finishCpuMs = cpuMs() - c1;
   peakRss = Math.max(peakRss, Deno.memoryUsage().rss);
   console.log(
-    `streaming engine, ${size.toLocaleString("en")} events, ${
-      nContacts.toLocaleString("en")
-    } contacts: add ${(size / (addMs / 1000) / 1e6).toFixed(2)}M events/s (${
-      (addMs / 1000).toFixed(2)
-    } s, ${scorer.matchCount.toLocaleString("en")} matches); finish at ${asOf.length} instants ${
-      (finishMs / 1000).toFixed(2)
-    } s (${result.rows.length.toLocaleString("en")} rows); process peak RSS ${
-      mb(peakRss)
-    } (includes the generated chunk)`,
+    [
+      `streaming engine, ${size.toLocaleString("en")} events, ${
+        nContacts.toLocaleString("en")
+      } contacts:`,
+      `  add ${(size / (addCpuMs / 1000) / 1e6).toFixed(2)}M events per CPU-second`,
+      `(${(addCpuMs / 1000).toFixed(2)} s CPU, ${(addMs / 1000).toFixed(2)} s wall,`,
+      `${scorer.matchCount.toLocaleString("en")} matches);`,
+      `finish at ${asOf.length} instants ${(finishCpuMs / 1000).toFixed(2)} s CPU,`,
+      `${(finishMs / 1000).toFixed(2)} s wall (${result.rows.length.toLocaleString("en")} rows);`,
+      `process peak RSS ${mb(peakRss)} (with the ${block.toLocaleString("en")} in-memory events)`,
+    ].join(" "),
   );
 }
 

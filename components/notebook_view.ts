@@ -1,4 +1,5 @@
 import { css, html, LitElement, type PropertyValues } from "lit";
+import { keyed } from "lit/directives/keyed.js";
 import type { CompiledCell, CompiledNotebook, NotebookRun, RunNotebookOptions } from "../src/notebook/mod.ts";
 import { runNotebook } from "../src/notebook/mod.ts";
 import { renderMarkdown } from "../src/notebook/render_markdown.ts";
@@ -67,12 +68,13 @@ export class NotebookView extends LitElement {
 
   override render() {
     if (!this.notebook) return html`<p class="muted">Loading notebook…</p>`;
-    return html`${this.notebook.cells.map((cell, i) =>
+    // Keyed: another notebook gets fresh sections, never the previous page's outputs.
+    return keyed(this.notebook, html`${this.notebook.cells.map((cell, i) =>
       cell.kind === "md"
         ? html`<section part="cell" class="prose" data-index=${i}></section>`
         : html`<section part="cell" class="code" data-index=${i} data-cell=${cell.name ?? ""}
             aria-label=${cell.name ? `cell ${cell.name}` : `cell ${i + 1}`}><div class="out"></div></section>`
-    )}`;
+    )}`);
   }
 
   protected override updated(changed: PropertyValues): void {

@@ -35,6 +35,7 @@ export class PointsEditor extends LitElement {
     :host { display: block; }
     input { width: 5em; text-align: right; }
     tr.edited td { background: #fff7e0; }
+    td.wrap { white-space: normal; min-width: 10em; }
   `];
 
   constructor() {
@@ -44,7 +45,8 @@ export class PointsEditor extends LitElement {
   }
 
   override willUpdate(changed: Map<string, unknown>): void {
-    if (changed.has("rows") && !changed.has("value")) {
+    // New rows (a new fit) start from the fitted points.
+    if (changed.has("rows")) {
       this.value = Object.fromEntries(
         this.rows.filter((r) => r.ruleId).map((r) => [r.ruleId!, r.points]),
       );
@@ -61,7 +63,7 @@ export class PointsEditor extends LitElement {
           const current = r.ruleId ? this.value[r.ruleId] : undefined;
           const edited = r.ruleId !== null && current !== r.points;
           return html`<tr class=${edited ? "edited" : ""}>
-            <td>${r.label || r.feature}</td><td>${r.ruleId ?? "(intercept)"}</td>
+            <td class="wrap">${r.label || r.feature}</td><td class="wrap">${r.ruleId ?? (r.feature === "(intercept)" ? "(intercept)" : "rounds to 0: no rule")}</td>
             <td class="num">${fixed(r.coef, 4)}</td><td class="num">${fixed(r.stdErr, 4)}</td>
             <td class="num">${fixed(r.exactPoints, 2)}</td>
             <td class="num">${r.ruleId

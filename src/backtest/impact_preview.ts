@@ -115,8 +115,8 @@ export function impactPreview(
         total[t][key] += tiers[t][key];
       }
     }
-    const sa = x.scores.filter((s, i) => x.tiers[i] > 0);
-    const sb = y.scores.filter((s, i) => y.tiers[i] > 0);
+    const sa = x.scores.filter((_s, i) => x.tiers[i] > 0);
+    const sb = y.scores.filter((_s, i) => y.tiers[i] > 0);
     const edges = scoreBins(sa, { bins: psiBins });
     return {
       asOf: pa.asOf,

@@ -50,7 +50,10 @@ export {
 } from "./impact_preview.ts";
 export {
   BACKTEST_FORMAT,
+  type BacktestExtras,
   type BacktestJson,
   type BacktestPeriodJson,
+  type ImpactJson,
   toBacktestJson,
+  type WindowsJson,
 } from "./to_backtest_json.ts";

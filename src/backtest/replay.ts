@@ -125,7 +125,8 @@ export function isOneShot(xs: Iterable<unknown>): boolean {
 }
 
 interface PeriodRows {
-  ids: string[];
+  /** Index into the contacts seen so far (`seen`), one per output row. */
+  ids: Int32Array;
   scores: Float64Array;
   tiers: Uint8Array;
 }
@@ -160,6 +161,9 @@ export function replay(
   const conversions = convertersWithin(input.purchases, instants, horizonDays);
 
   const periodRows: PeriodRows[] = [];
+  // Contacts interned once, so a period costs a few typed arrays, not a million strings.
+  const seenIndex = new Map<string, number>();
+  const seen: string[] = [];
   const summaries: ScoreSummary[] = [];
   const firings: TriggerFiring[] = [];
   const triggerCounts: Record<string, number>[] = instants.map(() =>
@@ -180,7 +184,7 @@ export function replay(
     for (const t of asOf.slice(overlap)) {
       const n = counts.get(t) ?? 0;
       byInstant.set(t, {
-        ids: new Array(n),
+        ids: new Int32Array(n),
         scores: new Float64Array(n),
         tiers: new Uint8Array(n),
         n: 0,
@@ -189,7 +193,13 @@ export function replay(
     for (const row of result.rows) {
       const p = byInstant.get(row.asOf);
       if (!p) continue;
-      p.ids[p.n] = row.contactId;
+      let j = seenIndex.get(row.contactId);
+      if (j === undefined) {
+        j = seen.length;
+        seenIndex.set(row.contactId, j);
+        seen.push(row.contactId);
+      }
+      p.ids[p.n] = j;
       p.scores[p.n] = row.score;
       p.tiers[p.n] = tierCode(row.tier);
       p.n++;
@@ -208,11 +218,14 @@ export function replay(
     onProgress?.(end / instants.length);
   }
 
-  // One index over every contact seen, so periods line up for migration and dynamics.
-  const idSet = new Set<string>();
-  for (const p of periodRows) for (const id of p.ids) idSet.add(id);
-  const contactIds = [...idSet].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const index = new Map(contactIds.map((id, i) => [id, i]));
+  // One index over every contact seen, sorted by id, so periods line up for migration and
+  // dynamics: position[j] is where seen contact j sits in `contactIds`.
+  const order = Int32Array.from(seen, (_, j) => j).sort((a, b) =>
+    seen[a] < seen[b] ? -1 : seen[a] > seen[b] ? 1 : 0
+  );
+  const contactIds = Array.from(order, (j) => seen[j]);
+  const position = new Int32Array(seen.length);
+  order.forEach((j, i) => (position[j] = i));
   const tierCodes: Int8Array[] = [];
   const scoresAll: Float64Array[] = [];
   const convertedAll: Uint8Array[] = [];
@@ -241,7 +254,7 @@ export function replay(
 
   const periods: ReplayPeriod[] = periodRows.map((p, k) => {
     const conv = conversions[k];
-    const converted = Uint8Array.from(p.ids, (id) => (conv.has(id) ? 1 : 0));
+    const converted = Uint8Array.from(p.ids, (j) => (conv.has(seen[j]) ? 1 : 0));
     const table = tierTable(p.tiers, converted);
     const scored = p.tiers.reduce((a, t) => a + (t !== 0 ? 1 : 0), 0);
     const sScored: number[] = [];
@@ -260,7 +273,7 @@ export function replay(
     const scoresFull = new Float64Array(contactIds.length).fill(NaN);
     const convFull = new Uint8Array(contactIds.length);
     for (let i = 0; i < p.ids.length; i++) {
-      const j = index.get(p.ids[i])!;
+      const j = position[p.ids[i]];
       codes[j] = p.tiers[i];
       scoresFull[j] = p.scores[i];
       convFull[j] = converted[i];

@@ -1,6 +1,8 @@
 /** The `backtest.json` file: a replay (and optional thresholds) as plain JSON. */
 import type { ScoringConfig, TierOrUnscored } from "../config/types.ts";
 import { formatInstant } from "../engine/mod.ts";
+import type { CompareWindowsResult, WindowCell } from "./compare_windows.ts";
+import type { ImpactPeriod, ImpactPreview } from "./impact_preview.ts";
 import type { MigrationMatrix } from "./migration_matrix.ts";
 import type { ReplayResult } from "./replay.ts";
 import type { ThresholdResult } from "./thresholds.ts";
@@ -50,6 +52,38 @@ export interface BacktestJson {
   };
   periods: BacktestPeriodJson[];
   thresholds?: ThresholdResult[];
+  windows?: WindowsJson;
+  impact?: ImpactJson;
+}
+
+/** `compareWindows` in JSON: instants as text. */
+export interface WindowsJson {
+  splitAfter: string;
+  selectionPeriods: string[];
+  outOfTimePeriods: string[];
+  grid: WindowCell[];
+  best: { lookbackDays: number; halfLifeDays: number | null };
+  current: { lookbackDays: number; halfLifeDays: number | null } | null;
+  evidence: string;
+}
+
+/** `impactPreview` in JSON: instants as text. */
+export interface ImpactJson {
+  candidate: {
+    name: string;
+    window: { lookbackDays: number; halfLifeDays: number | null };
+    tiers: { high: number; medium: number };
+  };
+  periods: (Omit<ImpactPeriod, "asOf"> & { asOf: string })[];
+  total: ImpactPreview["total"];
+}
+
+/** What `toBacktestJson` adds beside the replay, each when given. */
+export interface BacktestExtras {
+  thresholds?: ThresholdResult[];
+  windows?: CompareWindowsResult;
+  /** The candidate config and its preview against the replayed one. */
+  impact?: { candidate: ScoringConfig; preview: ImpactPreview };
 }
 
 function stat(xs: (number | null)[], f: (v: number[]) => number): number | null {
@@ -59,12 +93,13 @@ function stat(xs: (number | null)[], f: (v: number[]) => number): number | null 
 
 const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
 
-/** `backtest.json` content for `result` of `config`, with `thresholds` when given. */
+/** `backtest.json` content for `result` of `config`, with the `extras` that are given. */
 export function toBacktestJson(
   config: ScoringConfig,
   result: ReplayResult,
-  thresholds?: ThresholdResult[],
+  extras: BacktestExtras = {},
 ): BacktestJson {
+  const { thresholds, windows, impact } = extras;
   const periods = result.periods.map((p, k): BacktestPeriodJson => ({
     asOf: formatInstant(p.asOf),
     contacts: p.contacts,
@@ -116,6 +151,29 @@ export function toBacktestJson(
     periods,
   };
   if (thresholds) json.thresholds = thresholds.map(nullSafe);
+  if (windows) {
+    const pick = (c: WindowCell) => ({
+      lookbackDays: c.lookbackDays,
+      halfLifeDays: c.halfLifeDays,
+    });
+    json.windows = {
+      splitAfter: formatInstant(windows.splitAfter),
+      selectionPeriods: windows.selectionPeriods.map(formatInstant),
+      outOfTimePeriods: windows.outOfTimePeriods.map(formatInstant),
+      grid: windows.grid,
+      best: pick(windows.best),
+      current: windows.current ? pick(windows.current) : null,
+      evidence: windows.evidence,
+    };
+  }
+  if (impact) {
+    const c = impact.candidate;
+    json.impact = {
+      candidate: { name: c.name, window: { ...c.window }, tiers: { ...c.tiers } },
+      periods: impact.preview.periods.map((p) => ({ ...p, asOf: formatInstant(p.asOf) })),
+      total: impact.preview.total,
+    };
+  }
   return json;
 }
 

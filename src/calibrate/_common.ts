@@ -133,3 +133,19 @@ export function defaultCutoffs(
   }
   return out;
 }
+
+/** Training scores at a few percentiles and the probability the score map gives them. */
+export function scoreTable(
+  scores: ArrayLike<number>,
+  map: { atZero: number; perPoint: number },
+): { percentile: number; score: number; probability: number }[] {
+  if (scores.length === 0) return [];
+  return [0, 10, 25, 50, 75, 90, 95, 99, 100].map((percentile) => {
+    const score = quantile(scores, percentile / 100);
+    return {
+      percentile,
+      score,
+      probability: 1 / (1 + Math.exp(-(map.atZero + map.perPoint * score))),
+    };
+  });
+}

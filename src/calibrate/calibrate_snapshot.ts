@@ -26,7 +26,16 @@ import {
 } from "./scale_points.ts";
 import { evaluateScores, type EvidenceOptions } from "./evidence.ts";
 import type { CalibrationResult, HoldoutSpec, PointsRow } from "./types.ts";
-import { hashUniform, parseLabel, proposeTiers, roundingCost, slug, uniqueIds } from "./_common.ts";
+import { psi } from "../metrics/mod.ts";
+import {
+  hashUniform,
+  parseLabel,
+  proposeTiers,
+  roundingCost,
+  scoreTable,
+  slug,
+  uniqueIds,
+} from "./_common.ts";
 
 /** Options for `calibrateSnapshot`. */
 export interface SnapshotOptions {
@@ -326,7 +335,8 @@ export function calibrateSnapshot(
     tiers: { high: 0, medium: 0 },
   };
   const trainScores = engineScores(config, train.map((i) => contacts[i]));
-  config.tiers = proposeTiers(train.map((i) => trainScores.get(contacts[i].contact_id)!));
+  const trainInts = train.map((i) => trainScores.get(contacts[i].contact_id)!);
+  config.tiers = proposeTiers(trainInts);
 
   let holdout: CalibrationResult["holdout"] = null;
   if (hold.length > 0) {
@@ -341,6 +351,7 @@ export function calibrateSnapshot(
     const engine = engineScores(config, hold.map((i) => contacts[i]));
     const ints = hold.map((i) => engine.get(contacts[i].contact_id)!);
     holdout = {
+      psi: psi(trainInts, ints).psi,
       unrounded: evaluateScores(logits, logits.map(sigmoid), yh, o.evidence),
       integer: evaluateScores(
         ints,
@@ -365,6 +376,10 @@ export function calibrateSnapshot(
     points: pointsRows,
     training: { rows: train.length, converters: trainPos, roundingCost: cost },
     holdout,
+    scoreTable: scoreTable(trainInts, scoreToProbability),
+    holdoutRows: hold.length
+      ? [{ asOf: null, contactIds: hold.map((i) => contacts[i].contact_id) }]
+      : [],
     warnings,
   };
 }

@@ -14,7 +14,8 @@ import { CONFIG_FORMAT } from "../config/types.ts";
 import { toScoringConfig } from "../config/mod.ts";
 import type { ContactRow, EventRow, PurchaseRow } from "../data/types.ts";
 import { scoreContacts } from "../engine/mod.ts";
-import { hashUniform, proposeTiers, roundingCost } from "./_common.ts";
+import { hashUniform, proposeTiers, roundingCost, scoreTable } from "./_common.ts";
+import { psi } from "../metrics/mod.ts";
 import {
   candidateFeatures,
   type CandidateOptions,
@@ -61,7 +62,7 @@ export interface TemporalOptions {
   /** Features to fit; found from the data when absent. */
   features?: EventFeature[];
   candidates?: CandidateOptions;
-  /** Found features below this information value are left out. @default 0.01 */
+  /** Found value features (not event types) below this information value are left out. @default 0.01 */
   minIv?: number;
   /** @default 0 */
   l2?: number;
@@ -224,6 +225,17 @@ export function calibrateTemporal(
     }
     return { cutoffs, rowOf, rows, ids };
   };
+  if (input.contacts) {
+    let events = 0;
+    let purchases = 0;
+    for (const e of input.events) if (!createdAt.has(e.contact_id)) events++;
+    for (const p of input.purchases) if (!createdAt.has(p.contact_id)) purchases++;
+    if (events || purchases) {
+      warnings.push(
+        `${events} events and ${purchases} purchases belong to contacts not in the contacts table; not used`,
+      );
+    }
+  }
   const trainIndex = makeIndex(trainCutoffs, holdContact ? (id) => !holdContact!(id) : () => true);
   if (trainIndex.rows === 0) {
     throw new RangeError(
@@ -290,7 +302,8 @@ export function calibrateTemporal(
       warnings.push(`Feature "${f.label}" counts exactly as "${seenColumns.get(key)}"; left out`);
       continue;
     }
-    if (!options.features && factor.iv < o.minIv) {
+    // Event types always stay: a rare type (an unsubscribe) has a small IV yet a large effect.
+    if (!options.features && f.column !== undefined && factor.iv < o.minIv) {
       warnings.push(
         `Feature "${f.label}" has information value ${factor.iv.toFixed(4)} < ${o.minIv}; left out`,
       );
@@ -423,6 +436,7 @@ export function calibrateTemporal(
   };
 
   let holdout: CalibrationResult["holdout"] = null;
+  let holdoutRows: CalibrationResult["holdoutRows"] = [];
   if (holdCutoffs.length) {
     const holdIndex = makeIndex(holdCutoffs, holdContact ?? (() => true));
     const yh = labelsOf(holdIndex);
@@ -434,7 +448,9 @@ export function calibrateTemporal(
       logits[r] = e;
     }
     const ints = engineScores(config, input.events, holdIndex, options.tag);
+    holdoutRows = holdIndex.cutoffs.map((t, k) => ({ asOf: t, contactIds: holdIndex.ids[k] }));
     holdout = {
+      psi: psi(intTrain, ints).psi,
       unrounded: evaluateScores(logits, logits.map(sigmoid), yh, o.evidence),
       integer: evaluateScores(
         ints,
@@ -456,8 +472,15 @@ export function calibrateTemporal(
     scale,
     scoreToProbability,
     points: pointsRows,
-    training: { rows: trainIndex.rows, converters: trainPos, roundingCost: cost },
+    training: {
+      rows: trainIndex.rows,
+      converters: trainPos,
+      roundingCost: cost,
+      cutoffs: trainCutoffs,
+    },
     holdout,
+    scoreTable: scoreTable(intTrain, scoreToProbability),
+    holdoutRows,
     warnings,
   };
 }

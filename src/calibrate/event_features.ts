@@ -108,6 +108,9 @@ export function candidateFeatures(
       if (!m) continue;
       const top = [...m].filter(([, c]) => c >= minEvents && c <= maxShareOfType * n)
         .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, maxValuesPerColumn);
+      // Rarest first: when the values cover every event of the type, the most frequent one
+      // comes last and is the one left out as a sum of the others (the reference level).
+      top.reverse();
       for (const [value] of top) {
         out.push({
           id: slug(`${type} ${col} ${value}`),

@@ -177,11 +177,18 @@ function numericBins(
   const order = xs.map((_, i) => i).sort((a, b) => xs[a] - xs[b]);
   const sorted = order.map((i) => xs[i]);
   const integer = sorted.every(Number.isInteger);
-  // Cut points: a bin is [cut_k, cut_{k+1}); cuts come from quantiles, deduplicated.
+  // Cut points: a bin is [cut_k, cut_{k+1}). Equal-frequency bins that never split a tie,
+  // each sized on what is left, so a mass point (most counts are 0) takes one bin and the
+  // rest is still divided rather than lost.
   const cuts: number[] = [];
-  for (let k = 1; k < opts.maxBins; k++) {
-    const c = sorted[Math.floor((k * n) / opts.maxBins)];
-    if (c > sorted[0] && (cuts.length === 0 || c > cuts[cuts.length - 1])) cuts.push(c);
+  let start = 0;
+  for (let left = opts.maxBins; left > 1 && start < n;) {
+    let j = start + Math.max(1, Math.ceil((n - start) / left));
+    while (j < n && sorted[j] === sorted[j - 1]) j++;
+    if (j >= n) break;
+    cuts.push(sorted[j]);
+    start = j;
+    left--;
   }
   const total = n + missing.count;
   const stats = (cs: number[]) => {

@@ -27,14 +27,7 @@ function evidenceSummary(e: Evidence) {
     converters: e.converters,
     rate: e.rate,
     auc: e.auc,
-    aucInterval: e.aucInterval
-      ? {
-        lower: e.aucInterval.lower,
-        upper: e.aucInterval.upper,
-        level: e.aucInterval.level,
-        resamples: e.aucInterval.resamples,
-      }
-      : null,
+    aucInterval: e.aucInterval,
     gini: e.gini,
     ks: e.ks,
     prAuc: e.prAuc,
@@ -103,8 +96,10 @@ export function buildProvenance(
         },
       },
     },
+    scoreTable: result.scoreTable,
     metrics: result.holdout
       ? {
+        psiTrainingToHoldout: result.holdout.psi,
         holdout: {
           unrounded: evidenceSummary(result.holdout.unrounded),
           integer: evidenceSummary(result.holdout.integer),
@@ -159,6 +154,12 @@ export function calibrationReport(
       `${input.file} (${input.rowsLoaded} rows, sha256 ${input.sha256})`,
     ]);
   }
+  for (const row of result.scoreTable) {
+    summary.push([
+      `training score p${row.percentile}`,
+      `${row.score} -> probability ${row.probability}`,
+    ]);
+  }
   for (const w of result.warnings) summary.push(["warning", w]);
   const factors = result.factors.flatMap((f) =>
     f.bins.map((b) => ({
@@ -211,6 +212,7 @@ export function calibrationReport(
           ? `${h.integer.aucInterval.lower} - ${h.integer.aucInterval.upper}`
           : "",
       },
+      { metric: "PSI, training to hold-out scores", "exact fit": "", "whole-point config": h.psi },
     ]
     : [{ metric: "no hold-out", "exact fit": "", "whole-point config": "" }];
   const tag = (which: string, rows: object[]) => rows.map((r) => ({ score: which, ...r }));

@@ -44,7 +44,25 @@ export interface CalibrationResult {
   scale: PointScale;
   scoreToProbability: ScoreToProbability;
   points: PointsRow[];
-  training: { rows: number; converters: number; roundingCost: number };
-  holdout: { unrounded: Evidence; integer: Evidence } | null;
+  training: {
+    rows: number;
+    converters: number;
+    /** AUC lost on training rows by rounding to whole points. */
+    roundingCost: number;
+    /** Temporal: the cutoffs the model was trained on. */
+    cutoffs?: number[];
+  };
+  /**
+   * Hold-out evidence of the exact fit and of the whole-point config (as the engine scores
+   * it), and the population stability index of its whole-point scores against training.
+   */
+  holdout: { unrounded: Evidence; integer: Evidence; psi: number } | null;
+  /** Whole-point training scores at percentiles, with their predicted probability. */
+  scoreTable: { percentile: number; score: number; probability: number }[];
+  /**
+   * The held-out rows in the order the metrics read them: per cutoff (temporal) or once
+   * (`asOf: null`, snapshot), the contact ids.
+   */
+  holdoutRows: { asOf: number | null; contactIds: string[] }[];
   warnings: string[];
 }

@@ -23,8 +23,18 @@ export function windowGridChart(
     height,
     title,
     marginLeft: 70,
-    x: { label: "Half-life (days)" },
-    y: { label: "Lookback (days)" },
+    marginTop: 30,
+    // Days are categories here: only the values tried exist, in the order tried.
+    x: {
+      label: "Half-life (days)",
+      type: "band",
+      domain: [...new Set(data.map((d) => d.halfLife))],
+    },
+    y: {
+      label: "Lookback (days)",
+      type: "band",
+      domain: [...new Set(data.map((d) => d.lookback))],
+    },
     color: { scheme: "viridis", legend, label: "Out-of-time AUC" },
     marks: [
       Plot.cell(data, { x: "halfLife", y: "lookback", fill: "auc", inset: 0.5 }),
@@ -33,6 +43,13 @@ export function windowGridChart(
         y: "lookback",
         text: (d: { auc: number | null }) => (d.auc === null ? "n/a" : d.auc.toFixed(3)),
         fill: "white",
+        stroke: "black",
+        strokeWidth: 2,
+        paintOrder: "stroke",
+      }),
+      legend ? null : Plot.text(["Out-of-time AUC; outlined: chosen on the earlier periods"], {
+        frameAnchor: "top",
+        dy: -14,
       }),
       Plot.cell(data.filter((d) => d.chosen), {
         x: "halfLife",

@@ -39,7 +39,10 @@ export const LOAD_FLAGS: Record<string, FlagSpec> = {
  * `["ts=Date,contact_id=Client ID"]` -> `{ ts: "Date", contact_id: "Client ID" }`.
  * Throws `UsageError` naming the flag for a malformed pair or an unknown canonical column.
  */
-export function parseMapping(kind: TableKind, values: string[] | string | undefined): Record<string, string> {
+export function parseMapping(
+  kind: TableKind,
+  values: string[] | string | undefined,
+): Record<string, string> {
   const list = values === undefined ? [] : Array.isArray(values) ? values : [values];
   const canonical = [...TABLE_COLUMNS[kind].required, ...TABLE_COLUMNS[kind].optional];
   const out: Record<string, string> = {};
@@ -56,7 +59,9 @@ export function parseMapping(kind: TableKind, values: string[] | string | undefi
       }
       if (!canonical.includes(key)) {
         throw new UsageError(
-          `--map-${kind}: "${key}" is not a ${kind} column (expected one of ${canonical.join(", ")})`,
+          `--map-${kind}: "${key}" is not a ${kind} column (expected one of ${
+            canonical.join(", ")
+          })`,
         );
       }
       out[key] = column;
@@ -149,7 +154,9 @@ export async function loadFromFlags<K extends TableKind>(
   } else if (result.rejects.length) {
     const first = result.rejects[0];
     console.error(
-      `  first rejected: row ${first.row}${first.column ? `, column "${first.column}"` : ""}: ${first.reason} (write them all with --rejects FILE)`,
+      `  first rejected: row ${first.row}${
+        first.column ? `, column "${first.column}"` : ""
+      }: ${first.reason} (write them all with --rejects FILE)`,
     );
   }
   return result;

@@ -8,6 +8,8 @@ import { readConfigFile, unknownEventTypeWarnings } from "../config/mod.ts";
 import { parseConfigDate } from "../config/parse_config.ts";
 import type { ContactRow, EventRow, PurchaseRow, VerificationRow } from "../data/types.ts";
 import {
+  compareWindows,
+  impactPreview,
   periodInstants,
   replay,
   type ThresholdMethod,
@@ -16,15 +18,10 @@ import {
   thresholdSample,
   toBacktestJson,
 } from "../backtest/mod.ts";
-import { conversionChart, tierSizesChart } from "../charts/mod.ts";
+import { conversionChart, tierSizesChart, windowGridChart } from "../charts/mod.ts";
 import { formatInstant } from "../engine/mod.ts";
-import {
-  backtestReportSheets,
-  buildWorkbook,
-  chartDocument,
-  chartPng,
-  chartSvg,
-} from "../export/mod.ts";
+import { backtestReportSheets, buildWorkbook } from "../export/mod.ts";
+import { chartDocument, chartPng, chartSvg } from "../export/chart_image.ts";
 import { type FlagSpec, parseFlags, runCommand, UsageError } from "./_args.ts";
 import { writeFileAtomic } from "./_io.ts";
 import { LOAD_FLAGS, loadFromFlags } from "./_load_flags.ts";
@@ -68,6 +65,21 @@ const FLAGS: Record<string, FlagSpec> = {
     help: "Smallest tier share for the maximum-lift cuts (default 0.05).",
   },
   resamples: { help: "Bootstrap resamples for the cut intervals (default 200)." },
+  "lookback-grid": {
+    help:
+      "Also compare window settings out of time: lookback days to try, e.g. 30,60,90 (with --half-life-grid).",
+  },
+  "half-life-grid": {
+    help: "Half-life days to try, e.g. none,15,30 (default: the config's own).",
+  },
+  "split-after": {
+    help:
+      "Periods up to this instant choose the window, later ones judge it (default: the middle).",
+  },
+  candidate: {
+    help:
+      "Also preview a candidate config against --config on the same data (tier changes, converters gained/lost, PSI).",
+  },
   seed: { help: "Seed of the bootstrap (default 1)." },
   ...LOAD_FLAGS,
 };
@@ -126,6 +138,44 @@ function instantsFromFlags(flags: Record<string, unknown>): number[] {
   return asOf;
 }
 
+function changedTiers(m: Record<string, Record<string, number>>): number {
+  let n = 0;
+  for (const [a, row] of Object.entries(m)) {
+    for (const [b, v] of Object.entries(row)) if (a !== b) n += v;
+  }
+  return n;
+}
+
+function numberList(flag: string, text: string, allowNone: boolean): (number | null)[] {
+  return text.split(",").map((v) => v.trim()).filter((v) => v !== "").map((v) => {
+    if (allowNone && v.toLowerCase() === "none") return null;
+    const x = Number(v);
+    if (!(x > 0) || !Number.isFinite(x)) {
+      throw new UsageError(
+        `--${flag}: "${v}" must be a positive number of days${allowNone ? ' or "none"' : ""}`,
+      );
+    }
+    return x;
+  });
+}
+
+function windowGrid(
+  flags: Record<string, unknown>,
+  ownHalfLife: number | null,
+): { lookbackDays: number[]; halfLifeDays: (number | null)[] } | null {
+  const lb = flags["lookback-grid"], hl = flags["half-life-grid"];
+  if (lb === undefined && hl === undefined) return null;
+  if (typeof lb !== "string") throw new UsageError("--half-life-grid needs --lookback-grid");
+  const lookbackDays = numberList("lookback-grid", lb, false) as number[];
+  const halfLifeDays = typeof hl === "string"
+    ? numberList("half-life-grid", hl, true)
+    : [ownHalfLife];
+  if (!lookbackDays.length || !halfLifeDays.length) {
+    throw new UsageError("--lookback-grid and --half-life-grid need at least one value each");
+  }
+  return { lookbackDays, halfLifeDays };
+}
+
 export function run(args: string[]): Promise<number> {
   return runCommand(async () => {
     const flags = parseFlags("backtest", SUMMARY, FLAGS, args);
@@ -157,6 +207,13 @@ export function run(args: string[]): Promise<number> {
 
     const configPath = String(flags.config);
     const { config } = await readConfigFile(configPath);
+    const candidate = typeof flags.candidate === "string"
+      ? (await readConfigFile(flags.candidate)).config
+      : null;
+    const grid = windowGrid(flags, config.window.halfLifeDays);
+    const splitAfter = typeof flags["split-after"] === "string"
+      ? instant("split-after", flags["split-after"])
+      : undefined;
 
     let contacts: ContactRow[] | undefined;
     if (typeof flags.contacts === "string") {
@@ -204,7 +261,20 @@ export function run(args: string[]): Promise<number> {
       console.error("  warning: no contact was scored in any period; no tier cuts suggested");
     }
 
-    const json = toBacktestJson(config, result, cuts);
+    const input = { events, contacts, purchases, verification };
+    const windows = grid
+      ? compareWindows(config, input, {
+        asOf,
+        horizonDays,
+        ...grid,
+        splitAfter,
+        onProgress: (f) => console.error(`Comparing windows: ${Math.round(f * 100)}%`),
+      })
+      : undefined;
+    const impact = candidate
+      ? { candidate, preview: impactPreview(config, candidate, input, { asOf, horizonDays }) }
+      : undefined;
+    const json = toBacktestJson(config, result, { thresholds: cuts, windows, impact });
     await writeFileAtomic(out, JSON.stringify(json, null, 2) + "\n");
     const wrote = [out];
     if (reportOut) {
@@ -217,6 +287,15 @@ export function run(args: string[]): Promise<number> {
         tier_sizes: tierSizesChart(json.periods, { document, legend: false, width: 720 }),
         conversion: conversionChart(json.periods, { document, legend: false, width: 720 }),
       };
+      if (windows) {
+        Object.assign(figures, {
+          window_grid: windowGridChart(windows.grid, {
+            document,
+            legend: false,
+            best: windows.best,
+          }),
+        });
+      }
       for (const [name, figure] of Object.entries(figures)) {
         const svg = chartSvg(figure as Element);
         const svgPath = join(chartsDir, `${name}.svg`);
@@ -249,6 +328,20 @@ export function run(args: string[]): Promise<number> {
         `at ${
           formatInstant(result.periods[result.periods.length - 1].asOf)
         } high ${last.tiers.high.contacts}, medium ${last.tiers.medium.contacts}, low ${last.tiers.low.contacts}, unscored ${last.tiers.unscored.contacts}`,
+        ...(windows
+          ? [
+            `best window lookback ${windows.best.lookbackDays} d, half-life ${
+              windows.best.halfLifeDays ?? "none"
+            } (out-of-time AUC ${fmt(windows.best.outOfTimeAuc)})`,
+          ]
+          : []),
+        ...(impact
+          ? [
+            `candidate moves ${
+              impact.preview.periods.reduce((a, p) => a + changedTiers(p.tierChange), 0)
+            } contact-period(s) to another tier`,
+          ]
+          : []),
         `wrote ${wrote.join(", ")} in ${((performance.now() - started) / 1000).toFixed(1)} s`,
       ].join("; "),
     );

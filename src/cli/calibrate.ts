@@ -149,6 +149,11 @@ export function run(args: string[]): Promise<number> {
         "--label is for snapshot calibration; with --events the label is a purchase within --horizon-days",
       );
     }
+    if (!temporal && flags["as-of"] !== undefined) {
+      throw new UsageError(
+        "--as-of sets cutoffs of temporal calibration (with --events and --purchases)",
+      );
+    }
     if (!temporal && flags["per-tag"]) {
       throw new UsageError(
         "--per-tag needs --events and --purchases: attribute rules have no scopes in config v1",
@@ -258,22 +263,16 @@ export function run(args: string[]): Promise<number> {
           }`,
         );
       }
-      const holdout = after !== undefined
-        ? { after }
-        : fraction !== undefined
-        ? { fraction, seed }
-        : undefined;
       const sorted = [...new Set(cutoffs)].sort((a, b) => a - b);
-      holdoutInfo = holdout && "fraction" in holdout
+      // Out of time by default: the last cutoff is held out.
+      const holdout: { after: number } | { fraction: number; seed: number } = after !== undefined
+        ? { after }
+        : fraction !== undefined || sorted.length < 2
+        ? { fraction: fraction ?? 0.3, seed }
+        : { after: sorted[sorted.length - 2] };
+      holdoutInfo = "fraction" in holdout
         ? { kind: "random", fraction: holdout.fraction, seed, by: "hash of contact_id" }
-        : {
-          kind: "out-of-time",
-          after: iso(holdout?.after ?? (sorted.length >= 2 ? sorted[sorted.length - 2] : NaN)),
-          cutoffs: sorted.filter((t) => t > (holdout?.after ?? sorted[sorted.length - 2])).map(iso),
-        };
-      if (!holdout && sorted.length < 2) {
-        holdoutInfo = { kind: "random", fraction: 0.3, seed: 1, by: "hash of contact_id" };
-      }
+        : { kind: "out-of-time", after: iso(holdout.after) };
       settings = {
         cutoffs: sorted.map(iso),
         lookbackDays,
@@ -327,6 +326,10 @@ export function run(args: string[]): Promise<number> {
       }
     }
     const seconds = (performance.now() - t0) / 1000;
+    if (holdoutInfo && method === "temporal") {
+      holdoutInfo.cutoffs = result.holdoutRows.map((r) => iso(r.asOf!));
+      holdoutInfo.trainingCutoffs = (result.training.cutoffs ?? []).map(iso);
+    }
     result.config.provenance = buildProvenance(result, {
       method,
       inputs,

@@ -24,8 +24,7 @@ const FLAGS: Record<string, FlagSpec> = {
     multiple: true,
   },
   timestamps: {
-    help:
-      "How ts and as_of are stored: epoch_ms (number, default) or timestamp (TIMESTAMP, UTC).",
+    help: "How ts and as_of are stored: epoch_ms (number, default) or timestamp (TIMESTAMP, UTC).",
     multiple: false,
   },
   "no-contacts": {

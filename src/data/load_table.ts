@@ -30,7 +30,10 @@ export function detectFormat(name: string, head: Uint8Array): LoadFormat {
   if (ext === "ndjson" || ext === "jsonl") return "ndjson";
   if (ext === "arrow" || ext === "feather" || ext === "arrows" || ext === "ipc") return "arrow";
   let i = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
-  while (i < head.length && (head[i] === 0x20 || head[i] === 0x0a || head[i] === 0x0d || head[i] === 0x09)) i++;
+  while (
+    i < head.length &&
+    (head[i] === 0x20 || head[i] === 0x0a || head[i] === 0x0d || head[i] === 0x09)
+  ) i++;
   if (head[i] === 0x5b && (ext === "json" || ext === "")) return "json";
   if (head[i] === 0x7b) {
     if (ext === "json") {
@@ -45,9 +48,14 @@ export function detectFormat(name: string, head: Uint8Array): LoadFormat {
   return "csv";
 }
 
-async function readPathHead(path: string, file: string): Promise<{ handle: Deno.FsFile; size: number }> {
+async function readPathHead(
+  path: string,
+  file: string,
+): Promise<{ handle: Deno.FsFile; size: number }> {
   if (typeof Deno === "undefined") {
-    throw new TypeError(`Cannot open "${path}": file paths need Deno; pass { name, bytes } in the browser`);
+    throw new TypeError(
+      `Cannot open "${path}": file paths need Deno; pass { name, bytes } in the browser`,
+    );
   }
   try {
     const handle = await Deno.open(path, { read: true });
@@ -109,13 +117,21 @@ export async function loadTable<K extends TableKind>(
   source: LoadSource,
   options: LoadOptions<RowTypes[K]> = {},
 ): Promise<LoadResult<RowTypes[K]>> {
-  const { sheet, timezone = "UTC", defaultCountry = "7", encoding, delimiter, onProgress } = options;
+  const { sheet, timezone = "UTC", defaultCountry = "7", encoding, delimiter, onProgress } =
+    options;
   if (!(kind in TABLE_COLUMNS)) {
-    throw new RangeError(`Unknown table "${kind}" (expected contacts, events, purchases or verification)`);
+    throw new RangeError(
+      `Unknown table "${kind}" (expected contacts, events, purchases or verification)`,
+    );
   }
   checkTimezone(timezone);
+  if (delimiter !== undefined && delimiter.length !== 1) {
+    throw new RangeError(`Delimiter "${delimiter}" must be one character`);
+  }
   if (!/^[1-9]\d{0,3}$/.test(defaultCountry)) {
-    throw new RangeError(`Default country "${defaultCountry}" must be a calling code such as "7" or "48"`);
+    throw new RangeError(
+      `Default country "${defaultCountry}" must be a calling code such as "7" or "48"`,
+    );
   }
   if (encoding !== undefined) {
     try {
@@ -145,7 +161,9 @@ export async function loadTable<K extends TableKind>(
     size = source.bytes.length;
     head = source.bytes;
     chunks = (async function* () {
-      for (let o = 0; o < source.bytes.length; o += CHUNK) yield source.bytes.subarray(o, o + CHUNK);
+      for (let o = 0; o < source.bytes.length; o += CHUNK) {
+        yield source.bytes.subarray(o, o + CHUNK);
+      }
     })();
   }
   if (size === 0 || isBlank(head.subarray(0, 4096)) && size <= 4096) {
@@ -180,7 +198,9 @@ export async function loadTable<K extends TableKind>(
     formulas = s.formulas;
     warnings.push(...s.warnings);
     if (header.length === 0) {
-      throw new LoadError(`Cannot load ${kind} from "${file}": sheet "${s.sheetName}" is empty`, { file });
+      throw new LoadError(`Cannot load ${kind} from "${file}": sheet "${s.sheetName}" is empty`, {
+        file,
+      });
     }
   } else if (format === "arrow") {
     const { readArrow } = await import("./read_objects.ts");
@@ -190,7 +210,9 @@ export async function loadTable<K extends TableKind>(
     const text = decodeText(bytes, file);
     ({ header, records } = format === "json" ? readJson(text, file) : readNdjson(text));
     if (header.length === 0 && records.every((r) => r.error === undefined)) {
-      throw new LoadError(`Cannot load ${kind} from "${file}": no row objects in the file`, { file });
+      throw new LoadError(`Cannot load ${kind} from "${file}": no row objects in the file`, {
+        file,
+      });
     }
   }
   const builder = new RowBuilder<RowTypes[K]>(kind, file, header, format, options, warnings);

@@ -21,8 +21,8 @@ export type {
 export { LoadError, type LoadErrorDetails } from "./load_error.ts";
 export { detectFormat, type LoadFormat, type LoadSource, loadTable } from "./load_table.ts";
 export {
-  type CoverageCheck,
   contactsWithoutEvents,
+  type CoverageCheck,
   eventsWithoutContacts,
   formatLoadSummary,
 } from "./format_load_summary.ts";

@@ -119,7 +119,17 @@ export function normalizeEmail(value: string | null | undefined): string | null 
   return email;
 }
 
-const MALE = new Set(["m", "male", "man", "м", "муж", "мужской", "мужчина", "mężczyzna", "mezczyzna"]);
+const MALE = new Set([
+  "m",
+  "male",
+  "man",
+  "м",
+  "муж",
+  "мужской",
+  "мужчина",
+  "mężczyzna",
+  "mezczyzna",
+]);
 const FEMALE = new Set(["f", "female", "woman", "ж", "жен", "женский", "женщина", "k", "kobieta"]);
 
 /**

@@ -59,7 +59,9 @@ export function checkTimezone(timezone: string): void {
   try {
     formatterFor(timezone);
   } catch {
-    throw new RangeError(`Unknown time zone "${timezone}" (expected an IANA name such as "Europe/Moscow")`);
+    throw new RangeError(
+      `Unknown time zone "${timezone}" (expected an IANA name such as "Europe/Moscow")`,
+    );
   }
 }
 
@@ -92,7 +94,14 @@ function zoneOffset(timezone: string, utcMs: number): number {
   for (const p of formatterFor(timezone).formatToParts(new Date(key * 900_000))) {
     if (p.type !== "literal") parts[p.type] = Number(p.value);
   }
-  const wall = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second);
+  const wall = Date.UTC(
+    parts.year,
+    parts.month - 1,
+    parts.day,
+    parts.hour,
+    parts.minute,
+    parts.second,
+  );
   const offset = wall - key * 900_000;
   if (cache.size > 100_000) cache.clear();
   cache.set(key, offset);
@@ -107,8 +116,42 @@ export function wallTimeToUtc(wallMs: number, timezone: string): number {
   return second;
 }
 
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 function daysInMonth(y: number, m: number): number {
-  return new Date(Date.UTC(y, m, 0)).getUTCDate();
+  if (m === 2 && (y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0))) return 29;
+  return MONTH_DAYS[m - 1];
+}
+
+function digits(s: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+/**
+ * The common machine-written shapes (`2024-03-05`, `2024-03-05T14:07:09Z`,
+ * `2024-03-05 14:07:09`) without a regex; `NaN` hands over to the general parser.
+ */
+function fastIso(t: string, timezone: string): number {
+  const n = t.length;
+  if ((n !== 10 && n !== 19 && n !== 20) || t.charCodeAt(4) !== 45 || t.charCodeAt(7) !== 45) {
+    return NaN;
+  }
+  const y = digits(t, 0, 4), mo = digits(t, 5, 7), d = digits(t, 8, 10);
+  if (y < 1900 || mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo)) return NaN;
+  if (n === 10) return wallTimeToUtc(Date.UTC(y, mo - 1, d), timezone);
+  const sep = t.charCodeAt(10);
+  if ((sep !== 84 && sep !== 32) || t.charCodeAt(13) !== 58 || t.charCodeAt(16) !== 58) return NaN;
+  const h = digits(t, 11, 13), mi = digits(t, 14, 16), s = digits(t, 17, 19);
+  if (h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 59) return NaN;
+  const wall = Date.UTC(y, mo - 1, d, h, mi, s);
+  if (n === 19) return wallTimeToUtc(wall, timezone);
+  return t.charCodeAt(19) === 90 ? wall : NaN;
 }
 
 function build(
@@ -125,7 +168,9 @@ function build(
 ): number {
   if (mo < 1 || mo > 12) throw new SyntaxError(`Timestamp "${text}" has month ${mo}`);
   if (d < 1 || d > daysInMonth(y, mo)) {
-    throw new SyntaxError(`Timestamp "${text}" has day ${d}, not in ${y}-${String(mo).padStart(2, "0")}`);
+    throw new SyntaxError(
+      `Timestamp "${text}" has day ${d}, not in ${y}-${String(mo).padStart(2, "0")}`,
+    );
   }
   if (h > 24 || mi > 59 || s > 60 || (h === 24 && (mi > 0 || s > 0))) {
     throw new SyntaxError(`Timestamp "${text}" has an impossible time of day`);
@@ -187,19 +232,43 @@ export function readTimestamp(
     if (Number.isNaN(t)) throw new SyntaxError("Timestamp is an invalid date");
     return checkRange(value.toISOString(), t);
   }
+  const fast = fastIso(value, timezone);
+  if (fast === fast && fast < MAX_TS) return fast;
   const text = value.trim();
   let m = ISO.exec(text);
   if (m) {
     return checkRange(
       text,
-      build(text, +m[1], +m[2], +m[3], +(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0), m[7], m[8], timezone),
+      build(
+        text,
+        +m[1],
+        +m[2],
+        +m[3],
+        +(m[4] ?? 0),
+        +(m[5] ?? 0),
+        +(m[6] ?? 0),
+        m[7],
+        m[8],
+        timezone,
+      ),
     );
   }
   m = DOTTED.exec(text);
   if (m) {
     return checkRange(
       text,
-      build(text, +m[3], +m[2], +m[1], +(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0), m[7], m[8], timezone),
+      build(
+        text,
+        +m[3],
+        +m[2],
+        +m[1],
+        +(m[4] ?? 0),
+        +(m[5] ?? 0),
+        +(m[6] ?? 0),
+        m[7],
+        m[8],
+        timezone,
+      ),
     );
   }
   m = SLASHED.exec(text);
@@ -221,7 +290,9 @@ export function readTimestamp(
           `Date "${text}" is ${order === "dmy" ? "day" : "month"}-first but the column is ${
             state.order === "dmy" ? "day" : "month"
           }-first (${
-            state.decidedRow ? `from "${state.decidedBy}" in row ${state.decidedRow}` : "as set by dateOrder"
+            state.decidedRow
+              ? `from "${state.decidedBy}" in row ${state.decidedRow}`
+              : "as set by dateOrder"
           })`,
         );
       }
@@ -242,7 +313,12 @@ export function readTimestamp(
     );
   }
   m = BASIC_DATE.exec(text);
-  if (m) return checkRange(text, build(text, +m[1], +m[2], +m[3], 0, 0, 0, undefined, undefined, timezone));
+  if (m) {
+    return checkRange(
+      text,
+      build(text, +m[1], +m[2], +m[3], 0, 0, 0, undefined, undefined, timezone),
+    );
+  }
   if (NUMERIC.test(text)) return fromNumber(Number(text), text, timezone);
   if (text === "") throw new SyntaxError("Timestamp is empty");
   throw new SyntaxError(
@@ -265,5 +341,9 @@ export function parseTimestamp(
   // A single value decides for itself; dateOrder only settles `01/02/2024`.
   const t = readTimestamp(value, timezone, { order: null, decidedBy: null, decidedRow: 0 });
   if (t !== AMBIGUOUS) return t;
-  return readTimestamp(value, timezone, { order: dateOrder, decidedBy: "dateOrder", decidedRow: 0 }) as number;
+  return readTimestamp(value, timezone, {
+    order: dateOrder,
+    decidedBy: "dateOrder",
+    decidedRow: 0,
+  }) as number;
 }

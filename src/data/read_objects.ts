@@ -26,7 +26,9 @@ function toRecords(objects: { row: number; obj: unknown; error?: string }[]): Ob
       return {
         row,
         cells: null,
-        error: `Expected an object, found ${Array.isArray(obj) ? "an array" : obj === null ? "null" : typeof obj}`,
+        error: `Expected an object, found ${
+          Array.isArray(obj) ? "an array" : obj === null ? "null" : typeof obj
+        }`,
       };
     }
     const o = obj as Record<string, unknown>;
@@ -41,7 +43,10 @@ export function readJson(text: string, file: string): ObjectRecords {
   try {
     data = JSON.parse(text);
   } catch (err) {
-    throw new LoadError(`Cannot read "${file}" as JSON: ${(err as Error).message}`, { file, cause: err });
+    throw new LoadError(`Cannot read "${file}" as JSON: ${(err as Error).message}`, {
+      file,
+      cause: err,
+    });
   }
   if (!Array.isArray(data)) {
     const arrays = data && typeof data === "object"
@@ -100,14 +105,17 @@ export async function readArrow(bytes: Uint8Array, file: string): Promise<Object
       let v: unknown = columns[c].get(r);
       if (v === null || v === undefined) v = null;
       else if (typeof v === "bigint") {
-        v = kinds[c] === "date" || (v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= -BigInt(Number.MAX_SAFE_INTEGER))
+        v = kinds[c] === "date" ||
+            (v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= -BigInt(Number.MAX_SAFE_INTEGER))
           ? Number(v)
           : v.toString();
       }
       if (kinds[c] === "date" && typeof v === "number") v = new Date(v);
       else if (v !== null && typeof v === "object" && !(v instanceof Date)) {
         const it = v as { toArray?: () => ArrayLike<unknown> };
-        v = typeof it.toArray === "function" ? Array.from(it.toArray(), (x) => x === null ? null : String(x)) : JSON.stringify(v);
+        v = typeof it.toArray === "function"
+          ? Array.from(it.toArray(), (x) => x === null ? null : String(x))
+          : JSON.stringify(v);
       }
       cells[c] = v as RawValue;
     }

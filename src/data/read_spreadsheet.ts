@@ -43,9 +43,12 @@ export function zipEntries(bytes: Uint8Array, file: string): ZipEntry[] {
     }
   }
   if (eocd === -1) {
-    throw new LoadError(`Cannot read "${file}": not a valid XLSX (zip directory missing; truncated file?)`, {
-      file,
-    });
+    throw new LoadError(
+      `Cannot read "${file}": not a valid XLSX (zip directory missing; truncated file?)`,
+      {
+        file,
+      },
+    );
   }
   const count = view.getUint16(eocd + 10, true);
   const cdOffset = view.getUint32(eocd + 16, true);
@@ -157,7 +160,9 @@ export async function checkZipLimits(bytes: Uint8Array, file: string): Promise<v
       { file },
     );
   if (declared > MAX_UNCOMPRESSED_BYTES) {
-    throw refuse(`it declares ${mib(declared)} uncompressed, over the ${mib(MAX_UNCOMPRESSED_BYTES)} limit`);
+    throw refuse(
+      `it declares ${mib(declared)} uncompressed, over the ${mib(MAX_UNCOMPRESSED_BYTES)} limit`,
+    );
   }
   let actual = 0;
   for (const e of entries) {
@@ -167,7 +172,12 @@ export async function checkZipLimits(bytes: Uint8Array, file: string): Promise<v
       MAX_UNCOMPRESSED_BYTES - actual,
       Math.max(16 * 1048576, data.length * MAX_COMPRESSION_RATIO),
     );
-    const { total, head, over } = await inflateLimited(data, e.method, perEntry, isSheet ? 65_536 : 0);
+    const { total, head, over } = await inflateLimited(
+      data,
+      e.method,
+      perEntry,
+      isSheet ? 65_536 : 0,
+    );
     if (over) {
       throw refuse(
         total + actual > MAX_UNCOMPRESSED_BYTES
@@ -181,7 +191,9 @@ export async function checkZipLimits(bytes: Uint8Array, file: string): Promise<v
       const dims = m ? declaredCells(m[1]) : null;
       if (dims && dims.rows * dims.cols > MAX_DECLARED_CELLS) {
         throw refuse(
-          `sheet "${e.name}" declares the range ${m![1]} (${dims.rows} rows x ${dims.cols} columns), over the ${MAX_DECLARED_CELLS}-cell limit`,
+          `sheet "${e.name}" declares the range ${
+            m![1]
+          } (${dims.rows} rows x ${dims.cols} columns), over the ${MAX_DECLARED_CELLS}-cell limit`,
         );
       }
     }
@@ -216,7 +228,9 @@ export async function readSpreadsheet(
 ): Promise<SheetRecords> {
   if (bytes.length > MAX_FILE_BYTES) {
     throw new LoadError(
-      `Refused "${file}": ${mib(bytes.length)} is over the ${mib(MAX_FILE_BYTES)} spreadsheet limit; export the sheet to CSV`,
+      `Refused "${file}": ${mib(bytes.length)} is over the ${
+        mib(MAX_FILE_BYTES)
+      } spreadsheet limit; export the sheet to CSV`,
       { file },
     );
   }
@@ -231,14 +245,18 @@ export async function readSpreadsheet(
       cause: err,
     });
   }
-  if (names.length === 0) throw new LoadError(`Cannot read "${file}": the workbook has no sheets`, { file });
+  if (names.length === 0) {
+    throw new LoadError(`Cannot read "${file}": the workbook has no sheets`, { file });
+  }
   let name: string | undefined;
   const warnings: string[] = [];
   if (sheet === undefined) {
     name = names[0];
     if (names.length > 1) {
       warnings.push(
-        `The workbook has ${names.length} sheets (${names.map((n) => `"${n}"`).join(", ")}); read "${name}" (choose with sheet)`,
+        `The workbook has ${names.length} sheets (${
+          names.map((n) => `"${n}"`).join(", ")
+        }); read "${name}" (choose with sheet)`,
       );
     }
   } else {
@@ -250,7 +268,9 @@ export async function readSpreadsheet(
     }
     if (name === undefined) {
       throw new LoadError(
-        `Cannot load "${file}": no sheet "${sheet}". Sheets: ${names.map((n) => `"${n}"`).join(", ")} (a name or a 1-based position)`,
+        `Cannot load "${file}": no sheet "${sheet}". Sheets: ${
+          names.map((n) => `"${n}"`).join(", ")
+        } (a name or a 1-based position)`,
         { file, columns: names },
       );
     }
@@ -314,7 +334,10 @@ export async function readSpreadsheet(
           case "n": {
             const n = cell.v as number;
             if (cell.z !== undefined && XLSX.SSF.is_date(cell.z)) {
-              v = { excelSerial: date1904 ? n + 1462 : n, text: cell.w ?? String(n) } as ExcelDateCell;
+              v = {
+                excelSerial: date1904 ? n + 1462 : n,
+                text: cell.w ?? String(n),
+              } as ExcelDateCell;
             } else v = n;
             break;
           }
@@ -340,7 +363,12 @@ export async function readSpreadsheet(
     }
     if (header === null) {
       if (!any) continue;
-      header = values.map((v, i) => (v === null ? "" : String(texts[i] ?? (typeof v === "object" && v && "text" in v ? (v as ExcelDateCell).text : v))));
+      header = values.map((
+        v,
+        i,
+      ) => (v === null ? "" : String(
+        texts[i] ?? (typeof v === "object" && v && "text" in v ? (v as ExcelDateCell).text : v),
+      )));
       continue;
     }
     records.push({ row: r + 1, cells: values, texts });

@@ -14,3 +14,4 @@ export {
   type InsertSummary,
   quoteIdent,
 } from "./insert_rows.ts";
+export { tableColumns } from "./table_columns.ts";

@@ -4,47 +4,20 @@ import type { ScoringConfig } from "../config/types.ts";
 import type { ContactRow, EventRow, VerificationRow } from "../data/types.ts";
 import {
   type CompiledPredicate,
-  compileFastPredicate,
   compilePredicate,
   type PredicateValue,
 } from "./match_predicate.ts";
+import { compileTypeMatchers, type TypeMatcher } from "./_type_matcher.ts";
 import { emailKey, phoneKey } from "./verification_keys.ts";
 
 export const DAY_MS = 86_400_000;
 
-/** Reads one column of an event. */
-export type ColumnReader = (event: EventRow) => PredicateValue;
-
-// One function per known column, so each property read is a fixed-name, monomorphic load;
-// a computed `event[column]` in the hot loop is several times slower.
-const READERS: Record<string, ColumnReader> = {
-  contact_id: (e) => e.contact_id,
-  ts: (e) => e.ts,
-  type: (e) => e.type,
-  channel: (e) => e.channel,
-  url: (e) => e.url,
-  email_id: (e) => e.email_id,
-  source: (e) => e.source,
-  phrase: (e) => e.phrase,
-  tag: (e) => e.tag,
-  stage: (e) => e.stage,
-  value: (e) => e.value,
-};
-
-export function columnReader(column: string): ColumnReader {
-  return Object.hasOwn(READERS, column) ? READERS[column] : (e) => e[column];
-}
-
 export interface CompiledRule {
   index: number;
-  /** Readers of the `where` columns, in the order of `tests`. */
-  readers: ColumnReader[];
   id: string;
   points: number;
   maxPerDay: number;
   maxCount: number;
-  columns: string[];
-  tests: CompiledPredicate[];
   global: boolean;
   stage: boolean;
   /** Bucket names of the rule's tag scopes (`tag:X`). */
@@ -63,6 +36,8 @@ export interface Compiled {
   config: ScoringConfig;
   rules: CompiledRule[];
   byType: Map<string, CompiledRule[]>;
+  /** Per event type, matchers returning a bit mask of the rules that hold. */
+  matchers: Map<string, TypeMatcher<CompiledRule>[]>;
   hasEventRules: boolean;
   anyStageScope: boolean;
   lookbackMs: number;
@@ -83,7 +58,10 @@ function touchedTo(text: string): number {
   return /^\d{4}-\d{2}-\d{2}$/.test(text) ? t + DAY_MS - 1 : t;
 }
 
-export function compileConfig(config: ScoringConfig): Compiled {
+export function compileConfig(
+  config: ScoringConfig,
+  matcherOptions: { generated?: boolean } = {},
+): Compiled {
   if (config.rules.length > 65_535) {
     throw new RangeError(`Cannot score with ${config.rules.length} event rules: at most 65535`);
   }
@@ -93,9 +71,6 @@ export function compileConfig(config: ScoringConfig): Compiled {
     points: r.points,
     maxPerDay: r.maxPerDay,
     maxCount: r.maxCount,
-    columns: Object.keys(r.where),
-    readers: Object.keys(r.where).map(columnReader),
-    tests: Object.values(r.where).map(compileFastPredicate),
     global: r.scopes.some((s) => s.kind === "global"),
     stage: r.scopes.some((s) => s.kind === "stage"),
     tagKeys: r.scopes.flatMap((s) => s.kind === "tag" ? [`tag:${s.tag}`] : []),
@@ -129,6 +104,12 @@ export function compileConfig(config: ScoringConfig): Compiled {
     config,
     rules,
     byType,
+    matchers: new Map(
+      [...byType].map(([type, list]) => [
+        type,
+        compileTypeMatchers(list, list.map((r) => config.rules[r.index].where), matcherOptions),
+      ]),
+    ),
     hasEventRules: rules.length > 0,
     anyStageScope: rules.some((r) => r.stage),
     lookbackMs: config.window.lookbackDays * DAY_MS,
@@ -142,15 +123,6 @@ export function compileConfig(config: ScoringConfig): Compiled {
     })),
     audience,
   };
-}
-
-/** Whether a rule's `where` holds on an event. */
-export function ruleMatches(rule: CompiledRule, event: EventRow): boolean {
-  const { readers, tests } = rule;
-  for (let k = 0; k < readers.length; k++) {
-    if (!tests[k](readers[k](event))) return false;
-  }
-  return true;
 }
 
 function listOf(v: unknown): string[] | null {

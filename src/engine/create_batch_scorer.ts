@@ -7,12 +7,11 @@ import type { ScoringConfig } from "../config/types.ts";
 import type { ContactRow, EventRow, VerificationRow } from "../data/types.ts";
 import {
   attributeMatches,
-  isUsableEvent,
-  refuseEvent,
   compileConfig,
   type Compiled,
+  isUsableEvent,
   passesStaticAudience,
-  ruleMatches,
+  refuseEvent,
   VerificationIndex,
 } from "./_compile.ts";
 import { type ContactFacts, type ContactMatches, Evaluator } from "./_evaluate.ts";
@@ -239,24 +238,29 @@ export function createBatchScorer(
       touched !== null && ts >= touched.from && ts <= touched.to &&
       (touched.types === null || touched.types.has(e.type)) && ts < touchedMin[ci]
     ) touchedMin[ci] = ts;
-    const rules = c.byType.get(e.type);
-    if (rules === undefined) return;
-    for (let k = 0; k < rules.length; k++) {
-      const rule = rules[k];
-      if (!ruleMatches(rule, e)) continue;
-      if (n === cap) grow();
-      mContact[n] = ci;
-      mRule[n] = rule.index;
-      mTs[n] = ts;
-      if (mStage) {
-        const st = e.stage;
-        if (st !== lastStage) {
-          lastStage = st;
-          lastStageId = typeof st === "string" && st !== "" ? stages.get(st) : -1;
+    const matchers = c.matchers.get(e.type);
+    if (matchers === undefined) return;
+    for (let j = 0; j < matchers.length; j++) {
+      const matcher = matchers[j];
+      let m = matcher.match(e);
+      while (m !== 0) {
+        const low = m & -m;
+        m ^= low;
+        const rule = matcher.rules[31 - Math.clz32(low)];
+        if (n === cap) grow();
+        mContact[n] = ci;
+        mRule[n] = rule.index;
+        mTs[n] = ts;
+        if (mStage) {
+          const st = e.stage;
+          if (st !== lastStage) {
+            lastStage = st;
+            lastStageId = typeof st === "string" && st !== "" ? stages.get(st) : -1;
+          }
+          mStage[n] = lastStageId;
         }
-        mStage[n] = lastStageId;
+        n++;
       }
-      n++;
     }
   }
 

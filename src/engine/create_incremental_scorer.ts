@@ -9,7 +9,6 @@ import {
   checkEvent,
   compileConfig,
   passesStaticAudience,
-  ruleMatches,
   VerificationIndex,
 } from "./_compile.ts";
 import { type ContactFacts, Evaluator } from "./_evaluate.ts";
@@ -145,6 +144,21 @@ export function createIncrementalScorer(
     });
   }
 
+  function insert(st: ContactState, rule: number, e: EventRow): void {
+    let g = st.groups.find((x) => x.rule === rule);
+    if (!g) {
+      g = { rule, ts: [], seq: [], stage: [] };
+      st.groups.push(g);
+      st.groups.sort((x, y) => x.rule - y.rule);
+    }
+    // Keep (time, arrival) order; events mostly arrive in time order, so this is an append.
+    let pos = g.ts.length;
+    while (pos > 0 && g.ts[pos - 1] > e.ts) pos--;
+    g.ts.splice(pos, 0, e.ts);
+    g.seq.splice(pos, 0, seq);
+    g.stage.splice(pos, 0, stageOf(e.stage));
+  }
+
   function add(e: EventRow): void {
     seq++;
     checkEvent(e, seq);
@@ -162,20 +176,13 @@ export function createIncrementalScorer(
       touched !== null && ts >= touched.from && ts <= touched.to &&
       (touched.types === null || touched.types.has(e.type)) && ts < st.touchedMin
     ) st.touchedMin = ts;
-    for (const rule of c.byType.get(e.type) ?? []) {
-      if (!ruleMatches(rule, e)) continue;
-      let g = st.groups.find((x) => x.rule === rule.index);
-      if (!g) {
-        g = { rule: rule.index, ts: [], seq: [], stage: [] };
-        st.groups.push(g);
-        st.groups.sort((x, y) => x.rule - y.rule);
+    for (const matcher of c.matchers.get(e.type) ?? []) {
+      let m = matcher.match(e);
+      while (m !== 0) {
+        const low = m & -m;
+        m ^= low;
+        insert(st, matcher.rules[31 - Math.clz32(low)].index, e);
       }
-      // Keep (time, arrival) order; events mostly arrive in time order, so this is an append.
-      let pos = g.ts.length;
-      while (pos > 0 && g.ts[pos - 1] > ts) pos--;
-      g.ts.splice(pos, 0, ts);
-      g.seq.splice(pos, 0, seq);
-      g.stage.splice(pos, 0, stageOf(e.stage));
     }
     if (ts > clock) clock = ts;
     const row = evaluate(st, clock);

@@ -180,56 +180,6 @@ export function compilePredicate(predicate: Predicate): CompiledPredicate {
   };
 }
 
-/**
- * The same test as `compilePredicate`, specialised for the single-operator predicates that
- * make up most rules, with the missing-value check folded in: the engine runs these on
- * every event, and one closure with no further calls is several times faster.
- */
-export function compileFastPredicate(predicate: Predicate): CompiledPredicate {
-  const ops = Object.keys(predicate);
-  const general = compilePredicate(predicate);
-  if (ops.length !== 1) return general;
-  const op = ops[0];
-  const x = (predicate as Record<string, unknown>)[op];
-  // Non-string values (numbers, lists) take the general path, so only text is special-cased.
-  const str = (f: (v: string) => boolean): CompiledPredicate => (v) =>
-    typeof v === "string" ? v !== "" && f(v) : general(v);
-  switch (op) {
-    case "eq":
-      return typeof x === "string" && x !== "" ? str((v) => v === x) : general;
-    case "in":
-      if (Array.isArray(x) && x.every((e) => typeof e === "string")) {
-        const set = new Set(x as string[]);
-        return str((v) => set.has(v));
-      }
-      return general;
-    case "prefix":
-      return str((v) => v.startsWith(x as string));
-    case "contains":
-      return str((v) => v.includes(x as string));
-    case "glob": {
-      const g = x as string;
-      const lead = g.startsWith("*"), trail = g.length > 1 && g.endsWith("*");
-      const core = g.slice(lead ? 1 : 0, trail ? -1 : undefined);
-      if (/[*?]/.test(core)) return general;
-      if (lead && trail) return str((v) => v.includes(core));
-      if (lead) return str((v) => v.endsWith(core));
-      if (trail) return str((v) => v.startsWith(core));
-      return str((v) => v === core);
-    }
-    case "gte":
-      return typeof x === "number" ? (v) => typeof v === "number" ? v >= x : general(v) : general;
-    case "gt":
-      return typeof x === "number" ? (v) => typeof v === "number" ? v > x : general(v) : general;
-    case "lte":
-      return typeof x === "number" ? (v) => typeof v === "number" ? v <= x : general(v) : general;
-    case "lt":
-      return typeof x === "number" ? (v) => typeof v === "number" ? v < x : general(v) : general;
-    default:
-      return general;
-  }
-}
-
 const cache = new WeakMap<Predicate, CompiledPredicate>();
 
 /** Whether `value` (a column of an event or a contact) satisfies `predicate`. */

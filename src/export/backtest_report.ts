@@ -4,6 +4,7 @@ import { MIGRATION_STATES } from "../backtest/migration_matrix.ts";
 import type { ReplayResult } from "../backtest/replay.ts";
 import { TIERS } from "../backtest/tier_codes.ts";
 import type { ThresholdResult } from "../backtest/thresholds.ts";
+import { formatInstant } from "../engine/format_scores_csv.ts";
 import type { SheetSpec } from "./workbook.ts";
 
 export interface BacktestReportOptions {
@@ -110,8 +111,99 @@ export function backtestReportSheets(
   sheets.push({ name: "Migration", rows: migration.length ? migration : [["one period only"]] });
   if (triggerIds.length) {
     sheets.push({ name: "Triggers", rows: triggers, columns: ["as_of", ...triggerIds] });
+    if (result?.firings) {
+      const shown = result.firings.slice(0, maxContacts);
+      if (shown.length < result.firings.length) {
+        summary.push([
+          "Trigger firings lists",
+          `the first ${shown.length} of ${result.firings.length} firings`,
+        ]);
+      }
+      sheets.push({
+        name: "Trigger firings",
+        rows: shown.map((f) => [
+          formatInstant(f.asOf),
+          f.triggerId,
+          f.contactId,
+          f.from ?? "",
+          f.to,
+        ]),
+        columns: ["as_of", "trigger_id", "contact_id", "from", "to"],
+      });
+    }
   }
   if (json.thresholds?.length) sheets.push(...thresholdSheets(json.thresholds));
+  if (json.windows) {
+    const w = json.windows;
+    const same = (c: { lookbackDays: number; halfLifeDays: number | null } | null, x: {
+      lookbackDays: number;
+      halfLifeDays: number | null;
+    }) => c !== null && c.lookbackDays === x.lookbackDays && c.halfLifeDays === x.halfLifeDays;
+    const allDates = [...w.selectionPeriods, ...w.outOfTimePeriods];
+    sheets.push({
+      name: "Windows",
+      rows: w.grid.map((c) => [
+        c.lookbackDays,
+        c.halfLifeDays ?? "none",
+        c.selectionAuc,
+        c.outOfTimeAuc,
+        c.outOfTimeCoverage,
+        c.outOfTimeRank,
+        same(w.best, c) ? "chosen" : same(w.current, c) ? "current" : "",
+        ...c.aucByPeriod,
+      ]),
+      columns: [
+        "lookback_days",
+        "half_life_days",
+        "selection_auc",
+        "out_of_time_auc",
+        "out_of_time_coverage",
+        "out_of_time_rank",
+        "note",
+        ...allDates.map((d) => `auc ${d}`),
+      ],
+    });
+    summary.push(["Window choice", w.evidence]);
+  }
+  if (json.impact) {
+    const rows: unknown[][] = [];
+    for (const p of json.impact.periods) {
+      for (const tier of TIER_ORDER) {
+        const t = p.tiers[tier];
+        rows.push([
+          p.asOf,
+          tier,
+          t.currentContacts,
+          t.candidateContacts,
+          t.currentConverters,
+          t.candidateConverters,
+          t.convertersGained,
+          t.convertersLost,
+          p.psi,
+          p.currentAuc,
+          p.candidateAuc,
+        ]);
+      }
+    }
+    sheets.push({
+      name: "Impact",
+      rows,
+      columns: [
+        "as_of",
+        "tier",
+        "current_contacts",
+        "candidate_contacts",
+        "current_converters",
+        "candidate_converters",
+        "converters_gained",
+        "converters_lost",
+        "psi",
+        "current_auc",
+        "candidate_auc",
+      ],
+    });
+    summary.push(["Candidate config", json.impact.candidate.name]);
+  }
   return sheets;
 }
 

@@ -1,6 +1,7 @@
 /**
  * Files people take away: XLSX workbooks, CSV, audience files, all safe against
- * spreadsheet formula injection.
+ * spreadsheet formula injection. Everything here also runs in a browser; chart image files
+ * (linkedom + resvg, outside the browser) are in `chart_image.ts`, imported on their own.
  *
  * @module
  */
@@ -16,13 +17,6 @@ export {
   sha256Hex,
   YANDEX_MIN_ROWS,
 } from "./audience_file.ts";
-export {
-  chartDocument,
-  chartPng,
-  type ChartPngOptions,
-  chartSvg,
-  DEFAULT_FONT,
-} from "./chart_image.ts";
 export {
   type BacktestReportOptions,
   backtestReportSheets,

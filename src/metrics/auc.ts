@@ -13,17 +13,30 @@ import { _checkScored } from "./_check.ts";
 export function auc(scores: ArrayLike<number>, labels: ArrayLike<number | boolean>): number {
   const { scores: s, labels: y, positives, negatives } = _checkScored("AUC", scores, labels);
   if (positives === 0 || negatives === 0) return NaN;
-  const n = s.length;
-  const idx = new Uint32Array(n);
-  for (let i = 0; i < n; i++) idx[i] = i;
-  idx.sort((a, b) => s[a] - s[b]);
-  let rankSum = 0;
-  for (let i = 0; i < n;) {
-    let j = i;
-    while (j + 1 < n && s[idx[j + 1]] === s[idx[i]]) j++;
-    const midRank = (i + j) / 2 + 1;
-    for (let k = i; k <= j; k++) if (y[idx[k]]) rankSum += midRank;
-    i = j + 1;
+  // Natively sorted scores of each class, merged: far faster than sorting indices with a
+  // comparator, which matters inside bootstrap loops.
+  const pos = new Float64Array(positives);
+  const neg = new Float64Array(negatives);
+  let a = 0;
+  let b = 0;
+  for (let i = 0; i < s.length; i++) {
+    if (y[i]) pos[a++] = s[i];
+    else neg[b++] = s[i];
   }
-  return (rankSum - positives * (positives + 1) / 2) / (positives * negatives);
+  pos.sort();
+  neg.sort();
+  let below = 0; // negatives strictly below the current positive
+  let equal = 0; // negatives equal to it
+  let wins = 0;
+  for (let i = 0; i < positives; i++) {
+    const v = pos[i];
+    if (i === 0 || v !== pos[i - 1]) {
+      below += equal;
+      while (below < negatives && neg[below] < v) below++;
+      equal = 0;
+      while (below + equal < negatives && neg[below + equal] === v) equal++;
+    }
+    wins += below + equal / 2;
+  }
+  return wins / (positives * negatives);
 }

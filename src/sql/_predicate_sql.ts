@@ -55,7 +55,13 @@ function textOf(d: SqlDialect, v: string, type: ScalarType): string {
 
 type Cmp = ">" | ">=" | "<" | "<=";
 
-function order(d: SqlDialect, v: string, type: ScalarType, bound: number | string, cmp: Cmp): string {
+function order(
+  d: SqlDialect,
+  v: string,
+  type: ScalarType,
+  bound: number | string,
+  cmp: Cmp,
+): string {
   if (typeof bound === "number") {
     if (type === "BOOLEAN") return "FALSE";
     const n = type === "DOUBLE" ? v : d.numberFromText(v);
@@ -69,7 +75,10 @@ function order(d: SqlDialect, v: string, type: ScalarType, bound: number | strin
 function tests(
   d: SqlDialect,
   predicate: Predicate,
-): { positive: ((v: string, t: ScalarType) => string)[]; negative: ((v: string, t: ScalarType) => string)[] } {
+): {
+  positive: ((v: string, t: ScalarType) => string)[];
+  negative: ((v: string, t: ScalarType) => string)[];
+} {
   const positive: ((v: string, t: ScalarType) => string)[] = [];
   const negative: ((v: string, t: ScalarType) => string)[] = [];
   for (const [op, x] of Object.entries(predicate)) {
@@ -164,5 +173,7 @@ export function predicateSql(
     for (const t of negative) parts.push(`NOT ${sure(t(v, type))}`);
   }
   const present = parts.length === 0 ? "TRUE" : parts.join(" AND ");
-  return `(CASE WHEN ${missingSql(d, v, type)} THEN ${d.boolean(whenMissing)} ELSE (${present}) END)`;
+  return `(CASE WHEN ${missingSql(d, v, type)} THEN ${
+    d.boolean(whenMissing)
+  } ELSE (${present}) END)`;
 }

@@ -28,7 +28,9 @@ import type { SqlDialect } from "./sql_dialect.ts";
 const DAY_MS = 86_400_000;
 
 /** Column types of the canonical rows, assumed when `columns` does not say. */
-export const CANONICAL_COLUMNS: Readonly<Record<"events" | "contacts" | "verification", Readonly<Record<string, ColumnType>>>> = {
+export const CANONICAL_COLUMNS: Readonly<
+  Record<"events" | "contacts" | "verification", Readonly<Record<string, ColumnType>>>
+> = {
   events: {
     contact_id: "VARCHAR",
     ts: "DOUBLE",
@@ -163,7 +165,12 @@ export function compileToSql(config: ScoringConfig, options: CompileToSqlOptions
   const contactCol = contactsTable === null
     ? () => null
     : columnLookup(d, "c", columns.contacts, CANONICAL_COLUMNS.contacts);
-  const verificationCol = columnLookup(d, "v", columns.verification, CANONICAL_COLUMNS.verification);
+  const verificationCol = columnLookup(
+    d,
+    "v",
+    columns.verification,
+    CANONICAL_COLUMNS.verification,
+  );
   const required = (col: Column | null, table: string, name: string): Column => {
     if (col === null) {
       throw new RangeError(`Cannot write SQL: table "${table}" has no column "${name}"`);
@@ -181,7 +188,10 @@ export function compileToSql(config: ScoringConfig, options: CompileToSqlOptions
   const mode = config.verification?.mode ?? "flag";
   const factor = config.verification?.factor ?? 1;
   const ctes: string[] = [];
-  const cte = (name: string, body: string) => ctes.push(`${q(name)} AS (\n${body}\n)`);
+  // CTEs read more than once are computed once: inlined, each reader would rescan events.
+  const shared = new Set(["sb_people", "sb_kept", "sb_rule_sums", "sb_scored"]);
+  const cte = (name: string, body: string) =>
+    ctes.push(`${q(name)} AS ${shared.has(name) ? d.materialized : ""}(\n${body}\n)`);
 
   // Instants, deduplicated as the engine does.
   if (asOf !== undefined) {
@@ -212,7 +222,9 @@ export function compileToSql(config: ScoringConfig, options: CompileToSqlOptions
     const vPhone = textOf(verificationCol("phone"));
     const vEmail = textOf(verificationCol("email"));
     const from = `FROM ${q(verificationTable)} AS v`;
-    const idExpr = contactsTable === null ? "sb_ids.contact_id" : `CAST(${contactCol("contact_id")!.expr} AS VARCHAR)`;
+    const idExpr = contactsTable === null
+      ? "sb_ids.contact_id"
+      : `CAST(${contactCol("contact_id")!.expr} AS VARCHAR)`;
     const tests: string[] = [];
     if (vId !== null) {
       const vid = textOf(vId)!;
@@ -281,9 +293,13 @@ export function compileToSql(config: ScoringConfig, options: CompileToSqlOptions
     const col = contactCol("stage");
     return col !== null && col.type === "VARCHAR" ? `NULLIF(${col.expr}, '')` : d.nullText();
   })();
-  const factorExpr = mode === "demote" ? `CASE WHEN ${verified} THEN ${num(factor)} ELSE ${num(1)} END` : num(1);
+  const factorExpr = mode === "demote"
+    ? `CASE WHEN ${verified} THEN ${num(factor)} ELSE ${num(1)} END`
+    : num(1);
   const peopleCols = [
-    contactsTable === null ? "sb_ids.contact_id" : `CAST(${contactCol("contact_id")!.expr} AS VARCHAR) AS contact_id`,
+    contactsTable === null
+      ? "sb_ids.contact_id"
+      : `CAST(${contactCol("contact_id")!.expr} AS VARCHAR) AS contact_id`,
     `${contactStage} AS contact_stage`,
     `${verified} AS verified`,
     `${factorExpr} AS factor`,
@@ -293,12 +309,17 @@ export function compileToSql(config: ScoringConfig, options: CompileToSqlOptions
   if (contactsTable === null) {
     cte(
       "sb_people",
-      `  SELECT ${peopleCols.join(",\n    ")}\n  FROM (SELECT DISTINCT CAST(${eId.expr} AS VARCHAR) AS contact_id FROM ${
+      `  SELECT ${
+        peopleCols.join(",\n    ")
+      }\n  FROM (SELECT DISTINCT CAST(${eId.expr} AS VARCHAR) AS contact_id FROM ${
         q(eventsTable)
       } AS e) AS sb_ids${where}`,
     );
   } else {
-    cte("sb_people", `  SELECT ${peopleCols.join(",\n    ")}\n  FROM ${q(contactsTable)} AS c${where}`);
+    cte(
+      "sb_people",
+      `  SELECT ${peopleCols.join(",\n    ")}\n  FROM ${q(contactsTable)} AS c${where}`,
+    );
   }
 
   // Audience `touched`: the first event in the period, which must not be after the instant.
@@ -322,44 +343,56 @@ export function compileToSql(config: ScoringConfig, options: CompileToSqlOptions
       "sb_touched",
       `  SELECT CAST(${eId.expr} AS VARCHAR) AS contact_id, min(${tsExpr}) AS first_touch\n  FROM ${
         q(eventsTable)
-      } AS e\n  WHERE ${tsExpr} >= ${num(from)} AND ${tsExpr} <= ${num(to)}${typeCond}\n  GROUP BY 1`,
+      } AS e\n  WHERE ${tsExpr} >= ${num(from)} AND ${tsExpr} <= ${
+        num(to)
+      }${typeCond}\n  GROUP BY 1`,
     );
   }
 
   const ruleCase = (values: (i: number) => string | null, otherwise: string) => {
     const arms = rules.map((_, i) => [i, values(i)] as const).filter(([, v]) => v !== null);
     if (arms.length === 0) return otherwise;
-    return `CASE sb_rule ${arms.map(([i, v]) => `WHEN ${i} THEN ${v}`).join(" ")} ELSE ${otherwise} END`;
+    return `CASE sb_rule ${
+      arms.map(([i, v]) => `WHEN ${i} THEN ${v}`).join(" ")
+    } ELSE ${otherwise} END`;
   };
   const idList = (pick: (i: number) => boolean) => rules.map((_, i) => i).filter(pick);
 
   if (hasRules) {
-    // One pass over the events: each event yields the indexes of the rules it matches.
-    const matchItems = rules.map((r, i) => {
-      const conds = [`${eType.expr} = ${d.string(r.on)}`];
+    // One pass over the events: each event yields the indexes of the rules it matches,
+    // testing only the rules on its own type.
+    const byType = new Map<string, string[]>();
+    rules.forEach((r, i) => {
+      const conds: string[] = [];
       for (const [column, predicate] of Object.entries(r.where)) {
         const col = eventCol(column);
         conds.push(predicateSql(d, col?.expr ?? null, col?.type ?? "VARCHAR", predicate));
       }
-      return `CASE WHEN ${conds.join(" AND ")} THEN ${i} END`;
+      const item = conds.length === 0 ? `${i}` : `CASE WHEN ${conds.join(" AND ")} THEN ${i} END`;
+      byType.set(r.on, [...(byType.get(r.on) ?? []), item]);
     });
+    const matchList = `CASE ${eType.expr} ${
+      [...byType].map(([on, items]) => `WHEN ${d.string(on)} THEN ${d.intList(items)}`).join(" ")
+    } END`;
     const orderCol = orderColumn === null ? null : eventCol(orderColumn);
     if (orderColumn !== null && orderCol === null) {
-      throw new RangeError(`Cannot write SQL: table "${eventsTable}" has no column "${orderColumn}"`);
+      throw new RangeError(
+        `Cannot write SQL: table "${eventsTable}" has no column "${orderColumn}"`,
+      );
     }
     const eStage = (() => {
       if (!needStage) return d.nullText();
       const col = eventCol("stage");
       return col !== null && col.type === "VARCHAR" ? `NULLIF(${col.expr}, '')` : d.nullText();
     })();
-    const types = [...new Set(rules.map((r) => r.on))];
+    const types = [...byType.keys()];
     cte(
       "sb_event_matches",
       `  SELECT CAST(${eId.expr} AS VARCHAR) AS contact_id, ${tsExpr} AS ts, ${
         orderCol ? `CAST(${orderCol.expr} AS DOUBLE)` : num(0)
-      } AS seq, ${eStage} AS event_stage,\n    ${
-        d.unnestInts(matchItems, "sb_rule")
-      }\n  FROM ${q(eventsTable)} AS e\n  WHERE ${eType.expr} IN (${types.map(d.string).join(", ")})`,
+      } AS seq, ${eStage} AS event_stage,\n    ${d.unnest(matchList, "sb_rule")}\n  FROM ${
+        q(eventsTable)
+      } AS e\n  WHERE ${eType.expr} IN (${types.map(d.string).join(", ")})`,
     );
     const lookbackMs = config.window.lookbackDays * DAY_MS;
     cte(
@@ -425,7 +458,9 @@ export function compileToSql(config: ScoringConfig, options: CompileToSqlOptions
     const stageRules = idList((i) => rules[i].scopes.some((s) => s.kind === "stage"));
     if (stageRules.length > 0) {
       parts.push(
-        `  SELECT as_of, contact_id, ${d.string("stage:")} || stage AS scope, value FROM sb_kept\n  WHERE sb_rule IN (${
+        `  SELECT as_of, contact_id, ${
+          d.string("stage:")
+        } || stage AS scope, value FROM sb_kept\n  WHERE sb_rule IN (${
           stageRules.join(", ")
         }) AND stage IS NOT NULL`,
       );
@@ -446,7 +481,9 @@ export function compileToSql(config: ScoringConfig, options: CompileToSqlOptions
         ? ` * CASE sb_rule ${[...m].map(([i, k]) => `WHEN ${i} THEN ${num(k)}`).join(" ")} END`
         : "";
       parts.push(
-        `  SELECT as_of, contact_id, ${d.string(key)} AS scope, value${times} AS value FROM sb_kept\n  WHERE sb_rule IN (${
+        `  SELECT as_of, contact_id, ${
+          d.string(key)
+        } AS scope, value${times} AS value FROM sb_kept\n  WHERE sb_rule IN (${
           [...m.keys()].join(", ")
         })`,
       );
@@ -478,7 +515,9 @@ export function compileToSql(config: ScoringConfig, options: CompileToSqlOptions
     rules.some((r) => r.scopes.some((s) => s.kind !== "global"));
   const joins = [
     hasRules ? "LEFT JOIN sb_totals AS t ON t.as_of = i.as_of AND t.contact_id = p.contact_id" : "",
-    hasScopes ? "LEFT JOIN sb_scopes AS s ON s.as_of = i.as_of AND s.contact_id = p.contact_id" : "",
+    hasScopes
+      ? "LEFT JOIN sb_scopes AS s ON s.as_of = i.as_of AND s.contact_id = p.contact_id"
+      : "",
     touched ? "LEFT JOIN sb_touched AS tt ON tt.contact_id = p.contact_id" : "",
   ].filter((j) => j !== "");
   cte(
@@ -487,7 +526,9 @@ export function compileToSql(config: ScoringConfig, options: CompileToSqlOptions
       num(0)
     } ELSE ${global} * p.factor END AS score,\n    ${
       hasRules ? "COALESCE(t.matched_events, 0)" : "0"
-    } AS matched_events,\n    ${hasScopes ? `COALESCE(s.scopes, ${d.emptyMap()})` : d.emptyMap()} AS scopes\n` +
+    } AS matched_events,\n    ${
+      hasScopes ? `COALESCE(s.scopes, ${d.emptyMap()})` : d.emptyMap()
+    } AS scopes\n` +
       `  FROM sb_instants AS i CROSS JOIN sb_people AS p\n  ${joins.join("\n  ")}${
         touched ? "\n  WHERE tt.first_touch <= i.as_of" : ""
       }`,
@@ -507,12 +548,20 @@ export function compileToSql(config: ScoringConfig, options: CompileToSqlOptions
   const ids = [...rules.map((r) => r.id), ...attributes.map((a) => a.id)];
   if (contribParts.length > 0) {
     cte("sb_contrib", contribParts.join("\n  UNION ALL\n"));
-    const label = `CASE idx ${ids.map((id, i) => `WHEN ${i} THEN ${d.string(id)}`).join(" ")} END || ':' || ` +
+    const label = `CASE idx ${
+      ids.map((id, i) => `WHEN ${i} THEN ${d.string(id)}`).join(" ")
+    } END || ':' || ` +
       `CASE WHEN v > 0 THEN '+' ELSE '' END || ${d.formatNumber("v")}`;
     cte(
       "sb_reasons",
-      `  SELECT as_of, contact_id, ${d.stringAgg("sb_label", ";", ["abs(v) DESC", "idx"])} AS reasons\n` +
-        `  FROM (\n    SELECT as_of, contact_id, idx, v, ${label} AS sb_label, ${
+      // Only the three kept contributions get a label; ranks 1-3 are joined in order.
+      `  SELECT as_of, contact_id, ${
+        d.joinNonNull(
+          [1, 2, 3].map((k) => `max(CASE WHEN sb_rank = ${k} THEN ${label} END)`),
+          ";",
+        )
+      } AS reasons\n` +
+        `  FROM (\n    SELECT as_of, contact_id, idx, v, ${
           d.rowNumber(["as_of", "contact_id"], ["abs(v) DESC", "idx"])
         } AS sb_rank\n    FROM (SELECT c.as_of, c.contact_id, c.idx, c.points * sc.factor AS v\n` +
         `      FROM sb_contrib AS c JOIN sb_scored AS sc ON sc.as_of = c.as_of AND sc.contact_id = c.contact_id\n` +
@@ -525,9 +574,9 @@ export function compileToSql(config: ScoringConfig, options: CompileToSqlOptions
     `${d.isoUtc("sc.as_of")} AS as_of`,
     "sc.contact_id",
     "sc.score",
-    `CASE WHEN sc.unscored THEN 'unscored' WHEN sc.score >= ${num(high)} THEN 'high' WHEN sc.score >= ${
-      num(medium)
-    } THEN 'medium' ELSE 'low' END AS tier`,
+    `CASE WHEN sc.unscored THEN 'unscored' WHEN sc.score >= ${
+      num(high)
+    } THEN 'high' WHEN sc.score >= ${num(medium)} THEN 'medium' ELSE 'low' END AS tier`,
     "sc.matched_events",
     "sc.verified",
     contribParts.length > 0 ? "COALESCE(r.reasons, '') AS reasons" : "'' AS reasons",

@@ -54,19 +54,26 @@ export interface SqlDialect {
   listAny(listExpr: string, predicate: (element: string) => string): string;
   /** A `;`-separated text as a list of its trimmed, non-empty parts. */
   splitList(text: string): string;
+  /** A list (array) of the integer expressions. */
+  intList(items: string[]): string;
   /**
-   * A select-list item producing one row per non-NULL element of the integer expressions
-   * (rows whose element is NULL are removed by the caller's `WHERE alias IS NOT NULL`).
+   * A select-list item producing one row per element of a list (rows whose element is NULL
+   * are removed by the caller's `WHERE alias IS NOT NULL`).
    */
-  unnestInts(items: string[], alias: string): string;
+  unnest(listExpr: string, alias: string): string;
   /** `ROW_NUMBER()` over a partition in an order. */
   rowNumber(partitionBy: string[], orderBy: string[]): string;
-  /** Aggregate: a map from `key` to `value`, keys sorted. */
+  /** Aggregate: a map from `key` to `value` (keys in no particular order). */
   mapAgg(key: string, value: string): string;
   /** An empty map of the type `mapAgg` returns. */
   emptyMap(): string;
-  /** Aggregate: `item` strings joined by `separator` in the given order. */
-  stringAgg(item: string, separator: string, orderBy: string[]): string;
+  /** The non-NULL texts joined by `separator`, in the order given. */
+  joinNonNull(items: string[], separator: string): string;
+  /**
+   * Keyword put before a CTE's body (`x AS MATERIALIZED (...)`) so that a CTE read several
+   * times is computed once; empty where the database has no such hint.
+   */
+  readonly materialized: string;
   /** Shortest text that reads back as the same double, as JavaScript prints it. */
   formatNumber(expr: string): string;
 }

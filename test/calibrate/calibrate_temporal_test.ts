@@ -161,19 +161,24 @@ Deno.test({
       total,
       "labels rebuilt from purchases match the drawn ones",
     );
-    const outside: string[] = [];
-    r.model.featureNames.forEach((name, j) => {
-      const z = (r.model.coef[j] - weights[name]) / r.model.stdErr[j];
-      if (Math.abs(z) > 1.96) {
-        outside.push(
-          `${name}: fitted ${r.model.coef[j].toFixed(3)} +- ${r.model.stdErr[j].toFixed(3)}, true ${
-            weights[name]
-          }`,
-        );
-      }
-    });
-    const zi = (r.model.intercept - truth.temporal.intercept) / r.model.interceptStdErr;
-    if (Math.abs(zi) > 1.96) outside.push(`intercept ${r.model.intercept}`);
-    assert.deepEqual(outside, []);
+    // 15 parameters: by chance alone about 0.75 of them fall outside their 95% interval,
+    // so at most two may, and none outside its 99.9% interval.
+    const outside95: string[] = [];
+    const outside999: string[] = [];
+    const check = (name: string, fitted: number, se: number, w: number) => {
+      const z = (fitted - w) / se;
+      const line = `${name}: fitted ${fitted.toFixed(3)} +- ${se.toFixed(3)}, true ${w} (z ${
+        z.toFixed(2)
+      })`;
+      if (Math.abs(z) > 1.96) outside95.push(line);
+      if (Math.abs(z) > 3.29) outside999.push(line);
+    };
+    r.model.featureNames.forEach((name, j) =>
+      check(name, r.model.coef[j], r.model.stdErr[j], weights[name])
+    );
+    check("intercept", r.model.intercept, r.model.interceptStdErr, truth.temporal.intercept);
+    if (outside95.length) console.log(`Outside their 95% interval:\n  ${outside95.join("\n  ")}`);
+    assert.deepEqual(outside999, []);
+    assert.ok(outside95.length <= 2, outside95.join("\n"));
   },
 });

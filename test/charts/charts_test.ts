@@ -6,7 +6,7 @@ import {
   migrationChart,
   tierSizesChart,
 } from "../../src/charts/mod.ts";
-import { chartDocument, chartPng, chartSvg, DEFAULT_FONT } from "../../src/export/mod.ts";
+import { chartDocument, chartPng, chartSvg, DEFAULT_FONT } from "../../src/export/chart_image.ts";
 import { migrationMatrix } from "../../src/backtest/migration_matrix.ts";
 
 const tier = (contacts: number, rate: number | null) => ({

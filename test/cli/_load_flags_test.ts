@@ -15,10 +15,18 @@ Deno.test("parseMapping() reads canonical=column pairs from repeated flags", () 
 });
 
 Deno.test("parseMapping() names the flag for a bad pair or an unknown column", () => {
-  assert.throws(() => parseMapping("events", ["contact_id"]), (e: Error) =>
-    e instanceof UsageError && e.message.startsWith('--map-events: "contact_id" is not canonical=column'));
-  assert.throws(() => parseMapping("purchases", ["price=Cena"]), (e: Error) =>
-    e instanceof UsageError && e.message.startsWith('--map-purchases: "price" is not a purchases column'));
+  assert.throws(
+    () => parseMapping("events", ["contact_id"]),
+    (e: Error) =>
+      e instanceof UsageError &&
+      e.message.startsWith('--map-events: "contact_id" is not canonical=column'),
+  );
+  assert.throws(
+    () => parseMapping("purchases", ["price=Cena"]),
+    (e: Error) =>
+      e instanceof UsageError &&
+      e.message.startsWith('--map-purchases: "price" is not a purchases column'),
+  );
 });
 
 Deno.test("loadFromFlags() loads with the shared flags and writes rejects of every file", async () => {
@@ -52,7 +60,10 @@ Deno.test("loadFromFlags() loads with the shared flags and writes rejects of eve
   const csv = (await Deno.readTextFile(rejects)).trim().split("\n");
   assert.equal(csv.length, 5);
   assert.equal(csv[0], "file,row,column,value,reason");
-  assert.equal(csv[1], `${DATA}bad_dates.csv,2,ts,2024-02-30,"Timestamp ""2024-02-30"" has day 30, not in 2024-02"`);
+  assert.equal(
+    csv[1],
+    `${DATA}bad_dates.csv,2,ts,2024-02-30,"Timestamp ""2024-02-30"" has day 30, not in 2024-02"`,
+  );
   assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["rejects.csv"]);
   await Deno.remove(dir, { recursive: true });
 });

@@ -61,6 +61,10 @@ async function writeInputs() {
       triggers: [{ id: "hot", reaches: "high" }],
     }),
   );
+  const config = JSON.parse(await Deno.readTextFile(`${dir}/config.json`));
+  config.name = "candidate";
+  config.tiers = { high: 15, medium: 5 };
+  await Deno.writeTextFile(`${dir}/candidate.json`, JSON.stringify(config));
   return { dir, purchases: h.purchases };
 }
 
@@ -106,6 +110,12 @@ Deno.test("backtest CLI agrees with conversion, lift and AUC recomputed from sco
     "0.2",
     "--resamples",
     "30",
+    "--lookback-grid",
+    "30,60",
+    "--half-life-grid",
+    "none,20",
+    "--candidate",
+    `${dir}/candidate.json`,
   ]);
   assertEquals(bt.code, 0, bt.stderr);
   ok(bt.stdout.startsWith("Backtest of 5 period(s)"), bt.stdout);
@@ -120,6 +130,15 @@ Deno.test("backtest CLI agrees with conversion, lift and AUC recomputed from sco
   );
   assertEquals(checked.periods, 5);
   assertEquals(json.thresholds!.map((t) => t.method), ["rate", "capacity", "lift"]);
+  assertEquals(json.windows!.grid.length, 4);
+  assertEquals(json.windows!.outOfTimePeriods.length, 2);
+  assertEquals(json.impact!.candidate.name, "candidate");
+  assertEquals(json.impact!.periods.length, 5);
+  // Same contacts on both sides, so every contact-period is in the tier-change matrix once.
+  for (const p of json.impact!.periods) {
+    const n = Object.values(p.tierChange).flatMap((r) => Object.values(r)).reduce((a, b) => a + b);
+    assertEquals(n, 410);
+  }
 
   const wb = XLSX.read(await Deno.readFile(`${dir}/backtest.xlsx`), { type: "array" });
   assertEquals(wb.SheetNames, [
@@ -128,8 +147,11 @@ Deno.test("backtest CLI agrees with conversion, lift and AUC recomputed from sco
     "Interest dynamics",
     "Migration",
     "Triggers",
+    "Trigger firings",
     "Thresholds",
     "Score to probability",
+    "Windows",
+    "Impact",
   ]);
   // The config name is text that starts a formula: it arrives inert.
   assertEquals(wb.Sheets["Summary"]["B2"].v, '\'=HYPERLINK("http://x")');
@@ -137,7 +159,7 @@ Deno.test("backtest CLI agrees with conversion, lift and AUC recomputed from sco
     wb.Sheets["Interest dynamics"],
   );
   assertEquals(dynamics.length, 410);
-  for (const name of ["tier_sizes.svg", "conversion.svg"]) {
+  for (const name of ["tier_sizes.svg", "conversion.svg", "window_grid.svg"]) {
     ok((await Deno.readTextFile(`${dir}/${name}`)).includes('xmlns="http://www.w3.org/2000/svg"'));
   }
   const names = [...Deno.readDirSync(dir)].map((e) => e.name);

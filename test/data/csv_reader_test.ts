@@ -46,7 +46,11 @@ Deno.test("CsvReader gives the same records whatever the chunk boundaries", () =
   const words = ["plain", "with,comma", 'with "quote"', "multi\nline", "кириллица", "łódź", ""];
   const rows: string[][] = [["id", "a", "b"]];
   for (let i = 0; i < 300; i++) {
-    rows.push([String(i), words[Math.floor(rnd() * words.length)], words[Math.floor(rnd() * words.length)]]);
+    rows.push([
+      String(i),
+      words[Math.floor(rnd() * words.length)],
+      words[Math.floor(rnd() * words.length)],
+    ]);
   }
   const quote = (s: string) => /[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
   const text = rows.map((r) => r.map(quote).join(",")).join("\r\n") + "\r\n";

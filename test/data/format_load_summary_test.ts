@@ -21,16 +21,29 @@ Deno.test("formatLoadSummary() gives one line with counts, range, types and dupl
 });
 
 Deno.test("contactsWithoutEvents() and eventsWithoutContacts() compare the id sets", async () => {
-  const contacts = await loadTable("contacts", { name: "c.csv", bytes: enc.encode("contact_id\nb\na\nc\n") });
+  const contacts = await loadTable("contacts", {
+    name: "c.csv",
+    bytes: enc.encode("contact_id\nb\na\nc\n"),
+  });
   const events = await loadTable("events", {
     name: "e.csv",
     bytes: enc.encode("contact_id,ts,type\na,2024-01-01,x\nz,2024-01-01,x\n"),
   });
-  assert.deepEqual(contactsWithoutEvents(contacts.summary, events.summary), { count: 2, sample: ["b", "c"] });
-  assert.deepEqual(eventsWithoutContacts(contacts.summary, events.summary), { count: 1, sample: ["z"] });
-  const bare = await loadTable("contacts", { name: "c.csv", bytes: enc.encode("contact_id\na\n") }, {
-    collectContactIds: false,
+  assert.deepEqual(contactsWithoutEvents(contacts.summary, events.summary), {
+    count: 2,
+    sample: ["b", "c"],
   });
+  assert.deepEqual(eventsWithoutContacts(contacts.summary, events.summary), {
+    count: 1,
+    sample: ["z"],
+  });
+  const bare = await loadTable(
+    "contacts",
+    { name: "c.csv", bytes: enc.encode("contact_id\na\n") },
+    {
+      collectContactIds: false,
+    },
+  );
   assert.throws(() => contactsWithoutEvents(bare.summary, events.summary), TypeError);
 });
 

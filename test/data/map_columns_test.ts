@@ -1,7 +1,12 @@
 import assert from "node:assert/strict";
-import { LoadError, likelyCandidates, mapColumns } from "../../src/data/mod.ts";
+import { likelyCandidates, LoadError, mapColumns } from "../../src/data/mod.ts";
 
-const CASES: { name: string; kind: "contacts" | "events" | "purchases" | "verification"; header: string[]; expected: Record<string, string> }[] = [
+const CASES: {
+  name: string;
+  kind: "contacts" | "events" | "purchases" | "verification";
+  header: string[];
+  expected: Record<string, string>;
+}[] = [
   {
     name: "English aliases in any case and spacing",
     kind: "events",
@@ -51,20 +56,25 @@ for (const c of CASES) {
 Deno.test("mapColumns() warns when two columns look like the same canonical column", () => {
   const m = mapColumns("events", ["client_id", "Дата", "Время", "Событие"], "f.csv");
   assert.equal(m.names.ts, "Дата");
-  assert.deepEqual(m.warnings, ['Columns "Дата", "Время" all look like "ts"; using "Дата" (choose with a mapping)']);
+  assert.deepEqual(m.warnings, [
+    'Columns "Дата", "Время" all look like "ts"; using "Дата" (choose with a mapping)',
+  ]);
 });
 
 Deno.test("mapColumns() lists the file's columns and candidates for a missing column", () => {
-  assert.throws(() => mapColumns("events", ["contact", "type", "evnt_time"], "ev.csv"), (e: Error) => {
-    assert.ok(e instanceof LoadError);
-    assert.equal(
-      e.message,
-      'Cannot load events from "ev.csv": required column "ts" not found. Columns in the file: "contact", "type", "evnt_time". Likely candidates for "ts": "evnt_time". Map a column explicitly, e.g. --map-events ts=<column>',
-    );
-    assert.equal(e.column, "ts");
-    assert.deepEqual(e.candidates, ["evnt_time"]);
-    return true;
-  });
+  assert.throws(
+    () => mapColumns("events", ["contact", "type", "evnt_time"], "ev.csv"),
+    (e: Error) => {
+      assert.ok(e instanceof LoadError);
+      assert.equal(
+        e.message,
+        'Cannot load events from "ev.csv": required column "ts" not found. Columns in the file: "contact", "type", "evnt_time". Likely candidates for "ts": "evnt_time". Map a column explicitly, e.g. --map-events ts=<column>',
+      );
+      assert.equal(e.column, "ts");
+      assert.deepEqual(e.candidates, ["evnt_time"]);
+      return true;
+    },
+  );
 });
 
 Deno.test("mapColumns() refuses a verification table without any key column", () => {
@@ -82,6 +92,9 @@ Deno.test("mapColumns() refuses a mapping to a non-canonical column", () => {
 });
 
 Deno.test("likelyCandidates() finds typos and longer names", () => {
-  assert.deepEqual(likelyCandidates("phone", ["home phone number", "name", "phnoe"]), ["phnoe", "home phone number"]);
+  assert.deepEqual(likelyCandidates("phone", ["home phone number", "name", "phnoe"]), [
+    "phnoe",
+    "home phone number",
+  ]);
   assert.deepEqual(likelyCandidates("contact_id", ["x", "y"]), []);
 });

@@ -1,7 +1,11 @@
 import assert from "node:assert/strict";
 import { normalizeEmail, normalizeGender, normalizePhone } from "../../src/data/mod.ts";
 
-const PHONES: { input: string | number; options?: { defaultCountry?: string }; expected: string | null }[] = [
+const PHONES: {
+  input: string | number;
+  options?: { defaultCountry?: string };
+  expected: string | null;
+}[] = [
   { input: "+7 (916) 123-45-67", expected: "79161234567" },
   { input: "8 916 123 45 67", expected: "79161234567" },
   { input: "9161234567", expected: "79161234567" },
@@ -22,8 +26,14 @@ for (const { input, options, expected } of PHONES) {
 }
 
 Deno.test("normalizePhone() throws SyntaxError with the reason for non-phones", () => {
-  assert.throws(() => normalizePhone("12345"), { name: "SyntaxError", message: 'Phone "12345" has 5 digits, too few for a number with a country code' });
-  assert.throws(() => normalizePhone("+7 916 CALL"), { name: "SyntaxError", message: 'Phone "+7 916 CALL" has characters other than digits' });
+  assert.throws(() => normalizePhone("12345"), {
+    name: "SyntaxError",
+    message: 'Phone "12345" has 5 digits, too few for a number with a country code',
+  });
+  assert.throws(() => normalizePhone("+7 916 CALL"), {
+    name: "SyntaxError",
+    message: 'Phone "+7 916 CALL" has characters other than digits',
+  });
   assert.throws(() => normalizePhone("+1234567890123456"), /has 16 digits \(expected 8 to 15\)/);
   assert.throws(() => normalizePhone(7.9e10 + 0.5), SyntaxError);
 });
@@ -36,7 +46,9 @@ Deno.test("normalizeEmail() trims, drops mailto: and lower-cases", () => {
 });
 
 Deno.test("normalizeEmail() rejects what is obviously not an address", () => {
-  for (const bad of ["no-at-sign", "a@b", "a@@b.com", "a b@c.com", "a@b..com", "a@b.c", "<a@b.com>"]) {
+  for (
+    const bad of ["no-at-sign", "a@b", "a@@b.com", "a b@c.com", "a@b..com", "a@b.c", "<a@b.com>"]
+  ) {
     assert.throws(() => normalizeEmail(bad), SyntaxError, bad);
   }
   assert.throws(() => normalizeEmail("a@b.c"), { message: '"a@b.c" is not an e-mail address' });

@@ -37,8 +37,22 @@ Deno.test("toDuckDB() writes canonical and extra columns that SQL reads back", a
     "SELECT contact_id, ts, type, score, note, Type_extra FROM events ORDER BY ts",
   ).toArray().map((r) => ({ ...r.toJSON() }));
   assert.deepEqual(out, [
-    { contact_id: "007", ts: Date.UTC(2024, 0, 1), type: "visit", score: 1.5, note: "a", Type_extra: "x" },
-    { contact_id: "+42", ts: Date.UTC(2024, 0, 2), type: "call", score: null, note: "007", Type_extra: "y" },
+    {
+      contact_id: "007",
+      ts: Date.UTC(2024, 0, 1),
+      type: "visit",
+      score: 1.5,
+      note: "a",
+      Type_extra: "x",
+    },
+    {
+      contact_id: "+42",
+      ts: Date.UTC(2024, 0, 2),
+      type: "call",
+      score: null,
+      note: "007",
+      Type_extra: "y",
+    },
   ]);
   conn.close();
 });

@@ -32,7 +32,11 @@ function typesOf(summary: { columns: { name: string; type: ColumnType }[] }) {
   return Object.fromEntries(summary.columns.map((c) => [c.name, c.type]));
 }
 
-const EVENT_TYPES: Record<string, ColumnType> = { contact_id: "VARCHAR", ts: "DOUBLE", type: "VARCHAR" };
+const EVENT_TYPES: Record<string, ColumnType> = {
+  contact_id: "VARCHAR",
+  ts: "DOUBLE",
+  type: "VARCHAR",
+};
 
 /** Loads `tables` into DuckDB (replacing earlier ones) and runs the compiled query. */
 export function sqlScores(
@@ -117,7 +121,9 @@ export function compareRows(
   const out: string[] = [];
   const key = (asOf: string, id: string) => `${asOf}|${id}`;
   const byKey = new Map(sql.map((r) => [key(r.as_of, r.contact_id), r]));
-  if (engine.length !== sql.length) out.push(`row count: engine ${engine.length}, sql ${sql.length}`);
+  if (engine.length !== sql.length) {
+    out.push(`row count: engine ${engine.length}, sql ${sql.length}`);
+  }
   for (const e of engine) {
     const k = key(formatInstant(e.asOf), e.contactId);
     const s = byKey.get(k);
@@ -129,15 +135,15 @@ export function compareRows(
     const where = `${k}`;
     if (!close(e.score, s.score)) out.push(`${where}: score engine ${e.score}, sql ${s.score}`);
     if (e.tier !== s.tier) {
-      const nearThreshold = [config.tiers.high, config.tiers.medium].some((t) =>
-        close(e.score, t)
-      );
+      const nearThreshold = [config.tiers.high, config.tiers.medium].some((t) => close(e.score, t));
       if (!nearThreshold) out.push(`${where}: tier engine ${e.tier}, sql ${s.tier}`);
     }
     if (e.matchedEvents !== s.matched_events) {
       out.push(`${where}: matched_events engine ${e.matchedEvents}, sql ${s.matched_events}`);
     }
-    if (e.verified !== s.verified) out.push(`${where}: verified engine ${e.verified}, sql ${s.verified}`);
+    if (e.verified !== s.verified) {
+      out.push(`${where}: verified engine ${e.verified}, sql ${s.verified}`);
+    }
     const sr = parseReasons(s.reasons);
     const er = e.reasons;
     if (sr.length !== er.length) {
@@ -154,7 +160,9 @@ export function compareRows(
     }
     const ek = Object.keys(e.scopes).sort(), sk = Object.keys(s.scopes).sort();
     if (ek.join("|") !== sk.join("|")) {
-      out.push(`${where}: scopes engine ${JSON.stringify(e.scopes)}, sql ${JSON.stringify(s.scopes)}`);
+      out.push(
+        `${where}: scopes engine ${JSON.stringify(e.scopes)}, sql ${JSON.stringify(s.scopes)}`,
+      );
     } else {
       for (const name of ek) {
         if (!close(e.scopes[name], s.scopes[name])) {

@@ -50,12 +50,17 @@ export function randomCase(seed: number): RandomCase {
   const chance = (p: number) => rnd() < p;
 
   const T0 = Date.UTC(2024, 2, 31, int(0, 1) * 12);
-  const asOf = chance(0.6) ? [T0] : [T0, T0 - int(1, 20) * DAY, T0 + int(1, 5) * DAY + int(0, 1000)];
+  const asOf = chance(0.6)
+    ? [T0]
+    : [T0, T0 - int(1, 20) * DAY, T0 + int(1, 5) * DAY + int(0, 1000)];
   const lookbackDays = chance(0.2) ? int(10, 40) + 0.5 : int(5, 40);
   const halfLifeDays = chance(0.4) ? undefined : chance(0.3) ? int(1, 20) + 0.25 : int(1, 30);
 
   // Contacts: ids with leading zeros and `+` kept as text.
-  const ids = Array.from({ length: int(3, 10) }, (_, i) => pick(["c", "0", "+"]) + String(i).padStart(2, "0"));
+  const ids = Array.from(
+    { length: int(3, 10) },
+    (_, i) => pick(["c", "0", "+"]) + String(i).padStart(2, "0"),
+  );
   const contacts: ContactRow[] = ids.map((id) => {
     const row: ContactRow = { contact_id: id };
     if (chance(0.8)) row.stage = pick(STAGES);
@@ -110,7 +115,9 @@ export function randomCase(seed: number): RandomCase {
       case "contains":
         return { contains: pick(["pricing", "100%_", "%", "_", "/a/"]) };
       case "glob":
-        return { glob: pick(["*/pricing*", "*100%_off", "*100?_off", "https://пример.рф/?ены", "*", "?*"]) };
+        return {
+          glob: pick(["*/pricing*", "*100%_off", "*100?_off", "https://пример.рф/?ены", "*", "?*"]),
+        };
       case "exists":
         return { exists: chance(0.5) };
       default:
@@ -183,7 +190,9 @@ export function randomCase(seed: number): RandomCase {
     const where: Predicate = field === "age"
       ? pick<Predicate>([{ between: [25, 44] }, { gte: 50 }, { exists: false }, { eq: "30" }])
       : field === "interests"
-      ? pick<Predicate>([{ in: ["loans"] }, { eq: "cards" }, { notIn: ["deposits"] }, { exists: true }])
+      ? pick<Predicate>([{ in: ["loans"] }, { eq: "cards" }, { notIn: ["deposits"] }, {
+        exists: true,
+      }])
       : field === "segment"
       ? pick<Predicate>([{ eq: 5 }, { gt: 6 }, { eq: "a" }, { exists: false }])
       : pick<Predicate>([{ eq: "f" }, { in: ["lead", "won"] }, { neq: "m" }, { exists: true }]);
@@ -227,7 +236,10 @@ export function randomCase(seed: number): RandomCase {
       );
     }
     if (chance(0.8)) {
-      spec.verification = { mode: pick(["exclude", "demote", "flag"] as const), factor: pick([0.5, 0.3, 1, 0]) };
+      spec.verification = {
+        mode: pick(["exclude", "demote", "flag"] as const),
+        factor: pick([0.5, 0.3, 1, 0]),
+      };
     }
   }
   const withContacts = chance(0.8);

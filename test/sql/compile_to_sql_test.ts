@@ -40,7 +40,10 @@ const CASES: Case[] = [
   },
   {
     name: "decay halves the points every half-life",
-    spec: { window: { lookbackDays: 90, halfLifeDays: 10 }, rules: [{ id: "r", on: "v", points: 8 }] },
+    spec: {
+      window: { lookbackDays: 90, halfLifeDays: 10 },
+      rules: [{ id: "r", on: "v", points: 8 }],
+    },
     tables: {
       events: [
         { contact_id: "a", ts: T - 10 * D, type: "v" },
@@ -374,5 +377,8 @@ Deno.test("compileToSql() refuses an unknown dialect, naming the supported ones"
 Deno.test("compileToSql() refuses an empty or non-finite list of instants", () => {
   const config = toScoringConfig({ format: F });
   throws(() => compileToSql(config, { asOf: [] }), { name: "RangeError", message: /no instant/ });
-  throws(() => compileToSql(config, { asOf: [NaN] }), { name: "TypeError", message: /as of "NaN"/ });
+  throws(() => compileToSql(config, { asOf: [NaN] }), {
+    name: "TypeError",
+    message: /as of "NaN"/,
+  });
 });

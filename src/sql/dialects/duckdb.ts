@@ -28,7 +28,9 @@ export const duckdb: SqlDialect = {
   string,
   number(value) {
     if (!Number.isFinite(value)) {
-      throw new RangeError(`Cannot write ${value} as a SQL number: only finite numbers are allowed`);
+      throw new RangeError(
+        `Cannot write ${value} as a SQL number: only finite numbers are allowed`,
+      );
     }
     // An exponent makes DuckDB read the literal as DOUBLE; a plain `8.3` would be an exact
     // DECIMAL and sums of decimals would no longer agree with double arithmetic.
@@ -37,7 +39,8 @@ export const duckdb: SqlDialect = {
   boolean: (value) => (value ? "TRUE" : "FALSE"),
   nullText: () => "CAST(NULL AS VARCHAR)",
 
-  asText: (expr, type) => type === "DOUBLE" ? duckdb.formatNumber(expr) : `CAST(${expr} AS VARCHAR)`,
+  asText: (expr, type) =>
+    type === "DOUBLE" ? duckdb.formatNumber(expr) : `CAST(${expr} AS VARCHAR)`,
   // The pattern admits what JavaScript's Number() reads in decimal; DuckDB alone would
   // also read `nan`, `inf` and `1_000`.
   numberFromText: (text) =>
@@ -68,13 +71,14 @@ export const duckdb: SqlDialect = {
     `(len(list_filter(${listExpr}, lambda sb_item: ${predicate("sb_item")})) > 0)`,
   splitList: (text) =>
     `list_filter(list_transform(string_split(${text}, ';'), lambda sb_part: trim(sb_part)), lambda sb_part: sb_part <> '')`,
-  unnestInts: (items, alias) => `UNNEST([${items.join(", ")}]) AS ${alias}`,
+  intList: (items) => `[${items.join(", ")}]::INTEGER[]`,
+  unnest: (listExpr, alias) => `UNNEST(${listExpr}) AS ${alias}`,
   rowNumber: (partitionBy, orderBy) =>
     `ROW_NUMBER() OVER (PARTITION BY ${partitionBy.join(", ")} ORDER BY ${orderBy.join(", ")})`,
-  mapAgg: (key, value) => `MAP(list(${key} ORDER BY ${key}), list(${value} ORDER BY ${key}))`,
+  mapAgg: (key, value) => `map_from_entries(list({'k': ${key}, 'v': ${value}}))`,
   emptyMap: () => `MAP([]::VARCHAR[], []::DOUBLE[])`,
-  stringAgg: (item, separator, orderBy) =>
-    `string_agg(${item}, ${string(separator)} ORDER BY ${orderBy.join(", ")})`,
+  joinNonNull: (items, separator) => `concat_ws(${string(separator)}, ${items.join(", ")})`,
+  materialized: "MATERIALIZED ",
   formatNumber(expr) {
     // DuckDB prints the shortest round-trip digits but in its own layout (`20.0`, `1e-07`);
     // take those digits (d) and the decimal point's position (n), then lay them out as
@@ -90,9 +94,15 @@ export const duckdb: SqlDialect = {
     const parts = "{'ip': regexp_extract(s, '^([0-9]+)', 1), " +
       "'fp': regexp_extract(s, '^[0-9]+[.]?([0-9]*)', 1), " +
       "'e': COALESCE(TRY_CAST(regexp_extract(s, 'e([-+]?[0-9]+)$', 1) AS INTEGER), 0)}";
-    return `(CASE WHEN ${expr} < 0 THEN '-' ELSE '' END || ` +
+    // Fast paths first (DuckDB evaluates a CASE branch only for the rows that reach it):
+    // whole numbers, and the range where both print plain decimals the same way.
+    const slow = `(CASE WHEN ${expr} < 0 THEN '-' ELSE '' END || ` +
       `list_transform([CAST(abs(${expr}) AS VARCHAR)], lambda s: ` +
       `list_transform([${parts}], lambda a: ` +
       `list_transform([${digits}], lambda b: ${layout})[1])[1])[1])`;
+    return `(CASE WHEN ${expr} = trunc(${expr}) AND abs(${expr}) < 1e15 ` +
+      `THEN CAST(CAST(${expr} AS BIGINT) AS VARCHAR) ` +
+      `WHEN abs(${expr}) >= 1e-4 AND abs(${expr}) < 1e15 THEN CAST(${expr} AS VARCHAR) ` +
+      `ELSE ${slow} END)`;
   },
 };

@@ -1,0 +1,75 @@
+/**
+ * Replay time: one config over 12 monthly instants, 1M contacts and 10M seeded events
+ * generated in memory on the fly (each engine pass regenerates them from the seed).
+ * Prints time per stage and peak RSS. Smaller runs: `deno run -A bench/replay_bench.ts 100000`.
+ */
+import { toScoringConfig } from "../src/config/mod.ts";
+import { periodInstants, replay, toBacktestJson } from "../src/backtest/mod.ts";
+import { syntheticHistory } from "../src/backtest/_synthetic_history.ts";
+
+const contacts = Number(Deno.args[0] ?? 1_000_000);
+const eventsPerContact = Number(Deno.args[1] ?? 10);
+const chunkSize = Number(Deno.args[2] ?? 3);
+
+const from = Date.UTC(2024, 0, 1);
+const to = Date.UTC(2024, 11, 31);
+let peak = 0;
+const sample = () => (peak = Math.max(peak, Deno.memoryUsage().rss));
+const timer = setInterval(sample, 100);
+
+const t0 = performance.now();
+const h = syntheticHistory({ contacts, eventsPerContact, from, to, seed: 42 });
+const config = toScoringConfig({
+  format: "scorebench.config/v1",
+  name: "bench",
+  window: { lookbackDays: 90, halfLifeDays: 30 },
+  rules: [
+    {
+      id: "pricing",
+      on: "page_view",
+      where: { url: { glob: "*/pricing*" } },
+      points: 8,
+      maxPerDay: 1,
+    },
+    { id: "view", on: "page_view", points: 1 },
+    { id: "click", on: "email_click", points: 5, maxCount: 4 },
+    { id: "form", on: "form_submit", points: 15 },
+  ],
+  tiers: { high: 40, medium: 15 },
+  triggers: [{ id: "hot", reaches: "high" }],
+});
+const asOf = periodInstants(Date.UTC(2024, 0, 31), to);
+const t1 = performance.now();
+const result = replay(config, { events: h.events, purchases: h.purchases }, {
+  asOf,
+  horizonDays: 30,
+  chunkSize,
+  keepContacts: false,
+  onProgress: (f) =>
+    console.error(
+      `  ${Math.round(f * 100)}% after ${((performance.now() - t1) / 1000).toFixed(1)} s`,
+    ),
+});
+const t2 = performance.now();
+const json = toBacktestJson(config, result);
+const t3 = performance.now();
+clearInterval(timer);
+sample();
+console.log(
+  `contacts ${contacts}, events ${h.eventCount}, purchases ${h.purchases.length}, periods ${asOf.length}, chunkSize ${chunkSize}`,
+);
+console.log(`setup ${((t1 - t0) / 1000).toFixed(2)} s`);
+console.log(
+  `replay ${((t2 - t1) / 1000).toFixed(2)} s (${
+    ((t2 - t1) / asOf.length / 1000).toFixed(2)
+  } s per period, events regenerated per engine pass)`,
+);
+console.log(
+  `backtest.json ${((t3 - t2) / 1000).toFixed(2)} s, ${JSON.stringify(json).length} bytes`,
+);
+console.log(
+  `mean AUC ${json.summary.meanAuc?.toFixed(4)}, mean coverage ${
+    json.summary.meanCoverage?.toFixed(4)
+  }`,
+);
+console.log(`peak RSS ${(peak / 2 ** 20).toFixed(0)} MiB`);

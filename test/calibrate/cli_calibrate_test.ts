@@ -1,0 +1,247 @@
+import assert from "node:assert/strict";
+import * as XLSX from "xlsx";
+import { evaluateScores, sigmoid } from "../../src/calibrate/mod.ts";
+import { seededRng } from "../../src/metrics/mod.ts";
+import { CUTOFFS, DAY, syntheticTemporal } from "./_synthetic.ts";
+
+const ROOT = new URL("../../", import.meta.url).pathname;
+
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["task", "-q", "cli", ...args],
+    cwd: ROOT,
+  }).output();
+  const dec = new TextDecoder();
+  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
+
+/** Seeded leads: lead_source and age drive `won`; created_at spreads over 2024. */
+function leadsCsv(
+  n: number,
+): { text: string; rows: { id: string; created: number; won: number }[] } {
+  const rng = seededRng(11);
+  const effect: Record<string, number> = { Google: 0, Yandex: 0.4, Referral: 1.1, Direct: -0.6 };
+  const lines = ["contact_id,lead_source,age,created_at,won"];
+  const rows = [];
+  for (let i = 0; i < n; i++) {
+    const source = Object.keys(effect)[Math.floor(rng() * 4)];
+    const age = 18 + Math.floor(rng() * 50);
+    const created = Date.UTC(2024, 0, 1) + Math.floor(rng() * 360) * 86_400_000;
+    const won = rng() < sigmoid(-2 + effect[source] + (age >= 30 && age < 45 ? 0.7 : 0)) ? 1 : 0;
+    const id = `0${i}`;
+    lines.push(`${id},${source},${age},${new Date(created).toISOString()},${won}`);
+    rows.push({ id, created, won });
+  }
+  return { text: lines.join("\n") + "\n", rows };
+}
+
+Deno.test("calibrate CLI writes a config whose `score` output reproduces its hold-out metrics", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const { text, rows } = leadsCsv(3000);
+    await Deno.writeTextFile(`${dir}/leads.csv`, text);
+    const cal = await cli(
+      "calibrate",
+      "--contacts",
+      `${dir}/leads.csv`,
+      "--label",
+      "won",
+      "--holdout-after",
+      "2024-10-01",
+      "--out",
+      `${dir}/config.json`,
+      "--report",
+      `${dir}/report.xlsx`,
+    );
+    assert.equal(cal.code, 0, cal.stderr);
+    assert.match(
+      cal.stdout,
+      /^Wrote .*config\.json and .*report\.xlsx: snapshot fit of 2 features/,
+    );
+    const config = JSON.parse(await Deno.readTextFile(`${dir}/config.json`));
+    const prov = config.provenance;
+    assert.equal(prov.inputs[0].rowsLoaded, 3000);
+    assert.match(prov.inputs[0].sha256, /^[0-9a-f]{64}$/);
+    assert.equal(prov.holdout.kind, "out-of-time");
+
+    const sc = await cli(
+      "score",
+      "--config",
+      `${dir}/config.json`,
+      "--contacts",
+      `${dir}/leads.csv`,
+      "--as-of",
+      "2025-01-01",
+      "--out",
+      `${dir}/scores.csv`,
+    );
+    assert.equal(sc.code, 0, sc.stderr);
+    const [header, ...lines] = (await Deno.readTextFile(`${dir}/scores.csv`)).trim().split("\n");
+    const cols = header.split(",");
+    const score = new Map(lines.map((l) => {
+      const v = l.split(",");
+      return [v[cols.indexOf("contact_id")], Number(v[cols.indexOf("score")])];
+    }));
+    // Hold-out rows in file order, as the calibration read them.
+    const held = rows.filter((r) => r.created > Date.UTC(2024, 9, 1));
+    const s = held.map((r) => score.get(r.id)!);
+    const map = prov.scale.scoreToProbability;
+    const e = evaluateScores(
+      s,
+      s.map((x) => sigmoid(map.atZero + map.perPoint * x)),
+      held.map((r) => r.won),
+    );
+    assert.deepEqual(JSON.parse(JSON.stringify(e)), prov.metrics.holdout.integer);
+    assert.ok(
+      Math.abs(prov.metrics.holdout.integer.auc - prov.metrics.holdout.unrounded.auc) <= 0.005,
+    );
+
+    const wb = XLSX.read(await Deno.readFile(`${dir}/report.xlsx`));
+    assert.deepEqual(wb.SheetNames, [
+      "summary",
+      "factors",
+      "coefficients and points",
+      "metrics",
+      "gains",
+      "calibration",
+    ]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("calibrate CLI refuses unclear input with a message and status 2", async () => {
+  const none = await cli("calibrate", "--contacts", "x.csv", "--out", "/tmp/never.json");
+  assert.equal(none.code, 2);
+  assert.match(
+    none.stderr,
+    /Give --label COLUMN \(snapshot calibration\) or --events and --purchases/,
+  );
+  const both = await cli(
+    "calibrate",
+    "--contacts",
+    "x.csv",
+    "--label",
+    "y",
+    "--holdout-fraction",
+    "0.2",
+    "--holdout-after",
+    "2024-01-01",
+    "--out",
+    "/tmp/never.json",
+  );
+  assert.equal(both.code, 2);
+  assert.match(both.stderr, /not both/);
+  const frac = await cli(
+    "calibrate",
+    "--contacts",
+    "x.csv",
+    "--label",
+    "y",
+    "--holdout-fraction",
+    "1.5",
+    "--out",
+    "/tmp/never.json",
+  );
+  assert.match(frac.stderr, /--holdout-fraction: "1.5" is not a share between 0 and 1/);
+  assert.equal(await Deno.stat("/tmp/never.json").then(() => true, () => false), false);
+});
+
+Deno.test("calibrate CLI over time: per-tag rules, and `score` at the held-out cutoff reproduces the metrics", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const { contacts, events, purchases } = syntheticTemporal(800, 21);
+    const iso = (t: number) => new Date(t).toISOString().replace(".000Z", "Z");
+    await Deno.writeTextFile(
+      `${dir}/contacts.csv`,
+      ["contact_id,created_at", ...contacts.map((c) => `${c.contact_id},${iso(c.created_at!)}`)]
+        .join("\n"),
+    );
+    await Deno.writeTextFile(
+      `${dir}/events.csv`,
+      [
+        "contact_id,ts,type,url,email_id",
+        ...events.map((e) =>
+          `${e.contact_id},${iso(e.ts)},${e.type},${e.url ?? ""},${e.email_id ?? ""}`
+        ),
+      ]
+        .join("\n"),
+    );
+    await Deno.writeTextFile(
+      `${dir}/purchases.csv`,
+      ["contact_id,ts,tag", ...purchases.map((p) => `${p.contact_id},${iso(p.ts)},${p.tag}`)].join(
+        "\n",
+      ),
+    );
+    const asOf = CUTOFFS.flatMap((t) => ["--as-of", iso(t)]);
+    const cal = await cli(
+      "calibrate",
+      "--contacts",
+      `${dir}/contacts.csv`,
+      "--events",
+      `${dir}/events.csv`,
+      "--purchases",
+      `${dir}/purchases.csv`,
+      ...asOf,
+      "--per-tag",
+      "--out",
+      `${dir}/config.json`,
+      "--report",
+      `${dir}/report.xlsx`,
+    );
+    assert.equal(cal.code, 0, cal.stderr);
+    const config = JSON.parse(await Deno.readTextFile(`${dir}/config.json`));
+    const prov = config.provenance;
+    assert.equal(prov.method, "temporal");
+    assert.deepEqual(prov.holdout.cutoffs, [iso(CUTOFFS[3])]);
+    // Training cutoffs whose 30-day horizon reaches the held-out one are not used.
+    assert.deepEqual(prov.holdout.trainingCutoffs, CUTOFFS.slice(0, 3).map(iso));
+    assert.deepEqual(prov.inputs.map((x: { kind: string }) => x.kind), [
+      "contacts",
+      "events",
+      "purchases",
+    ]);
+    const tagged = config.rules.filter((r: { scopes?: unknown }) => r.scopes);
+    assert.ok(
+      tagged.some((r: { id: string }) => r.id.startsWith("a-")) &&
+        tagged.some((r: { id: string }) => r.id.startsWith("b-")),
+    );
+
+    const t = CUTOFFS[3];
+    const sc = await cli(
+      "score",
+      "--config",
+      `${dir}/config.json`,
+      "--events",
+      `${dir}/events.csv`,
+      "--contacts",
+      `${dir}/contacts.csv`,
+      "--as-of",
+      iso(t),
+      "--out",
+      `${dir}/scores.csv`,
+    );
+    assert.equal(sc.code, 0, sc.stderr);
+    const [header, ...lines] = (await Deno.readTextFile(`${dir}/scores.csv`)).trim().split("\n");
+    const cols = header.split(",");
+    assert.ok(cols.includes("tag:a") && cols.includes("tag:b"), header);
+    const score = new Map(lines.map((l) => {
+      const v = l.split(",");
+      return [v[cols.indexOf("contact_id")], Number(v[cols.indexOf("score")])];
+    }));
+    const bought = new Set(
+      purchases.filter((p) => p.ts > t && p.ts <= t + 30 * DAY).map((p) => p.contact_id),
+    );
+    const ids = contacts.map((c) => c.contact_id).sort();
+    const s = ids.map((id) => score.get(id)!);
+    const map = prov.scale.scoreToProbability;
+    const e = evaluateScores(
+      s,
+      s.map((x) => sigmoid(map.atZero + map.perPoint * x)),
+      ids.map((id) => (bought.has(id) ? 1 : 0)),
+    );
+    assert.deepEqual(JSON.parse(JSON.stringify(e)), prov.metrics.holdout.integer);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -1,0 +1,99 @@
+import { deepStrictEqual as assertEquals, ok } from "node:assert/strict";
+import { insertRows, openDuckDB } from "../../src/db/mod.ts";
+
+const MAIN = new URL("../../src/cli/main.ts", import.meta.url).pathname;
+
+const CONFIG = {
+  format: "scorebench.config/v1",
+  window: { lookbackDays: 30 },
+  rules: [
+    { id: "pricing", on: "page_view", where: { url: { glob: "*/pricing" } }, points: 8 },
+    { id: "click", on: "email_click", points: 5, scopes: ["global", { tag: "mail" }] },
+  ],
+  tiers: { high: 20, medium: 10 },
+};
+
+async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", MAIN, "sql", ...args],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const dec = new TextDecoder();
+  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
+
+async function configFile(config: unknown): Promise<string> {
+  const dir = await Deno.makeTempDir();
+  await Deno.writeTextFile(`${dir}/config.json`, JSON.stringify(config));
+  return `${dir}/config.json`;
+}
+
+Deno.test({
+  name: "sql prints a DuckDB query that scores the tables",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const path = await configFile(CONFIG);
+    const { code, stdout, stderr } = await cli([
+      "--config",
+      path,
+      "--dialect",
+      "duckdb",
+      "--as-of",
+      "2024-03-31",
+    ]);
+    assertEquals(code, 0, stderr);
+    ok(stderr.includes("Printed the duckdb SQL"), stderr);
+    const { conn } = await openDuckDB();
+    const T = Date.UTC(2024, 2, 31);
+    insertRows(conn, "events", [
+      { contact_id: "007", ts: T - 3_600_000, type: "page_view", url: "https://s/pricing" },
+      { contact_id: "007", ts: T - 7_200_000, type: "email_click", url: null },
+      { contact_id: "42", ts: T - 40 * 86_400_000, type: "email_click", url: null },
+    ], { seqColumn: "seq" });
+    insertRows(conn, "contacts", [{ contact_id: "007" }, { contact_id: "42" }]);
+    const rows = conn.query(stdout).toArray().map((r) => {
+      const o = r.toJSON();
+      return [o.as_of, o.contact_id, o.score, o.tier, o.matched_events, o.reasons];
+    });
+    conn.close();
+    assertEquals(rows, [
+      ["2024-03-31T00:00:00Z", "007", 13, "medium", 2, "pricing:+8;click:+5"],
+      ["2024-03-31T00:00:00Z", "42", 0, "unscored", 0, ""],
+    ]);
+  },
+});
+
+Deno.test("sql refuses an unknown dialect and lists the supported ones", async () => {
+  const path = await configFile(CONFIG);
+  const { code, stdout, stderr } = await cli(["--config", path, "--dialect", "oracle"]);
+  assertEquals(code, 2);
+  assertEquals(stdout, "");
+  ok(stderr.includes('--dialect "oracle" is not supported; supported dialects: duckdb'), stderr);
+});
+
+Deno.test("sql names every problem of a broken config by JSON path", async () => {
+  const path = await configFile({ format: "scorebench.config/v1", rules: [{ id: "r", on: 3 }] });
+  const { code, stdout, stderr } = await cli(["--config", path]);
+  assertEquals(code, 1);
+  assertEquals(stdout, "");
+  ok(stderr.includes("rules[0].on"), stderr);
+  ok(stderr.includes("rules[0].points"), stderr);
+  ok(!stderr.includes("    at "), `no stack trace expected: ${stderr}`);
+});
+
+Deno.test("sql --out writes the file and prints a one-line summary", async () => {
+  const path = await configFile(CONFIG);
+  const out = path.replace("config.json", "score.sql");
+  const { code, stdout } = await cli(["--config", path, "--out", out]);
+  assertEquals(code, 0);
+  assertEquals(stdout.trim().split("\n").length, 1);
+  ok(
+    stdout.startsWith(
+      `Wrote the duckdb SQL of "Untitled scoring" (2 event rules, 0 attribute rules) to ${out}`,
+    ),
+  );
+  const sql = await Deno.readTextFile(out);
+  ok(sql.startsWith("WITH\n") && sql.includes('FROM "as_of"'), sql.slice(0, 200));
+});

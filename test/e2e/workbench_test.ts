@@ -1,0 +1,211 @@
+/**
+ * The workbench end to end in headless Chromium: load the sample, calibrate, move the
+ * thresholds, compare periods, export the config, the XLSX report and an audience file,
+ * read the downloads back, reload and find the work still there. Fails if any request
+ * leaves the page's origin. Screenshots go to `artifacts/`.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import * as XLSX from "xlsx";
+import type { Page } from "playwright-core";
+import { buildForTest, openSession, SKIP_E2E, screenshot, type Session, waitReady } from "./_harness.ts";
+
+/**
+ * Waits until no cell of the current page is still computing. The runtime marks cells
+ * pending on its next frame, so a short pause first keeps a change from looking settled.
+ */
+async function settle(page: Page, timeout = 90_000): Promise<void> {
+  await page.waitForTimeout(400);
+  await page.waitForFunction(() => {
+    const view = document.querySelector("sb-app-shell")?.shadowRoot?.querySelector("sb-notebook-view")
+      ?.shadowRoot;
+    if (!view) return false;
+    return view.querySelectorAll("section").length > 0 && view.querySelectorAll("section.pending").length === 0;
+  }, null, { timeout, polling: 250 });
+}
+
+async function goTo(page: Page, file: string): Promise<void> {
+  await page.getByRole("link", { name: file }).click();
+  await page.waitForFunction(
+    (f) => location.hash === `#${f}`,
+    { "Data": "10_data.md", "Factors": "20_factors.md", "Calibrate": "30_calibrate.md", "Tiers": "40_tiers.md", "Periods": "50_periods.md", "Export": "60_export.md" }[file],
+  );
+  // The previous page's sections are replaced: wait for the new page's heading.
+  await page.locator("sb-notebook-view h1", { hasText: file }).waitFor();
+  await settle(page);
+}
+
+async function cellErrors(page: Page): Promise<string[]> {
+  return await page.locator("sb-notebook-view .error").allTextContents();
+}
+
+async function downloadText(page: Page, click: () => Promise<void>): Promise<{ name: string; bytes: Uint8Array }> {
+  const [download] = await Promise.all([page.waitForEvent("download"), click()]);
+  const path = await download.path();
+  return { name: download.suggestedFilename(), bytes: await Deno.readFile(path) };
+}
+
+Deno.test({
+  name: "workbench runs the whole flow in the browser without leaving the machine",
+  ignore: SKIP_E2E,
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn(t) {
+    // Each step needs the one before: stop at the first failure instead of piling up more.
+    const step = async (name: string, body: () => Promise<void> | void) => {
+      if (!(await t.step(name, body))) throw new Error(`Step failed: ${name}`);
+    };
+    const out = await Deno.makeTempDir({ prefix: "scorebench-e2e-" });
+    await buildForTest(out);
+    const session: Session = await openSession(out);
+    const { page } = session;
+    const shots: string[] = [];
+    try {
+      await waitReady(page, 90_000);
+
+      await step("Data page shows the load summary and answers SQL", async () => {
+        await settle(page);
+        const events = page.locator("sb-load-summary tr[data-kind=events] td");
+        // Columns: table, file, read, loaded, rejected, ...
+        const loaded = Number(await events.nth(3).textContent());
+        assert.ok(loaded > 1000, `events loaded: ${loaded}`);
+        await page.locator("sb-sql-cell").first().locator("text=rows in").waitFor();
+        const types = await page.locator("sb-sql-cell").first().locator("tbody tr").count();
+        assert.ok(types >= 5, `event types in the SQL answer: ${types}`);
+        // Edit the query and run it with Ctrl+Enter.
+        const editor = page.locator("sb-sql-cell").nth(1).locator("textarea");
+        await editor.fill("SELECT count(*) AS n FROM purchases");
+        await editor.press("Control+Enter");
+        await page.locator("sb-sql-cell").nth(1).locator("text=1 rows in").waitFor();
+        const n = Number(await page.locator("sb-sql-cell").nth(1).locator("tbody td").first().textContent());
+        assert.ok(n > 100, `purchases counted: ${n}`);
+        shots.push(await screenshot(page, "e2e_01_data.png"));
+      });
+
+      await step("Calibrate fits points, takes a hand edit and saves the config", async () => {
+        await goTo(page, "Calibrate");
+        assert.deepEqual(await cellErrors(page), []);
+        const summary = await page.locator("#fit-summary").textContent();
+        assert.match(summary ?? "", /Fitted on \d+ contact-periods[\s\S]*?\d+ rules/);
+        const first = page.locator("sb-points-editor input").first();
+        const before = Number(await first.inputValue());
+        await first.fill(String(before + 5));
+        await first.press("Enter");
+        await first.blur();
+        await page.locator("sb-points-editor tr.edited").first().waitFor();
+        await settle(page);
+        await page.locator("#use-config").click();
+        await page.locator("#use-config", { hasText: "Saved" }).waitFor();
+        const saved = await page.evaluate(() =>
+          (globalThis as unknown as { scorebench: { workspace: { configs: Record<string, { rules: { points: number }[] }> } } })
+            .scorebench.workspace.configs.current.rules[0].points
+        );
+        assert.equal(saved, before + 5, "the saved config carries the hand edit");
+        shots.push(await screenshot(page, "e2e_02_calibrate.png"));
+      });
+
+      await step("Factors lists candidate factors by information value", async () => {
+        await goTo(page, "Factors");
+        assert.deepEqual(await cellErrors(page), []);
+        const rows = await page.locator("sb-data-table[caption='All candidate factors'] tbody tr").count();
+        assert.ok(rows > 3, `factor rows: ${rows}`);
+        shots.push(await screenshot(page, "e2e_03_factors.png"));
+      });
+
+      await step("Tiers re-tier live when a threshold moves", async () => {
+        await goTo(page, "Tiers");
+        assert.deepEqual(await cellErrors(page), []);
+        const highCount = async () =>
+          Number(await page.locator("sb-tier-tuner tr[data-tier=high] td").nth(1).textContent());
+        const input = page.getByLabel("high threshold value");
+        const start = Number(await input.inputValue());
+        const before = await highCount();
+        await input.fill(String(start + 10));
+        await input.press("Enter");
+        await page.waitForFunction(
+          (b) => {
+            const tuner = document.querySelector("sb-app-shell")!.shadowRoot!.querySelector("sb-notebook-view")!
+              .shadowRoot!.querySelector("sb-tier-tuner")!;
+            const cell = tuner.shadowRoot!.querySelector("tr[data-tier=high] td:nth-child(2)");
+            return Number(cell?.textContent) !== b;
+          },
+          before,
+        );
+        const after = await highCount();
+        assert.ok(after < before, `raising "high" from ${start} to ${start + 10} shrank the tier: ${before} -> ${after}`);
+        // Keyboard: the slider moves by one point per arrow key.
+        const slider = page.getByLabel("medium threshold", { exact: true });
+        await slider.focus();
+        const medium = Number(await slider.inputValue());
+        await slider.press("ArrowLeft");
+        assert.equal(Number(await slider.inputValue()), medium - 1);
+        await page.locator("#tier-summary", { hasText: `high from ${start + 10}` }).waitFor();
+        shots.push(await screenshot(page, "e2e_04_tiers.png"));
+      });
+
+      await step("Periods compares periods and window settings", async () => {
+        await goTo(page, "Periods");
+        assert.deepEqual(await cellErrors(page), []);
+        const periods = await page.locator("sb-data-table[caption='Periods'] tbody tr").count();
+        assert.ok(periods >= 2, `periods: ${periods}`);
+        await page.locator("#window-evidence").waitFor();
+        assert.ok(((await page.locator("#window-evidence").textContent()) ?? "").length > 10);
+        shots.push(await screenshot(page, "e2e_05_periods.png"));
+      });
+
+      let thresholds = { high: NaN, medium: NaN };
+      await step("Export downloads the config, the XLSX report and an audience file", async () => {
+        await goTo(page, "Export");
+        assert.deepEqual(await cellErrors(page), []);
+        await page.locator("#config-check", { hasText: "passes the schema" }).waitFor();
+        const config = await downloadText(page, () => page.locator("#download-config").click());
+        assert.equal(config.name, "config.json");
+        const json = JSON.parse(new TextDecoder().decode(config.bytes));
+        assert.equal(json.format, "scorebench.config/v1");
+        assert.ok(json.rules.length > 0);
+        thresholds = json.tiers;
+        assert.ok(thresholds.high > thresholds.medium, JSON.stringify(thresholds));
+
+        const report = await downloadText(page, () => page.locator("#download-xlsx").click());
+        assert.equal(report.name, "scorebench-report.xlsx");
+        const workbook = XLSX.read(report.bytes, { type: "array" });
+        assert.ok(workbook.SheetNames.includes("Config"), workbook.SheetNames.join(", "));
+        const rules = XLSX.utils.sheet_to_json<Record<string, unknown>>(workbook.Sheets["Config"]);
+        assert.equal(rules.length, json.rules.length);
+        assert.deepEqual(rules.map((r) => r.id), json.rules.map((r: { id: string }) => r.id));
+
+        await page.getByRole("button", { name: "Build audience file" }).click();
+        await page.locator("#audience-summary").waitFor({ timeout: 60_000 });
+        const audience = await downloadText(page, () => page.locator("#download-audience").click());
+        assert.equal(audience.name, "audience-high.csv");
+        const lines = new TextDecoder().decode(audience.bytes).trim().split(/\r?\n/);
+        assert.match(lines[0], /phone|email/);
+        assert.ok(lines.length > 1, "audience has data lines");
+        // SHA-256 was chosen: every value is 64 hex digits or empty.
+        for (const cell of lines[1].split(",")) assert.match(cell, /^([0-9a-f]{64})?$/);
+        shots.push(await screenshot(page, "e2e_06_export.png"));
+      });
+
+      await step("a reload keeps the data, the config and the thresholds", async () => {
+        await page.reload();
+        await waitReady(page, 90_000);
+        await settle(page);
+        await page.locator("#config-check", { hasText: `high from ${thresholds.high}, medium from ${thresholds.medium}` })
+          .waitFor();
+      });
+
+      await step("no request left the page's origin", () => {
+        assert.deepEqual(session.foreign(), []);
+        assert.ok(session.requests.some((u) => u.endsWith(".wasm")), "DuckDB wasm came from the origin");
+      });
+      assert.deepEqual(session.errors.filter((e) => !/favicon/.test(e)), []);
+    } catch (err) {
+      shots.push(await screenshot(page, "e2e_failure.png").catch(() => ""));
+      throw new Error(`${(err as Error).message}\nbrowser errors: ${session.errors.join("\n") || "none"}`, { cause: err });
+    } finally {
+      console.log(`screenshots: ${shots.map((s) => join("artifacts", s.split("/").pop()!)).join(", ")}`);
+      await session.close();
+      await Deno.remove(out, { recursive: true });
+    }
+  },
+});
