@@ -120,7 +120,7 @@ function mb(bytes: number): string {
 console.log(
   `config: ${config.rules.length} event rules, window ${config.window.lookbackDays} d, half-life ${config.window.halfLifeDays} d`,
 );
-for (const size of sizes) {
+for (const [size, order] of sizes.flatMap((n) => [[n, "time"], [n, "contact"]] as const)) {
   const r = rng(42);
   const nContacts = Math.max(1000, Math.round(size / 40));
   const ids = Array.from(
@@ -133,6 +133,13 @@ for (const size of sizes) {
   const passes = Math.ceil(size / block);
   const span = 365 * DAY / passes;
   const chunk = makeChunk(r, block, START, span, ids);
+  // "time": a stream in time order, contacts interleaved; "contact": a file that lists each
+  // contact's events together (as CRM exports and the sample data do).
+  if (order === "contact") {
+    chunk.sort((a, b) =>
+      a.contact_id < b.contact_id ? -1 : a.contact_id > b.contact_id ? 1 : a.ts - b.ts
+    );
+  }
   const scorer = createBatchScorer(config);
   let addMs = 0;
   let addCpuMs = 0;

@@ -6,7 +6,10 @@ export const baseStyles = css`
     font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif;
     color: #1d2433;
   }
-  button, select, input, textarea {
+  button,
+  select,
+  input,
+  textarea {
     font: inherit;
   }
   button {
@@ -38,13 +41,15 @@ export const baseStyles = css`
     font-weight: 600;
     padding: 0.3em 0;
   }
-  th, td {
+  th,
+  td {
     padding: 0.2em 0.6em;
     border-bottom: 1px solid #e2e6ee;
     text-align: left;
     white-space: nowrap;
   }
-  td.num, th.num {
+  td.num,
+  th.num {
     text-align: right;
   }
   .scroll {

@@ -39,20 +39,65 @@ export class AppShell extends LitElement {
   workspace: Workspace | null = null;
   private options = {};
 
-  static override styles = [baseStyles, css`
-    :host { display: block; }
-    header { display: flex; flex-wrap: wrap; gap: 0.6em 1.2em; align-items: center; padding: 0.5em 1em;
-      background: #1d2433; color: white; position: sticky; top: 0; z-index: 10; }
-    header h1 { font-size: 1.1em; margin: 0; }
-    nav { display: flex; flex-wrap: wrap; gap: 0.2em; }
-    nav a { color: #dfe6f3; text-decoration: none; padding: 0.25em 0.7em; border-radius: 4px; }
-    nav a[aria-current="page"] { background: #f0a500; color: #1d2433; }
-    .tools { margin-left: auto; display: flex; gap: 0.4em; }
-    .tools button { background: #2e3a52; color: white; border-color: #56627a; }
-    main { padding: 0.5em 1.2em 3em; }
-    .status { padding: 0.3em 1.2em; background: #eef4ff; }
-    input[type=file] { display: none; }
-  `];
+  static override styles = [
+    baseStyles,
+    css`
+      :host {
+        display: block;
+      }
+      header {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.6em 1.2em;
+        align-items: center;
+        padding: 0.5em 1em;
+        background: #1d2433;
+        color: white;
+        position: sticky;
+        top: 0;
+        z-index: 10;
+      }
+      header h1 {
+        font-size: 1.1em;
+        margin: 0;
+      }
+      nav {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.2em;
+      }
+      nav a {
+        color: #dfe6f3;
+        text-decoration: none;
+        padding: 0.25em 0.7em;
+        border-radius: 4px;
+      }
+      nav a[aria-current="page"] {
+        background: #f0a500;
+        color: #1d2433;
+      }
+      .tools {
+        margin-left: auto;
+        display: flex;
+        gap: 0.4em;
+      }
+      .tools button {
+        background: #2e3a52;
+        color: white;
+        border-color: #56627a;
+      }
+      main {
+        padding: 0.5em 1.2em 3em;
+      }
+      .status {
+        padding: 0.3em 1.2em;
+        background: #eef4ff;
+      }
+      input[type=file] {
+        display: none;
+      }
+    `,
+  ];
 
   constructor() {
     super();
@@ -66,7 +111,9 @@ export class AppShell extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     addEventListener("hashchange", this.onHash);
-    this.start().catch((err) => (this.error = `The workbench could not start: ${(err as Error).message}`));
+    this.start().catch((
+      err,
+    ) => (this.error = `The workbench could not start: ${(err as Error).message}`));
   }
 
   override disconnectedCallback(): void {
@@ -85,9 +132,24 @@ export class AppShell extends LitElement {
     const { db, conn } = await openBrowserDuckDB(base);
     const workspace = new Workspace(worker, db, conn);
     this.workspace = workspace;
-    (globalThis as Record<string, unknown>).scorebench = { workspace, worker, db, conn, duckdbMs: performance.now() - started };
+    // A handle for the browser tests and benchmark (and the devtools console).
+    (globalThis as Record<string, unknown>).scorebench = {
+      workspace,
+      worker,
+      db,
+      conn,
+      duckdbMs: performance.now() - started,
+      openBrowserDuckDB,
+      createTierIndex: library.createTierIndex,
+    };
     this.options = {
-      builtins: { Plot, html: domHtml, sb: { ...library, run: worker.run.bind(worker) }, workspace, db: conn },
+      builtins: {
+        Plot,
+        html: domHtml,
+        sb: { ...library, run: worker.run.bind(worker) },
+        workspace,
+        db: conn,
+      },
       liveBuiltins: {
         data: () => workspace.observe("data", () => workspace.data),
         configs: () => workspace.observe("config", () => workspace.configs),
@@ -101,7 +163,10 @@ export class AppShell extends LitElement {
     };
     const stored = await workspace.stored().catch(() => null);
     if (stored && stored.inputs.length) {
-      await workspace.restore(stored, (name, f) => (this.status = `Restoring ${name} ${Math.round(f * 100)} %`));
+      await workspace.restore(
+        stored,
+        (name, f) => (this.status = `Restoring ${name} ${Math.round(f * 100)} %`),
+      );
     } else await this.loadSample(manifest);
     this.manifest = manifest;
     this.status = "";
@@ -117,9 +182,13 @@ export class AppShell extends LitElement {
       const kind = guessKind(file);
       if (!kind) continue;
       this.status = `Loading sample ${file}…`;
-      const bytes = new Uint8Array(await (await fetch(new URL(`data/sample/${file}`, location.href))).arrayBuffer());
-      await workspace.load({ kind, name: file, bytes, options: {} }, (f) =>
-        (this.status = `Loading sample ${file} ${Math.round(f * 100)} %`));
+      const bytes = new Uint8Array(
+        await (await fetch(new URL(`data/sample/${file}`, location.href))).arrayBuffer(),
+      );
+      await workspace.load(
+        { kind, name: file, bytes, options: {} },
+        (f) => (this.status = `Loading sample ${file} ${Math.round(f * 100)} %`),
+      );
     }
   }
 
@@ -137,8 +206,12 @@ export class AppShell extends LitElement {
       <header>
         <h1>scorebench</h1>
         <nav part="nav" aria-label="pages">
-          ${(this.manifest?.notebooks ?? []).map((p) => html`<a href=${`#${encodeURIComponent(p.file)}`}
-            aria-current=${p.file === this.page ? "page" : "false"}>${p.title}</a>`)}
+          ${(this.manifest?.notebooks ?? []).map((p) =>
+            html`
+              <a href=${`#${encodeURIComponent(p.file)}`}
+                aria-current=${p.file === this.page ? "page" : "false"}>${p.title}</a>
+            `
+          )}
         </nav>
         <div class="tools">
           <button @click=${this.saveWorkspace} ?disabled=${!this.manifest}>Save workspace</button>
@@ -160,7 +233,11 @@ export class AppShell extends LitElement {
   private saveWorkspace = () => {
     if (!this.workspace) return;
     const stamp = new Date().toISOString().slice(0, 10);
-    download(`scorebench-workspace-${stamp}.json`, encodeWorkspace(this.workspace.snapshot()), "application/json");
+    download(
+      `scorebench-workspace-${stamp}.json`,
+      encodeWorkspace(this.workspace.snapshot()),
+      "application/json",
+    );
   };
 
   private openWorkspace = async (e: Event) => {
@@ -171,7 +248,10 @@ export class AppShell extends LitElement {
     try {
       this.error = "";
       const snapshot = decodeWorkspace(await file.text(), file.name);
-      await this.workspace.restore(snapshot, (name, f) => (this.status = `Opening ${name} ${Math.round(f * 100)} %`));
+      await this.workspace.restore(
+        snapshot,
+        (name, f) => (this.status = `Opening ${name} ${Math.round(f * 100)} %`),
+      );
       this.status = "";
       this.notebook = this.notebook ? { ...this.notebook } : null;
     } catch (err) {

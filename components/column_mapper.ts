@@ -26,13 +26,29 @@ export class ColumnMapper extends LitElement {
   /** A canonical column to draw attention to (the one the loader could not find). */
   declare highlight: string;
 
-  static override styles = [baseStyles, css`
-    :host { display: block; }
-    .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(15em, 1fr)); gap: 0.4em 1em; }
-    label { display: flex; flex-direction: column; }
-    label.hot select { outline: 2px solid #a11; }
-    .req { color: #a11; }
-  `];
+  static override styles = [
+    baseStyles,
+    css`
+      :host {
+        display: block;
+      }
+      .grid {
+        display: grid;
+        grid-template-columns: repeat(auto-fill, minmax(15em, 1fr));
+        gap: 0.4em 1em;
+      }
+      label {
+        display: flex;
+        flex-direction: column;
+      }
+      label.hot select {
+        outline: 2px solid #a11;
+      }
+      .req {
+        color: #a11;
+      }
+    `,
+  ];
 
   constructor() {
     super();
@@ -48,18 +64,28 @@ export class ColumnMapper extends LitElement {
       <fieldset>
         <legend>Columns of the ${this.kind} file</legend>
         <div class="grid">
-          ${[...required, ...optional].map((canonical) => html`
-            <label class=${canonical === this.highlight ? "hot" : ""}>
-              <span>${canonical}${required.includes(canonical) ? html`<span class="req"> *</span>` : null}</span>
-              <select aria-label=${`file column for ${canonical}`} data-canonical=${canonical}
-                @change=${(e: Event) => this.choose(canonical, (e.target as HTMLSelectElement).value)}>
-                <option value="" ?selected=${!this.value[canonical]}>(by name)</option>
-                ${this.columns.map((c) => html`<option .value=${c} ?selected=${this.value[canonical] === c}>${c}</option>`)}
-              </select>
-            </label>`)}
+          ${[...required, ...optional].map((canonical) =>
+            html`
+              <label class=${canonical === this.highlight ? "hot" : ""}>
+                <span>${canonical}${required.includes(canonical)
+                  ? html`<span class="req"> *</span>`
+                  : null}</span>
+                <select aria-label=${`file column for ${canonical}`} data-canonical=${canonical}
+                  @change=${(e: Event) =>
+                    this.choose(canonical, (e.target as HTMLSelectElement).value)}>
+                  <option value="" ?selected=${!this.value[canonical]}>(by name)</option>
+                  ${this.columns.map((c) =>
+                    html`<option .value=${c} ?selected=${this.value[canonical] === c}>${c}</option>`
+                  )}
+                </select>
+              </label>
+            `
+          )}
         </div>
         <p><button class="primary" @click=${() =>
-          this.dispatchEvent(new CustomEvent("apply", { detail: this.value }))}>Load with this mapping</button>
+          this.dispatchEvent(
+            new CustomEvent("apply", { detail: this.value }),
+          )}>Load with this mapping</button>
         <span class="muted">* ${anyOf ? "at least one required" : "required"}</span></p>
       </fieldset>
     `;

@@ -38,13 +38,34 @@ export class DataTable extends LitElement {
   /** 0-based page shown. */
   declare page: number;
 
-  static override styles = [baseStyles, css`
-    :host { display: block; }
-    .scroll { max-height: 28em; border: 1px solid #e2e6ee; }
-    caption { text-align: left; font-weight: 600; padding: 0.3em 0; }
-    thead th { position: sticky; top: 0; background: #f4f6fa; }
-    nav { display: flex; gap: 0.5em; align-items: center; margin-top: 0.3em; }
-  `];
+  static override styles = [
+    baseStyles,
+    css`
+      :host {
+        display: block;
+      }
+      .scroll {
+        max-height: 28em;
+        border: 1px solid #e2e6ee;
+      }
+      caption {
+        text-align: left;
+        font-weight: 600;
+        padding: 0.3em 0;
+      }
+      thead th {
+        position: sticky;
+        top: 0;
+        background: #f4f6fa;
+      }
+      nav {
+        display: flex;
+        gap: 0.5em;
+        align-items: center;
+        margin-top: 0.3em;
+      }
+    `,
+  ];
 
   constructor() {
     super();
@@ -65,18 +86,31 @@ export class DataTable extends LitElement {
       <div class="scroll" tabindex="0" role="region" aria-label=${this.caption || "table"}>
         <table part="table">
           ${this.caption ? html`<caption>${this.caption}</caption>` : null}
-          <thead><tr>${columns.map((c, j) => html`<th scope="col" class=${numeric[j] ? "num" : ""}>${c}</th>`)}</tr></thead>
+          <thead><tr>${columns.map((c, j) =>
+            html`<th scope="col" class=${numeric[j] ? "num" : ""}>${c}</th>`
+          )}</tr></thead>
           <tbody>
-            ${shown.map((row) => html`<tr>${columns.map((c, j) => html`<td class=${numeric[j] ? "num" : ""}>${cellDisplay(row[c])}</td>`)}</tr>`)}
+            ${shown.map((row) =>
+              html`<tr>${
+                columns.map((c, j) =>
+                  html`<td class=${numeric[j] ? "num" : ""}>${cellDisplay(row[c])}</td>`
+                )
+              }</tr>`
+            )}
           </tbody>
         </table>
       </div>
       ${pages > 1
-        ? html`<nav aria-label="pages">
+        ? html`
+          <nav aria-label="pages">
             <button ?disabled=${page === 0} @click=${() => this.go(page - 1)}>Previous</button>
-            <span class="muted">rows ${page * this.pageSize + 1}–${Math.min(this.rows.length, (page + 1) * this.pageSize)} of ${this.rows.length}</span>
+            <span class="muted">rows ${page * this.pageSize + 1}–${Math.min(
+              this.rows.length,
+              (page + 1) * this.pageSize,
+            )} of ${this.rows.length}</span>
             <button ?disabled=${page >= pages - 1} @click=${() => this.go(page + 1)}>Next</button>
-          </nav>`
+          </nav>
+        `
         : html`<p class="muted">${this.rows.length} row${this.rows.length === 1 ? "" : "s"}</p>`}
     `;
   }

@@ -34,16 +34,48 @@ export class FileLoader extends LitElement {
   declare pending: Pending[];
   declare dragging: boolean;
 
-  static override styles = [baseStyles, css`
-    :host { display: block; }
-    .drop { border: 2px dashed #8892a6; border-radius: 8px; padding: 1.2em; text-align: center; }
-    .drop.over { background: #eef4ff; border-color: #1f5fbf; }
-    ul { list-style: none; padding: 0; }
-    li { margin: 0.4em 0; padding: 0.4em; border-bottom: 1px solid #e2e6ee; }
-    .row { display: flex; gap: 0.8em; align-items: center; flex-wrap: wrap; }
-    progress { width: 12em; }
-    input[type=file] { position: absolute; width: 1px; height: 1px; opacity: 0; }
-  `];
+  static override styles = [
+    baseStyles,
+    css`
+      :host {
+        display: block;
+      }
+      .drop {
+        border: 2px dashed #8892a6;
+        border-radius: 8px;
+        padding: 1.2em;
+        text-align: center;
+      }
+      .drop.over {
+        background: #eef4ff;
+        border-color: #1f5fbf;
+      }
+      ul {
+        list-style: none;
+        padding: 0;
+      }
+      li {
+        margin: 0.4em 0;
+        padding: 0.4em;
+        border-bottom: 1px solid #e2e6ee;
+      }
+      .row {
+        display: flex;
+        gap: 0.8em;
+        align-items: center;
+        flex-wrap: wrap;
+      }
+      progress {
+        width: 12em;
+      }
+      input[type=file] {
+        position: absolute;
+        width: 1px;
+        height: 1px;
+        opacity: 0;
+      }
+    `,
+  ];
 
   constructor() {
     super();
@@ -71,7 +103,9 @@ export class FileLoader extends LitElement {
             const input = e.target as HTMLInputElement;
             this.addFiles([...(input.files ?? [])]);
             input.value = "";
-          }}><button class="primary" @click=${() => this.renderRoot.querySelector<HTMLInputElement>("#files")?.click()}>Choose files…</button></label>
+          }}><button class="primary" @click=${() =>
+            this.renderRoot.querySelector<HTMLInputElement>("#files")
+              ?.click()}>Choose files…</button></label>
       </div>
       <ul aria-live="polite">${this.pending.map((p, i) => this.renderPending(p, i))}</ul>
     `;
@@ -84,26 +118,39 @@ export class FileLoader extends LitElement {
       <div class="row">
         <strong>${p.name}</strong>
         <label>table
-          <select aria-label=${`table of ${p.name}`} ?disabled=${p.progress !== null && !p.done && !error}
-            @change=${(e: Event) => this.update1(i, { kind: (e.target as HTMLSelectElement).value as TableKind })}>
+          <select aria-label=${`table of ${p.name}`} ?disabled=${
+      p.progress !== null && !p.done && !error
+    }
+            @change=${(e: Event) =>
+      this.update1(i, { kind: (e.target as HTMLSelectElement).value as TableKind })}>
             <option value="" ?selected=${!p.kind}>choose…</option>
-            ${TABLE_KINDS.map((k) => html`<option .value=${k} ?selected=${p.kind === k}>${k}</option>`)}
+            ${
+      TABLE_KINDS.map((k) => html`<option .value=${k} ?selected=${p.kind === k}>${k}</option>`)
+    }
           </select>
         </label>
-        ${p.progress !== null && !error
-          ? html`<progress max="1" .value=${p.progress} aria-label=${`reading ${p.name}`}></progress>
-            <span>${p.done ? "loaded" : `${Math.round(p.progress * 100)} %`}</span>`
-          : html`<button ?disabled=${!p.kind} @click=${() => this.read(i)}>Load</button>`}
+        ${
+      p.progress !== null && !error
+        ? html`
+          <progress max="1" .value=${p.progress} aria-label=${`reading ${p.name}`}></progress>
+          <span>${p.done ? "loaded" : `${Math.round(p.progress * 100)} %`}</span>
+        `
+        : html`<button ?disabled=${!p.kind} @click=${() => this.read(i)}>Load</button>`
+    }
       </div>
       ${error ? html`<div class="error" role="alert">${error.message}</div>` : null}
-      ${details?.columns?.length && p.kind
-        ? html`<sb-column-mapper .kind=${p.kind} .columns=${details.columns}
+      ${
+      details?.columns?.length && p.kind
+        ? html`
+          <sb-column-mapper .kind=${p.kind} .columns=${details.columns}
             .value=${p.options.mapping ?? {}} .highlight=${details.column ?? ""}
             @apply=${(e: CustomEvent) => {
               this.update1(i, { options: { ...p.options, mapping: e.detail } });
               this.read(i);
-            }}></sb-column-mapper>`
-        : null}
+            }}></sb-column-mapper>
+        `
+        : null
+    }
     </li>`;
   }
 

@@ -17,10 +17,17 @@ export class LoadSummaryView extends LitElement {
   /** The workspace tables. */
   declare data: WorkspaceData | null;
 
-  static override styles = [baseStyles, css`
-    :host { display: block; }
-    ul.warn { color: #8a5a00; }
-  `];
+  static override styles = [
+    baseStyles,
+    css`
+      :host {
+        display: block;
+      }
+      ul.warn {
+        color: #8a5a00;
+      }
+    `,
+  ];
 
   constructor() {
     super();
@@ -33,25 +40,56 @@ export class LoadSummaryView extends LitElement {
     const rejects = tables.flatMap((t) => t.rejects);
     return html`
       <div class="scroll" tabindex="0" role="region" aria-label="load summary">
-      <table part="summary">
-        <caption>Load summary</caption>
-        <thead><tr><th>table</th><th>file</th><th class="num">read</th><th class="num">loaded</th>
-          <th class="num">rejected</th><th class="num">duplicates</th><th>from</th><th>to</th><th>event types</th></tr></thead>
-        <tbody>${tables.map((t) => html`<tr data-kind=${t.kind}>
-          <td>${t.kind}</td><td>${t.name}</td>
-          <td class="num">${t.summary.rowsRead}</td><td class="num">${t.summary.rowsLoaded}</td>
-          <td class="num">${t.summary.rowsRejected}</td><td class="num">${t.summary.duplicates}</td>
-          <td>${iso(t.summary.minTs)}</td><td>${iso(t.summary.maxTs)}</td>
-          <td>${t.summary.eventTypes ? Object.entries(t.summary.eventTypes).map(([k, n]) => `${k} ${n}`).join(", ") : ""}</td>
-        </tr>`)}</tbody>
-      </table>
+        <table part="summary">
+          <caption>Load summary</caption>
+          <thead>
+            <tr>
+              <th>table</th>
+              <th>file</th>
+              <th class="num">read</th>
+              <th class="num">loaded</th>
+              <th class="num">rejected</th>
+              <th class="num">duplicates</th>
+              <th>from</th>
+              <th>to</th>
+              <th>event types</th>
+            </tr>
+          </thead>
+          <tbody>${tables.map((t) =>
+            html`
+              <tr data-kind=${t.kind}>
+                <td>${t.kind}</td>
+                <td>${t.name}</td>
+                <td class="num">${t.summary.rowsRead}</td>
+                <td class="num">${t.summary.rowsLoaded}</td>
+                <td class="num">${t.summary.rowsRejected}</td>
+                <td class="num">${t.summary.duplicates}</td>
+                <td>${iso(t.summary.minTs)}</td>
+                <td>${iso(t.summary.maxTs)}</td>
+                <td>${t.summary.eventTypes
+                  ? Object.entries(t.summary.eventTypes).map(([k, n]) => `${k} ${n}`).join(", ")
+                  : ""}</td>
+              </tr>
+            `
+          )}</tbody>
+        </table>
       </div>
       ${tables.some((t) => t.summary.warnings.length)
-        ? html`<ul class="warn">${tables.flatMap((t) => t.summary.warnings.map((w) => html`<li>${t.name}: ${w}</li>`))}</ul>`
+        ? html`<ul class="warn">${
+          tables.flatMap((t) => t.summary.warnings.map((w) => html`<li>${t.name}: ${w}</li>`))
+        }</ul>`
         : null}
       ${rejects.length
-        ? html`<h4>Rejected rows (${rejects.length})</h4>
-          <sb-data-table .rows=${rejects} .columns=${["file", "row", "column", "value", "reason"]} caption="Rejected rows"></sb-data-table>`
+        ? html`
+          <h4>Rejected rows (${rejects.length})</h4>
+          <sb-data-table .rows=${rejects} .columns=${[
+            "file",
+            "row",
+            "column",
+            "value",
+            "reason",
+          ]} caption="Rejected rows"></sb-data-table>
+        `
         : html`<p>No rows were rejected.</p>`}
     `;
   }

@@ -1,6 +1,11 @@
 import { css, html, LitElement, type PropertyValues } from "lit";
 import { keyed } from "lit/directives/keyed.js";
-import type { CompiledCell, CompiledNotebook, NotebookRun, RunNotebookOptions } from "../src/notebook/mod.ts";
+import type {
+  CompiledCell,
+  CompiledNotebook,
+  NotebookRun,
+  RunNotebookOptions,
+} from "../src/notebook/mod.ts";
 import { runNotebook } from "../src/notebook/mod.ts";
 import { renderMarkdown } from "../src/notebook/render_markdown.ts";
 import { baseStyles } from "./_styles.ts";
@@ -9,8 +14,12 @@ import { baseStyles } from "./_styles.ts";
 export function summarizeValue(value: unknown): string {
   if (value === undefined) return "undefined";
   if (Array.isArray(value)) return `Array(${value.length})`;
-  if (ArrayBuffer.isView(value)) return `${value.constructor.name}(${(value as unknown as ArrayLike<unknown>).length})`;
-  if (value instanceof Map || value instanceof Set) return `${value.constructor.name}(${value.size})`;
+  if (ArrayBuffer.isView(value)) {
+    return `${value.constructor.name}(${(value as unknown as ArrayLike<unknown>).length})`;
+  }
+  if (value instanceof Map || value instanceof Set) {
+    return `${value.constructor.name}(${value.size})`;
+  }
   if (typeof value === "function") return "ƒ()";
   if (typeof value === "object" && value !== null) {
     const keys = Object.keys(value);
@@ -41,15 +50,37 @@ export class NotebookView extends LitElement {
   /** Notebook file name, used in error messages. */
   declare file: string;
 
-  static override styles = [baseStyles, css`
-    :host { display: block; max-width: 1200px; }
-    section { margin: 0.8em 0; }
-    section.code { border-left: 3px solid #e2e6ee; padding-left: 0.8em; }
-    section.code.pending { border-left-color: #f0a500; }
-    .name { font: 12px ui-monospace, monospace; color: #5a6478; }
-    pre { background: #f4f6fa; padding: 0.6em; overflow-x: auto; }
-    code { font: 13px ui-monospace, monospace; }
-  `];
+  static override styles = [
+    baseStyles,
+    css`
+      :host {
+        display: block;
+        max-width: 1200px;
+      }
+      section {
+        margin: 0.8em 0;
+      }
+      section.code {
+        border-left: 3px solid #e2e6ee;
+        padding-left: 0.8em;
+      }
+      section.code.pending {
+        border-left-color: #f0a500;
+      }
+      .name {
+        font: 12px ui-monospace, monospace;
+        color: #5a6478;
+      }
+      pre {
+        background: #f4f6fa;
+        padding: 0.6em;
+        overflow-x: auto;
+      }
+      code {
+        font: 13px ui-monospace, monospace;
+      }
+    `,
+  ];
 
   private run: NotebookRun | null = null;
 
@@ -69,12 +100,21 @@ export class NotebookView extends LitElement {
   override render() {
     if (!this.notebook) return html`<p class="muted">Loading notebook…</p>`;
     // Keyed: another notebook gets fresh sections, never the previous page's outputs.
-    return keyed(this.notebook, html`${this.notebook.cells.map((cell, i) =>
-      cell.kind === "md"
-        ? html`<section part="cell" class="prose" data-index=${i}></section>`
-        : html`<section part="cell" class="code" data-index=${i} data-cell=${cell.name ?? ""}
-            aria-label=${cell.name ? `cell ${cell.name}` : `cell ${i + 1}`}><div class="out"></div></section>`
-    )}`);
+    return keyed(
+      this.notebook,
+      html`${
+        this.notebook.cells.map((cell, i) =>
+          cell.kind === "md"
+            ? html`<section part="cell" class="prose" data-index=${i}></section>`
+            : html`
+              <section part="cell" class="code" data-index=${i} data-cell=${cell.name ?? ""}
+                aria-label=${cell.name ? `cell ${cell.name}` : `cell ${i + 1}`}>
+                <div class="out"></div>
+              </section>
+            `
+        )
+      }`,
+    );
   }
 
   protected override updated(changed: PropertyValues): void {
@@ -113,9 +153,13 @@ export class NotebookView extends LitElement {
         const box = document.createElement("div");
         box.className = "error";
         box.setAttribute("role", "alert");
-        box.textContent = `${cell.name ? `Cell "${cell.name}"` : "Cell"} (${this.file}:${cell.line}): ${message}`;
+        box.textContent = `${
+          cell.name ? `Cell "${cell.name}"` : "Cell"
+        } (${this.file}:${cell.line}): ${message}`;
         out.replaceChildren(box);
-        this.dispatchEvent(new CustomEvent("cell-error", { detail: { name: cell.name, line: cell.line, message } }));
+        this.dispatchEvent(
+          new CustomEvent("cell-error", { detail: { name: cell.name, line: cell.line, message } }),
+        );
       },
     };
   }

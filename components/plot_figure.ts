@@ -22,10 +22,18 @@ export class PlotFigure extends LitElement {
   /** Accessible name of the chart. */
   declare label: string;
 
-  static override styles = [baseStyles, css`
-    :host { display: block; min-width: 0; }
-    div { overflow-x: auto; }
-  `];
+  static override styles = [
+    baseStyles,
+    css`
+      :host {
+        display: block;
+        min-width: 0;
+      }
+      div {
+        overflow-x: auto;
+      }
+    `,
+  ];
 
   private observer?: ResizeObserver;
   private width = 0;

@@ -31,12 +31,25 @@ export class PointsEditor extends LitElement {
   /** Points in force by rule id. */
   declare value: Record<string, number>;
 
-  static override styles = [baseStyles, css`
-    :host { display: block; }
-    input { width: 5em; text-align: right; }
-    tr.edited td { background: #fff7e0; }
-    td.wrap { white-space: normal; min-width: 10em; }
-  `];
+  static override styles = [
+    baseStyles,
+    css`
+      :host {
+        display: block;
+      }
+      input {
+        width: 5em;
+        text-align: right;
+      }
+      tr.edited td {
+        background: #fff7e0;
+      }
+      td.wrap {
+        white-space: normal;
+        min-width: 10em;
+      }
+    `,
+  ];
 
   constructor() {
     super();
@@ -54,26 +67,47 @@ export class PointsEditor extends LitElement {
   }
 
   override render() {
-    return html`<div class="scroll" tabindex="0" role="region" aria-label="coefficients and points">
-      <table part="table">
-        <caption>Coefficients and points (edit a rule's points by hand)</caption>
-        <thead><tr><th>feature</th><th>rule</th><th class="num">coefficient</th><th class="num">std. error</th>
-          <th class="num">exact points</th><th class="num">points</th></tr></thead>
-        <tbody>${this.rows.map((r) => {
-          const current = r.ruleId ? this.value[r.ruleId] : undefined;
-          const edited = r.ruleId !== null && current !== r.points;
-          return html`<tr class=${edited ? "edited" : ""}>
-            <td class="wrap">${r.label || r.feature}</td><td class="wrap">${r.ruleId ?? (r.feature === "(intercept)" ? "(intercept)" : "rounds to 0: no rule")}</td>
-            <td class="num">${fixed(r.coef, 4)}</td><td class="num">${fixed(r.stdErr, 4)}</td>
-            <td class="num">${fixed(r.exactPoints, 2)}</td>
-            <td class="num">${r.ruleId
-              ? html`<input type="number" step="1" .value=${String(current)} aria-label=${`points of ${r.ruleId}`}
-                  data-rule=${r.ruleId} @change=${(e: Event) => this.edit(r.ruleId!, (e.target as HTMLInputElement).value)}>`
-              : fixed(r.points, 0)}</td>
-          </tr>`;
-        })}</tbody>
-      </table></div>
-      <p><button @click=${() => this.resetAll()}>Back to fitted points</button></p>`;
+    return html`
+      <div class="scroll" tabindex="0" role="region" aria-label="coefficients and points">
+        <table part="table">
+          <caption>Coefficients and points (edit a rule's points by hand)</caption>
+          <thead>
+            <tr>
+              <th>feature</th>
+              <th>rule</th>
+              <th class="num">coefficient</th>
+              <th class="num">std. error</th>
+              <th class="num">exact points</th>
+              <th class="num">points</th>
+            </tr>
+          </thead>
+          <tbody>${this.rows.map((r) => {
+            const current = r.ruleId ? this.value[r.ruleId] : undefined;
+            const edited = r.ruleId !== null && current !== r.points;
+            return html`
+              <tr class=${edited ? "edited" : ""}>
+                <td class="wrap">${r.label || r.feature}</td>
+                <td class="wrap">${r.ruleId ??
+                  (r.feature === "(intercept)" ? "(intercept)" : "rounds to 0: no rule")}</td>
+                <td class="num">${fixed(r.coef, 4)}</td>
+                <td class="num">${fixed(r.stdErr, 4)}</td>
+                <td class="num">${fixed(r.exactPoints, 2)}</td>
+                <td class="num">${r.ruleId
+                  ? html`
+                    <input type="number" step="1" .value=${String(
+                      current,
+                    )} aria-label=${`points of ${r.ruleId}`}
+                      data-rule=${r.ruleId} @change=${(e: Event) =>
+                        this.edit(r.ruleId!, (e.target as HTMLInputElement).value)}>
+                  `
+                  : fixed(r.points, 0)}</td>
+              </tr>
+            `;
+          })}</tbody>
+        </table>
+      </div>
+      <p><button @click=${() => this.resetAll()}>Back to fitted points</button></p>
+    `;
   }
 
   private edit(ruleId: string, text: string) {
@@ -84,7 +118,9 @@ export class PointsEditor extends LitElement {
   }
 
   private resetAll() {
-    this.value = Object.fromEntries(this.rows.filter((r) => r.ruleId).map((r) => [r.ruleId!, r.points]));
+    this.value = Object.fromEntries(
+      this.rows.filter((r) => r.ruleId).map((r) => [r.ruleId!, r.points]),
+    );
     this.dispatchEvent(new Event("input", { bubbles: true }));
   }
 }

@@ -19,7 +19,9 @@ export interface FormField {
 type Values = Record<string, string | number | boolean | null>;
 
 /** `YYYY-MM-DD` of epoch ms (UTC) for a date input; a date field's value is epoch ms. */
-const toDateText = (ms: unknown) => (typeof ms === "number" ? new Date(ms).toISOString().slice(0, 10) : "");
+const toDateText = (
+  ms: unknown,
+) => (typeof ms === "number" ? new Date(ms).toISOString().slice(0, 10) : "");
 
 /**
  * A small form of page settings. With `submit-label`, `value` changes only when the button
@@ -45,13 +47,31 @@ export class SettingsForm extends LitElement {
   declare draft: Values;
   declare problem: string;
 
-  static override styles = [baseStyles, css`
-    :host { display: block; }
-    form { display: flex; flex-wrap: wrap; gap: 0.6em 1.2em; align-items: flex-end; }
-    label { display: flex; flex-direction: column; font-size: 0.92em; }
-    input[type=number] { width: 7em; }
-    small { color: #5a6478; }
-  `];
+  static override styles = [
+    baseStyles,
+    css`
+      :host {
+        display: block;
+      }
+      form {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.6em 1.2em;
+        align-items: flex-end;
+      }
+      label {
+        display: flex;
+        flex-direction: column;
+        font-size: 0.92em;
+      }
+      input[type=number] {
+        width: 7em;
+      }
+      small {
+        color: #5a6478;
+      }
+    `,
+  ];
 
   constructor() {
     super();
@@ -72,7 +92,11 @@ export class SettingsForm extends LitElement {
       this.apply();
     }}>
       ${this.fields.map((f) => this.renderField(f))}
-      ${this.submitLabel ? html`<button class="primary" type="submit">${this.submitLabel}</button>` : null}
+      ${
+      this.submitLabel
+        ? html`<button class="primary" type="submit">${this.submitLabel}</button>`
+        : null
+    }
     </form>
     ${this.problem ? html`<div class="error" role="alert">${this.problem}</div>` : null}`;
   }
@@ -88,38 +112,63 @@ export class SettingsForm extends LitElement {
     switch (f.type) {
       case "select":
         control = html`<select name=${f.name} @change=${(e: Event) => set(text(e))}>
-          ${(f.options ?? []).map((o) => html`<option .value=${o.value} ?selected=${o.value === v}>${o.label}</option>`)}
+          ${
+          (f.options ?? []).map((o) =>
+            html`<option .value=${o.value} ?selected=${o.value === v}>${o.label}</option>`
+          )
+        }
         </select>`;
         break;
       case "checkbox":
-        control = html`<input type="checkbox" name=${f.name} .checked=${Boolean(v)}
-          @change=${(e: Event) => set((e.target as HTMLInputElement).checked)}>`;
+        control = html`
+          <input type="checkbox" name=${f.name} .checked=${Boolean(v)}
+            @change=${(e: Event) => set((e.target as HTMLInputElement).checked)}>
+        `;
         break;
       case "date":
-        control = html`<input type="date" name=${f.name} .value=${toDateText(v)}
-          @change=${(e: Event) => set(text(e) ? Date.parse(`${text(e)}T00:00:00Z`) : null)}>`;
+        control = html`
+          <input type="date" name=${f.name} .value=${toDateText(v)}
+            @change=${(e: Event) => set(text(e) ? Date.parse(`${text(e)}T00:00:00Z`) : null)}>
+        `;
         break;
       case "number":
-        control = html`<input type="number" name=${f.name} .value=${v === null || v === undefined ? "" : String(v)}
-          step=${f.step ?? "any"} min=${f.min ?? ""} max=${f.max ?? ""}
-          @change=${(e: Event) => set(text(e) === "" ? null : Number(text(e)))}>`;
+        control = html`
+          <input type="number" name=${f.name} .value=${v === null || v === undefined
+            ? ""
+            : String(v)}
+            step=${f.step ?? "any"} min=${f.min ?? ""} max=${f.max ?? ""}
+            @change=${(e: Event) => set(text(e) === "" ? null : Number(text(e)))}>
+        `;
         break;
       default:
-        control = html`<input type="text" name=${f.name} .value=${String(v ?? "")} @change=${(e: Event) => set(text(e))}>`;
+        control = html`<input type="text" name=${f.name} .value=${String(v ?? "")} @change=${(
+          e: Event,
+        ) => set(text(e))}>`;
     }
-    return html`<label>${f.label}${control}${f.help ? html`<small>${f.help}</small>` : null}</label>`;
+    return html`<label>${f.label}${control}${
+      f.help ? html`<small>${f.help}</small>` : null
+    }</label>`;
   }
 
   /** Checks the draft and, when sound, makes it the value. */
   apply(): void {
     for (const f of this.fields) {
       const v = this.draft[f.name];
-      if ((v === null || v === undefined || v === "") && !f.optional && f.type !== "checkbox" && f.type !== "text") {
+      if (
+        (v === null || v === undefined || v === "") && !f.optional && f.type !== "checkbox" &&
+        f.type !== "text"
+      ) {
         this.problem = `"${f.label}" needs a value`;
         return;
       }
-      if (typeof v === "number" && (!Number.isFinite(v) || (f.min !== undefined && v < f.min) || (f.max !== undefined && v > f.max))) {
-        this.problem = `"${f.label}": ${v} is out of range${f.min !== undefined ? ` (from ${f.min})` : ""}${f.max !== undefined ? ` (to ${f.max})` : ""}`;
+      if (
+        typeof v === "number" &&
+        (!Number.isFinite(v) || (f.min !== undefined && v < f.min) ||
+          (f.max !== undefined && v > f.max))
+      ) {
+        this.problem = `"${f.label}": ${v} is out of range${
+          f.min !== undefined ? ` (from ${f.min})` : ""
+        }${f.max !== undefined ? ` (to ${f.max})` : ""}`;
         return;
       }
     }

@@ -32,13 +32,36 @@ export class SqlCell extends LitElement {
   /** Result rows of the last successful run. */
   value: Record<string, unknown>[] = [];
 
-  static override styles = [baseStyles, css`
-    :host { display: block; }
-    textarea { width: 100%; box-sizing: border-box; font: 13px/1.4 ui-monospace, monospace; min-height: 5em; }
-    .bar { display: flex; gap: 0.6em; align-items: center; margin: 0.3em 0; }
-    .out { display: grid; grid-template-columns: minmax(0, 1fr); gap: 0.6em; }
-    @media (min-width: 1100px) { .out.both { grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); } }
-  `];
+  static override styles = [
+    baseStyles,
+    css`
+      :host {
+        display: block;
+      }
+      textarea {
+        width: 100%;
+        box-sizing: border-box;
+        font: 13px/1.4 ui-monospace, monospace;
+        min-height: 5em;
+      }
+      .bar {
+        display: flex;
+        gap: 0.6em;
+        align-items: center;
+        margin: 0.3em 0;
+      }
+      .out {
+        display: grid;
+        grid-template-columns: minmax(0, 1fr);
+        gap: 0.6em;
+      }
+      @media (min-width: 1100px) {
+        .out.both {
+          grid-template-columns: minmax(0, 1fr) minmax(0, 1fr);
+        }
+      }
+    `,
+  ];
 
   constructor() {
     super();
@@ -66,14 +89,23 @@ export class SqlCell extends LitElement {
           }
         }}></textarea>
       <div class="bar">
-        <button class="primary" ?disabled=${this.running || !this.connection} @click=${() => this.run()}>Run</button>
-        <span class="muted" role="status">${this.running ? "running…" : this.result ? `${this.result.rows.length} rows in ${this.result.ms.toFixed(0)} ms` : ""}</span>
+        <button class="primary" ?disabled=${this.running || !this.connection} @click=${() =>
+          this.run()}>Run</button>
+        <span class="muted" role="status">${this.running
+          ? "running…"
+          : this.result
+          ? `${this.result.rows.length} rows in ${this.result.ms.toFixed(0)} ms`
+          : ""}</span>
       </div>
       ${this.error ? html`<div class="error" role="alert">${this.error}</div>` : null}
       ${this.result
         ? html`<div class="out ${chart ? "both" : ""}">
             <sb-data-table .rows=${this.result.rows} .columns=${this.result.columns} caption="Query result"></sb-data-table>
-            ${chart ? html`<sb-plot-figure .options=${chart} label="Chart of the query result"></sb-plot-figure>` : null}
+            ${
+          chart
+            ? html`<sb-plot-figure .options=${chart} label="Chart of the query result"></sb-plot-figure>`
+            : null
+        }
           </div>`
         : null}
     `;

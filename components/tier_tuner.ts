@@ -36,14 +36,38 @@ export class TierTuner extends LitElement {
   timings = { retierMs: 0, drawMs: 0 };
   private split: TierSplit[] = [];
 
-  static override styles = [baseStyles, css`
-    :host { display: block; }
-    .sliders { display: grid; grid-template-columns: max-content minmax(10em, 1fr) 6em; gap: 0.4em 0.8em; align-items: center; max-width: 60em; }
-    input[type=range] { width: 100%; }
-    input[type=number] { width: 6em; }
-    .grid { display: grid; grid-template-columns: minmax(0, 1fr); gap: 1em; margin-top: 0.8em; }
-    @media (min-width: 1000px) { .grid { grid-template-columns: minmax(0, 1.2fr) minmax(0, 1fr); } }
-  `];
+  static override styles = [
+    baseStyles,
+    css`
+      :host {
+        display: block;
+      }
+      .sliders {
+        display: grid;
+        grid-template-columns: max-content minmax(10em, 1fr) 6em;
+        gap: 0.4em 0.8em;
+        align-items: center;
+        max-width: 60em;
+      }
+      input[type=range] {
+        width: 100%;
+      }
+      input[type=number] {
+        width: 6em;
+      }
+      .grid {
+        display: grid;
+        grid-template-columns: minmax(0, 1fr);
+        gap: 1em;
+        margin-top: 0.8em;
+      }
+      @media (min-width: 1000px) {
+        .grid {
+          grid-template-columns: minmax(0, 1.2fr) minmax(0, 1fr);
+        }
+      }
+    `,
+  ];
 
   constructor() {
     super();
@@ -69,12 +93,17 @@ export class TierTuner extends LitElement {
     if (!this.index) return html`<p class="muted">No scores to tier yet.</p>`;
     const lo = Number.isFinite(this.min) ? this.min : Math.floor(this.index.quantile(0.005));
     const hi = Number.isFinite(this.max) ? this.max : Math.ceil(this.index.quantile(0.995));
-    const slider = (key: "high" | "medium") => html`
-      <label for=${key}>${key} from</label>
-      <input id=${key} type="range" min=${lo} max=${hi} step="1" .value=${String(this.value[key])}
-        aria-label=${`${key} threshold`} @input=${(e: Event) => this.move(key, Number((e.target as HTMLInputElement).value))}>
-      <input type="number" step="any" .value=${String(this.value[key])} aria-label=${`${key} threshold value`}
-        @change=${(e: Event) => this.move(key, Number((e.target as HTMLInputElement).value))}>`;
+    const slider = (key: "high" | "medium") =>
+      html`
+        <label for=${key}>${key} from</label>
+        <input id=${key} type="range" min=${lo} max=${hi} step="1" .value=${String(this.value[key])}
+          aria-label=${`${key} threshold`} @input=${(e: Event) =>
+            this.move(key, Number((e.target as HTMLInputElement).value))}>
+        <input type="number" step="any" .value=${String(
+          this.value[key],
+        )} aria-label=${`${key} threshold value`}
+          @change=${(e: Event) => this.move(key, Number((e.target as HTMLInputElement).value))}>
+      `;
     const total = this.index.size;
     return html`
       <div class="sliders">${slider("high")}${slider("medium")}</div>
@@ -83,18 +112,39 @@ export class TierTuner extends LitElement {
         <div class="scroll" tabindex="0" role="region" aria-label="tiers at these thresholds">
           <table part="table">
             <caption>${total} scored contact-periods, ${this.index.converters} converted</caption>
-            <thead><tr><th>tier</th><th class="num">contacts</th><th class="num">share</th><th class="num">converters</th>
-              <th class="num">conversion</th><th class="num">95 % interval</th><th class="num">lift</th><th class="num">capture</th></tr></thead>
-            <tbody>${this.split.map((s) => html`<tr data-tier=${s.tier}>
-              <td>${s.tier}</td><td class="num">${s.count}</td><td class="num">${pct(s.count / total)}</td>
-              <td class="num">${s.converters}</td><td class="num">${pct(s.conversion)}</td>
-              <td class="num">${pct(s.interval[0])} – ${pct(s.interval[1])}</td>
-              <td class="num">${num(s.lift)}</td><td class="num">${pct(s.capture)}</td></tr>`)}
+            <thead>
+              <tr>
+                <th>tier</th>
+                <th class="num">contacts</th>
+                <th class="num">share</th>
+                <th class="num">converters</th>
+                <th class="num">conversion</th>
+                <th class="num">95 % interval</th>
+                <th class="num">lift</th>
+                <th class="num">capture</th>
+              </tr>
+            </thead>
+            <tbody>${this.split.map((s) =>
+              html`
+                <tr data-tier=${s.tier}>
+                  <td>${s.tier}</td>
+                  <td class="num">${s.count}</td>
+                  <td class="num">${pct(s.count / total)}</td>
+                  <td class="num">${s.converters}</td>
+                  <td class="num">${pct(s.conversion)}</td>
+                  <td class="num">${pct(s.interval[0])} – ${pct(s.interval[1])}</td>
+                  <td class="num">${num(s.lift)}</td>
+                  <td class="num">${pct(s.capture)}</td>
+                </tr>
+              `
+            )}
             </tbody>
           </table>
         </div>
-        <sb-plot-figure label="conversion by tier with 95 % intervals" .options=${this.chart()}></sb-plot-figure>
-      </div>`;
+        <sb-plot-figure label="conversion by tier with 95 % intervals"
+          .options=${this.chart()}></sb-plot-figure>
+      </div>
+    `;
   }
 
   private chart(): Plot.PlotOptions {
@@ -106,8 +156,18 @@ export class TierTuner extends LitElement {
       y: { label: null, domain: ["high", "medium", "low"] },
       marks: [
         Plot.barX(rows, { y: "tier", x: "conversion", fill: "tier" }),
-        Plot.ruleY(rows, { y: "tier", x1: (d: TierSplit) => d.interval[0], x2: (d: TierSplit) => d.interval[1], stroke: "black" }),
-        Plot.text(rows, { y: "tier", x: "conversion", text: (d: TierSplit) => `${d.count}`, dx: 14 }),
+        Plot.ruleY(rows, {
+          y: "tier",
+          x1: (d: TierSplit) => d.interval[0],
+          x2: (d: TierSplit) => d.interval[1],
+          stroke: "black",
+        }),
+        Plot.text(rows, {
+          y: "tier",
+          x: "conversion",
+          text: (d: TierSplit) => `${d.count}`,
+          dx: 14,
+        }),
       ],
       color: { domain: ["high", "medium", "low"], range: ["#c0392b", "#f0a500", "#8892a6"] },
     };

@@ -48,7 +48,11 @@ export function autoChart(
       return {
         marginLeft: 50,
         grid: true,
-        marks: [rows.length <= 40 ? Plot.barY(rows, { x, y, tip: true }) : Plot.dot(rows, { x, y, tip: true })],
+        marks: [
+          rows.length <= 40
+            ? Plot.barY(rows, { x, y, tip: true })
+            : Plot.dot(rows, { x, y, tip: true }),
+        ],
       };
     default:
       return null;

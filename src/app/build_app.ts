@@ -57,7 +57,10 @@ const defaultRoot = join(import.meta.dirname ?? ".", "..", "..");
  * Builds the static workbench into `outDir` (emptied first). Throws `Error` naming the step
  * when bundling fails or a DuckDB file is missing from `node_modules` (run `deno install`).
  */
-export async function buildApp(outDir: string, options: BuildAppOptions = {}): Promise<BuildAppResult> {
+export async function buildApp(
+  outDir: string,
+  options: BuildAppOptions = {},
+): Promise<BuildAppResult> {
   const {
     root = defaultRoot,
     sampleDir = join(root, "data", "sample"),
@@ -91,13 +94,19 @@ export async function buildApp(outDir: string, options: BuildAppOptions = {}): P
   }
 
   onStep("copying sample data");
-  const sample = await copyFolder(sampleDir, join(outDir, "data", "sample"), (n) =>
-    /\.(csv|xlsx|json|arrow)$/i.test(n));
+  const sample = await copyFolder(
+    sampleDir,
+    join(outDir, "data", "sample"),
+    (n) => /\.(csv|xlsx|json|arrow)$/i.test(n),
+  );
 
   const manifest: AppManifest = { notebooks, sample, builtAt: new Date().toISOString() };
   await writeFile(join(outDir, "manifest.json"), JSON.stringify(manifest, null, 2));
   await writeFile(join(outDir, "index.html"), indexHtml());
-  await writeFile(join(outDir, "_headers"), `/*\n  Content-Security-Policy: ${CONTENT_SECURITY_POLICY}\n`);
+  await writeFile(
+    join(outDir, "_headers"),
+    `/*\n  Content-Security-Policy: ${CONTENT_SECURITY_POLICY}\n`,
+  );
   return { outDir, manifest, bytes: await folderSize(outDir) };
 }
 
@@ -150,7 +159,11 @@ async function compileNotebooks(from: string, to: string): Promise<ManifestNoteb
 }
 
 /** Copies the files `keep` accepts (not recursive); returns their sorted names. A missing folder copies nothing. */
-async function copyFolder(from: string, to: string, keep: (name: string) => boolean): Promise<string[]> {
+async function copyFolder(
+  from: string,
+  to: string,
+  keep: (name: string) => boolean,
+): Promise<string[]> {
   let names: string[];
   try {
     names = (await readdir(from)).filter(keep).sort();

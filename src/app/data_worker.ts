@@ -4,11 +4,12 @@
  *
  * In: `{id, op: "load", kind, name, bytes, options}`, `{id, op: "drop", kind}`,
  * `{id, op: "run", task, args}`. Out: `{id, progress}` while working, then `{id, result}`
- * or `{id, error}`. A load answers with the summary, the rejects and the rows as JSON bytes
- * for DuckDB; the rows themselves stay here.
+ * or `{id, error}`. A load answers with the summary, the rejects and the rows as an Arrow IPC
+ * stream for DuckDB; the rows themselves stay here.
  */
 import { loadTable } from "../data/mod.ts";
 import type { TableKind } from "../data/types.ts";
+import { rowsToArrowIpc } from "./rows_to_arrow.ts";
 import { WORKER_TASKS, type WorkerTables, type WorkerTaskName } from "./worker_tasks.ts";
 
 const scope = self as unknown as {
@@ -26,15 +27,16 @@ const tables: WorkerTables = {};
 const cache = new Map<string, unknown>();
 const CACHE_SIZE = 6;
 
-/** JSON text of canonical rows for DuckDB; list cells become `;`-joined text. */
-function rowsJson(rows: Record<string, unknown>[]): Uint8Array {
-  return new TextEncoder().encode(
-    JSON.stringify(rows, (key, v) => (key !== "" && Array.isArray(v) ? v.join(";") : v)),
-  );
-}
+/** Columns holding epoch ms in the canonical rows: DuckDB gets them as timestamps. */
+const TIMESTAMP_COLUMNS = ["ts", "created_at"];
 
 function errorMessage(err: unknown) {
-  const e = err as Error & { file?: string; column?: string; columns?: string[]; candidates?: string[] };
+  const e = err as Error & {
+    file?: string;
+    column?: string;
+    columns?: string[];
+    candidates?: string[];
+  };
   return {
     name: e?.name ?? "Error",
     message: e?.message ?? String(err),
@@ -57,12 +59,23 @@ scope.onmessage = async (e) => {
   };
   try {
     if (op === "load") {
-      const { kind, name, bytes, options } = e.data as { kind: TableKind; name: string; bytes: Uint8Array; options: object };
-      const { rows, rejects, summary } = await loadTable(kind, { name, bytes }, { ...options, onProgress });
+      const { kind, name, bytes, options } = e.data as {
+        kind: TableKind;
+        name: string;
+        bytes: Uint8Array;
+        options: object;
+      };
+      const { rows, rejects, summary } = await loadTable(kind, { name, bytes }, {
+        ...options,
+        onProgress,
+      });
       (tables as Record<string, unknown>)[kind] = rows;
       cache.clear();
-      const json = rowsJson(rows as unknown as Record<string, unknown>[]);
-      scope.postMessage({ id, result: { rejects, summary, json } }, [json.buffer]);
+      // No rows, no columns: DuckDB cannot make a table of that, so an empty stream says "none".
+      const arrow = rows.length
+        ? rowsToArrowIpc(rows as unknown as Record<string, unknown>[], TIMESTAMP_COLUMNS)
+        : new Uint8Array(0);
+      scope.postMessage({ id, result: { rejects, summary, arrow } }, [arrow.buffer]);
     } else if (op === "drop") {
       delete tables[e.data.kind as TableKind];
       cache.clear();

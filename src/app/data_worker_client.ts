@@ -27,18 +27,24 @@ export class WorkerError extends Error {
 export interface LoadReply {
   rejects: RejectedRow[];
   summary: LoadSummary;
-  /** The loaded rows as JSON text, for DuckDB. */
-  json: Uint8Array;
+  /** The loaded rows as an Arrow IPC stream, for DuckDB. */
+  arrow: Uint8Array;
 }
 
-type Pending = { resolve: (r: unknown) => void; reject: (e: Error) => void; onProgress?: (f: number) => void };
+type Pending = {
+  resolve: (r: unknown) => void;
+  reject: (e: Error) => void;
+  onProgress?: (f: number) => void;
+};
 
 // deno-lint-ignore no-explicit-any
 type Tail<T extends any[]> = T extends [any, ...infer R] ? R : never;
 type TaskArgs<K extends WorkerTaskName> = Tail<Parameters<(typeof WORKER_TASKS)[K]>>;
 type TaskResult<K extends WorkerTaskName> = Awaited<ReturnType<(typeof WORKER_TASKS)[K]>>;
 /** A task's arguments without the trailing progress callback the worker supplies. */
-type WithoutProgress<A> = A extends [...infer R, infer Last] ? ((f: number) => void) | undefined extends Last ? R : A : A;
+type WithoutProgress<A> = A extends [...infer R, infer Last]
+  ? ((f: number) => void) | undefined extends Last ? R : A
+  : A;
 
 export class DataWorkerClient {
   private worker: Worker;
@@ -57,12 +63,18 @@ export class DataWorkerClient {
       else p.resolve(result);
     };
     this.worker.onerror = (e) => {
-      for (const p of this.pending.values()) p.reject(new Error(`The data worker stopped: ${e.message}`));
+      for (const p of this.pending.values()) {
+        p.reject(new Error(`The data worker stopped: ${e.message}`));
+      }
       this.pending.clear();
     };
   }
 
-  private post<T>(message: Record<string, unknown>, onProgress?: (f: number) => void, transfer: Transferable[] = []): Promise<T> {
+  private post<T>(
+    message: Record<string, unknown>,
+    onProgress?: (f: number) => void,
+    transfer: Transferable[] = [],
+  ): Promise<T> {
     return new Promise((resolve, reject) => {
       const id = this.nextId++;
       this.pending.set(id, { resolve: resolve as (r: unknown) => void, reject, onProgress });
@@ -71,10 +83,18 @@ export class DataWorkerClient {
   }
 
   /** Reads a file into the worker's table `kind`; rejects with `WorkerError` for a whole-file failure. */
-  load(kind: TableKind, name: string, bytes: Uint8Array, options: FileReadOptions, onProgress?: (f: number) => void) {
+  load(
+    kind: TableKind,
+    name: string,
+    bytes: Uint8Array,
+    options: FileReadOptions,
+    onProgress?: (f: number) => void,
+  ) {
     // A copy crosses: the workspace keeps the original bytes for saving.
     const copy = bytes.slice();
-    return this.post<LoadReply>({ op: "load", kind, name, bytes: copy, options }, onProgress, [copy.buffer]);
+    return this.post<LoadReply>({ op: "load", kind, name, bytes: copy, options }, onProgress, [
+      copy.buffer,
+    ]);
   }
 
   drop(kind: TableKind): Promise<void> {

@@ -17,7 +17,11 @@ export function html(strings: TemplateStringsArray, ...values: unknown[]): Eleme
 }
 
 /** Starts a download of `data` as file `name`: nothing leaves the machine, the browser saves it. */
-export function download(name: string, data: string | Uint8Array | Blob, type = "application/octet-stream"): void {
+export function download(
+  name: string,
+  data: string | Uint8Array | Blob,
+  type = "application/octet-stream",
+): void {
   const blob = data instanceof Blob ? data : new Blob([data as BlobPart], { type });
   const url = URL.createObjectURL(blob);
   const a = document.createElement("a");

@@ -52,34 +52,25 @@ export async function queryRows(conn: BrowserConnection, sql: string): Promise<Q
 }
 
 /**
- * Makes the rows in `json` (a JSON array of canonical rows) queryable as table `name`;
- * epoch-ms `timestampColumns` become TIMESTAMP so SQL reads them as dates.
+ * Makes the rows of `arrow` (an Arrow IPC stream, see `rowsToArrowIpc`) queryable as table
+ * `name`, replacing any table of that name (an empty `arrow` leaves none). Millisecond timestamps become plain TIMESTAMP,
+ * the type SQL date functions expect.
  */
 export async function replaceTable(
-  db: BrowserDuckDB,
   conn: BrowserConnection,
   name: string,
-  json: Uint8Array,
-  timestampColumns: string[],
+  arrow: Uint8Array,
 ): Promise<void> {
-  const file = `${name}.rows.json`;
-  await conn.query(`DROP TABLE IF EXISTS "${name}"; DROP TABLE IF EXISTS "${name}__raw";`);
-  // "[]" holds no rows: DuckDB could not infer any column from it.
-  if (json.byteLength <= 2) return;
-  await db.registerFileBuffer(file, json);
-  try {
-    await conn.insertJSONFromPath(file, { name: `${name}__raw` });
-    const present = new Set(
-      (await conn.query(`SELECT * FROM "${name}__raw" LIMIT 0`)).schema.fields.map((f) => f.name),
-    );
-    const replaced = timestampColumns.filter((c) => present.has(c));
-    const replace = replaced.length
-      ? ` REPLACE (${replaced.map((c) => `make_timestamp(CAST("${c}" AS BIGINT) * 1000) AS "${c}"`).join(", ")})`
-      : "";
-    await conn.query(
-      `CREATE TABLE "${name}" AS SELECT *${replace} FROM "${name}__raw"; DROP TABLE "${name}__raw";`,
-    );
-  } finally {
-    await db.dropFile(file);
+  const table = `"${name.replace(/"/g, '""')}"`;
+  await conn.query(`DROP TABLE IF EXISTS ${table}`);
+  if (!arrow.byteLength) return;
+  await conn.insertArrowFromIPCStream(arrow, { name });
+  const columns = await conn.query(
+    `SELECT column_name FROM information_schema.columns WHERE table_name = '${
+      name.replace(/'/g, "''")
+    }' AND data_type = 'TIMESTAMP_MS'`,
+  );
+  for (const row of columns.toArray()) {
+    await conn.query(`ALTER TABLE ${table} ALTER "${row.column_name}" TYPE TIMESTAMP`);
   }
 }

@@ -41,7 +41,11 @@ const startOfMonth = (ms: number, add = 0) => {
  * to the last month whose horizon the purchases still cover. Throws `RangeError` when the
  * data spans too little time for one cutoff.
  */
-export function defaultPeriodSettings(span: DataSpan, lookbackDays = 90, horizonDays = 30): PeriodSettings {
+export function defaultPeriodSettings(
+  span: DataSpan,
+  lookbackDays = 90,
+  horizonDays = 30,
+): PeriodSettings {
   if (span.eventsFrom === null || span.eventsTo === null) {
     throw new RangeError("Cannot choose periods: no events are loaded");
   }
@@ -50,10 +54,21 @@ export function defaultPeriodSettings(span: DataSpan, lookbackDays = 90, horizon
   const to = startOfMonth(end - horizonDays * DAY_MS);
   if (to < from) {
     throw new RangeError(
-      `Cannot choose periods: events from ${iso(span.eventsFrom)} to ${iso(end)} leave no cutoff with ${lookbackDays} days before and ${horizonDays} days after`,
+      `Cannot choose periods: events from ${iso(span.eventsFrom)} to ${
+        iso(end)
+      } leave no cutoff with ${lookbackDays} days before and ${horizonDays} days after`,
     );
   }
-  return { from, to, every: "month", lookbackDays, horizonDays, halfLifeDays: null, pdo: 20, holdoutPeriods: 1 };
+  return {
+    from,
+    to,
+    every: "month",
+    lookbackDays,
+    horizonDays,
+    halfLifeDays: null,
+    pdo: 20,
+    holdoutPeriods: 1,
+  };
 }
 
 const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10);
@@ -64,7 +79,10 @@ export function cutoffsOf(settings: PeriodSettings): number[] {
 }
 
 /** Options of the temporal calibration for `settings`. */
-export function calibrationOptions(settings: PeriodSettings, name = "Calibrated in the workbench"): TemporalOptions {
+export function calibrationOptions(
+  settings: PeriodSettings,
+  name = "Calibrated in the workbench",
+): TemporalOptions {
   const cutoffs = cutoffsOf(settings);
   const held = Math.min(Math.max(0, Math.round(settings.holdoutPeriods)), cutoffs.length - 1);
   return {
@@ -79,7 +97,10 @@ export function calibrationOptions(settings: PeriodSettings, name = "Calibrated 
 }
 
 /** `spec` with each rule's points replaced by `points[rule.id]` where given. */
-export function withPoints(spec: ScoringConfigSpec, points: Record<string, number>): ScoringConfigSpec {
+export function withPoints(
+  spec: ScoringConfigSpec,
+  points: Record<string, number>,
+): ScoringConfigSpec {
   return {
     ...spec,
     rules: spec.rules?.map((r) => (r.id in points ? { ...r, points: points[r.id] } : r)),
@@ -90,7 +111,9 @@ export function withPoints(spec: ScoringConfigSpec, points: Record<string, numbe
 /** `spec` with other tier cuts. Throws `RangeError` when medium is above high. */
 export function withTiers(spec: ScoringConfigSpec, tiers: TiersSpec): ScoringConfigSpec {
   if (!(tiers.medium <= tiers.high)) {
-    throw new RangeError(`Cannot set tiers: medium "${tiers.medium}" is above high "${tiers.high}"`);
+    throw new RangeError(
+      `Cannot set tiers: medium "${tiers.medium}" is above high "${tiers.high}"`,
+    );
   }
   return { ...spec, tiers: { high: tiers.high, medium: tiers.medium } };
 }

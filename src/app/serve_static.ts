@@ -68,7 +68,10 @@ export async function serveFile(root: string, request: Request): Promise<Respons
   } catch {
     return new Response("Not found\n", { status: 404, headers });
   }
-  headers.set("content-type", MIME_TYPES[extname(file).toLowerCase()] ?? "application/octet-stream");
+  headers.set(
+    "content-type",
+    MIME_TYPES[extname(file).toLowerCase()] ?? "application/octet-stream",
+  );
   headers.set("content-length", String(data.byteLength));
   return new Response(request.method === "HEAD" ? null : data, { status: 200, headers });
 }

@@ -134,7 +134,10 @@ export function wilson(k: number, n: number, z = 1.959963984540054): [number, nu
 export interface RetieredPeriod {
   asOf: number;
   conversionRate: number | null;
-  tiers: Record<"high" | "medium" | "low" | "unscored", { contacts: number; converters: number; conversionRate: number | null }>;
+  tiers: Record<
+    "high" | "medium" | "low" | "unscored",
+    { contacts: number; converters: number; conversionRate: number | null }
+  >;
 }
 
 /**

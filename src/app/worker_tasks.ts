@@ -105,24 +105,46 @@ export const WORKER_TASKS = {
       ids[i] = r.contactId;
       scores[i] = r.score;
       scored[i] = r.tier === "unscored" ? 0 : 1;
-      reasons[i] = r.reasons.map((x) => `${x.ruleId}:${x.points > 0 ? "+" : ""}${Number(x.points.toFixed(2))}`).join(";");
+      reasons[i] = r.reasons.map((x) =>
+        `${x.ruleId}:${x.points > 0 ? "+" : ""}${Number(x.points.toFixed(2))}`
+      ).join(";");
     });
     return { asOf, ids, scores, scored, reasons, summary: result.summaries[0], warnings };
   },
 
-  replay(tables: WorkerTables, spec: ScoringConfigSpec, options: ReplayOptions, onProgress: Progress) {
+  replay(
+    tables: WorkerTables,
+    spec: ScoringConfigSpec,
+    options: ReplayOptions,
+    onProgress: Progress,
+  ) {
     const { events, purchases } = need(tables, "replay the config", "events", "purchases");
     const { config } = resolve(tables, spec);
-    return replay(config, { events, purchases, contacts: tables.contacts, verification: tables.verification }, {
+    return replay(config, {
+      events,
+      purchases,
+      contacts: tables.contacts,
+      verification: tables.verification,
+    }, {
       ...options,
       onProgress,
     });
   },
 
-  compareWindows(tables: WorkerTables, spec: ScoringConfigSpec, options: CompareWindowsOptions, onProgress: Progress) {
+  compareWindows(
+    tables: WorkerTables,
+    spec: ScoringConfigSpec,
+    options: CompareWindowsOptions,
+    onProgress: Progress,
+  ) {
     const { events, purchases } = need(tables, "compare settings", "events", "purchases");
     const { config } = resolve(tables, spec);
-    return compareWindows(config, { events, purchases, contacts: tables.contacts, verification: tables.verification }, {
+    return compareWindows(config, {
+      events,
+      purchases,
+      contacts: tables.contacts,
+      verification: tables.verification,
+    }, {
       ...options,
       onProgress,
     });
@@ -132,15 +154,30 @@ export const WORKER_TASKS = {
    * Tier cuts chosen from history (`thresholds` of the backtest module) on a replay of
    * `spec`, with bootstrap intervals.
    */
-  suggestCuts(tables: WorkerTables, spec: ScoringConfigSpec, options: ReplayOptions, method: ThresholdMethod) {
+  suggestCuts(
+    tables: WorkerTables,
+    spec: ScoringConfigSpec,
+    options: ReplayOptions,
+    method: ThresholdMethod,
+  ) {
     const { events, purchases } = need(tables, "suggest tier cuts", "events", "purchases");
     const { config } = resolve(tables, spec);
-    const result = replay(config, { events, purchases, contacts: tables.contacts, verification: tables.verification }, options);
+    const result = replay(config, {
+      events,
+      purchases,
+      contacts: tables.contacts,
+      verification: tables.verification,
+    }, options);
     return thresholds(thresholdSample(result), method, { maxRows: 200_000 });
   },
 
   /** The audience file of the contacts in `options.tiers` when scored at `asOf`. */
-  async audience(tables: WorkerTables, spec: ScoringConfigSpec, asOf: number, options: AudienceOptions) {
+  async audience(
+    tables: WorkerTables,
+    spec: ScoringConfigSpec,
+    asOf: number,
+    options: AudienceOptions,
+  ) {
     const { config } = resolve(tables, spec);
     const result = scoreContacts(config, {
       events: tables.events,

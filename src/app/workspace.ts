@@ -32,9 +32,12 @@ export interface WorkspaceData {
   version: number;
 }
 
-export const TABLE_KINDS: readonly TableKind[] = ["contacts", "events", "purchases", "verification"];
-
-const TIMESTAMP_COLUMNS = ["ts", "created_at"];
+export const TABLE_KINDS: readonly TableKind[] = [
+  "contacts",
+  "events",
+  "purchases",
+  "verification",
+];
 
 /** Guesses the table of a file from its name (`events_2024.csv` -> `events`), else `null`. */
 export function guessKind(fileName: string): TableKind | null {
@@ -64,14 +67,14 @@ export class Workspace extends EventTarget {
 
   /** Reads `input` (replacing any file of the same kind), makes it a DuckDB table and saves. */
   async load(input: WorkspaceInput, onProgress?: (fraction: number) => void): Promise<LoadedTable> {
-    const { json, rejects, summary } = await this.worker.load(
+    const { arrow, rejects, summary } = await this.worker.load(
       input.kind,
       input.name,
       input.bytes,
       input.options,
       onProgress,
     );
-    await replaceTable(this.db, this.conn, input.kind, json, TIMESTAMP_COLUMNS);
+    await replaceTable(this.conn, input.kind, arrow);
     const table: LoadedTable = { kind: input.kind, name: input.name, summary, rejects };
     this.inputs.set(input.kind, input);
     this.data = { ...this.data, [input.kind]: table, version: this.data.version + 1 };
@@ -153,7 +156,9 @@ export class Workspace extends EventTarget {
   }
 
   private persist(): Promise<void> {
-    return this.storeName ? idbPut(this.storeName, "workspace", this.snapshot()) : Promise.resolve();
+    return this.storeName
+      ? idbPut(this.storeName, "workspace", this.snapshot())
+      : Promise.resolve();
   }
 }
 

@@ -75,11 +75,16 @@ export function decodeWorkspace(text: string, file = "workspace"): WorkspaceSnap
   const inputs = (json.files as unknown[]).map((f, i): WorkspaceInput => {
     if (!isObject(f)) return fail(`files[${i}]`, "expected an object");
     if (!KINDS.includes(f.kind as TableKind)) {
-      fail(`files[${i}].kind`, `expected one of ${KINDS.join(", ")}, got ${JSON.stringify(f.kind)}`);
+      fail(
+        `files[${i}].kind`,
+        `expected one of ${KINDS.join(", ")}, got ${JSON.stringify(f.kind)}`,
+      );
     }
     if (typeof f.name !== "string" || !f.name) fail(`files[${i}].name`, "expected a file name");
     if (typeof f.base64 !== "string") fail(`files[${i}].base64`, "expected base64 text");
-    if (f.options !== undefined && !isObject(f.options)) fail(`files[${i}].options`, "expected an object");
+    if (f.options !== undefined && !isObject(f.options)) {
+      fail(`files[${i}].options`, "expected an object");
+    }
     let bytes: Uint8Array;
     try {
       bytes = fromBase64(f.base64 as string);

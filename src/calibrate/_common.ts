@@ -40,9 +40,9 @@ export function hashUniform(id: string, seed: number): number {
   return (h >>> 0) / 4294967296;
 }
 
-/** Value at quantile `q` (nearest rank, lower) of `xs`. */
-export function quantile(xs: ArrayLike<number>, q: number): number {
-  const s = Float64Array.from(xs).sort();
+/** Value at quantile `q` (nearest rank, lower) of `xs` (`sorted` says it is sorted already). */
+export function quantile(xs: ArrayLike<number>, q: number, sorted = false): number {
+  const s = sorted ? xs : Float64Array.from(xs).sort();
   if (s.length === 0) return NaN;
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))];
 }
@@ -71,8 +71,9 @@ export function proposeTiers(
     );
   }
   if (scores.length === 0) throw new RangeError("Cannot propose tiers: no training scores");
-  let high = quantile(scores, 1 - highShare);
-  let medium = quantile(scores, 1 - highShare - mediumShare);
+  const sorted = Float64Array.from(scores).sort();
+  let high = quantile(sorted, 1 - highShare, true);
+  let medium = quantile(sorted, 1 - highShare - mediumShare, true);
   if (!(high > medium)) {
     // Too many ties: put `high` just above the crowded value.
     high = medium + 1;
@@ -140,8 +141,9 @@ export function scoreTable(
   map: { atZero: number; perPoint: number },
 ): { percentile: number; score: number; probability: number }[] {
   if (scores.length === 0) return [];
+  const sorted = Float64Array.from(scores).sort();
   return [0, 10, 25, 50, 75, 90, 95, 99, 100].map((percentile) => {
-    const score = quantile(scores, percentile / 100);
+    const score = quantile(sorted, percentile / 100, true);
     return {
       percentile,
       score,

@@ -294,7 +294,8 @@ export function calibrateTemporal(
       warnings.push(`Feature "${f.label}" never occurs in a training window; left out`);
       continue;
     }
-    const factor = binFeature(f.id, col, yTrain, { maxBins: 5, monotonic: false });
+    const name = f.column === undefined ? f.on : `${f.on} ${f.column}=${f.value}`;
+    const factor = binFeature(name, col, yTrain, { maxBins: 5, monotonic: false, numeric: true });
     factor.field = f.label;
     factors.push(factor);
     const key = `${nonzero}:${h}`;

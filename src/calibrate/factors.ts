@@ -24,6 +24,8 @@ export interface BinningOptions {
    * survives, noise does not). @default "auto"
    */
   monotonic?: "auto" | boolean;
+  /** Bin numbers as ranges even with two distinct values (event counts). @default false */
+  numeric?: boolean;
   /** Added to each cell count in WoE, so an empty cell gives a finite WoE. @default 0.5 */
   smoothing?: number;
 }
@@ -77,6 +79,7 @@ function _checkBinning(
     maxCategories = 12,
     monotonic = "auto",
     smoothing = 0.5,
+    numeric = false,
   } = options;
   const where = `Cannot bin "${field}"`;
   if (!Number.isInteger(maxBins) || maxBins < 1) {
@@ -97,7 +100,7 @@ function _checkBinning(
   if (values.length !== labels.length) {
     throw new RangeError(`${where}: ${values.length} values but ${labels.length} labels`);
   }
-  return { maxBins, minBinShare, maxCategories, monotonic, smoothing };
+  return { maxBins, minBinShare, maxCategories, monotonic, smoothing, numeric };
 }
 
 /** Fills rate, lift, WoE and IV of raw bins (count and converters known). */
@@ -133,7 +136,21 @@ function formatBound(x: number): string {
 }
 
 /** Readable label and predicate of numeric bin `[lo, hi)` (`null` = unbounded). */
-function rangeBin(field: string, lo: number | null, hi: number | null, integer: boolean) {
+function rangeBin(
+  field: string,
+  lo: number | null,
+  hi: number | null,
+  integer: boolean,
+  min: number,
+  max: number,
+) {
+  // A whole-number end bin holding one value reads as that value (`visits 0`).
+  if (integer && lo === null && hi !== null && hi - 1 === min) {
+    return { label: `${field} ${formatBound(min)}`, where: { lt: hi } as Predicate };
+  }
+  if (integer && hi === null && lo !== null && lo === max) {
+    return { label: `${field} ${formatBound(lo)}`, where: { gte: lo } as Predicate };
+  }
   if (lo === null && hi === null) {
     return { label: `${field} any`, where: { exists: true } as Predicate };
   }
@@ -221,7 +238,14 @@ function numericBins(
   const build = (cs: number[]) => {
     const { counts, conv } = stats(cs);
     const raw: Parameters<typeof withEvidence>[0] = counts.map((count, b) => ({
-      ...rangeBin(field, b === 0 ? null : cs[b - 1], b === cs.length ? null : cs[b], integer),
+      ...rangeBin(
+        field,
+        b === 0 ? null : cs[b - 1],
+        b === cs.length ? null : cs[b],
+        integer,
+        sorted[0],
+        sorted[n - 1],
+      ),
       kind: "range",
       count,
       converters: conv[b],
@@ -306,7 +330,7 @@ export function binFeature(
       }
     }
     const distinct = new Set(xs);
-    if (distinct.size > 2) {
+    if (distinct.size > 2 || opts.numeric) {
       const [bins] = numericBins(field, xs, ys, missing, totalPos, totalNeg, opts);
       return finish(field, "numeric", bins, n, totalPos);
     }

@@ -320,28 +320,34 @@ export function fitLogistic(
     }
   }
 
-  // Final information at the solution, for standard errors.
+  // Standard errors from the information matrix. After convergence the last Newton step
+  // moved no parameter by more than `tol`, so its factor is the one at the solution (up to
+  // that) and a last pass over the rows is saved; otherwise it is rebuilt at the estimate.
   computeEta(beta);
-  H.fill(0);
   let extreme = 0;
-  for (let i = 0; i < n; i++) {
-    const mu = 1 / (1 + Math.exp(-eta[i]));
-    if (w[i] > 0 && Math.abs(eta[i]) > 30) extreme++;
-    const wi = w[i] * mu * (1 - mu);
-    row[0] = 1;
-    const o = i * p;
-    for (let j = 0; j < p; j++) row[j + 1] = x[o + j];
-    for (let a = 0; a < q; a++) {
-      const wa = wi * row[a];
-      if (wa === 0) continue;
-      for (let b = 0; b <= a; b++) H[a * q + b] += wa * row[b];
-    }
-  }
-  for (let j = 1; j < q; j++) H[j * q + j] += l2;
+  for (let i = 0; i < n; i++) if (w[i] > 0 && Math.abs(eta[i]) > 30) extreme++;
   let se = new Float64Array(q).fill(NaN);
-  const Lf = Float64Array.from(H);
-  if (choleskyInPlace(Lf, q)) se = choleskyInverseDiagonal(Lf, q).map(Math.sqrt);
-  else if (lastL) se = choleskyInverseDiagonal(lastL, q).map(Math.sqrt);
+  if (converged && jitter === 0 && lastL) {
+    se = choleskyInverseDiagonal(lastL, q).map(Math.sqrt);
+  } else {
+    H.fill(0);
+    for (let i = 0; i < n; i++) {
+      const mu = 1 / (1 + Math.exp(-eta[i]));
+      const wi = w[i] * mu * (1 - mu);
+      row[0] = 1;
+      const o = i * p;
+      for (let j = 0; j < p; j++) row[j + 1] = x[o + j];
+      for (let a = 0; a < q; a++) {
+        const wa = wi * row[a];
+        if (wa === 0) continue;
+        for (let b = 0; b <= a; b++) H[a * q + b] += wa * row[b];
+      }
+    }
+    for (let j = 1; j < q; j++) H[j * q + j] += l2;
+    const Lf = Float64Array.from(H);
+    if (choleskyInPlace(Lf, q)) se = choleskyInverseDiagonal(Lf, q).map(Math.sqrt);
+    else if (lastL) se = choleskyInverseDiagonal(lastL, q).map(Math.sqrt);
+  }
 
   const coef = Array.from(beta.subarray(1));
   let maxAbs = 0;

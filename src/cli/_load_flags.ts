@@ -30,6 +30,10 @@ export const LOAD_FLAGS: Record<string, FlagSpec> = {
     help: "Country calling code for phone numbers written without one (default: 7)",
   },
   "date-order": { help: "How to read 01/02/2024 when the data does not decide: dmy or mdy" },
+  "row-ids": {
+    help: "Contacts without a contact_id column: use each row's number in the file as its id",
+    boolean: true,
+  },
   rejects: {
     help: "Write every rejected input row (file,row,column,value,reason) to this CSV",
   },
@@ -80,6 +84,7 @@ export function loadOptionsFromFlags(kind: TableKind, flags: ParsedFlags): LoadO
   if (typeof flags["default-country"] === "string") {
     options.defaultCountry = flags["default-country"].replace(/^\+/, "");
   }
+  if (flags["row-ids"] === true && kind === "contacts") options.rowIds = true;
   const order = flags["date-order"];
   if (typeof order === "string") {
     if (order !== "dmy" && order !== "mdy") {

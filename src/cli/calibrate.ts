@@ -127,6 +127,18 @@ async function fingerprint<R>(
   };
 }
 
+/** Runs `f`, naming `file` in a label error (which names the contact and value). */
+function inFile<T>(file: string, f: () => T): T {
+  try {
+    return f();
+  } catch (err) {
+    if (err instanceof RangeError && err.message.startsWith("Cannot read label column")) {
+      throw new RangeError(`${file}: ${err.message}`);
+    }
+    throw err;
+  }
+}
+
 function iso(t: number): string {
   return new Date(t).toISOString().replace(".000Z", "Z");
 }
@@ -219,16 +231,17 @@ export function run(args: string[]): Promise<number> {
         ? { kind: "out-of-time", after: iso(holdout.after), timeColumn }
         : { kind: "random", fraction: holdout.fraction, seed, by: "hash of contact_id" };
       console.error(`Calibrating ${contacts.rows.length} contacts on "${flags.label}"...`);
-      result = calibrateSnapshot(contacts.rows as ContactRow[], {
-        label: String(flags.label),
-        exclude,
-        holdout,
-        minIv,
-        l2,
-        scale,
-        evidence,
-        name: flags.name === undefined ? undefined : String(flags.name),
-      });
+      result = inFile(contactsPath, () =>
+        calibrateSnapshot(contacts.rows as ContactRow[], {
+          label: String(flags.label),
+          exclude,
+          holdout,
+          minIv,
+          l2,
+          scale,
+          evidence,
+          name: flags.name === undefined ? undefined : String(flags.name),
+        }));
     } else {
       method = "temporal";
       const eventsPath = String(flags.events);

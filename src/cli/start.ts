@@ -3,7 +3,7 @@
  * The built folder also works from any static host, fully offline.
  */
 import { join } from "node:path";
-import { parseFlags, runCommand, type FlagSpec, UsageError } from "./_args.ts";
+import { type FlagSpec, parseFlags, runCommand, UsageError } from "./_args.ts";
 import { buildApp, serveStatic } from "../app/mod.ts";
 
 const SUMMARY = "builds the workbench into dist/ and serves it on localhost";
@@ -37,7 +37,9 @@ export function run(args: string[]): Promise<number> {
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     const { notebooks, sample } = built.manifest;
     console.error(
-      `start: built ${outDir} in ${seconds} s (${(built.bytes / 1e6).toFixed(1)} MB, ${notebooks.length} notebooks, ${
+      `start: built ${outDir} in ${seconds} s (${
+        (built.bytes / 1e6).toFixed(1)
+      } MB, ${notebooks.length} notebooks, ${
         sample.length ? `sample ${sample.join(", ")}` : "no sample data in data/sample/"
       })`,
     );

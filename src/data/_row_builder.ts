@@ -5,7 +5,15 @@
 import type { LoadOptions, LoadResult, LoadSummary, RejectedRow, TableKind } from "./types.ts";
 import { mapColumns, TABLE_COLUMNS } from "./map_columns.ts";
 import { normalizeEmail, normalizeGender, normalizePhone } from "./normalize.ts";
-import { AMBIGUOUS, type DateOrderState, readTimestamp } from "./parse_timestamp.ts";
+import {
+  AMBIGUOUS,
+  type DateOrderState,
+  excelSerialToMs,
+  readTimestamp,
+} from "./parse_timestamp.ts";
+
+const MIN_TS = Date.UTC(1900, 0, 1);
+const MAX_TS = Date.UTC(2200, 0, 1);
 
 /** A spreadsheet cell formatted as a date: its serial day number and the text shown. */
 export interface ExcelDateCell {
@@ -163,6 +171,7 @@ export class RowBuilder<R> {
   #t0 = performance.now();
   #dateOrder?: "dmy" | "mdy";
   #lastId: string | null = null;
+  #rowIds = false;
 
   constructor(
     kind: TableKind,
@@ -181,14 +190,20 @@ export class RowBuilder<R> {
       detectDuplicates = true,
       collectContactIds = true,
       dateOrder,
+      rowIds = false,
     } = options;
+    if (rowIds && kind !== "contacts") {
+      throw new RangeError(`rowIds applies to contacts, not to ${kind}`);
+    }
     this.#kind = kind;
     this.#file = file;
     this.#csv = format === "csv";
     // Unnamed columns (a trailing delimiter, a blank header cell) get a name to report.
     this.#header = header.map((h, i) => h.trim() === "" ? `column_${i + 1}` : h.trim());
     const unnamed = header.map((h, i) => h.trim() === "" ? i : -1).filter((i) => i >= 0);
-    const m = mapColumns(kind, header.map((h) => h.trim()), file, mapping);
+    const m = mapColumns(kind, header.map((h) => h.trim()), file, mapping, rowIds);
+    this.#rowIds = rowIds && m.index.contact_id === undefined;
+    if (this.#rowIds) m.names.contact_id = "(row number)";
     const spec = TABLE_COLUMNS[kind];
     const order = [...spec.required, ...spec.optional];
     const entries = Object.entries(m.index).sort((a, b) =>
@@ -391,6 +406,7 @@ export class RowBuilder<R> {
       }
     }
     const row: Record<string, unknown> = {};
+    if (this.#rowIds) row.contact_id = String(rec.row);
     for (const h of this.#handlers) {
       const raw = cells[h.index];
       const text = this.#text(rec, h.index);
@@ -418,14 +434,30 @@ export class RowBuilder<R> {
       const v = cells[e.index];
       if (v === undefined || v === null || v === "") {
         if (this.#unnamed.includes(e.index)) continue;
-        row[e.name] = null;
+        if (e.name === "__proto__") {
+          Object.defineProperty(row, e.name, {
+            value: null,
+            enumerable: true,
+            writable: true,
+            configurable: true,
+          });
+        } else row[e.name] = null;
         continue;
       }
       if (this.#unnamed.includes(e.index)) this.#unnamedUsed.add(e.index);
-      if (typeof v === "string") {
-        row[e.name] = this.#csv && PLAIN_NUMBER.test(v) ? Number(v) : v;
-      } else if (typeof v === "number" || typeof v === "boolean") row[e.name] = v;
-      else row[e.name] = this.#text(rec, e.index);
+      let value: unknown;
+      if (typeof v === "string") value = this.#csv && PLAIN_NUMBER.test(v) ? Number(v) : v;
+      else if (typeof v === "number" || typeof v === "boolean") value = v;
+      else value = this.#text(rec, e.index);
+      // A header named __proto__ must not reach the setter (it would swap the prototype).
+      if (e.name === "__proto__") {
+        Object.defineProperty(row, e.name, {
+          value,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      } else row[e.name] = value;
     }
     return row as R;
   }
@@ -470,7 +502,12 @@ export class RowBuilder<R> {
         let v: string | number | Date;
         if (typeof raw === "number" || raw instanceof Date) v = raw;
         else if (raw && typeof raw === "object" && "excelSerial" in raw) {
-          v = (raw as ExcelDateCell).excelSerial;
+          // A date-formatted cell is a date whatever its size: no magnitude guessing.
+          const t = excelSerialToMs((raw as ExcelDateCell).excelSerial, this.#timezone);
+          if (!(t >= MIN_TS && t < MAX_TS)) {
+            throw new SyntaxError(`Date "${text}" is outside 1900-2199`);
+          }
+          return t;
         } else v = text;
         const t = readTimestamp(v, this.#timezone, h.dates!, rowNo);
         if (t === AMBIGUOUS) h.ambiguous++;

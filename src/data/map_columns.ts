@@ -32,29 +32,23 @@ export const TABLE_COLUMNS: Record<TableKind, TableColumns> = {
 export const COLUMN_ALIASES: Record<string, string[]> = {
   contact_id: [
     "contactid",
-    "contact",
     "customerid",
     "clientid",
     "userid",
     "leadid",
     "personid",
     "visitorid",
-    "customer",
-    "client",
     "id",
     "idклиента",
     "idконтакта",
     "idпользователя",
     "кодклиента",
     "клиентid",
-    "клиент",
-    "контакт",
     "идентификатор",
     "idklienta",
     "idkontaktu",
     "idużytkownika",
     "iduzytkownika",
-    "klient",
   ],
   phone: [
     "phone",
@@ -225,7 +219,8 @@ export function likelyCandidates(canonical: string, columns: string[]): string[]
 }
 
 /**
- * Resolves the canonical columns of `kind` in `header`. Throws `LoadError` naming the
+ * Resolves the canonical columns of `kind` in `header` (with `rowIds`, a missing
+ * `contact_id` is allowed: the loader numbers the rows). Throws `LoadError` naming the
  * file for a duplicated header name, an explicit mapping to a column the file lacks, or
  * a missing required column (listing the columns present and the likely candidates).
  */
@@ -234,6 +229,7 @@ export function mapColumns(
   header: string[],
   file: string,
   mapping: Record<string, string> = {},
+  rowIds = false,
 ): ColumnMapping {
   const spec = TABLE_COLUMNS[kind];
   const canonical = [...spec.required, ...spec.optional];
@@ -309,7 +305,7 @@ export function mapColumns(
   }
   const missing = spec.anyOf
     ? (spec.required.some((c) => index[c] !== undefined) ? [] : spec.required)
-    : spec.required.filter((c) => index[c] === undefined);
+    : spec.required.filter((c) => index[c] === undefined && !(rowIds && c === "contact_id"));
   if (missing.length) {
     const free = header.filter((_, j) => !taken.has(j));
     const parts = missing.map((c) => {
@@ -327,7 +323,9 @@ export function mapColumns(
         header.length ? quoteList(header) : "(none)"
       }. ${
         hints.length ? `Likely candidates ${hints.join("; ")}` : "No column name resembles it"
-      }. Map a column explicitly, e.g. --map-${kind} ${missing[0]}=<column>`,
+      }. Map a column explicitly, e.g. --map-${kind} ${missing[0]}=<column>${
+        kind === "contacts" ? ", or number the rows as contacts with --row-ids" : ""
+      }`,
       {
         file,
         column: missing[0],

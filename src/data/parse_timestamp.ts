@@ -36,6 +36,7 @@ const EXCEL_EPOCH_DAYS = 25_569;
 // Beyond these bounds a number is neither an Excel serial (year 4637+) nor plausible
 // Unix seconds (before 1973); refusing beats guessing.
 const MAX_EXCEL_SERIAL = 1_000_000;
+const MIN_EXCEL_SERIAL = 10_000;
 const MIN_UNIX_SECONDS = 100_000_000;
 const MIN_UNIX_MS = 100_000_000_000;
 const MIN_TS = Date.UTC(1900, 0, 1);
@@ -209,7 +210,17 @@ function fromNumber(n: number, text: string, timezone: string): number {
   const a = Math.abs(n);
   if (a >= MIN_UNIX_MS) return checkRange(text, Math.round(n));
   if (a >= MIN_UNIX_SECONDS) return checkRange(text, Math.round(n * 1000));
-  if (a > 0 && a < MAX_EXCEL_SERIAL) return checkRange(text, excelSerialToMs(n, timezone));
+  // Small numbers are more likely years or counts than Excel days before 1928.
+  if (a >= MIN_EXCEL_SERIAL && a < MAX_EXCEL_SERIAL) {
+    return checkRange(text, excelSerialToMs(n, timezone));
+  }
+  if (a > 0 && a < MIN_EXCEL_SERIAL) {
+    throw new SyntaxError(
+      `Number "${text}" is too small for a date (as an Excel serial it would be ${
+        new Date(excelSerialToMs(n)).toISOString().slice(0, 10)
+      })`,
+    );
+  }
   throw new SyntaxError(
     `Number "${text}" is neither an Excel serial date, Unix seconds nor Unix milliseconds`,
   );

@@ -310,8 +310,23 @@ export async function readSpreadsheet(
   }
   const formulas: { where: string; formula: string }[] = [];
   const records: RawRecord[] = [];
+  // A title or a note above the table ("Leads, March") fills fewer cells than the header:
+  // the header is the first row filling at least half as many cells as the widest of the
+  // first 20 non-empty rows.
+  const filled: { r: number; n: number }[] = [];
+  for (let r = 0; r < data.length && filled.length < 20; r++) {
+    const n = (data[r] ?? []).filter((c) => c && c.v !== undefined && c.v !== "").length;
+    if (n > 0) filled.push({ r, n });
+  }
+  const widest = Math.max(0, ...filled.map((f) => f.n));
+  const headerRow = filled.find((f) => f.n * 2 >= widest)?.r ?? 0;
+  if (filled.length && headerRow !== filled[0].r) {
+    warnings.push(`Header taken from row ${headerRow + 1}; the ${
+      filled.filter((f) => f.r < headerRow).length
+    } row(s) above it look like a title and were skipped`);
+  }
   let header: string[] | null = null;
-  for (let r = 0; r < data.length; r++) {
+  for (let r = headerRow; r < data.length; r++) {
     const row = data[r];
     if (!row) continue;
     const values: RawValue[] = [];

@@ -106,6 +106,12 @@ export interface LoadOptions<R = unknown> {
   detectDuplicates?: boolean;
   /** Collect the distinct contact ids in `summary.contactIds`. @default true */
   collectContactIds?: boolean;
+  /**
+   * Contacts only: when the file has no contact_id column (a campaign export, a survey),
+   * use each row's number in the file (header = row 1) as its contact_id.
+   * @default false
+   */
+  rowIds?: boolean;
 }
 
 /** What one load did, for the one-line summary and the workbench. */

@@ -20,9 +20,12 @@ export interface CompiledNotebook {
 // deno-lint-ignore no-explicit-any
 const AsyncFunction = (async function () {}).constructor as new (...args: string[]) => any;
 
-/** The body of a cell's function: an expression is returned, statements are kept as they are. */
+/**
+ * The body of a cell's function: an expression is returned, statements are kept as they are.
+ * One trailing `;` still counts as an expression, as `deno fmt` writes it.
+ */
 export function cellBody(cell: NotebookCell, file = "notebook"): string {
-  const expression = `return (\n${cell.source}\n);`;
+  const expression = `return (\n${cell.source.trimEnd().replace(/;$/, "")}\n);`;
   try {
     new AsyncFunction(expression);
     return expression;

@@ -81,7 +81,9 @@ export function parseNotebook(text: string, file = "notebook"): Notebook {
     if (view) words.shift();
     if (words.length > 1 || (words[0] !== undefined && !NAME.test(words[0]))) {
       throw new SyntaxError(
-        `${file}:${i + 1}: cell name "${match[3].trim()}" is not one identifier (expected \`${lang} NAME\`)`,
+        `${file}:${i + 1}: cell name "${
+          match[3].trim()
+        }" is not one identifier (expected \`${lang} NAME\`)`,
       );
     }
     const name = words[0] ?? null;

@@ -38,7 +38,10 @@ export interface NotebookRun {
  * Starts every cell of `notebook`. Cells that are not shown still compute: a runtime variable
  * without an observer never would, and a notebook should never silently skip work.
  */
-export function runNotebook(notebook: CompiledNotebook, options: RunNotebookOptions = {}): NotebookRun {
+export function runNotebook(
+  notebook: CompiledNotebook,
+  options: RunNotebookOptions = {},
+): NotebookRun {
   const { builtins = {}, liveBuiltins = {}, observe = () => undefined, sqlCell } = options;
   const runtime = new Runtime();
   const module = runtime.module();

@@ -6,8 +6,18 @@ const markTypes = (o: ReturnType<typeof autoChart>) =>
 
 Deno.test("autoChart() picks the mark from the column types", () => {
   const cases = [
-    { name: "time + number", columns: ["day", "n"], rows: [{ day: new Date(0), n: 1 }], expected: ["Line", "RuleY"] },
-    { name: "text + number", columns: ["type", "n"], rows: [{ type: "a", n: 1 }], expected: ["BarX", "RuleX"] },
+    {
+      name: "time + number",
+      columns: ["day", "n"],
+      rows: [{ day: new Date(0), n: 1 }],
+      expected: ["Line", "RuleY"],
+    },
+    {
+      name: "text + number",
+      columns: ["type", "n"],
+      rows: [{ type: "a", n: 1 }],
+      expected: ["BarX", "RuleX"],
+    },
     { name: "number + number", columns: ["s", "n"], rows: [{ s: 1, n: 2 }], expected: ["BarY"] },
     { name: "text only", columns: ["a", "b"], rows: [{ a: "x", b: "y" }], expected: null },
     { name: "one column", columns: ["n"], rows: [{ n: 1 }], expected: null },

@@ -10,21 +10,37 @@ import {
 const day = (s: string) => Date.parse(`${s}T00:00:00Z`);
 
 Deno.test("defaultPeriodSettings() leaves a full look-back before and a horizon after", () => {
-  const s = defaultPeriodSettings({ eventsFrom: day("2024-01-01"), eventsTo: day("2024-12-31"), purchasesTo: day("2024-12-30") });
+  const s = defaultPeriodSettings({
+    eventsFrom: day("2024-01-01"),
+    eventsTo: day("2024-12-31"),
+    purchasesTo: day("2024-12-30"),
+  });
   // 2024-01-01 + 90 days = 2024-03-31 -> first month start after it: 2024-04-01.
   assert.equal(s.from, day("2024-04-01"));
   // 2024-12-30 - 30 days = 2024-11-30 -> its month start: 2024-11-01.
   assert.equal(s.to, day("2024-11-01"));
   assert.equal(cutoffsOf(s).length, 8);
   assert.throws(
-    () => defaultPeriodSettings({ eventsFrom: day("2024-01-01"), eventsTo: day("2024-02-01"), purchasesTo: null }),
+    () =>
+      defaultPeriodSettings({
+        eventsFrom: day("2024-01-01"),
+        eventsTo: day("2024-02-01"),
+        purchasesTo: null,
+      }),
     /Cannot choose periods: events from 2024-01-01 to 2024-02-01 leave no cutoff/,
   );
-  assert.throws(() => defaultPeriodSettings({ eventsFrom: null, eventsTo: null, purchasesTo: null }), /no events/);
+  assert.throws(
+    () => defaultPeriodSettings({ eventsFrom: null, eventsTo: null, purchasesTo: null }),
+    /no events/,
+  );
 });
 
 Deno.test("calibrationOptions() holds out the last periods", () => {
-  const s = defaultPeriodSettings({ eventsFrom: day("2024-01-01"), eventsTo: day("2024-12-31"), purchasesTo: null });
+  const s = defaultPeriodSettings({
+    eventsFrom: day("2024-01-01"),
+    eventsTo: day("2024-12-31"),
+    purchasesTo: null,
+  });
   const o = calibrationOptions({ ...s, holdoutPeriods: 2 });
   assert.equal(o.cutoffs.at(-1), day("2024-12-01"));
   assert.deepEqual(o.holdout, { after: day("2024-10-01") });

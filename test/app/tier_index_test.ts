@@ -75,7 +75,11 @@ Deno.test("retierPeriods() moves scored contacts by score and keeps unscored and
   });
   assert.equal(periods[0].conversionRate, 2 / 3);
   assert.deepEqual(
-    [periods[1].tiers.high.contacts, periods[1].tiers.medium.contacts, periods[1].tiers.low.contacts],
+    [
+      periods[1].tiers.high.contacts,
+      periods[1].tiers.medium.contacts,
+      periods[1].tiers.low.contacts,
+    ],
     [2, 0, 1],
   );
   assert.throws(() => retierPeriods({ periods: [] }, { high: 1, medium: 0 }), /kept no contacts/);

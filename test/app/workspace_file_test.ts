@@ -1,12 +1,27 @@
 import assert from "node:assert/strict";
-import { decodeWorkspace, encodeWorkspace, fromBase64, toBase64 } from "../../src/app/workspace_file.ts";
+import {
+  decodeWorkspace,
+  encodeWorkspace,
+  fromBase64,
+  toBase64,
+} from "../../src/app/workspace_file.ts";
 
 Deno.test("encodeWorkspace() round-trips files, settings and configs", () => {
   const bytes = new Uint8Array(70000).map((_, i) => (i * 31) % 256);
   const snapshot = {
     inputs: [
-      { kind: "events" as const, name: "events.csv", bytes, options: { mapping: { contact_id: "Client ID" } } },
-      { kind: "contacts" as const, name: "c.csv", bytes: new TextEncoder().encode("contact_id\n007\n"), options: {} },
+      {
+        kind: "events" as const,
+        name: "events.csv",
+        bytes,
+        options: { mapping: { contact_id: "Client ID" } },
+      },
+      {
+        kind: "contacts" as const,
+        name: "c.csv",
+        bytes: new TextEncoder().encode("contact_id\n007\n"),
+        options: {},
+      },
     ],
     settings: { tiers: { high: 60, medium: 25 } },
     configs: { current: { format: "scorebench.config/v1", name: "x" } },
@@ -18,16 +33,25 @@ Deno.test("encodeWorkspace() round-trips files, settings and configs", () => {
 Deno.test("decodeWorkspace() names the JSON path of a bad field", () => {
   const cases = [
     { text: "{", message: /^SyntaxError: Cannot open workspace "w.json": not JSON/ },
-    { text: '{"format":"other"}', message: /format: expected "scorebench.workspace\/v1", got "other"/ },
     {
-      text: '{"format":"scorebench.workspace/v1","files":[{"kind":"leads","name":"a","base64":""}]}',
-      message: /files\[0\]\.kind: expected one of contacts, events, purchases, verification, got "leads"/,
+      text: '{"format":"other"}',
+      message: /format: expected "scorebench.workspace\/v1", got "other"/,
     },
     {
-      text: '{"format":"scorebench.workspace/v1","files":[{"kind":"events","name":"a","base64":"!!"}]}',
+      text:
+        '{"format":"scorebench.workspace/v1","files":[{"kind":"leads","name":"a","base64":""}]}',
+      message:
+        /files\[0\]\.kind: expected one of contacts, events, purchases, verification, got "leads"/,
+    },
+    {
+      text:
+        '{"format":"scorebench.workspace/v1","files":[{"kind":"events","name":"a","base64":"!!"}]}',
       message: /files\[0\]\.base64: is not valid base64/,
     },
-    { text: '{"format":"scorebench.workspace/v1","files":[],"settings":[]}', message: /settings: expected an object/ },
+    {
+      text: '{"format":"scorebench.workspace/v1","files":[],"settings":[]}',
+      message: /settings: expected an object/,
+    },
   ];
   for (const { text, message } of cases) {
     assert.throws(() => decodeWorkspace(text, "w.json"), message);

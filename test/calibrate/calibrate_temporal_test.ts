@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { calibrateTemporal, evaluateScores, sigmoid } from "../../src/calibrate/mod.ts";
+import {
+  calibrateTemporal,
+  countFeatures,
+  evaluateScores,
+  sigmoid,
+} from "../../src/calibrate/mod.ts";
 import { parseConfig, serializeConfig } from "../../src/config/mod.ts";
 import { scoreContacts } from "../../src/engine/mod.ts";
 import { loadTable } from "../../src/data/mod.ts";
@@ -181,4 +186,47 @@ Deno.test({
     assert.deepEqual(outside999, []);
     assert.ok(outside95.length <= 2, outside95.join("\n"));
   },
+});
+
+Deno.test("calibrateTemporal() with decay writes a config the engine scores as the fitted counts", () => {
+  const r = calibrateTemporal(data, {
+    cutoffs: CUTOFFS,
+    halfLifeDays: 20,
+    minIv: 0,
+    holdout: null,
+  });
+  assert.deepEqual(r.config.window, { lookbackDays: 90, halfLifeDays: 20 });
+  const { config } = parseConfig(JSON.parse(serializeConfig(r.config)));
+  const t = CUTOFFS[2];
+  const ids = data.contacts.map((c) => c.contact_id).sort();
+  const features = r.config.rules!.map((rule) => ({
+    id: rule.id,
+    label: rule.id,
+    on: rule.on,
+    ...(rule.where
+      ? { column: Object.keys(rule.where)[0], value: String(Object.values(rule.where)[0].eq) }
+      : {}),
+  }));
+  const X = countFeatures(data.events, features, {
+    cutoffs: [t],
+    rowOf: [new Map(ids.map((id, i) => [id, i]))],
+    rows: ids.length,
+  }, {
+    lookbackDays: 90,
+    halfLifeDays: 20,
+  });
+  const engine = new Map(
+    scoreContacts(config, { events: data.events, contacts: data.contacts }, { asOf: [t] }).rows.map(
+      (x) => [x.contactId, x.score],
+    ),
+  );
+  const p = features.length;
+  ids.forEach((id, i) => {
+    let s = 0;
+    for (let j = 0; j < p; j++) s += r.config.rules![j].points * X[i * p + j];
+    assert.ok(
+      Math.abs(s - engine.get(id)!) <= 1e-9 * Math.max(1, Math.abs(s)),
+      `${id}: ${s} vs ${engine.get(id)}`,
+    );
+  });
 });

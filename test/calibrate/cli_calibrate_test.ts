@@ -111,7 +111,8 @@ Deno.test("calibrate CLI writes a config whose `score` output reproduces its hol
 });
 
 Deno.test("calibrate CLI refuses unclear input with a message and status 2", async () => {
-  const none = await cli("calibrate", "--contacts", "x.csv", "--out", "/tmp/never.json");
+  const never = `${await Deno.makeTempDir()}/never.json`;
+  const none = await cli("calibrate", "--contacts", "x.csv", "--out", never);
   assert.equal(none.code, 2);
   assert.match(
     none.stderr,
@@ -128,7 +129,7 @@ Deno.test("calibrate CLI refuses unclear input with a message and status 2", asy
     "--holdout-after",
     "2024-01-01",
     "--out",
-    "/tmp/never.json",
+    never,
   );
   assert.equal(both.code, 2);
   assert.match(both.stderr, /not both/);
@@ -141,10 +142,36 @@ Deno.test("calibrate CLI refuses unclear input with a message and status 2", asy
     "--holdout-fraction",
     "1.5",
     "--out",
-    "/tmp/never.json",
+    never,
   );
   assert.match(frac.stderr, /--holdout-fraction: "1.5" is not a share between 0 and 1/);
-  assert.equal(await Deno.stat("/tmp/never.json").then(() => true, () => false), false);
+  assert.equal(await Deno.stat(never).then(() => true, () => false), false);
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(
+      `${dir}/leads.csv`,
+      "contact_id,source,won\n001,a,1\n002,b,maybe\n003,a,0\n",
+    );
+    const bad = await cli(
+      "calibrate",
+      "--contacts",
+      `${dir}/leads.csv`,
+      "--label",
+      "won",
+      "--out",
+      `${dir}/c.json`,
+    );
+    assert.equal(bad.code, 1);
+    assert.match(
+      bad.stderr,
+      /leads\.csv: Cannot read label column "won" of contact "002": "maybe" is not 0\/1/,
+    );
+    assert.doesNotMatch(bad.stderr, /    at /);
+    assert.equal(await Deno.stat(`${dir}/c.json`).then(() => true, () => false), false);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+  await Deno.remove(never.slice(0, never.lastIndexOf("/")), { recursive: true });
 });
 
 Deno.test("calibrate CLI over time: per-tag rules, and `score` at the held-out cutoff reproduces the metrics", async () => {

@@ -114,3 +114,30 @@ Deno.test("binListFeature() gives has/lacks bins per frequent element", () => {
     assert.notEqual(inHas, inLacks, `row ${i}`);
   }
 });
+
+Deno.test("binFeature() bins sparse counts: the mass at 0 is one bin, the rest still divided", () => {
+  const counts = [
+    ...Array(850).fill(0),
+    ...Array(90).fill(1),
+    ...Array(40).fill(2),
+    ...Array(20).fill(5),
+  ];
+  const y = counts.map((c, i) => (i % 10 < c + 1 ? 1 : 0));
+  const f = binFeature("call", counts, y, { numeric: true, monotonic: false });
+  assert.deepEqual(f.bins.map((b) => b.label), ["call 0", "call 1", "call 2-4", "call 5"]);
+  assert.deepEqual(f.bins.map((b) => b.count), [850, 90, 40, 20]);
+  // Two distinct values stay ranges with `numeric`, categories without.
+  assert.deepEqual(
+    binFeature("x", [0, 0, 1, 1], [0, 1, 1, 1], { numeric: true, minBinShare: 0 }).bins.map((b) =>
+      b.label
+    ),
+    [
+      "x 0",
+      "x 1",
+    ],
+  );
+  assert.deepEqual(
+    binFeature("x", [0, 0, 1, 1], [0, 1, 1, 1], { minBinShare: 0 }).bins.map((b) => b.label),
+    ["x=0", "x=1"],
+  );
+});

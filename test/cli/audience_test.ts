@@ -64,6 +64,7 @@ Deno.test("audience CLI writes the Yandex CRM file of the latest instant's chose
   ok(r.stdout.startsWith("Audience of 3 row(s) (yandex)"), r.stdout);
   ok(r.stdout.includes("3 contact(s) in high, medium as of 2024-03-31T00:00:00Z"), r.stdout);
   ok(r.stdout.includes("2 row(s) of other instants not used"), r.stdout);
+  await Deno.remove(dir, { recursive: true });
 });
 
 Deno.test("audience CLI hashes with SHA-256 and picks an earlier instant on request", async () => {
@@ -92,6 +93,7 @@ Deno.test("audience CLI hashes with SHA-256 and picks an earlier instant on requ
       "1210f4f193f6032e91cd7117a785a1be09550d79076c4717cdae4c0c45691a30," +
       "71d4f55f72fa128dfb468a1a3901507c804b74316488744d769d7f4b16696476\r\n",
   );
+  await Deno.remove(dir, { recursive: true });
 });
 
 Deno.test("audience CLI plain CSV keeps ids and scores", async () => {
@@ -113,6 +115,7 @@ Deno.test("audience CLI plain CSV keeps ids and scores", async () => {
     await Deno.readTextFile(`${dir}/aud.csv`),
     "contact_id,phone,email,score,tier\r\n002,79167654321,,65,high\r\n",
   );
+  await Deno.remove(dir, { recursive: true });
 });
 
 Deno.test("audience CLI refuses bad input with file, row and column", async () => {
@@ -142,4 +145,5 @@ Deno.test("audience CLI refuses bad input with file, row and column", async () =
   assertEquals(badRow.code, 2);
   ok(badRow.stderr.includes('row 2, column "tier": "warm"'), badRow.stderr);
   ok(!(await Deno.stat(`${dir}/a.csv`).then(() => true, () => false)));
+  await Deno.remove(dir, { recursive: true });
 });

@@ -164,6 +164,7 @@ Deno.test("backtest CLI agrees with conversion, lift and AUC recomputed from sco
   }
   const names = [...Deno.readDirSync(dir)].map((e) => e.name);
   ok(!names.some((n) => n.endsWith(".tmp")), names.join(", "));
+  await Deno.remove(dir, { recursive: true });
 });
 
 Deno.test("backtest CLI refuses bad flags with a clear message and no output", async () => {
@@ -205,4 +206,5 @@ Deno.test("backtest CLI refuses bad flags with a clear message and no output", a
   ok(!missing.stderr.includes("    at "), missing.stderr);
   const names = [...Deno.readDirSync(dir)].map((e) => e.name);
   ok(!names.includes("bt.json"));
+  await Deno.remove(dir, { recursive: true });
 });

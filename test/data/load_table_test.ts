@@ -463,6 +463,13 @@ const CASES: Case[] = [
   },
   { file: "handmade.xlsx", loaded: 1, rejects: [] },
   {
+    file: "title_row.xlsx",
+    loaded: 2,
+    rejects: [],
+    warnings: [/Header taken from row 3; the 1 row\(s\) above it look like a title and were skipped/],
+    check: (rows) => assert.deepEqual(rows.map((r) => r.type), ["visit", "call"]),
+  },
+  {
     file: "huge_dimension.xlsx",
     error:
       /Refused "[^"]*huge_dimension\.xlsx": sheet "xl\/worksheets\/sheet1\.xml" declares the range A1:XFD1048576 \(1048576 rows x 16384 columns\), over the 20000000-cell limit/,
@@ -607,4 +614,21 @@ Deno.test("loadTable() reads a forced encoding", async () => {
   });
   assert.equal(rows[0].type, "Звонок");
   assert.deepEqual(summary.warnings, []);
+});
+
+Deno.test("loadTable() keeps a __proto__ column as a plain property", async () => {
+  const bytes = new TextEncoder().encode('contact_id,__proto__\n1,"{""polluted"":true}"\n');
+  const { rows } = await loadTable("contacts", { name: "p.csv", bytes });
+  assert.equal(Object.getPrototypeOf(rows[0]), Object.prototype);
+  assert.equal(Object.getOwnPropertyDescriptor(rows[0], "__proto__")?.value, '{"polluted":true}');
+  assert.equal(({} as Record<string, unknown>).polluted, undefined);
+});
+
+Deno.test("loadTable() refuses small numbers as dates", async () => {
+  const bytes = new TextEncoder().encode("contact_id,ts,type\n1,2024,visit\n");
+  const { rejects } = await loadTable("events", { name: "y.csv", bytes });
+  assert.equal(
+    rejects[0].reason,
+    'Number "2024" is too small for a date (as an Excel serial it would be 1905-07-16)',
+  );
 });

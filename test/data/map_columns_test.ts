@@ -63,12 +63,12 @@ Deno.test("mapColumns() warns when two columns look like the same canonical colu
 
 Deno.test("mapColumns() lists the file's columns and candidates for a missing column", () => {
   assert.throws(
-    () => mapColumns("events", ["contact", "type", "evnt_time"], "ev.csv"),
+    () => mapColumns("events", ["user_id", "type", "evnt_time"], "ev.csv"),
     (e: Error) => {
       assert.ok(e instanceof LoadError);
       assert.equal(
         e.message,
-        'Cannot load events from "ev.csv": required column "ts" not found. Columns in the file: "contact", "type", "evnt_time". Likely candidates for "ts": "evnt_time". Map a column explicitly, e.g. --map-events ts=<column>',
+        'Cannot load events from "ev.csv": required column "ts" not found. Columns in the file: "user_id", "type", "evnt_time". Likely candidates for "ts": "evnt_time". Map a column explicitly, e.g. --map-events ts=<column>',
       );
       assert.equal(e.column, "ts");
       assert.deepEqual(e.candidates, ["evnt_time"]);
@@ -97,4 +97,15 @@ Deno.test("likelyCandidates() finds typos and longer names", () => {
     "home phone number",
   ]);
   assert.deepEqual(likelyCandidates("contact_id", ["x", "y"]), []);
+});
+
+Deno.test("mapColumns() leaves a campaign's contact-type column alone", () => {
+  // The bank-marketing export has "contact" = telephone/cellular, not an id.
+  assert.throws(
+    () => mapColumns("contacts", ["age", "contact", "y"], "bank.csv"),
+    /required column "contact_id" not found.*Likely candidates for "contact_id": "contact".*or number the rows as contacts with --row-ids/,
+  );
+  assert.deepEqual(mapColumns("contacts", ["age", "contact", "y"], "bank.csv", {}, true).names, {
+    age: "age",
+  });
 });

@@ -2,7 +2,7 @@
  * Shared set-up of the browser tests: one build, one server on a free port, headless
  * Chromium, and a record of every request so a test can prove nothing left the origin.
  */
-import { chromium, type Browser, type Page } from "playwright-core";
+import { type Browser, chromium, type Page } from "playwright-core";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { buildApp, serveStatic, type StaticServer } from "../../src/app/mod.ts";
@@ -44,10 +44,16 @@ export async function buildForTest(outDir: string): Promise<void> {
 }
 
 /** Serves `outDir`, opens Chromium on it and records requests and errors. */
-export async function openSession(outDir: string, options: { path?: string } = {}): Promise<Session> {
+export async function openSession(
+  outDir: string,
+  options: { path?: string } = {},
+): Promise<Session> {
   const server = serveStatic(outDir, { port: 0 });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-  const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1366, height: 900 } });
+  const context = await browser.newContext({
+    acceptDownloads: true,
+    viewport: { width: 1366, height: 900 },
+  });
   const page = await context.newPage();
   const requests: string[] = [];
   const errors: string[] = [];

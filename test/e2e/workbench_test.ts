@@ -5,10 +5,18 @@
  * leaves the page's origin. Screenshots go to `artifacts/`.
  */
 import assert from "node:assert/strict";
+import { Buffer } from "node:buffer";
 import { join } from "node:path";
 import * as XLSX from "xlsx";
 import type { Page } from "playwright-core";
-import { buildForTest, openSession, SKIP_E2E, screenshot, type Session, waitReady } from "./_harness.ts";
+import {
+  buildForTest,
+  openSession,
+  screenshot,
+  type Session,
+  SKIP_E2E,
+  waitReady,
+} from "./_harness.ts";
 
 /**
  * Waits until no cell of the current page is still computing. The runtime marks cells
@@ -16,19 +24,33 @@ import { buildForTest, openSession, SKIP_E2E, screenshot, type Session, waitRead
  */
 async function settle(page: Page, timeout = 90_000): Promise<void> {
   await page.waitForTimeout(400);
-  await page.waitForFunction(() => {
-    const view = document.querySelector("sb-app-shell")?.shadowRoot?.querySelector("sb-notebook-view")
-      ?.shadowRoot;
-    if (!view) return false;
-    return view.querySelectorAll("section").length > 0 && view.querySelectorAll("section.pending").length === 0;
-  }, null, { timeout, polling: 250 });
+  await page.waitForFunction(
+    () => {
+      const view = document.querySelector("sb-app-shell")?.shadowRoot?.querySelector(
+        "sb-notebook-view",
+      )
+        ?.shadowRoot;
+      if (!view) return false;
+      return view.querySelectorAll("section").length > 0 &&
+        view.querySelectorAll("section.pending").length === 0;
+    },
+    null,
+    { timeout, polling: 250 },
+  );
 }
 
 async function goTo(page: Page, file: string): Promise<void> {
   await page.getByRole("link", { name: file }).click();
   await page.waitForFunction(
     (f) => location.hash === `#${f}`,
-    { "Data": "10_data.md", "Factors": "20_factors.md", "Calibrate": "30_calibrate.md", "Tiers": "40_tiers.md", "Periods": "50_periods.md", "Export": "60_export.md" }[file],
+    {
+      "Data": "10_data.md",
+      "Factors": "20_factors.md",
+      "Calibrate": "30_calibrate.md",
+      "Tiers": "40_tiers.md",
+      "Periods": "50_periods.md",
+      "Export": "60_export.md",
+    }[file],
   );
   // The previous page's sections are replaced: wait for the new page's heading.
   await page.locator("sb-notebook-view h1", { hasText: file }).waitFor();
@@ -39,7 +61,10 @@ async function cellErrors(page: Page): Promise<string[]> {
   return await page.locator("sb-notebook-view .error").allTextContents();
 }
 
-async function downloadText(page: Page, click: () => Promise<void>): Promise<{ name: string; bytes: Uint8Array }> {
+async function downloadText(
+  page: Page,
+  click: () => Promise<void>,
+): Promise<{ name: string; bytes: Uint8Array }> {
   const [download] = await Promise.all([page.waitForEvent("download"), click()]);
   const path = await download.path();
   return { name: download.suggestedFilename(), bytes: await Deno.readFile(path) };
@@ -77,7 +102,9 @@ Deno.test({
         await editor.fill("SELECT count(*) AS n FROM purchases");
         await editor.press("Control+Enter");
         await page.locator("sb-sql-cell").nth(1).locator("text=1 rows in").waitFor();
-        const n = Number(await page.locator("sb-sql-cell").nth(1).locator("tbody td").first().textContent());
+        const n = Number(
+          await page.locator("sb-sql-cell").nth(1).locator("tbody td").first().textContent(),
+        );
         assert.ok(n > 100, `purchases counted: ${n}`);
         shots.push(await screenshot(page, "e2e_01_data.png"));
       });
@@ -97,7 +124,9 @@ Deno.test({
         await page.locator("#use-config").click();
         await page.locator("#use-config", { hasText: "Saved" }).waitFor();
         const saved = await page.evaluate(() =>
-          (globalThis as unknown as { scorebench: { workspace: { configs: Record<string, { rules: { points: number }[] }> } } })
+          (globalThis as unknown as {
+            scorebench: { workspace: { configs: Record<string, { rules: { points: number }[] }> } };
+          })
             .scorebench.workspace.configs.current.rules[0].points
         );
         assert.equal(saved, before + 5, "the saved config carries the hand edit");
@@ -107,7 +136,8 @@ Deno.test({
       await step("Factors lists candidate factors by information value", async () => {
         await goTo(page, "Factors");
         assert.deepEqual(await cellErrors(page), []);
-        const rows = await page.locator("sb-data-table[caption='All candidate factors'] tbody tr").count();
+        const rows = await page.locator("sb-data-table[caption='All candidate factors'] tbody tr")
+          .count();
         assert.ok(rows > 3, `factor rows: ${rows}`);
         shots.push(await screenshot(page, "e2e_03_factors.png"));
       });
@@ -124,7 +154,9 @@ Deno.test({
         await input.press("Enter");
         await page.waitForFunction(
           (b) => {
-            const tuner = document.querySelector("sb-app-shell")!.shadowRoot!.querySelector("sb-notebook-view")!
+            const tuner = document.querySelector("sb-app-shell")!.shadowRoot!.querySelector(
+              "sb-notebook-view",
+            )!
               .shadowRoot!.querySelector("sb-tier-tuner")!;
             const cell = tuner.shadowRoot!.querySelector("tr[data-tier=high] td:nth-child(2)");
             return Number(cell?.textContent) !== b;
@@ -132,7 +164,10 @@ Deno.test({
           before,
         );
         const after = await highCount();
-        assert.ok(after < before, `raising "high" from ${start} to ${start + 10} shrank the tier: ${before} -> ${after}`);
+        assert.ok(
+          after < before,
+          `raising "high" from ${start} to ${start + 10} shrank the tier: ${before} -> ${after}`,
+        );
         // Keyboard: the slider moves by one point per arrow key.
         const slider = page.getByLabel("medium threshold", { exact: true });
         await slider.focus();
@@ -190,20 +225,102 @@ Deno.test({
         await page.reload();
         await waitReady(page, 90_000);
         await settle(page);
-        await page.locator("#config-check", { hasText: `high from ${thresholds.high}, medium from ${thresholds.medium}` })
+        await page.locator("#config-check", {
+          hasText: `high from ${thresholds.high}, medium from ${thresholds.medium}`,
+        })
+          .waitFor();
+      });
+
+      await step("a file with unknown columns is mapped by hand, its bad rows listed", async () => {
+        await goTo(page, "Data");
+        await page.locator("#files").setInputFiles({
+          name: "verification_crm.csv",
+          mimeType: "text/csv",
+          // A Node Buffer: playwright base64-encodes it with Buffer's toString.
+          buffer: Buffer.from("client_key,note\n001,a\n,b\n002,c\n"),
+        });
+        await page.locator("sb-file-loader .error", {
+          hasText: 'needs one of the columns "contact_id"',
+        })
+          .waitFor();
+        await page.getByLabel("file column for contact_id").selectOption("client_key");
+        await page.getByRole("button", { name: "Load with this mapping" }).click();
+        await page.locator("sb-file-loader li", { hasText: "loaded" }).waitFor();
+        const cells = page.locator("sb-load-summary tr[data-kind=verification] td");
+        await page.locator("sb-load-summary tr[data-kind=verification] td", {
+          hasText: "verification_crm.csv",
+        })
+          .waitFor();
+        assert.deepEqual(
+          [await cells.nth(3).textContent(), await cells.nth(4).textContent()],
+          ["2", "1"],
+        );
+        await page.locator("sb-load-summary sb-data-table", {
+          hasText: "Row has none of contact_id",
+        })
+          .waitFor();
+        shots.push(await screenshot(page, "e2e_07_mapping.png"));
+      });
+
+      await step("the workspace saves to a file and opens again", async () => {
+        const saved = await downloadText(
+          page,
+          () => page.getByRole("button", { name: "Save workspace" }).click(),
+        );
+        assert.match(saved.name, /^scorebench-workspace-\d{4}-\d{2}-\d{2}\.json$/);
+        const snapshot = decodeWorkspace(new TextDecoder().decode(saved.bytes), saved.name);
+        assert.deepEqual(
+          snapshot.inputs.map((f) => f.kind).sort(),
+          ["contacts", "events", "purchases", "verification"],
+        );
+        const crm = snapshot.inputs.find((f) => f.kind === "verification")!;
+        assert.equal(crm.name, "verification_crm.csv");
+        assert.deepEqual(crm.options.mapping, { contact_id: "client_key" });
+        assert.ok(snapshot.configs.current, "the working config is in the file");
+        // Open it again: everything is read back from the file.
+        const path = join(await Deno.makeTempDir(), saved.name);
+        await Deno.writeFile(path, saved.bytes);
+        await page.evaluate(() =>
+          (globalThis as unknown as { scorebench: { workspace: { data: { version: number } } } })
+            .scorebench.workspace
+            .data.version
+        ).then(async (version) => {
+          await page.locator("#open").setInputFiles(path);
+          await page.waitForFunction(
+            (v) =>
+              (globalThis as unknown as {
+                scorebench: { workspace: { data: { version: number } } };
+              }).scorebench
+                .workspace.data.version >= v + 8,
+            version,
+            { timeout: 60_000 },
+          );
+        });
+        await settle(page);
+        await page.locator("sb-load-summary tr[data-kind=verification] td", {
+          hasText: "verification_crm.csv",
+        })
           .waitFor();
       });
 
       await step("no request left the page's origin", () => {
         assert.deepEqual(session.foreign(), []);
-        assert.ok(session.requests.some((u) => u.endsWith(".wasm")), "DuckDB wasm came from the origin");
+        assert.ok(
+          session.requests.some((u) => u.endsWith(".wasm")),
+          "DuckDB wasm came from the origin",
+        );
       });
       assert.deepEqual(session.errors.filter((e) => !/favicon/.test(e)), []);
     } catch (err) {
       shots.push(await screenshot(page, "e2e_failure.png").catch(() => ""));
-      throw new Error(`${(err as Error).message}\nbrowser errors: ${session.errors.join("\n") || "none"}`, { cause: err });
+      throw new Error(
+        `${(err as Error).message}\nbrowser errors: ${session.errors.join("\n") || "none"}`,
+        { cause: err },
+      );
     } finally {
-      console.log(`screenshots: ${shots.map((s) => join("artifacts", s.split("/").pop()!)).join(", ")}`);
+      console.log(
+        `screenshots: ${shots.map((s) => join("artifacts", s.split("/").pop()!)).join(", ")}`,
+      );
       await session.close();
       await Deno.remove(out, { recursive: true });
     }

@@ -128,6 +128,16 @@ Deno.test("bootstrapInterval() is reproducible and brackets the estimate", () =>
   assert.ok(a.lower < a.estimate && a.estimate < a.upper, JSON.stringify(a));
   assert.ok(a.upper - a.lower < 0.2);
   assert.equal(a.resamples, 200);
+  // The AUC fast path (multiplicities over one sort) gives exactly what resampling rows gives.
+  for (const stratified of [true, false]) {
+    const tied = s.map((v) => Math.round(v * 4));
+    const fast = bootstrapInterval(tied, y, auc, seededRng(2), { resamples: 100, stratified });
+    const slow = bootstrapInterval(tied, y, (a, b) => auc(a, b), seededRng(2), {
+      resamples: 100,
+      stratified,
+    });
+    assert.deepEqual(fast, slow);
+  }
   const c = bootstrapInterval(s, y, () => 0.5, seededRng(1), { resamples: 10 });
   assert.deepEqual([c.lower, c.upper], [0.5, 0.5]);
   assert.throws(() => bootstrapInterval(s, y, auc, seededRng(1), { level: 1 }), /level must be/);

@@ -46,7 +46,10 @@ Deno.test("parseNotebook() names the file and line of a bad notebook", () => {
     { text: "```js a b\n1\n```", message: /^nb\.md:1: cell name "a b" is not one identifier/ },
     { text: "```js 9x\n1\n```", message: /cell name "9x"/ },
     { text: "```sql\nSELECT 1\n```", message: /^nb\.md:1: a sql cell needs a name/ },
-    { text: "```js a\n1\n```\n\n```js a\n2\n```", message: /^nb\.md:5: cell "a" is already defined on line 1/ },
+    {
+      text: "```js a\n1\n```\n\n```js a\n2\n```",
+      message: /^nb\.md:5: cell "a" is already defined on line 1/,
+    },
   ];
   for (const { text, message } of cases) {
     assert.throws(() => parseNotebook(text, "nb.md"), (err: Error) => {

@@ -94,3 +94,18 @@ Deno.test("compileNotebook() names the file and line of a cell that does not par
     /x\.md:1: cell "Plot" has the name of a built-in/,
   );
 });
+
+Deno.test("compileNotebook() treats an expression with a trailing semicolon as the cell's value", async () => {
+  const nb = compileNotebook(
+    parseNotebook("```js a\n1 + 1;\n```\n```js b\nconst x = a;\nreturn x * 3;\n```\n```js c\na;\nb;\n```"),
+    [],
+  );
+  const rec = recorder();
+  const run = runNotebook(nb, { observe: rec.observe });
+  await settled();
+  assert.deepEqual(rec.values.get("a"), [2]);
+  assert.deepEqual(rec.values.get("b"), [6]);
+  // Two statements without `return` are statements: no value.
+  assert.deepEqual(rec.values.get("c"), [undefined]);
+  run.dispose();
+});

@@ -94,12 +94,12 @@ export const duckdb: SqlDialect = {
     const parts = "{'ip': regexp_extract(s, '^([0-9]+)', 1), " +
       "'fp': regexp_extract(s, '^[0-9]+[.]?([0-9]*)', 1), " +
       "'e': COALESCE(TRY_CAST(regexp_extract(s, 'e([-+]?[0-9]+)$', 1) AS INTEGER), 0)}";
-    // Fast paths first (DuckDB evaluates a CASE branch only for the rows that reach it):
-    // whole numbers, and the range where both print plain decimals the same way.
     const slow = `(CASE WHEN ${expr} < 0 THEN '-' ELSE '' END || ` +
       `list_transform([CAST(abs(${expr}) AS VARCHAR)], lambda s: ` +
       `list_transform([${parts}], lambda a: ` +
       `list_transform([${digits}], lambda b: ${layout})[1])[1])[1])`;
+    // Fast paths first (DuckDB evaluates a CASE branch only for the rows that reach it):
+    // whole numbers below 1e15, and the range where both print plain decimals alike.
     return `(CASE WHEN ${expr} = trunc(${expr}) AND abs(${expr}) < 1e15 ` +
       `THEN CAST(CAST(${expr} AS BIGINT) AS VARCHAR) ` +
       `WHEN abs(${expr}) >= 1e-4 AND abs(${expr}) < 1e15 THEN CAST(${expr} AS VARCHAR) ` +

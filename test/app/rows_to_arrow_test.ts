@@ -1,0 +1,67 @@
+import assert from "node:assert/strict";
+import { rowsToArrowIpc } from "../../src/app/rows_to_arrow.ts";
+import { openDuckDB } from "../../src/db/open_duckdb.ts";
+
+Deno.test("rowsToArrowIpc() reaches DuckDB with types, NULLs, lists and timestamps", async () => {
+  const rows = [
+    {
+      contact_id: "007",
+      ts: Date.UTC(2024, 0, 2, 3, 4, 5),
+      type: "page_view",
+      value: 1.5,
+      interests: ["loans", "cards"],
+      ok: true,
+    },
+    { contact_id: "+44", ts: Date.UTC(2024, 1, 1), type: "call", value: null, mixed: 3 },
+    { contact_id: "12", ts: Date.UTC(2024, 1, 2), type: "chat", mixed: "x" },
+  ];
+  const { db, conn } = await openDuckDB();
+  try {
+    conn.insertArrowFromIPCStream(rowsToArrowIpc(rows, ["ts"]), { name: "events" });
+    const types = conn.query(
+      "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'events' ORDER BY ordinal_position",
+    )
+      .toArray().map((r) => `${r.column_name} ${r.data_type}`);
+    assert.deepEqual(types, [
+      "contact_id VARCHAR",
+      "ts TIMESTAMP_MS",
+      "type VARCHAR",
+      "value DOUBLE",
+      "interests VARCHAR",
+      "ok BOOLEAN",
+      "mixed VARCHAR",
+    ]);
+    const back = conn.query(
+      "SELECT contact_id, strftime(ts, '%Y-%m-%dT%H:%M:%S') AS ts, value, interests, ok, mixed FROM events",
+    ).toArray().map((r) => ({ ...r }));
+    assert.deepEqual(back, [
+      {
+        contact_id: "007",
+        ts: "2024-01-02T03:04:05",
+        value: 1.5,
+        interests: "loans;cards",
+        ok: true,
+        mixed: null,
+      },
+      {
+        contact_id: "+44",
+        ts: "2024-02-01T00:00:00",
+        value: null,
+        interests: null,
+        ok: null,
+        mixed: "3",
+      },
+      {
+        contact_id: "12",
+        ts: "2024-02-02T00:00:00",
+        value: null,
+        interests: null,
+        ok: null,
+        mixed: "x",
+      },
+    ]);
+  } finally {
+    conn.close();
+    db.reset();
+  }
+});
