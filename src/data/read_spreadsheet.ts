@@ -321,9 +321,11 @@ export async function readSpreadsheet(
   const widest = Math.max(0, ...filled.map((f) => f.n));
   const headerRow = filled.find((f) => f.n * 2 >= widest)?.r ?? 0;
   if (filled.length && headerRow !== filled[0].r) {
-    warnings.push(`Header taken from row ${headerRow + 1}; the ${
-      filled.filter((f) => f.r < headerRow).length
-    } row(s) above it look like a title and were skipped`);
+    warnings.push(
+      `Header taken from row ${headerRow + 1}; the ${
+        filled.filter((f) => f.r < headerRow).length
+      } row(s) above it look like a title and were skipped`,
+    );
   }
   let header: string[] | null = null;
   for (let r = headerRow; r < data.length; r++) {

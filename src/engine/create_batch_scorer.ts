@@ -272,14 +272,14 @@ export function createBatchScorer(
     const nRules = c.rules.length;
 
     // Group matches by (contact, rule) keeping input order: two stable counting sorts.
-    const byRule = new Uint32Array(n);
+    let byRule: Uint32Array | null = new Uint32Array(n);
     {
       const count = new Uint32Array(nRules + 1);
       for (let i = 0; i < n; i++) count[mRule[i] + 1]++;
       for (let r = 0; r < nRules; r++) count[r + 1] += count[r];
       for (let i = 0; i < n; i++) byRule[count[mRule[i]]++] = i;
     }
-    const perm = new Uint32Array(n);
+    let perm: Uint32Array | null = new Uint32Array(n);
     const contactStart = new Uint32Array(nContacts + 1);
     for (let i = 0; i < n; i++) contactStart[mContact[i] + 1]++;
     for (let k = 0; k < nContacts; k++) contactStart[k + 1] += contactStart[k];
@@ -290,43 +290,50 @@ export function createBatchScorer(
         perm[pos[mContact[i]]++] = i;
       }
     }
+    byRule = null;
     const sTs = new Float64Array(n);
+    const sRule = new Uint16Array(n);
     const sStage = mStage ? new Int32Array(n) : null;
     for (let j = 0; j < n; j++) {
       const i = perm[j];
       sTs[j] = mTs[i];
+      sRule[j] = mRule[i];
       if (sStage) sStage[j] = mStage![i];
     }
-    // Groups: runs of one rule inside a contact; sort each by time (input order on ties).
-    const groupRule: number[] = [];
-    const groupStart: number[] = [];
-    const groupEnd: number[] = [];
-    const contactGroups = new Uint32Array(nContacts + 1);
-    for (let k = 0; k < nContacts; k++) {
-      contactGroups[k] = groupRule.length;
-      let j = contactStart[k];
-      const end = contactStart[k + 1];
-      while (j < end) {
-        const r = mRule[perm[j]];
-        let e = j + 1;
-        let sorted = true;
-        while (e < end && mRule[perm[e]] === r) {
-          if (sTs[e] < sTs[e - 1]) sorted = false;
-          e++;
-        }
-        if (!sorted) sortRun(sTs, sStage, perm, j, e);
-        groupRule.push(r);
-        groupStart.push(j);
-        groupEnd.push(e);
-        j = e;
-      }
-    }
-    contactGroups[nContacts] = groupRule.length;
-    // The raw records are no longer needed.
+    // The raw records are no longer needed: let them go before the per-contact work.
     mContact = new Int32Array(0);
     mRule = new Uint16Array(0);
     mTs = new Float64Array(0);
     mStage = null;
+    // Groups: runs of one rule inside a contact; sort each by time (input order on ties).
+    const maxGroups = Math.min(n, nContacts * nRules);
+    const groupRule = new Uint16Array(maxGroups);
+    const groupStart = new Uint32Array(maxGroups);
+    const groupEnd = new Uint32Array(maxGroups);
+    const contactGroups = new Uint32Array(nContacts + 1);
+    let nGroups = 0;
+    for (let k = 0; k < nContacts; k++) {
+      contactGroups[k] = nGroups;
+      let j = contactStart[k];
+      const end = contactStart[k + 1];
+      while (j < end) {
+        const r = sRule[j];
+        let e = j + 1;
+        let sorted = true;
+        while (e < end && sRule[e] === r) {
+          if (sTs[e] < sTs[e - 1]) sorted = false;
+          e++;
+        }
+        if (!sorted) sortRun(sTs, sStage, perm, j, e);
+        groupRule[nGroups] = r;
+        groupStart[nGroups] = j;
+        groupEnd[nGroups] = e;
+        nGroups++;
+        j = e;
+      }
+    }
+    contactGroups[nContacts] = nGroups;
+    perm = null;
 
     const vindex = verification ? new VerificationIndex(verification) : null;
     const { facts, staticAudience, excludedByVerification } = contactFacts(
@@ -339,9 +346,9 @@ export function createBatchScorer(
     const order = sortedContactOrder(ids);
     const evaluator = new Evaluator(c, stages.names);
     const view: ContactMatches = {
-      groupRule: Uint16Array.from(groupRule),
-      groupStart: Uint32Array.from(groupStart),
-      groupEnd: Uint32Array.from(groupEnd),
+      groupRule,
+      groupStart,
+      groupEnd,
       from: 0,
       to: 0,
       ts: sTs,

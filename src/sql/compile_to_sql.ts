@@ -17,6 +17,16 @@
  * `contact_id`, `score`, `tier`, `matched_events`, `verified`, `reasons` (`id:+12.5;id:-20`)
  * and `scopes`, a map from `stage:<name>`/`tag:<name>` to the scope's sum (absent = 0): the
  * stage names come from the data, so they cannot be columns of a query written before it.
+ *
+ * Where the engine and the SQL may still differ, by design or by database:
+ * - text read as a number accepts decimal notation only (`Number()` also reads `0x1A` and
+ *   `Infinity`);
+ * - the engine refuses duplicate contact ids and events without a contact id; the SQL
+ *   scores what the tables hold;
+ * - rows come sorted by DuckDB's byte order of `contact_id`, which differs from the
+ *   engine's UTF-16 order only between characters above U+FFFF and U+E000..U+FFFF;
+ * - sums are added in another order, so decayed scores agree to about 1e-15 relative,
+ *   not bit for bit (the contract asks for 1e-9).
  */
 import { parseConfigDate } from "../config/parse_config.ts";
 import type { Predicate, ScoringConfig } from "../config/types.ts";

@@ -466,7 +466,9 @@ const CASES: Case[] = [
     file: "title_row.xlsx",
     loaded: 2,
     rejects: [],
-    warnings: [/Header taken from row 3; the 1 row\(s\) above it look like a title and were skipped/],
+    warnings: [
+      /Header taken from row 3; the 1 row\(s\) above it look like a title and were skipped/,
+    ],
     check: (rows) => assert.deepEqual(rows.map((r) => r.type), ["visit", "call"]),
   },
   {

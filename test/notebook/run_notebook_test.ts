@@ -97,7 +97,9 @@ Deno.test("compileNotebook() names the file and line of a cell that does not par
 
 Deno.test("compileNotebook() treats an expression with a trailing semicolon as the cell's value", async () => {
   const nb = compileNotebook(
-    parseNotebook("```js a\n1 + 1;\n```\n```js b\nconst x = a;\nreturn x * 3;\n```\n```js c\na;\nb;\n```"),
+    parseNotebook(
+      "```js a\n1 + 1;\n```\n```js b\nconst x = a;\nreturn x * 3;\n```\n```js c\na;\nb;\n```",
+    ),
     [],
   );
   const rec = recorder();
