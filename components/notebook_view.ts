@@ -67,6 +67,13 @@ export class NotebookView extends LitElement {
       section.code.pending {
         border-left-color: #f0a500;
       }
+      /* Heavy cells run for seconds in the worker: say so, above the previous output. */
+      section.code.pending::before {
+        content: "computing…";
+        display: block;
+        font-size: 12px;
+        color: #8a5a00;
+      }
       .name {
         font: 12px ui-monospace, monospace;
         color: #5a6478;

@@ -10,7 +10,7 @@
 import { loadTable } from "../data/mod.ts";
 import type { TableKind } from "../data/types.ts";
 import { rowsToArrowIpc } from "./rows_to_arrow.ts";
-import { WORKER_TASKS, type WorkerTables, type WorkerTaskName } from "./worker_tasks.ts";
+import { clearTaskCache, runTask, type WorkerTables, type WorkerTaskName } from "./worker_tasks.ts";
 
 const scope = self as unknown as {
   onmessage: ((e: MessageEvent) => void) | null;
@@ -18,14 +18,6 @@ const scope = self as unknown as {
 };
 
 const tables: WorkerTables = {};
-
-/**
- * Results of recent tasks by task and arguments: pages ask for the same replay or
- * calibration (Tiers, Periods and Export share one), and every task is a pure function of
- * the tables and its arguments. Emptied whenever a table changes.
- */
-const cache = new Map<string, unknown>();
-const CACHE_SIZE = 6;
 
 /** Columns holding epoch ms in the canonical rows: DuckDB gets them as timestamps. */
 const TIMESTAMP_COLUMNS = ["ts", "created_at"];
@@ -70,7 +62,7 @@ scope.onmessage = async (e) => {
         onProgress,
       });
       (tables as Record<string, unknown>)[kind] = rows;
-      cache.clear();
+      clearTaskCache();
       // No rows, no columns: DuckDB cannot make a table of that, so an empty stream says "none".
       const arrow = rows.length
         ? rowsToArrowIpc(rows as unknown as Record<string, unknown>[], TIMESTAMP_COLUMNS)
@@ -78,18 +70,10 @@ scope.onmessage = async (e) => {
       scope.postMessage({ id, result: { rejects, summary, arrow } }, [arrow.buffer]);
     } else if (op === "drop") {
       delete tables[e.data.kind as TableKind];
-      cache.clear();
+      clearTaskCache();
       scope.postMessage({ id, result: null });
     } else if (op === "run") {
-      const task = WORKER_TASKS[e.data.task as WorkerTaskName] as (...args: unknown[]) => unknown;
-      if (!task) throw new RangeError(`Unknown task "${e.data.task}"`);
-      const key = JSON.stringify([e.data.task, e.data.args]);
-      let result = cache.get(key);
-      if (result === undefined) {
-        result = await task(tables, ...e.data.args, onProgress);
-        cache.set(key, result);
-        if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
-      }
+      const result = await runTask(tables, e.data.task as WorkerTaskName, e.data.args, onProgress);
       scope.postMessage({ id, result });
     } else throw new RangeError(`Unknown operation "${op}"`);
   } catch (err) {

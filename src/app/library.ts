@@ -17,6 +17,7 @@ export {
   wilson,
 } from "./tier_index.ts";
 export { autoChart } from "./auto_chart.ts";
+export { factorBinsChart, type FactorBinsChartOptions } from "./factor_bins_chart.ts";
 export { download } from "./html.ts";
 
 /**

@@ -1,3 +1,5 @@
+import { tierCode, type TierTable, tierTable } from "../backtest/mod.ts";
+
 /**
  * Live re-tiering for the threshold tuner: the scores are sorted once, then any pair of
  * thresholds is answered with two binary searches and prefix sums, never by re-scoring.
@@ -130,26 +132,22 @@ export function wilson(k: number, n: number, z = 1.959963984540054): [number, nu
   return [Math.max(0, centre - half), Math.min(1, centre + half)];
 }
 
-/** Per-period contacts (and converters) per tier: the shape the tier charts read. */
-export interface RetieredPeriod {
+/** One replay period re-tiered: the backtest module's tier table at other thresholds. */
+export interface RetieredPeriod extends TierTable {
   asOf: number;
-  conversionRate: number | null;
-  tiers: Record<
-    "high" | "medium" | "low" | "unscored",
-    { contacts: number; converters: number; conversionRate: number | null }
-  >;
 }
 
 /**
  * The periods of a replay (kept with its contacts) re-tiered at other thresholds, from the
  * kept scores: unscored and absent contacts stay as they were, scored ones move by score.
- * Throws `TypeError` when the replay kept no contacts.
+ * The tables come from the backtest module's `tierTable`. Throws `TypeError` when the
+ * replay kept no contacts.
  */
 export function retierPeriods(
   replay: {
     periods: { asOf: number }[];
     scores?: Float64Array[];
-    /** Tier code per contact: 0 unscored, -1 absent (the backtest module's `TIERS` order). */
+    /** Tier code per contact (the backtest module's `TIERS` order), -1 when absent. */
     tierCodes?: Int8Array[];
     converted?: Uint8Array[];
   },
@@ -159,42 +157,25 @@ export function retierPeriods(
   if (!scores || !tierCodes) {
     throw new TypeError("Cannot re-tier periods: the replay kept no contacts (keepContacts)");
   }
+  const UNSCORED = tierCode("unscored");
+  const [LOW, MEDIUM, HIGH] = [tierCode("low"), tierCode("medium"), tierCode("high")];
   return replay.periods.map((p, k) => {
-    const counts = { high: [0, 0], medium: [0, 0], low: [0, 0], unscored: [0, 0] };
-    let all = 0;
-    let conv = 0;
+    const codes: number[] = [];
+    const conv: number[] = [];
     const s = scores[k];
-    const codes = tierCodes[k];
-    const c = converted?.[k];
-    for (let i = 0; i < codes.length; i++) {
-      if (codes[i] < 0) continue;
-      const tier = codes[i] === 0
-        ? "unscored"
-        : s[i] >= tiers.high
-        ? "high"
-        : s[i] >= tiers.medium
-        ? "medium"
-        : "low";
-      const hit = c?.[i] ? 1 : 0;
-      counts[tier][0]++;
-      counts[tier][1] += hit;
-      all++;
-      conv += hit;
-    }
-    const stats = ([contacts, converters]: number[]) => ({
-      contacts,
-      converters,
-      conversionRate: contacts ? converters / contacts : null,
+    tierCodes[k].forEach((code, i) => {
+      if (code < 0) return;
+      codes.push(
+        code === UNSCORED
+          ? UNSCORED
+          : s[i] >= tiers.high
+          ? HIGH
+          : s[i] >= tiers.medium
+          ? MEDIUM
+          : LOW,
+      );
+      conv.push(converted?.[k][i] ? 1 : 0);
     });
-    return {
-      asOf: p.asOf,
-      conversionRate: all ? conv / all : null,
-      tiers: {
-        high: stats(counts.high),
-        medium: stats(counts.medium),
-        low: stats(counts.low),
-        unscored: stats(counts.unscored),
-      },
-    };
+    return { asOf: p.asOf, ...tierTable(codes, conv) };
   });
 }

@@ -15,11 +15,12 @@ import {
   periodInstants,
   type PeriodInstantsOptions,
   replay,
+  type ReplayInput,
   type ReplayOptions,
 } from "../backtest/mod.ts";
-import { calibrateTemporal, type TemporalOptions } from "../calibrate/calibrate_temporal.ts";
+import { calibrateSnapshot, calibrateTemporal, type TemporalOptions } from "../calibrate/mod.ts";
 import { type AudienceOptions, buildAudienceFile } from "../export/audience_file.ts";
-import type { ThresholdMethod } from "../backtest/mod.ts";
+import type { ReplayResult, ThresholdMethod } from "../backtest/mod.ts";
 import { thresholds, thresholdSample } from "../backtest/mod.ts";
 
 /** The tables the worker holds, by kind. */
@@ -42,6 +43,12 @@ function need<K extends keyof WorkerTables>(
     throw new RangeError(`Cannot ${task}: load ${missing.join(" and ")} first (Data page)`);
   }
   return tables as Required<Pick<WorkerTables, K>>;
+}
+
+/** The input of a replay (and of the tasks built on one); `task` names the work for the error. */
+function replayInput(tables: WorkerTables, task: string): ReplayInput {
+  const { events, purchases } = need(tables, task, "events", "purchases");
+  return { events, purchases, contacts: tables.contacts, verification: tables.verification };
 }
 
 function eventTypes(tables: WorkerTables): Set<string> {
@@ -86,6 +93,27 @@ export const WORKER_TASKS = {
   },
 
   /**
+   * What converters share among contact attributes (gender, age, interests, stage, any other
+   * column): the factors of a snapshot calibration. The label is `label`, a contacts column,
+   * or, when `null`, whether the contact has any purchase in the data.
+   */
+  attributeFactors(tables: WorkerTables, label: string | null) {
+    const { contacts } = need(tables, "describe contact attributes", "contacts");
+    const BOUGHT = "bought (any purchase)";
+    let rows = contacts;
+    if (label === null) {
+      const buyers = new Set((tables.purchases ?? []).map((p) => p.contact_id));
+      rows = contacts.map((c) => ({ ...c, [BOUGHT]: buyers.has(c.contact_id) ? 1 : 0 }));
+    }
+    const result = calibrateSnapshot(rows, {
+      label: label ?? BOUGHT,
+      holdout: null,
+      minIv: 0,
+    });
+    return { label: label ?? BOUGHT, factors: result.factors, warnings: result.warnings };
+  },
+
+  /**
    * Scores every contact at one instant; returns columns (ids, scores, tiers) rather than
    * row objects, so a million contacts cross to the page as a few typed arrays.
    */
@@ -118,17 +146,8 @@ export const WORKER_TASKS = {
     options: ReplayOptions,
     onProgress: Progress,
   ) {
-    const { events, purchases } = need(tables, "replay the config", "events", "purchases");
-    const { config } = resolve(tables, spec);
-    return replay(config, {
-      events,
-      purchases,
-      contacts: tables.contacts,
-      verification: tables.verification,
-    }, {
-      ...options,
-      onProgress,
-    });
+    const input = replayInput(tables, "replay the config");
+    return replay(resolve(tables, spec).config, input, { ...options, onProgress });
   },
 
   compareWindows(
@@ -137,37 +156,21 @@ export const WORKER_TASKS = {
     options: CompareWindowsOptions,
     onProgress: Progress,
   ) {
-    const { events, purchases } = need(tables, "compare settings", "events", "purchases");
-    const { config } = resolve(tables, spec);
-    return compareWindows(config, {
-      events,
-      purchases,
-      contacts: tables.contacts,
-      verification: tables.verification,
-    }, {
-      ...options,
-      onProgress,
-    });
+    const input = replayInput(tables, "compare settings");
+    return compareWindows(resolve(tables, spec).config, input, { ...options, onProgress });
   },
 
   /**
-   * Tier cuts chosen from history (`thresholds` of the backtest module) on a replay of
-   * `spec`, with bootstrap intervals.
+   * Tier cuts chosen from history (`thresholds` of the backtest module) on the replay of
+   * `spec` with `options`: the same replay the page asked for, so it comes from the cache.
    */
-  suggestCuts(
+  async suggestCuts(
     tables: WorkerTables,
     spec: ScoringConfigSpec,
     options: ReplayOptions,
     method: ThresholdMethod,
   ) {
-    const { events, purchases } = need(tables, "suggest tier cuts", "events", "purchases");
-    const { config } = resolve(tables, spec);
-    const result = replay(config, {
-      events,
-      purchases,
-      contacts: tables.contacts,
-      verification: tables.verification,
-    }, options);
+    const result = await runTask(tables, "replay", [spec, options]) as ReplayResult;
     return thresholds(thresholdSample(result), method, { maxRows: 200_000 });
   },
 
@@ -204,14 +207,43 @@ export const WORKER_TASKS = {
     candidate: ScoringConfigSpec,
     options: ImpactPreviewOptions,
   ) {
-    const { events, purchases } = need(tables, "preview the impact", "events", "purchases");
-    return impactPreview(resolve(tables, current).config, resolve(tables, candidate).config, {
-      events,
-      purchases,
-      contacts: tables.contacts,
-      verification: tables.verification,
-    }, options);
+    const input = replayInput(tables, "preview the impact");
+    return impactPreview(
+      resolve(tables, current).config,
+      resolve(tables, candidate).config,
+      input,
+      options,
+    );
   },
 };
 
 export type WorkerTaskName = keyof typeof WORKER_TASKS;
+
+/**
+ * Results of recent tasks by task and arguments: pages ask for the same replay or
+ * calibration (Tiers, Periods and Export share one), and every task is a pure function of
+ * the tables and its arguments. `clearTaskCache` empties it whenever a table changes.
+ */
+const cache = new Map<string, unknown>();
+const CACHE_SIZE = 6;
+
+export function clearTaskCache(): void {
+  cache.clear();
+}
+
+/** Runs task `name` with `args` (without the trailing progress callback), through the cache. */
+export async function runTask(
+  tables: WorkerTables,
+  name: WorkerTaskName,
+  args: unknown[],
+  onProgress?: (fraction: number) => void,
+): Promise<unknown> {
+  const task = WORKER_TASKS[name] as (...a: unknown[]) => unknown;
+  if (!task) throw new RangeError(`Unknown task "${name}"`);
+  const key = JSON.stringify([name, args]);
+  if (cache.has(key)) return cache.get(key);
+  const result = await task(tables, ...args, onProgress);
+  cache.set(key, result);
+  if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  return result;
+}

@@ -144,9 +144,63 @@ class HashSet64 {
   }
 }
 
+/**
+ * Distinct strings in an open-addressing table with our own hash: for millions of adds
+ * of mostly repeated ids it is several times cheaper than `Set.add`; the `Set` the
+ * summary exposes is built once, from the distinct values, at the end.
+ */
+class StringSet {
+  #keys: (string | undefined)[] = new Array(1 << 12);
+  #hashes = new Int32Array(1 << 12);
+  size = 0;
+
+  add(s: string): void {
+    let h = 0x811c9dc5;
+    for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+    const mask = this.#hashes.length - 1;
+    let i = (h ^ (h >>> 15)) & mask;
+    for (;;) {
+      const k = this.#keys[i];
+      if (k === undefined) break;
+      if (this.#hashes[i] === h && k === s) return;
+      i = (i + 1) & mask;
+    }
+    this.#keys[i] = s;
+    this.#hashes[i] = h;
+    if (++this.size * 2 > this.#hashes.length) this.#grow();
+  }
+
+  #grow(): void {
+    const keys = this.#keys, hashes = this.#hashes;
+    const n = hashes.length * 2;
+    this.#keys = new Array(n);
+    this.#hashes = new Int32Array(n);
+    const mask = n - 1;
+    for (let j = 0; j < keys.length; j++) {
+      if (keys[j] === undefined) continue;
+      let i = (hashes[j] ^ (hashes[j] >>> 15)) & mask;
+      while (this.#keys[i] !== undefined) i = (i + 1) & mask;
+      this.#keys[i] = keys[j];
+      this.#hashes[i] = hashes[j];
+    }
+  }
+
+  toSet(limit: number): Set<string> {
+    const out = new Set<string>();
+    for (const k of this.#keys) {
+      if (k !== undefined && out.size < limit) out.add(k);
+    }
+    return out;
+  }
+}
+
 // Set has a hard size limit near 2^24; beyond this many ids we stop collecting.
 const MAX_CONTACT_IDS = 16_000_000;
 
+/**
+ * Converts one load's records in file order: `add` each record, then `finish`. Rows wait
+ * (in order) only while a slash-date column's day/month order is still undecided.
+ */
 export class RowBuilder<R> {
   readonly rows: R[] = [];
   readonly rejects: RejectedRow[] = [];
@@ -163,7 +217,7 @@ export class RowBuilder<R> {
   #csv: boolean;
   #dupes: HashSet64 | null;
   #ids = new Map<string, number>();
-  #contactIds: Set<string> | null;
+  #contactIds: StringSet | null;
   #types = new Map<string, number>();
   #pending: { rec: RawRecord; result: R | RowReject | typeof PENDING }[] = [];
   #blank = 0;
@@ -172,6 +226,10 @@ export class RowBuilder<R> {
   #dateOrder?: "dmy" | "mdy";
   #lastId: string | null = null;
   #rowIds = false;
+  #timeIndex = -1;
+  #unnamed: number[];
+  #unnamedUsed = new Set<number>();
+  #formulas = 0;
 
   constructor(
     kind: TableKind,
@@ -222,6 +280,10 @@ export class RowBuilder<R> {
     }));
     this.#dateOrder = dateOrder;
     const mapped = new Set(Object.values(m.index));
+    if (m.timeIndex !== undefined) {
+      mapped.add(m.timeIndex);
+      this.#timeIndex = m.timeIndex;
+    }
     this.#extras = this.#header.map((name, index) => ({ index, name })).filter((e) =>
       !mapped.has(e.index)
     );
@@ -231,7 +293,7 @@ export class RowBuilder<R> {
     this.#maxCell = maxCellChars;
     this.#onRow = onRow;
     this.#dupes = detectDuplicates && kind !== "contacts" ? new HashSet64() : null;
-    this.#contactIds = collectContactIds ? new Set() : null;
+    this.#contactIds = collectContactIds ? new StringSet() : null;
     this.summary = {
       file,
       kind,
@@ -250,23 +312,11 @@ export class RowBuilder<R> {
     };
   }
 
-  #unnamed: number[];
-  #unnamedUsed = new Set<number>();
-
-  /** Adds a column first seen after the header (NDJSON keys); it can only be an extra. */
-  addColumn(name: string): number {
-    this.#header.push(name);
-    this.#extras.push({ index: this.#header.length - 1, name });
-    this.summary.columns.push(name);
-    return this.#header.length - 1;
-  }
-
   /** Notes a formula cell read as its stored value, for one warning. */
   noteFormula(where: string, formula: string): void {
     this.#formulas++;
     if (!this.#formulaHint) this.#formulaHint = `${where} =${preview(formula)}`;
   }
-  #formulas = 0;
 
   add(rec: RawRecord): void {
     if (rec.cells && this.#isBlank(rec.cells)) {
@@ -349,7 +399,7 @@ export class RowBuilder<R> {
     // Exports are often grouped by contact: skipping a repeat of the last id is cheap.
     if (this.#contactIds && typeof cid === "string" && cid !== this.#lastId) {
       this.#lastId = cid;
-      if (this.#contactIds.size < MAX_CONTACT_IDS) this.#contactIds.add(cid);
+      this.#contactIds.add(cid);
     }
     if (this.#onRow) this.#onRow(result as R);
     else this.rows.push(result as R);
@@ -408,8 +458,9 @@ export class RowBuilder<R> {
     const row: Record<string, unknown> = {};
     if (this.#rowIds) row.contact_id = String(rec.row);
     for (const h of this.#handlers) {
-      const raw = cells[h.index];
-      const text = this.#text(rec, h.index);
+      let raw = cells[h.index];
+      let text = this.#text(rec, h.index);
+      if (this.#timeIndex >= 0 && h.canon === "ts") [raw, text] = this.#joinTime(rec, raw, text);
       const blank = text === null || text.trim() === "";
       if (blank) {
         if (h.required) {
@@ -462,10 +513,30 @@ export class RowBuilder<R> {
     return row as R;
   }
 
+  /** A date cell and a time cell as one timestamp value. */
+  #joinTime(rec: RawRecord, date: RawValue, dateText: string | null): [RawValue, string | null] {
+    const time = rec.cells![this.#timeIndex];
+    const timeText = this.#text(rec, this.#timeIndex);
+    if (timeText === null || timeText.trim() === "" || dateText === null) return [date, dateText];
+    const serial = (v: RawValue) =>
+      typeof v === "number"
+        ? v
+        : v && typeof v === "object" && "excelSerial" in v
+        ? (v as ExcelDateCell).excelSerial
+        : NaN;
+    // Spreadsheet cells: a day number plus a fraction of a day.
+    const d = serial(date), t = serial(time);
+    if (d === d && t === t && t >= 0 && t < 1) {
+      return [{ excelSerial: d + t, text: `${dateText} ${timeText}` }, `${dateText} ${timeText}`];
+    }
+    const joined = `${dateText.trim()} ${timeText.trim()}`;
+    return [joined, joined];
+  }
+
   #value(h: Handler, raw: RawValue, text: string, rowNo: number): unknown {
     switch (h.kind) {
       case "id":
-        return text.trim();
+        return readId(text, h.canon);
       case "text": {
         const v = text.trim();
         const intern = h.intern;
@@ -478,7 +549,7 @@ export class RowBuilder<R> {
       case "gender":
         return normalizeGender(text);
       case "phone":
-        return normalizePhone(text, { defaultCountry: this.#country });
+        return normalizePhone(readId(text, h.canon), { defaultCountry: this.#country });
       case "email":
         return normalizeEmail(text);
       case "list": {
@@ -564,8 +635,8 @@ export class RowBuilder<R> {
       );
     }
     if (this.#contactIds) {
-      this.summary.contactIds = this.#contactIds;
-      if (this.#contactIds.size >= MAX_CONTACT_IDS) {
+      this.summary.contactIds = this.#contactIds.toSet(MAX_CONTACT_IDS);
+      if (this.#contactIds.size > MAX_CONTACT_IDS) {
         this.summary.warnings.push(
           `Over ${MAX_CONTACT_IDS} distinct contacts; contactIds holds the first ${MAX_CONTACT_IDS}`,
         );
@@ -579,6 +650,24 @@ export class RowBuilder<R> {
     this.summary.seconds = (performance.now() - this.#t0) / 1000;
     return { rows: this.rows, rejects: this.rejects, summary: this.summary };
   }
+}
+
+// `7.91612E+10`: a long number that a spreadsheet shortened; its digits are gone.
+const SCIENTIFIC = /^[+-]?\d(?:[.,]\d+)?e\+?\d+$/i;
+// `="0042"`: the usual way to make a spreadsheet keep an id's zeros in a CSV.
+const EXCEL_TEXT = /^="(.*)"$/;
+
+/** An id-like value: trimmed, `="0042"` unwrapped, shortened numbers refused. */
+function readId(text: string, column: string): string {
+  let v = text.trim();
+  const wrapped = EXCEL_TEXT.exec(v);
+  if (wrapped) v = wrapped[1].trim();
+  if (SCIENTIFIC.test(v)) {
+    throw new SyntaxError(
+      `${column} "${v}" is a number a spreadsheet shortened to scientific notation; its digits are lost (export the column as text)`,
+    );
+  }
+  return v;
 }
 
 /** A number as people write it: `1234.5`, `1 234,5`, `-7`. `NaN` otherwise. */

@@ -9,6 +9,7 @@ import { CsvReader } from "./csv_reader.ts";
 import { RowBuilder } from "./_row_builder.ts";
 import { checkTimezone } from "./parse_timestamp.ts";
 import { TABLE_COLUMNS } from "./map_columns.ts";
+import { MAX_FILE_BYTES } from "./read_spreadsheet.ts";
 
 /** A file by path (Deno only) or its bytes with a name for messages. */
 export type LoadSource = string | { name: string; bytes: Uint8Array };
@@ -17,6 +18,8 @@ export type LoadSource = string | { name: string; bytes: Uint8Array };
 export type LoadFormat = "csv" | "xlsx" | "xls" | "json" | "ndjson" | "arrow" | "parquet";
 
 const CHUNK = 1 << 20;
+/** Largest JSON or NDJSON file: it is decoded into one string, and V8 strings stop near 512 MiB. */
+export const MAX_JSON_BYTES = 256 * 1024 * 1024;
 
 /** Recognises the format from the first bytes, then the file extension. */
 export function detectFormat(name: string, head: Uint8Array): LoadFormat {
@@ -34,6 +37,8 @@ export function detectFormat(name: string, head: Uint8Array): LoadFormat {
     i < head.length &&
     (head[i] === 0x20 || head[i] === 0x0a || head[i] === 0x0d || head[i] === 0x09)
   ) i++;
+  // An HTML table or an Excel 2003 XML workbook, often saved under .xls: SheetJS reads both.
+  if (head[i] === 0x3c) return "xls";
   if (head[i] === 0x5b && (ext === "json" || ext === "")) return "json";
   if (head[i] === 0x7b) {
     if (ext === "json") {
@@ -184,6 +189,21 @@ export async function loadTable<K extends TableKind>(
   }
   if (format === "csv") {
     return await loadCsv(kind, file, chunks, size, options, warnings);
+  }
+  // Formats read whole are sized up before any byte is read.
+  const limit = format === "json" || format === "ndjson"
+    ? MAX_JSON_BYTES
+    : format === "xlsx" || format === "xls"
+    ? MAX_FILE_BYTES
+    : Infinity;
+  if (size > limit) {
+    await drain(chunks);
+    throw new LoadError(
+      `Refused "${file}": ${(size / 1048576).toFixed(0)} MiB is over the ${
+        limit / 1048576
+      } MiB limit for ${format.toUpperCase()}, which is read whole; save the table as CSV, which is streamed`,
+      { file },
+    );
   }
   const bytes = await readAll(chunks, size);
   onProgress?.(0.5);

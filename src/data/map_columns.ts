@@ -175,8 +175,17 @@ export interface ColumnMapping {
   index: Record<string, number>;
   /** Canonical column -> file column name (what the summary reports). */
   names: Record<string, string>;
+  /**
+   * `ts` split over a date column and a time column (`Дата` + `Время`): index of the time
+   * column, whose value is appended to the date.
+   */
+  timeIndex?: number;
   warnings: string[];
 }
+
+// Names of a date-only and a time-only column, which together make one timestamp.
+const DATE_PART = new Set(["date", "дата", "data", "eventdate", "датасобытия"]);
+const TIME_PART = new Set(["time", "время", "czas", "godzina", "eventtime", "времясобытия"]);
 
 function quoteList(names: string[]): string {
   return names.map((n) => `"${n}"`).join(", ");
@@ -250,6 +259,7 @@ export function mapColumns(
     seen.set(key, i);
   });
   const index: Record<string, number> = {};
+  let timeIndex: number | undefined;
   const taken = new Set<number>();
   for (const [canon, column] of Object.entries(mapping)) {
     if (!canonical.includes(canon)) {
@@ -293,6 +303,17 @@ export function mapColumns(
       });
     }
     if (hits.length === 0) continue;
+    if (canon === "ts" && hits.length === 2) {
+      const date = hits.find((j) => DATE_PART.has(normalized[j]));
+      const time = hits.find((j) => TIME_PART.has(normalized[j]));
+      if (date !== undefined && time !== undefined) {
+        index.ts = date;
+        timeIndex = time;
+        taken.add(date);
+        taken.add(time);
+        continue;
+      }
+    }
     index[canon] = hits[0];
     taken.add(hits[0]);
     if (hits.length > 1) {
@@ -336,5 +357,9 @@ export function mapColumns(
   }
   const names: Record<string, string> = {};
   for (const [canon, i] of Object.entries(index)) names[canon] = header[i];
+  if (timeIndex !== undefined) {
+    names.ts = `${header[index.ts]} + ${header[timeIndex]}`;
+    return { index, names, timeIndex, warnings };
+  }
   return { index, names, warnings };
 }

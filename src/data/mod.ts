@@ -14,8 +14,8 @@
  * its row (`maxCellChars`); a quote left open over 64 Mi characters is taken as a stray
  * quote and its line rejected. Formulas are never evaluated.
  *
- * CSV streams (memory bounded by `onRow`); JSON, NDJSON, Arrow and spreadsheets are
- * read whole. Parquet is refused: reading it needs a DuckDB extension that is not
+ * CSV streams (memory bounded by `onRow`); JSON and NDJSON (up to 256 MiB), Arrow and
+ * spreadsheets are read whole. Parquet is refused: reading it needs a DuckDB extension that is not
  * available offline.
  *
  * @module

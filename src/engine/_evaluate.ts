@@ -46,6 +46,8 @@ function upperBound(ts: ArrayLike<number>, lo: number, hi: number, x: number): n
 export class Evaluator {
   readonly #c: Compiled;
   readonly #stageNames: string[];
+  /** `stage:<name>` per stage id, built once (stages may be added as events arrive). */
+  readonly #stageKeys: string[] = [];
   readonly #contrib: Float64Array;
   readonly #touchedRules: number[] = [];
 
@@ -118,7 +120,7 @@ export class Evaluator {
             const sid = stage !== null && stage[i] >= 0 ? stage[i] : facts.stageId;
             if (sid >= 0) {
               scopes ??= {};
-              const key = `stage:${this.#stageNames[sid]}`;
+              const key = this.#stageKeys[sid] ??= `stage:${this.#stageNames[sid]}`;
               scopes[key] = (scopes[key] ?? 0) + w;
             }
           }

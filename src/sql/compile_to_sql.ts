@@ -111,6 +111,14 @@ export interface CompileToSqlOptions {
   /** How `ts` and `as_of` are stored. @default "epoch_ms" */
   timestamps?: "epoch_ms" | "timestamp";
   /**
+   * Scores only the contacts whose id hashes to bucket `index` of `count`: running the
+   * query once per bucket and concatenating the rows (then sorting by `as_of`,
+   * `contact_id`) gives the full result within a smaller memory budget, as DuckDB-WASM
+   * needs beyond a few million events.
+   * @default undefined (every contact)
+   */
+  partition?: { count: number; index: number };
+  /**
    * Events column holding the input order; `null` when there is none (ties on `ts` under
    * `maxPerDay`/`maxCount` are then broken arbitrarily).
    * @default "seq"
@@ -129,12 +137,18 @@ function columnLookup(
   given: Record<string, ColumnType> | undefined,
   canonical: Readonly<Record<string, ColumnType>>,
 ): (name: string) => Column | null {
+  // Text columns are cast so that a column of another type (a TIMESTAMP, say) reads as its
+  // text instead of failing the query; on a VARCHAR the cast costs nothing.
+  const column = (key: string, type: ColumnType): Column => {
+    const ref = `${alias}.${d.ident(key)}`;
+    return { expr: type === "VARCHAR" ? `CAST(${ref} AS VARCHAR)` : ref, type };
+  };
   return (name) => {
     if (given) {
       const key = Object.keys(given).find((k) => k.toLowerCase() === name.toLowerCase());
-      return key === undefined ? null : { expr: `${alias}.${d.ident(key)}`, type: given[key] };
+      return key === undefined ? null : column(key, given[key]);
     }
-    return { expr: `${alias}.${d.ident(name)}`, type: canonical[name] ?? "VARCHAR" };
+    return column(name, canonical[name] ?? "VARCHAR");
   };
 }
 
@@ -160,7 +174,22 @@ export function compileToSql(config: ScoringConfig, options: CompileToSqlOptions
     columns = {},
     timestamps = "epoch_ms",
     orderColumn = "seq",
+    partition,
   } = options;
+  if (
+    partition !== undefined &&
+    !(Number.isInteger(partition.count) && partition.count >= 1 &&
+      Number.isInteger(partition.index) && partition.index >= 0 &&
+      partition.index < partition.count)
+  ) {
+    throw new RangeError(
+      `Cannot write SQL for partition ${partition.index} of ${partition.count}: expected whole numbers with 0 <= index < count`,
+    );
+  }
+  const inPartition = (idExpr: string) =>
+    partition === undefined || partition.count === 1
+      ? null
+      : `${d.bucketOf(idExpr, partition.count)} = ${partition.index}`;
   const d = typeof dialect === "string" ? sqlDialect(dialect) : dialect;
   const q = (name: string) => d.ident(name);
   const num = (x: number) => d.number(x);
@@ -226,7 +255,7 @@ export function compileToSql(config: ScoringConfig, options: CompileToSqlOptions
   const tsExpr = d.epochMs(eTs.expr, timestamps);
   const needStage = rules.some((r) => r.scopes.some((s) => s.kind === "stage"));
 
-  let verified = "FALSE";
+  let verifiedTest = "FALSE";
   if (verificationTable !== null) {
     const vId = verificationCol("contact_id");
     const vPhone = textOf(verificationCol("phone"));
@@ -248,7 +277,7 @@ export function compileToSql(config: ScoringConfig, options: CompileToSqlOptions
     if (vEmail !== null && cEmail !== null) {
       tests.push(`${d.emailKey(cEmail)} IN (SELECT ${d.emailKey(vEmail)} ${from})`);
     }
-    if (tests.length > 0) verified = tests.map((t) => `COALESCE(${t}, FALSE)`).join(" OR ");
+    if (tests.length > 0) verifiedTest = tests.map((t) => `COALESCE(${t}, FALSE)`).join(" OR ");
   }
 
   const audienceConds: string[] = [];
@@ -292,7 +321,9 @@ export function compileToSql(config: ScoringConfig, options: CompileToSqlOptions
     }
     if (aud.stage) audienceConds.push(inText("stage", aud.stage));
   }
-  if (mode === "exclude") audienceConds.push(`NOT (${verified})`);
+  // Verification is worked out once per contact in an inner SELECT, read below by name.
+  const verified = `${contactsTable === null ? "sb_ids" : "c"}.sb_verified`;
+  if (mode === "exclude") audienceConds.push(`NOT ${verified}`);
 
   const attrConds = attributes.map((a) => {
     const col = contactCol(a.field);
@@ -315,20 +346,30 @@ export function compileToSql(config: ScoringConfig, options: CompileToSqlOptions
     `${factorExpr} AS factor`,
     ...attrConds.map((c, k) => `${c} AS ${q(`attr_${k}`)}`),
   ];
+  const ownPartition = inPartition(
+    contactsTable === null
+      ? "sb_ids.contact_id"
+      : `CAST(${contactCol("contact_id")!.expr} AS VARCHAR)`,
+  );
+  if (ownPartition !== null) audienceConds.unshift(ownPartition);
   const where = audienceConds.length > 0 ? `\n  WHERE ${audienceConds.join("\n    AND ")}` : "";
   if (contactsTable === null) {
     cte(
       "sb_people",
       `  SELECT ${
         peopleCols.join(",\n    ")
-      }\n  FROM (SELECT DISTINCT CAST(${eId.expr} AS VARCHAR) AS contact_id FROM ${
+      }\n  FROM (SELECT sb_ids.contact_id, ${verifiedTest} AS sb_verified FROM (SELECT DISTINCT CAST(${eId.expr} AS VARCHAR) AS contact_id FROM ${
         q(eventsTable)
-      } AS e) AS sb_ids${where}`,
+      } AS e) AS sb_ids) AS sb_ids${where}`,
     );
   } else {
     cte(
       "sb_people",
-      `  SELECT ${peopleCols.join(",\n    ")}\n  FROM ${q(contactsTable)} AS c${where}`,
+      `  SELECT ${
+        peopleCols.join(",\n    ")
+      }\n  FROM (SELECT c.*, ${verifiedTest} AS sb_verified FROM ${
+        q(contactsTable)
+      } AS c) AS c${where}`,
     );
   }
 
@@ -396,13 +437,17 @@ export function compileToSql(config: ScoringConfig, options: CompileToSqlOptions
       return col !== null && col.type === "VARCHAR" ? `NULLIF(${col.expr}, '')` : d.nullText();
     })();
     const types = [...byType.keys()];
+    // The events of other buckets are dropped before any rule is tested on them.
+    const eventsPartition = inPartition(`CAST(${eId.expr} AS VARCHAR)`);
     cte(
       "sb_event_matches",
       `  SELECT CAST(${eId.expr} AS VARCHAR) AS contact_id, ${tsExpr} AS ts, ${
         orderCol ? `CAST(${orderCol.expr} AS DOUBLE)` : num(0)
       } AS seq, ${eStage} AS event_stage,\n    ${d.unnest(matchList, "sb_rule")}\n  FROM ${
         q(eventsTable)
-      } AS e\n  WHERE ${eType.expr} IN (${types.map(d.string).join(", ")})`,
+      } AS e\n  WHERE ${eType.expr} IN (${types.map(d.string).join(", ")})${
+        eventsPartition === null ? "" : ` AND ${eventsPartition}`
+      }`,
     );
     const lookbackMs = config.window.lookbackDays * DAY_MS;
     cte(

@@ -61,6 +61,8 @@ export interface SqlDialect {
    * are removed by the caller's `WHERE alias IS NOT NULL`).
    */
   unnest(listExpr: string, alias: string): string;
+  /** A bucket 0..count-1 of a text, the same for the same text in every table. */
+  bucketOf(text: string, count: number): string;
   /** `ROW_NUMBER()` over a partition in an order. */
   rowNumber(partitionBy: string[], orderBy: string[]): string;
   /** Aggregate: a map from `key` to `value` (keys in no particular order). */

@@ -61,5 +61,5 @@ Deno.test("CONTENT_SECURITY_POLICY allows only the page's own origin", () => {
       );
     }
   }
-  assert.doesNotMatch(CONTENT_SECURITY_POLICY, /unsafe-eval'|unsafe-inline/);
+  assert.doesNotMatch(CONTENT_SECURITY_POLICY, /'unsafe-eval'|'unsafe-inline'/);
 });

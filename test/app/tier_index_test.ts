@@ -62,25 +62,28 @@ Deno.test("wilson() matches the textbook interval for 2 of 10", () => {
 Deno.test("retierPeriods() moves scored contacts by score and keeps unscored and absent ones", () => {
   const periods = retierPeriods({
     periods: [{ asOf: 1 }, { asOf: 2 }],
-    // Codes: 0 unscored, -1 absent, anything else scored (its old tier is ignored).
+    // Codes in the backtest order (0 unscored, 1 low, 2 medium, 3 high), -1 absent; a scored
+    // contact's old tier is ignored.
     tierCodes: [Int8Array.of(3, 1, 0, -1), Int8Array.of(2, 2, 2, 0)],
     scores: [Float64Array.of(70, 30, 0, NaN), Float64Array.of(50, 10, 45, 0)],
     converted: [Uint8Array.of(1, 0, 1, 1), Uint8Array.of(0, 0, 1, 0)],
   }, { high: 45, medium: 20 });
-  assert.deepEqual(periods[0].tiers, {
-    high: { contacts: 1, converters: 1, conversionRate: 1 },
-    medium: { contacts: 1, converters: 0, conversionRate: 0 },
-    low: { contacts: 0, converters: 0, conversionRate: null },
-    unscored: { contacts: 1, converters: 1, conversionRate: 1 },
-  });
+  const counts = (p: (typeof periods)[number]) =>
+    (["high", "medium", "low", "unscored"] as const).map((
+      t,
+    ) => [t, p.tiers[t].contacts, p.tiers[t].converters]);
+  assert.deepEqual(counts(periods[0]), [["high", 1, 1], ["medium", 1, 0], ["low", 0, 0], [
+    "unscored",
+    1,
+    1,
+  ]]);
+  // The absent contact (and its purchase) is not counted.
+  assert.equal(periods[0].contacts, 3);
   assert.equal(periods[0].conversionRate, 2 / 3);
-  assert.deepEqual(
-    [
-      periods[1].tiers.high.contacts,
-      periods[1].tiers.medium.contacts,
-      periods[1].tiers.low.contacts,
-    ],
-    [2, 0, 1],
-  );
+  assert.deepEqual(counts(periods[1]), [["high", 2, 1], ["medium", 0, 0], ["low", 1, 0], [
+    "unscored",
+    1,
+    0,
+  ]]);
   assert.throws(() => retierPeriods({ periods: [] }, { high: 1, medium: 0 }), /kept no contacts/);
 });

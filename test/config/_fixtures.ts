@@ -46,9 +46,13 @@ export const SPEC_EXAMPLE = {
   provenance: {},
 };
 
+// Edits reach deep into untyped JSON on purpose: that is what a broken config is.
+// deno-lint-ignore no-explicit-any
+type Loose = Record<string, any>;
+
 /** A deep copy of the example with `edit` applied. */
-export function variant(edit: (c: Record<string, any>) => void): Record<string, unknown> {
-  const c = structuredClone(SPEC_EXAMPLE) as Record<string, any>;
+export function variant(edit: (c: Loose) => void): Record<string, unknown> {
+  const c = structuredClone(SPEC_EXAMPLE) as Loose;
   edit(c);
   return c;
 }
@@ -62,30 +66,110 @@ export const BAD: [string, Record<string, unknown>, string, string][] = [
   ["missing format", variant((c) => delete c.format), "format", "missing"],
   ["unknown root key", variant((c) => c.rulez = []), "rulez", "unknown key"],
   ["unknown rule key", variant((c) => c.rules[1].point = 1), "rules[1].point", "unknown key"],
-  ["glob not a string", variant((c) => c.rules[0].where.url.glob = 5), "rules[0].where.url.glob", "expected string"],
-  ["unknown operator", variant((c) => c.rules[0].where.url.like = "x"), "rules[0].where.url.like", "unknown operator"],
-  ["empty predicate", variant((c) => c.rules[0].where.url = {}), "rules[0].where.url", "at least one operator"],
-  ["between not a pair", variant((c) => c.attributes[0].where.between = [25]), "attributes[0].where.between", "pair"],
-  ["between mixed types", variant((c) => c.attributes[0].where.between = [25, "44"]), "attributes[0].where.between", "two numbers or two strings"],
-  ["negative maxPerDay", variant((c) => c.rules[0].maxPerDay = -1), "rules[0].maxPerDay", "integer >= 1"],
-  ["fractional maxCount", variant((c) => c.rules[1].maxCount = 1.5), "rules[1].maxCount", "integer >= 1"],
-  ["points as text", variant((c) => c.rules[2].points = "-20"), "rules[2].points", "expected number"],
+  [
+    "glob not a string",
+    variant((c) => c.rules[0].where.url.glob = 5),
+    "rules[0].where.url.glob",
+    "expected string",
+  ],
+  [
+    "unknown operator",
+    variant((c) => c.rules[0].where.url.like = "x"),
+    "rules[0].where.url.like",
+    "unknown operator",
+  ],
+  [
+    "empty predicate",
+    variant((c) => c.rules[0].where.url = {}),
+    "rules[0].where.url",
+    "at least one operator",
+  ],
+  [
+    "between not a pair",
+    variant((c) => c.attributes[0].where.between = [25]),
+    "attributes[0].where.between",
+    "pair",
+  ],
+  [
+    "between mixed types",
+    variant((c) => c.attributes[0].where.between = [25, "44"]),
+    "attributes[0].where.between",
+    "two numbers or two strings",
+  ],
+  [
+    "negative maxPerDay",
+    variant((c) => c.rules[0].maxPerDay = -1),
+    "rules[0].maxPerDay",
+    "integer >= 1",
+  ],
+  [
+    "fractional maxCount",
+    variant((c) => c.rules[1].maxCount = 1.5),
+    "rules[1].maxCount",
+    "integer >= 1",
+  ],
+  [
+    "points as text",
+    variant((c) => c.rules[2].points = "-20"),
+    "rules[2].points",
+    "expected number",
+  ],
   ["missing points", variant((c) => delete c.rules[2].points), "rules[2].points", "missing"],
   ["on not a string", variant((c) => c.rules[2].on = 3), "rules[2].on", "expected string"],
-  ["bad scope", variant((c) => c.rules[3].scopes = ["global", "tags"]), "rules[3].scopes[1]", "expected"],
+  [
+    "bad scope",
+    variant((c) => c.rules[3].scopes = ["global", "tags"]),
+    "rules[3].scopes[1]",
+    "expected",
+  ],
   ["empty scopes", variant((c) => c.rules[3].scopes = []), "rules[3].scopes", "at least one scope"],
   ["factor above 1", variant((c) => c.verification.factor = 1.5), "verification.factor", "0..1"],
   ["factor below 0", variant((c) => c.verification.factor = -0.1), "verification.factor", "0..1"],
-  ["unknown verification mode", variant((c) => c.verification.mode = "drop"), "verification.mode", "expected one of"],
-  ["bad touched date", variant((c) => c.audience.touched.from = "01.01.2024"), "audience.touched.from", "date"],
-  ["age not a pair of numbers", variant((c) => c.audience.age = [25, "54"]), "audience.age", "pair of numbers"],
-  ["gender not a list", variant((c) => c.audience.gender = "f"), "audience.gender", "array of strings"],
+  [
+    "unknown verification mode",
+    variant((c) => c.verification.mode = "drop"),
+    "verification.mode",
+    "expected one of",
+  ],
+  [
+    "bad touched date",
+    variant((c) => c.audience.touched.from = "01.01.2024"),
+    "audience.touched.from",
+    "date",
+  ],
+  [
+    "age not a pair of numbers",
+    variant((c) => c.audience.age = [25, "54"]),
+    "audience.age",
+    "pair of numbers",
+  ],
+  [
+    "gender not a list",
+    variant((c) => c.audience.gender = "f"),
+    "audience.gender",
+    "array of strings",
+  ],
   ["lookback zero", variant((c) => c.window.lookbackDays = 0), "window.lookbackDays", "> 0"],
   ["half-life negative", variant((c) => c.window.halfLifeDays = -30), "window.halfLifeDays", "> 0"],
   ["tiers missing medium", variant((c) => delete c.tiers.medium), "tiers.medium", "missing"],
-  ["trigger reaches unknown tier", variant((c) => c.triggers[0].reaches = "hot"), "triggers[0].reaches", "expected one of"],
-  ["trigger action without type", variant((c) => delete c.triggers[0].action.type), "triggers[0].action.type", "missing"],
-  ["attribute without where", variant((c) => delete c.attributes[0].where), "attributes[0].where", "missing"],
+  [
+    "trigger reaches unknown tier",
+    variant((c) => c.triggers[0].reaches = "hot"),
+    "triggers[0].reaches",
+    "expected one of",
+  ],
+  [
+    "trigger action without type",
+    variant((c) => delete c.triggers[0].action.type),
+    "triggers[0].action.type",
+    "missing",
+  ],
+  [
+    "attribute without where",
+    variant((c) => delete c.attributes[0].where),
+    "attributes[0].where",
+    "missing",
+  ],
   ["empty id", variant((c) => c.rules[0].id = ""), "rules[0].id", "non-empty"],
   ["rules not an array", variant((c) => c.rules = {}), "rules", "expected array"],
   ["provenance not an object", variant((c) => c.provenance = "x"), "provenance", "expected object"],
@@ -93,12 +177,42 @@ export const BAD: [string, Record<string, unknown>, string, string][] = [
 
 /** Bad configs only the parser can refuse: rules across fields a JSON Schema cannot state. */
 export const BAD_PARSER_ONLY: [string, Record<string, unknown>, string, string][] = [
-  ["duplicate rule ids", variant((c) => c.rules[1].id = "pricing"), "rules[1].id", 'duplicate rule id "pricing"'],
-  ["attribute id repeating a rule id", variant((c) => c.attributes[0].id = "unsub"), "attributes[0].id", "duplicate"],
-  ["tiers.medium above tiers.high", variant((c) => c.tiers = { high: 20, medium: 30 }), "tiers.medium", "above tiers.high"],
-  ["between low above high", variant((c) => c.attributes[0].where.between = [44, 25]), "attributes[0].where.between", "above high"],
-  ["touched from after to", variant((c) => c.audience.touched = { from: "2024-04-01", to: "2024-03-01" }), "audience.touched.to", "before from"],
-  ["touched not a real date", variant((c) => c.audience.touched.to = "2024-02-30"), "audience.touched.to", "date"],
+  [
+    "duplicate rule ids",
+    variant((c) => c.rules[1].id = "pricing"),
+    "rules[1].id",
+    'duplicate rule id "pricing"',
+  ],
+  [
+    "attribute id repeating a rule id",
+    variant((c) => c.attributes[0].id = "unsub"),
+    "attributes[0].id",
+    "duplicate",
+  ],
+  [
+    "tiers.medium above tiers.high",
+    variant((c) => c.tiers = { high: 20, medium: 30 }),
+    "tiers.medium",
+    "above tiers.high",
+  ],
+  [
+    "between low above high",
+    variant((c) => c.attributes[0].where.between = [44, 25]),
+    "attributes[0].where.between",
+    "above high",
+  ],
+  [
+    "touched from after to",
+    variant((c) => c.audience.touched = { from: "2024-04-01", to: "2024-03-01" }),
+    "audience.touched.to",
+    "before from",
+  ],
+  [
+    "touched not a real date",
+    variant((c) => c.audience.touched.to = "2024-02-30"),
+    "audience.touched.to",
+    "date",
+  ],
   ["age range reversed", variant((c) => c.audience.age = [54, 25]), "audience.age", "above"],
 ];
 
@@ -135,7 +249,9 @@ export const GOOD: [string, Record<string, unknown>][] = [
       description: "all operators",
     }],
     tiers: { high: 10, medium: 10 },
-    audience: { touched: { from: "2024-01-01T00:00:00Z", to: "2024-03-31T12:00:00+03:00", types: ["call"] } },
+    audience: {
+      touched: { from: "2024-01-01T00:00:00Z", to: "2024-03-31T12:00:00+03:00", types: ["call"] },
+    },
     verification: { mode: "exclude" },
     triggers: [{ id: "t", reaches: "low" }],
   }],

@@ -17,7 +17,12 @@ function typeMatches(x: unknown, t: string): boolean {
 }
 
 /** Paths of the values that break `schema` (empty when `value` is valid). */
-export function validate(schema: Schema, value: unknown, root: Schema = schema, path = "$"): string[] {
+export function validate(
+  schema: Schema,
+  value: unknown,
+  root: Schema = schema,
+  path = "$",
+): string[] {
   if (typeof schema.$ref === "string") {
     const ref = schema.$ref as string;
     if (!ref.startsWith("#/")) throw new Error(`unsupported $ref ${ref}`);
@@ -35,13 +40,18 @@ export function validate(schema: Schema, value: unknown, root: Schema = schema, 
     }
   }
   if ("const" in schema && JSON.stringify(value) !== JSON.stringify(schema.const)) fail("const");
-  if (schema.enum && !(schema.enum as unknown[]).some((e) => JSON.stringify(e) === JSON.stringify(value))) {
+  if (
+    schema.enum &&
+    !(schema.enum as unknown[]).some((e) => JSON.stringify(e) === JSON.stringify(value))
+  ) {
     fail("enum");
   }
   if (typeof value === "number") {
     if (typeof schema.minimum === "number" && value < schema.minimum) fail("minimum");
     if (typeof schema.maximum === "number" && value > schema.maximum) fail("maximum");
-    if (typeof schema.exclusiveMinimum === "number" && value <= schema.exclusiveMinimum) fail("exclusiveMinimum");
+    if (typeof schema.exclusiveMinimum === "number" && value <= schema.exclusiveMinimum) {
+      fail("exclusiveMinimum");
+    }
   }
   if (typeof value === "string" && typeof schema.pattern === "string") {
     if (!new RegExp(schema.pattern, "u").test(value)) fail("pattern");
@@ -61,8 +71,12 @@ export function validate(schema: Schema, value: unknown, root: Schema = schema, 
   }
   if (typeOf(value) === "object") {
     const obj = value as Record<string, unknown>;
-    for (const k of (schema.required as string[] | undefined) ?? []) if (!(k in obj)) fail(`required ${k}`);
-    if (typeof schema.minProperties === "number" && Object.keys(obj).length < schema.minProperties) {
+    for (const k of (schema.required as string[] | undefined) ?? []) {
+      if (!(k in obj)) fail(`required ${k}`);
+    }
+    if (
+      typeof schema.minProperties === "number" && Object.keys(obj).length < schema.minProperties
+    ) {
       fail("minProperties");
     }
     const props = (schema.properties as Record<string, Schema> | undefined) ?? {};
@@ -76,7 +90,9 @@ export function validate(schema: Schema, value: unknown, root: Schema = schema, 
   }
   for (const key of ["anyOf", "oneOf"] as const) {
     if (schema[key]) {
-      const ok = (schema[key] as Schema[]).filter((s) => validate(s, value, root, path).length === 0).length;
+      const ok = (schema[key] as Schema[]).filter((s) =>
+        validate(s, value, root, path).length === 0
+      ).length;
       if (key === "anyOf" ? ok === 0 : ok !== 1) fail(key);
     }
   }

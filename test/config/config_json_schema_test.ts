@@ -7,7 +7,10 @@ import { BAD, BAD_PARSER_ONLY, GOOD } from "./_fixtures.ts";
 const STARTER = new URL("../../data/configs/starter.json", import.meta.url);
 
 Deno.test("CONFIG_JSON_SCHEMA and parseConfig() accept the same good configs", () => {
-  const good = [...GOOD, ["the starter config", JSON.parse(Deno.readTextFileSync(STARTER))] as const];
+  const good = [
+    ...GOOD,
+    ["the starter config", JSON.parse(Deno.readTextFileSync(STARTER))] as const,
+  ];
   for (const [name, json] of good) {
     assertEquals(validate(CONFIG_JSON_SCHEMA, json), [], `schema on ${name}`);
     assertEquals(checkConfig(json), [], `parser on ${name}`);

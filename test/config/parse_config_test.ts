@@ -27,7 +27,9 @@ for (const [name, json, path, part] of [...BAD, ...BAD_PARSER_ONLY]) {
     const problems = problemsOf(json);
     const hit = problems.find((p) => p.path === path && p.message.includes(part));
     if (!hit || problems.length !== 1) {
-      throw new Error(`expected one problem at ${path} with "${part}", got ${JSON.stringify(problems)}`);
+      throw new Error(
+        `expected one problem at ${path} with "${part}", got ${JSON.stringify(problems)}`,
+      );
     }
   });
 }
@@ -140,8 +142,14 @@ Deno.test("readConfigFile() names the file when it is missing or not JSON", asyn
     }
   }
   assertEquals(messages.length, 2);
-  assertEquals(messages[0].includes(`"${dir}/missing.json"`) && messages[0].includes("file not found"), true);
-  assertEquals(messages[1].includes(`"${dir}/bad.json"`) && messages[1].includes("not valid JSON"), true);
+  assertEquals(
+    messages[0].includes(`"${dir}/missing.json"`) && messages[0].includes("file not found"),
+    true,
+  );
+  assertEquals(
+    messages[1].includes(`"${dir}/bad.json"`) && messages[1].includes("not valid JSON"),
+    true,
+  );
   await Deno.writeTextFile(`${dir}/good.json`, JSON.stringify(SPEC_EXAMPLE));
   assertEquals((await readConfigFile(`${dir}/good.json`)).config.rules.length, 5);
   await Deno.remove(dir, { recursive: true });

@@ -319,6 +319,43 @@ const CASES: Case[] = [
       ]),
   },
   {
+    file: "spreadsheet_ids.csv",
+    kind: "contacts",
+    loaded: 2,
+    rejects: [
+      [
+        4,
+        "contact_id",
+        'contact_id "7.91612E+10" is a number a spreadsheet shortened to scientific notation',
+      ],
+      [5, "phone", 'phone "7.91612E+10" is a number a spreadsheet shortened'],
+    ],
+    check: (rows) => {
+      assert.deepEqual(rows.map((r) => r.contact_id), ["0042", "0043"]);
+      assert.deepEqual(rows.map((r) => r.phone), ["79161234567", "79161234567"]);
+    },
+  },
+  {
+    file: "date_time_columns.csv",
+    loaded: 3,
+    rejects: [],
+    check: (rows) =>
+      assert.deepEqual(rows.map((r) => r.ts), [
+        utc(2024, 2, 5, 14, 7),
+        utc(2024, 2, 6),
+        utc(2024, 2, 7, 9, 30, 15),
+      ]),
+  },
+  {
+    file: "date_time_cells.xlsx",
+    loaded: 2,
+    rejects: [],
+    check: (rows) => {
+      assert.deepEqual(rows.map((r) => r.ts), [utc(2024, 2, 5, 12), utc(2024, 2, 6)]);
+      assert.deepEqual(rows.map((r) => r.type), ["wizyta", "telefon"]);
+    },
+  },
+  {
     file: "emails.csv",
     kind: "contacts",
     loaded: 3,
@@ -462,6 +499,12 @@ const CASES: Case[] = [
     warnings: [/named like a spreadsheet but holds text; read as CSV/],
   },
   { file: "handmade.xlsx", loaded: 1, rejects: [] },
+  {
+    file: "html_table.xls",
+    loaded: 2,
+    rejects: [],
+    check: (rows) => assert.deepEqual(rows.map((r) => r.contact_id), ["0042", "0043"]),
+  },
   {
     file: "title_row.xlsx",
     loaded: 2,
@@ -633,4 +676,14 @@ Deno.test("loadTable() refuses small numbers as dates", async () => {
     rejects[0].reason,
     'Number "2024" is too small for a date (as an Excel serial it would be 1905-07-16)',
   );
+});
+
+Deno.test("loadTable() reports progress up to 1 for CSV and spreadsheets", async () => {
+  for (const file of ["comma_basic.csv", "formula.xlsx"]) {
+    const seen: number[] = [];
+    await loadTable("events", DATA + file, { onProgress: (f) => seen.push(f) });
+    assert.ok(seen.length > 0, file);
+    assert.equal(seen.at(-1), 1, file);
+    assert.ok(seen.every((f, i) => f >= 0 && f <= 1 && (i === 0 || f >= seen[i - 1])), file);
+  }
 });

@@ -54,11 +54,19 @@ for (const c of CASES) {
 }
 
 Deno.test("mapColumns() warns when two columns look like the same canonical column", () => {
-  const m = mapColumns("events", ["client_id", "Дата", "Время", "Событие"], "f.csv");
-  assert.equal(m.names.ts, "Дата");
+  const m = mapColumns("events", ["client_id", "timestamp", "Дата", "Событие"], "f.csv");
+  assert.equal(m.names.ts, "timestamp");
   assert.deepEqual(m.warnings, [
-    'Columns "Дата", "Время" all look like "ts"; using "Дата" (choose with a mapping)',
+    'Columns "timestamp", "Дата" all look like "ts"; using "timestamp" (choose with a mapping)',
   ]);
+});
+
+Deno.test("mapColumns() joins a date column and a time column into ts", () => {
+  const m = mapColumns("events", ["client_id", "Время", "Дата", "Событие"], "f.csv");
+  assert.equal(m.index.ts, 2);
+  assert.equal(m.timeIndex, 1);
+  assert.equal(m.names.ts, "Дата + Время");
+  assert.deepEqual(m.warnings, []);
 });
 
 Deno.test("mapColumns() lists the file's columns and candidates for a missing column", () => {

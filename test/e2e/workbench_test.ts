@@ -184,6 +184,14 @@ Deno.test({
         assert.deepEqual(await cellErrors(page), []);
         const periods = await page.locator("sb-data-table[caption='Periods'] tbody tr").count();
         assert.ok(periods >= 2, `periods: ${periods}`);
+        // One contact's score over time: pick the second contact of the list.
+        const select = page.getByLabel("contact", { exact: true });
+        const second = await select.locator("option").nth(1).getAttribute("value") ??
+          await select.locator("option").nth(1).evaluate((o) => (o as HTMLOptionElement).value);
+        await select.selectOption({ index: 1 });
+        const figure = page.locator(`sb-plot-figure[label="score of contact ${second} over time"]`);
+        await figure.waitFor();
+        assert.ok(await figure.locator("path").count() > 0, "the contact's score is drawn");
         await page.locator("#window-evidence").waitFor();
         assert.ok(((await page.locator("#window-evidence").textContent()) ?? "").length > 10);
         shots.push(await screenshot(page, "e2e_05_periods.png"));

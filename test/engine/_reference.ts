@@ -76,6 +76,10 @@ export function referenceScore(
     }
   }
   score *= factor;
-  const tier = score >= config.tiers.high ? "high" : score >= config.tiers.medium ? "medium" : "low";
+  const tier = score >= config.tiers.high
+    ? "high"
+    : score >= config.tiers.medium
+    ? "medium"
+    : "low";
   return { score, tier, matched, scopes, contrib };
 }

@@ -17,7 +17,13 @@ function randomConfig(): ScoringConfig {
     tiers: { high: 25, medium: 8 },
     rules: [
       { id: "pv", on: "page_view", points: 1, maxPerDay: 3 },
-      { id: "pricing", on: "page_view", where: { url: { glob: "*/pricing" } }, points: 6, maxPerDay: 1 },
+      {
+        id: "pricing",
+        on: "page_view",
+        where: { url: { glob: "*/pricing" } },
+        points: 6,
+        maxPerDay: 1,
+      },
       {
         id: "a",
         on: "page_view",
@@ -87,7 +93,9 @@ Deno.test("scoreContacts() agrees with a plain reading of the spec on random dat
     assertEquals(row.matchedEvents, ref.matched);
     assertEquals(Object.keys(row.scopes).sort(), Object.keys(ref.scopes).sort());
     for (const [k, v] of Object.entries(ref.scopes)) assertClose(row.scopes[k], v, k, 1e-9);
-    for (const reason of row.reasons) assertClose(reason.points, ref.contrib[reason.ruleId], reason.ruleId, 1e-9);
+    for (const reason of row.reasons) {
+      assertClose(reason.points, ref.contrib[reason.ruleId], reason.ruleId, 1e-9);
+    }
     if (row.tier !== "unscored") scored++;
   }
   // The data must exercise the rules, not just agree on zeros.

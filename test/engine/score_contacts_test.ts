@@ -118,7 +118,8 @@ const CASES: Case[] = [
     },
   },
   {
-    name: "scopes: global, event stage else contact stage, tags; stage-only rules leave global alone",
+    name:
+      "scopes: global, event stage else contact stage, tags; stage-only rules leave global alone",
     spec: {
       rules: [
         { id: "pv", on: "page_view", points: 3, scopes: ["global", "stage", { tag: "p" }] },
@@ -219,7 +220,12 @@ const CASES: Case[] = [
     ],
     events: ["p", "e", "i", "n"].map((id) => ev(id, T, "page_view")),
     expected: {
-      p: { score: 2.5, verified: true, scopes: { "tag:t": 10 }, reasons: [{ ruleId: "pv", points: 2.5 }] },
+      p: {
+        score: 2.5,
+        verified: true,
+        scopes: { "tag:t": 10 },
+        reasons: [{ ruleId: "pv", points: 2.5 }],
+      },
       e: { score: 2.5, verified: true },
       i: { score: 2.5, verified: true },
       n: { score: 10, verified: false },

@@ -7,7 +7,7 @@ import { openDuckDB } from "../../src/db/mod.ts";
 import { compareRows, engineScores, sqlScores } from "./_harness.ts";
 import { randomCase } from "./_random_case.ts";
 
-const CASES = 250;
+const CASES = 200;
 
 Deno.test({
   name: "compileToSql() agrees with scoreContacts() on random configs and events",

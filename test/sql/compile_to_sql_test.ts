@@ -382,3 +382,29 @@ Deno.test("compileToSql() refuses an empty or non-finite list of instants", () =
     message: /as of "NaN"/,
   });
 });
+
+Deno.test({
+  name: "compileToSql() partitions contacts into buckets whose rows add up to the whole",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn() {
+    const config = toScoringConfig({ format: F, rules: [{ id: "r", on: "v", points: 2 }] });
+    const ids = Array.from({ length: 40 }, (_, i) => `c${i}`);
+    const tables: Tables = {
+      events: ids.map((id, i) => ({ contact_id: id, ts: T - (i % 3) * D, type: "v" })),
+      contacts: ids.map((id) => ({ contact_id: id })),
+    };
+    const whole = sqlScores(conn, config, tables, [T]).rows;
+    const parts = [0, 1, 2].map((index) =>
+      sqlScores(conn, config, tables, [T], { partition: { count: 3, index } }).rows
+    );
+    // Every bucket holds some contacts, and together exactly the whole.
+    assertEquals(parts.map((p) => p.length > 0), [true, true, true]);
+    const joined = parts.flat().sort((a, b) => a.contact_id < b.contact_id ? -1 : 1);
+    assertEquals(joined, whole);
+    throws(() => compileToSql(config, { partition: { count: 3, index: 3 } }), {
+      name: "RangeError",
+      message: /partition 3 of 3/,
+    });
+  },
+});

@@ -73,6 +73,7 @@ export const duckdb: SqlDialect = {
     `list_filter(list_transform(string_split(${text}, ';'), lambda sb_part: trim(sb_part)), lambda sb_part: sb_part <> '')`,
   intList: (items) => `[${items.join(", ")}]::INTEGER[]`,
   unnest: (listExpr, alias) => `UNNEST(${listExpr}) AS ${alias}`,
+  bucketOf: (text, count) => `CAST(hash(${text}) % ${count} AS INTEGER)`,
   rowNumber: (partitionBy, orderBy) =>
     `ROW_NUMBER() OVER (PARTITION BY ${partitionBy.join(", ")} ORDER BY ${orderBy.join(", ")})`,
   mapAgg: (key, value) => `map_from_entries(list({'k': ${key}, 'v': ${value}}))`,

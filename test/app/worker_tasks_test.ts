@@ -1,0 +1,91 @@
+import assert from "node:assert/strict";
+import {
+  clearTaskCache,
+  runTask,
+  WORKER_TASKS,
+  type WorkerTables,
+} from "../../src/app/worker_tasks.ts";
+import type { ContactRow, EventRow, PurchaseRow } from "../../src/data/types.ts";
+
+const DAY = 86_400_000;
+const T0 = Date.UTC(2024, 0, 1);
+
+/** 300 seeded contacts: women of 25-44 click more and buy more. */
+function tables(): WorkerTables {
+  let seed = 3;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const contacts: ContactRow[] = [];
+  const events: EventRow[] = [];
+  const purchases: PurchaseRow[] = [];
+  for (let i = 0; i < 300; i++) {
+    const id = String(i).padStart(4, "0");
+    const keen = i % 3 === 0;
+    contacts.push({ contact_id: id, gender: keen ? "f" : "m", age: keen ? 30 : 60 });
+    const clicks = keen ? 5 : 1;
+    for (let k = 0; k < clicks; k++) {
+      events.push({ contact_id: id, ts: T0 + Math.floor(rand() * 50) * DAY, type: "email_click" });
+    }
+    if (rand() < (keen ? 0.6 : 0.1)) {
+      purchases.push({ contact_id: id, ts: T0 + 70 * DAY, amount: 10 });
+    }
+  }
+  return { contacts, events, purchases };
+}
+
+const spec = {
+  format: "scorebench.config/v1" as const,
+  window: { lookbackDays: 90 },
+  rules: [{ id: "click", on: "email_click", points: 10 }],
+  tiers: { high: 40, medium: 20 },
+};
+
+Deno.test("WORKER_TASKS.span() reports the time span and event types", () => {
+  const t = tables();
+  const span = WORKER_TASKS.span(t);
+  assert.equal(span.eventTypes.email_click, t.events!.length);
+  assert.ok(span.eventsFrom! >= T0 && span.eventsTo! < T0 + 50 * DAY);
+  assert.equal(span.purchasesTo, T0 + 70 * DAY);
+});
+
+Deno.test("WORKER_TASKS.score() returns columns with hand-checkable scores", () => {
+  const result = WORKER_TASKS.score(tables(), spec, T0 + 60 * DAY);
+  assert.equal(result.ids.length, 300);
+  // Contact 0000 is keen: 5 clicks x 10 points.
+  assert.equal(result.scores[result.ids.indexOf("0000")], 50);
+  assert.equal(result.scores[result.ids.indexOf("0001")], 10);
+  assert.ok(result.scores instanceof Float64Array);
+});
+
+Deno.test("WORKER_TASKS.attributeFactors() finds what buyers share", () => {
+  const { label, factors } = WORKER_TASKS.attributeFactors(tables(), null);
+  assert.equal(label, "bought (any purchase)");
+  const gender = factors.find((f) => f.field === "gender");
+  assert.ok(gender, factors.map((f) => f.field).join(", "));
+  const women = gender.bins.find((b) => b.label.includes("f"))!;
+  const men = gender.bins.find((b) => b.label.includes("m"))!;
+  assert.ok(women.rate > men.rate, `${women.rate} > ${men.rate}`);
+});
+
+Deno.test("WORKER_TASKS name the missing table", () => {
+  assert.throws(
+    () => WORKER_TASKS.replay({ contacts: [] }, spec, { asOf: [T0], horizonDays: 30 }, undefined),
+    /Cannot replay the config: load events and purchases first/,
+  );
+});
+
+Deno.test("runTask() answers a repeated request from the cache until it is cleared", async () => {
+  const t = tables();
+  const options = { asOf: [T0 + 60 * DAY], horizonDays: 30 };
+  const first = await runTask(t, "replay", [spec, options]);
+  assert.equal(await runTask(t, "replay", [spec, options]), first);
+  // suggestCuts reuses the same replay.
+  const cuts = await runTask(t, "suggestCuts", [spec, options, {
+    method: "lift",
+    minShare: 0.1,
+  }]) as {
+    cuts: { high: number; medium: number };
+  };
+  assert.ok(cuts.cuts.high >= cuts.cuts.medium);
+  clearTaskCache();
+  assert.notEqual(await runTask(t, "replay", [spec, options]), first);
+});
