@@ -246,7 +246,7 @@ export class RowBuilder<R> {
       onRow,
       maxCellChars = 1_048_576,
       detectDuplicates = true,
-      collectContactIds = true,
+      collectContactIds = onRow === undefined,
       dateOrder,
       rowIds = false,
     } = options;

@@ -45,6 +45,12 @@ export interface ToDuckDBOptions {
   extraColumns?: boolean;
   /** Append to an existing table instead of replacing it. @default false */
   append?: boolean;
+  /**
+   * Adds a `DOUBLE` column of this name holding each row's 0-based position, so SQL can
+   * break ties in input order (the compiled scoring SQL reads `seq`).
+   * @default undefined (no such column)
+   */
+  seqColumn?: string;
 }
 
 /**
@@ -56,7 +62,7 @@ export function toDuckDB<K extends TableKind>(
   conn: DuckDBConnection,
   options: ToDuckDBOptions & { kind: K },
 ): InsertSummary {
-  const { kind, table = kind, extraColumns = true, append = false } = options;
+  const { kind, table = kind, extraColumns = true, append = false, seqColumn } = options;
   const spec = TABLE_COLUMNS[kind];
   const canonical = [...spec.required, ...spec.optional];
   const columns: Record<string, ColumnData> = {};
@@ -64,8 +70,15 @@ export function toDuckDB<K extends TableKind>(
   for (const name of canonical) {
     columns[name] = { type: CANONICAL_TYPES[name], values: list.map((r) => r[name] ?? null) };
   }
+  const taken = new Set(canonical.map((c) => c.toLowerCase()));
+  if (seqColumn !== undefined) {
+    if (taken.has(seqColumn.toLowerCase())) {
+      throw new RangeError(`seqColumn "${seqColumn}" would replace a canonical ${kind} column`);
+    }
+    taken.add(seqColumn.toLowerCase());
+    columns[seqColumn] = { type: "DOUBLE", values: Float64Array.from(list, (_, i) => i) };
+  }
   if (extraColumns) {
-    const taken = new Set(canonical.map((c) => c.toLowerCase()));
     const extras: string[] = [];
     const seen = new Set<string>();
     for (const r of list) {

@@ -67,3 +67,17 @@ Deno.test("toDuckDB() keeps contact lists as VARCHAR[]", async () => {
   assert.deepEqual(out, [{ contact_id: "1", n: 2 }, { contact_id: "2", n: null }]);
   conn.close();
 });
+
+Deno.test("toDuckDB() adds an input-order column when asked", async () => {
+  const bytes = new TextEncoder().encode(
+    "contact_id,ts,type\nb,2024-01-01T00:00:00Z,x\na,2024-01-01T00:00:00Z,y\n",
+  );
+  const { rows } = await loadTable("events", { name: "e.csv", bytes });
+  const { conn } = await openDuckDB();
+  toDuckDB(rows, conn, { kind: "events", seqColumn: "seq", extraColumns: false });
+  const out = conn.query("SELECT seq, contact_id FROM events ORDER BY seq").toArray()
+    .map((r) => ({ ...r.toJSON() }));
+  assert.deepEqual(out, [{ seq: 0, contact_id: "b" }, { seq: 1, contact_id: "a" }]);
+  assert.throws(() => toDuckDB(rows, conn, { kind: "events", seqColumn: "TS" }), RangeError);
+  conn.close();
+});
