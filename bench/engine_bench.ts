@@ -173,7 +173,7 @@ for (const [size, order] of sizes.flatMap((n) => [[n, "time"], [n, "contact"]] a
       } contacts:`,
       `  add ${(size / (addCpuMs / 1000) / 1e6).toFixed(2)}M events per CPU-second`,
       `(best pass of ${block.toLocaleString("en")}: ${bestPass.toFixed(2)}M/s;`,
-      `(${(addCpuMs / 1000).toFixed(2)} s CPU, ${(addMs / 1000).toFixed(2)} s wall,`,
+      `${(addCpuMs / 1000).toFixed(2)} s CPU, ${(addMs / 1000).toFixed(2)} s wall,`,
       `${scorer.matchCount.toLocaleString("en")} matches);`,
       `finish at ${asOf.length} instants ${(finishCpuMs / 1000).toFixed(2)} s CPU,`,
       `${(finishMs / 1000).toFixed(2)} s wall (${result.rows.length.toLocaleString("en")} rows);`,
@@ -190,9 +190,9 @@ if (e2eEvents > 0) {
     const genS = (performance.now() - t0) / 1000;
     const size = (await Deno.stat(`${dir}/events.csv`)).size;
     console.log(
-      `end to end: generated ${JSON.stringify(written)} in ${genS.toFixed(1)} s; events.csv ${
-        mb(size)
-      }`,
+      `end to end: generated ${written.contacts} contacts, ${written.events} events in ${
+        genS.toFixed(1)
+      } s; events.csv ${mb(size)}`,
     );
     const args = [
       "-v",
@@ -220,6 +220,8 @@ if (e2eEvents > 0) {
     const wall = (performance.now() - t1) / 1000;
     const stderr = new TextDecoder().decode(out.stderr);
     const rssKb = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(stderr)?.[1] ?? NaN);
+    const user = Number(/User time \(seconds\): ([\d.]+)/.exec(stderr)?.[1] ?? NaN);
+    const sys = Number(/System time \(seconds\): ([\d.]+)/.exec(stderr)?.[1] ?? NaN);
     const summary = new TextDecoder().decode(out.stdout).trim();
     if (out.code !== 0) {
       console.log(`score failed (status ${out.code}):\n${stderr}`);
@@ -229,7 +231,7 @@ if (e2eEvents > 0) {
     console.log(
       `end to end, ${e2eEvents.toLocaleString("en")} events CSV -> scores.csv: ${
         wall.toFixed(1)
-      } s wall (target < 30 s), peak RSS ${
+      } s wall (target < 30 s; CPU ${user} s user + ${sys} s system), peak RSS ${
         (rssKb / 1024).toFixed(0)
       } MB (target < 2048 MB), scores.csv ${mb((await Deno.stat(`${dir}/scores.csv`)).size)}`,
     );

@@ -11,12 +11,10 @@ import { writeFileAtomic } from "./_io.ts";
 
 const SUMMARY = "prints the SQL that computes `score` in a database";
 
-// `multiple: false` is spelled out: node's parseArgs refuses an undefined `multiple`.
 const FLAGS: Record<string, FlagSpec> = {
-  config: { help: "Scoring config (scorebench.config/v1 JSON).", required: true, multiple: false },
+  config: { help: "Scoring config (scorebench.config/v1 JSON).", required: true },
   dialect: {
     help: `Target SQL: ${Object.keys(SQL_DIALECTS).join(", ")} (default duckdb).`,
-    multiple: false,
   },
   "as-of": {
     help:
@@ -25,14 +23,16 @@ const FLAGS: Record<string, FlagSpec> = {
   },
   timestamps: {
     help: "How ts and as_of are stored: epoch_ms (number, default) or timestamp (TIMESTAMP, UTC).",
-    multiple: false,
   },
   "no-contacts": {
     help: "There is no contacts table: score every contact seen in the events.",
     boolean: true,
-    multiple: false,
   },
-  out: { help: "Write the SQL to this file instead of printing it.", multiple: false },
+  partition: {
+    help:
+      "Score only contact bucket I of N, written I/N (0/4, 1/4, ...): run once per bucket and concatenate, when one query needs more memory than the database has.",
+  },
+  out: { help: "Write the SQL to this file instead of printing it." },
 };
 
 export function run(args: string[]): Promise<number> {
@@ -62,6 +62,16 @@ export function run(args: string[]): Promise<number> {
       }
       return t;
     });
+    let partition: { count: number; index: number } | undefined;
+    if (typeof flags.partition === "string") {
+      const m = /^(\d+)\/(\d+)$/.exec(flags.partition);
+      if (!m || Number(m[1]) >= Number(m[2])) {
+        throw new UsageError(
+          `--partition must be I/N with 0 <= I < N (such as 0/4), got "${flags.partition}"`,
+        );
+      }
+      partition = { index: Number(m[1]), count: Number(m[2]) };
+    }
     const configPath = String(flags.config);
     const { config, warnings } = await readConfigFile(configPath);
     for (const w of warnings) console.error(`Warning: ${w}`);
@@ -70,6 +80,7 @@ export function run(args: string[]): Promise<number> {
       asOf: asOf.length > 0 ? asOf : undefined,
       timestamps,
       tables: flags["no-contacts"] ? { contacts: null } : {},
+      partition,
     });
     const what = `${config.rules.length} event rules, ${config.attributes.length} attribute rules`;
     if (typeof flags.out === "string") {

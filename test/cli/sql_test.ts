@@ -97,3 +97,15 @@ Deno.test("sql --out writes the file and prints a one-line summary", async () =>
   const sql = await Deno.readTextFile(out);
   ok(sql.startsWith("WITH\n") && sql.includes('FROM "as_of"'), sql.slice(0, 200));
 });
+
+Deno.test("sql refuses a --partition that is not I/N with I < N", async () => {
+  const path = await configFile(CONFIG);
+  for (const bad of ["4/4", "x", "1/"]) {
+    const { code, stderr } = await cli(["--config", path, "--partition", bad]);
+    assertEquals(code, 2);
+    ok(stderr.includes(`--partition must be I/N with 0 <= I < N (such as 0/4), got "${bad}"`));
+  }
+  const { code, stdout } = await cli(["--config", path, "--partition", "1/4"]);
+  assertEquals(code, 0);
+  ok(stdout.includes("% 4 AS INTEGER) = 1"), stdout.slice(0, 300));
+});

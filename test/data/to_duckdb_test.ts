@@ -1,7 +1,11 @@
 import assert from "node:assert/strict";
 import { loadTable } from "../../src/data/mod.ts";
 import { toDuckDB } from "../../src/data/to_duckdb.ts";
-import { openDuckDB } from "../../src/db/open_duckdb.ts";
+import { type DuckDBConnection, openDuckDB } from "../../src/db/open_duckdb.ts";
+
+// One instance for the file: starting DuckDB-WASM takes about a second.
+let shared: Promise<DuckDBConnection> | undefined;
+const connect = () => shared ??= openDuckDB().then((d) => d.conn);
 
 Deno.test("toDuckDB() writes canonical and extra columns that SQL reads back", async () => {
   const bytes = new TextEncoder().encode(
@@ -11,7 +15,7 @@ Deno.test("toDuckDB() writes canonical and extra columns that SQL reads back", a
   // An extra column whose name differs from a canonical one only in case.
   rows[0].Type = "x";
   rows[1].Type = "y";
-  const { conn } = await openDuckDB();
+  const conn = await connect();
   const summary = toDuckDB(rows, conn, { kind: "events" });
   assert.equal(summary.rows, 2);
   assert.deepEqual(
@@ -54,18 +58,16 @@ Deno.test("toDuckDB() writes canonical and extra columns that SQL reads back", a
       Type_extra: "y",
     },
   ]);
-  conn.close();
 });
 
 Deno.test("toDuckDB() keeps contact lists as VARCHAR[]", async () => {
   const bytes = new TextEncoder().encode("contact_id,interests\n1,loans;cards\n2,\n");
   const { rows } = await loadTable("contacts", { name: "c.csv", bytes });
-  const { conn } = await openDuckDB();
+  const conn = await connect();
   toDuckDB(rows, conn, { kind: "contacts", table: "c" });
   const out = conn.query("SELECT contact_id, len(interests) AS n FROM c ORDER BY 1").toArray()
     .map((r) => ({ ...r.toJSON() }));
   assert.deepEqual(out, [{ contact_id: "1", n: 2 }, { contact_id: "2", n: null }]);
-  conn.close();
 });
 
 Deno.test("toDuckDB() adds an input-order column when asked", async () => {
@@ -73,11 +75,10 @@ Deno.test("toDuckDB() adds an input-order column when asked", async () => {
     "contact_id,ts,type\nb,2024-01-01T00:00:00Z,x\na,2024-01-01T00:00:00Z,y\n",
   );
   const { rows } = await loadTable("events", { name: "e.csv", bytes });
-  const { conn } = await openDuckDB();
+  const conn = await connect();
   toDuckDB(rows, conn, { kind: "events", seqColumn: "seq", extraColumns: false });
   const out = conn.query("SELECT seq, contact_id FROM events ORDER BY seq").toArray()
     .map((r) => ({ ...r.toJSON() }));
   assert.deepEqual(out, [{ seq: 0, contact_id: "b" }, { seq: 1, contact_id: "a" }]);
   assert.throws(() => toDuckDB(rows, conn, { kind: "events", seqColumn: "TS" }), RangeError);
-  conn.close();
 });

@@ -155,3 +155,44 @@ Deno.test("createIncrementalScorer() fires a trigger when an event lifts a conta
   assertEquals(inc.score("a", T + 91 * DAY)?.tier, "unscored");
   assertEquals(inc.score("nobody"), null);
 });
+
+Deno.test("createIncrementalScorer() applies audience, verification and ignores unknown contacts", () => {
+  const cfg = config({
+    rules: [{ id: "pv", on: "page_view", points: 10 }],
+    audience: { gender: ["f"] },
+    verification: { mode: "exclude" },
+  });
+  const inc = createIncrementalScorer(cfg, {
+    contacts: [
+      { contact_id: "f", gender: "f" },
+      { contact_id: "m", gender: "m" },
+      { contact_id: "v", gender: "f", email: "v@x.io" },
+    ],
+    verification: [{ email: " V@X.IO" }],
+  });
+  for (const id of ["f", "m", "v", "stranger"]) inc.add(ev(id, T, "page_view"));
+  assertEquals(inc.score("f")?.score, 10);
+  assertEquals(inc.score("m"), null);
+  assertEquals(inc.score("v"), null);
+  assertEquals(inc.score("stranger"), null);
+  assertEquals(inc.ignoredEvents, 1);
+});
+
+Deno.test("createBatchScorer() refuses duplicate contacts and an empty list of instants", () => {
+  const cfg = config({ rules: [{ id: "pv", on: "page_view", points: 1 }] });
+  const messages: string[] = [];
+  try {
+    createBatchScorer(cfg, { contacts: [{ contact_id: "a" }, { contact_id: "a" }] });
+  } catch (e) {
+    messages.push((e as Error).message);
+  }
+  try {
+    createBatchScorer(cfg).finish([]);
+  } catch (e) {
+    messages.push((e as Error).message);
+  }
+  assertEquals(messages, [
+    'Cannot score: contact "a" appears twice in the contacts',
+    "Cannot score: no instant given (asOf is empty)",
+  ]);
+});

@@ -56,10 +56,13 @@ export const duckdb: SqlDialect = {
     stored === "epoch_ms" ? `CAST(${expr} AS DOUBLE)` : `CAST(epoch_ms(${expr}) AS DOUBLE)`,
   pow: (base, exponent) => `pow(${base}, ${exponent})`,
   floor: (expr) => `floor(${expr})`,
-  isoUtc: (msExpr) =>
-    `(CASE WHEN CAST(${msExpr} AS BIGINT) % 1000 = 0 ` +
-    `THEN strftime(make_timestamp(CAST(${msExpr} AS BIGINT) * 1000), '%Y-%m-%dT%H:%M:%SZ') ` +
-    `ELSE strftime(make_timestamp(CAST(${msExpr} AS BIGINT) * 1000), '%Y-%m-%dT%H:%M:%S.%gZ') END)`,
+  // Whole milliseconds toward zero, as JavaScript's Date keeps them.
+  isoUtc: (msExpr) => {
+    const us = `CAST(trunc(${msExpr}) AS BIGINT) * 1000`;
+    return `(CASE WHEN ${us} % 1000000 = 0 ` +
+      `THEN strftime(make_timestamp(${us}), '%Y-%m-%dT%H:%M:%SZ') ` +
+      `ELSE strftime(make_timestamp(${us}), '%Y-%m-%dT%H:%M:%S.%gZ') END)`;
+  },
   phoneKey: (text) =>
     `NULLIF(regexp_replace(regexp_replace(${text}, '[^0-9]', '', 'g'), '^8([0-9]{10})$', '7\\1'), '')`,
   emailKey: (text) => `NULLIF(lower(trim(${text})), '')`,

@@ -1,10 +1,7 @@
 import { deepStrictEqual as assertEquals } from "node:assert/strict";
 import { openDuckDB } from "../../../src/db/mod.ts";
-import {
-  emailKey as normalizeEmail,
-  phoneKey as normalizePhone,
-} from "../../../src/engine/verification_keys.ts";
 import { duckdb, globToLike } from "../../../src/sql/mod.ts";
+import { emailKey, formatInstant, phoneKey } from "../../../src/engine/mod.ts";
 import { seededRandom } from "../_random_case.ts";
 
 const { conn } = await openDuckDB();
@@ -117,10 +114,10 @@ Deno.test({
       "+44 20 7946 0958",
     ];
     for (const p of phones) {
-      assertEquals(one(`SELECT ${duckdb.phoneKey(duckdb.string(p))} AS x`), normalizePhone(p), p);
+      assertEquals(one(`SELECT ${duckdb.phoneKey(duckdb.string(p))} AS x`), phoneKey(p), p);
     }
     for (const e of [" A@X.example ", "", "   ", "b@y"]) {
-      assertEquals(one(`SELECT ${duckdb.emailKey(duckdb.string(e))} AS x`), normalizeEmail(e), e);
+      assertEquals(one(`SELECT ${duckdb.emailKey(duckdb.string(e))} AS x`), emailKey(e), e);
     }
   },
 });
@@ -146,6 +143,21 @@ Deno.test({
         one(`SELECT ${duckdb.numberFromText(duckdb.string(text))} AS x`),
         expected,
         text,
+      );
+    }
+  },
+});
+
+Deno.test({
+  name: "duckdb.isoUtc() prints instants as the engine's formatInstant() does",
+  ...opts,
+  fn() {
+    const instants = [Date.UTC(2024, 2, 31), Date.UTC(2024, 2, 31, 12, 5, 7, 250), -1500, 0, 1.9];
+    for (const t of instants) {
+      assertEquals(
+        one(`SELECT ${duckdb.isoUtc(duckdb.number(t))} AS x`),
+        formatInstant(t),
+        String(t),
       );
     }
   },
