@@ -22,7 +22,7 @@ const { values } = parseArgs({
   args: Deno.args,
   options: { sizes: { type: "string" }, e2e: { type: "string" }, keep: { type: "boolean" } },
 });
-const sizes = (values.sizes ?? "1000000,10000000").split(",").map(Number);
+const sizes = (values.sizes ?? "1000000,10000000").split(",").map(Number).filter((n) => n > 0);
 const e2eEvents = Number(values.e2e ?? 10_000_000);
 
 const root = new URL("..", import.meta.url).pathname;

@@ -1,29 +1,22 @@
 /** The `backtest.json` file: a replay (and optional thresholds) as plain JSON. */
-import type { ScoringConfig, TierOrUnscored } from "../config/types.ts";
+import type { ScoringConfig } from "../config/types.ts";
 import { formatInstant } from "../engine/mod.ts";
 import type { CompareWindowsResult, WindowCell } from "./compare_windows.ts";
 import type { ImpactPeriod, ImpactPreview } from "./impact_preview.ts";
 import type { MigrationMatrix } from "./migration_matrix.ts";
-import type { ReplayResult } from "./replay.ts";
+import type { ReplayPeriod, ReplayResult } from "./replay.ts";
 import type { ThresholdResult } from "./thresholds.ts";
-import type { TierStats } from "./tier_table.ts";
 
 export const BACKTEST_FORMAT = "scorebench.backtest/v1";
 
-/** One period of `backtest.json`; see `backtest_schema.md` for every field. */
-export interface BacktestPeriodJson {
+/**
+ * One period of `backtest.json`: a replay period with its instant as text, its migration
+ * labelled with the instant it comes from, and the engine's summary counts in place of the
+ * summary; see `backtest_schema.md` for every field.
+ */
+export interface BacktestPeriodJson extends Omit<ReplayPeriod, "asOf" | "migration" | "summary"> {
   asOf: string;
-  contacts: number;
-  scored: number;
-  coverage: number | null;
-  converters: number;
-  conversionRate: number | null;
-  auc: number | null;
-  aucAll: number | null;
-  psi: { previous: number | null; first: number | null };
-  tiers: Record<TierOrUnscored, TierStats>;
   migration: { from: string; matrix: MigrationMatrix } | null;
-  triggers: Record<string, number>;
   ignoredEvents: number;
   excludedByAudience: number;
   excludedByVerification: number;

@@ -17,16 +17,16 @@ import {
   type BinningOptions,
   type Factor,
 } from "./factors.ts";
-import { fitLogistic, sigmoid } from "./fit_logistic.ts";
+import { fitLogistic, predictLogit } from "./fit_logistic.ts";
 import {
   type PointScale,
   pointScale,
   type ScaleOptions,
   type ScoreToProbability,
 } from "./scale_points.ts";
-import { evaluateScores, type EvidenceOptions } from "./evidence.ts";
+import type { EvidenceOptions } from "./evidence.ts";
+import { holdoutEvidence, NO_HOLDOUT_WARNING } from "./_holdout_evidence.ts";
 import type { CalibrationResult, HoldoutSpec, PointsRow } from "./types.ts";
-import { psi } from "../metrics/mod.ts";
 import {
   hashUniform,
   parseLabel,
@@ -238,12 +238,7 @@ export function calibrateSnapshot(
   warnings.push(...model.warnings);
 
   // Points per bin, refining the scale until rounding costs at most maxRoundingCost AUC.
-  const exactTrain = new Float64Array(train.length);
-  for (let r = 0; r < train.length; r++) {
-    let e = model.intercept;
-    for (let j = 0; j < used.length; j++) e += model.coef[j] * Xtrain.data[r * used.length + j];
-    exactTrain[r] = e;
-  }
+  const exactTrain = predictLogit(model, Xtrain);
   let scaleOptions = o.scale;
   let scale = pointScale(model, scaleOptions);
   let cost = NaN;
@@ -340,30 +335,18 @@ export function calibrateSnapshot(
 
   let holdout: CalibrationResult["holdout"] = null;
   if (hold.length > 0) {
-    const yh = hold.map((i) => y[i]);
-    const Xh = design(hold);
-    const logits = new Float64Array(hold.length);
-    for (let r = 0; r < hold.length; r++) {
-      let e = model.intercept;
-      for (let j = 0; j < used.length; j++) e += model.coef[j] * Xh.data[r * used.length + j];
-      logits[r] = e;
-    }
     const engine = engineScores(config, hold.map((i) => contacts[i]));
-    const ints = hold.map((i) => engine.get(contacts[i].contact_id)!);
-    holdout = {
-      psi: psi(trainInts, ints).psi,
-      unrounded: evaluateScores(logits, logits.map(sigmoid), yh, o.evidence),
-      integer: evaluateScores(
-        ints,
-        ints.map((s) => sigmoid(scoreToProbability.atZero + scoreToProbability.perPoint * s)),
-        yh,
-        o.evidence,
-      ),
-    };
+    holdout = holdoutEvidence({
+      model,
+      design: design(hold),
+      labels: hold.map((i) => y[i]),
+      scores: hold.map((i) => engine.get(contacts[i].contact_id)!),
+      trainScores: trainInts,
+      scoreToProbability,
+      evidence: o.evidence,
+    });
   } else {
-    warnings.push(
-      "No hold-out: the metrics are missing, as in-sample figures would flatter the fit",
-    );
+    warnings.push(NO_HOLDOUT_WARNING);
   }
   if (skipped.length) warnings.push(`Left out as identifiers: ${skipped.join(", ")}`);
 

@@ -15,7 +15,6 @@ import { toScoringConfig } from "../config/mod.ts";
 import type { ContactRow, EventRow, PurchaseRow } from "../data/types.ts";
 import { scoreContacts } from "../engine/mod.ts";
 import { hashUniform, proposeTiers, roundingCost, scoreTable } from "./_common.ts";
-import { psi } from "../metrics/mod.ts";
 import {
   candidateFeatures,
   type CandidateOptions,
@@ -24,9 +23,10 @@ import {
   featureRule,
   type RowIndex,
 } from "./event_features.ts";
-import { evaluateScores, type EvidenceOptions } from "./evidence.ts";
+import type { EvidenceOptions } from "./evidence.ts";
+import { holdoutEvidence, NO_HOLDOUT_WARNING } from "./_holdout_evidence.ts";
 import { binFeature, type Factor } from "./factors.ts";
-import { fitLogistic, sigmoid } from "./fit_logistic.ts";
+import { fitLogistic } from "./fit_logistic.ts";
 import { independentColumns } from "./_linalg.ts";
 import { pointScale, type ScaleOptions, type ScoreToProbability } from "./scale_points.ts";
 import { describeScale } from "./calibrate_snapshot.ts";
@@ -117,9 +117,7 @@ function _checkTemporal(input: TemporalInput, options: TemporalOptions) {
     );
   }
   const sorted = [...new Set(cutoffs)].sort((a, b) => a - b);
-  let holdout = options.holdout === undefined
-    ? (sorted.length >= 2 ? { after: sorted[sorted.length - 2] } : { fraction: 0.3, seed: 1 })
-    : options.holdout;
+  let holdout = options.holdout === undefined ? defaultTemporalHoldout(sorted) : options.holdout;
   if (holdout && "fraction" in holdout && !(holdout.fraction > 0 && holdout.fraction < 1)) {
     throw new RangeError(
       `Cannot calibrate over time: holdout fraction must be in (0, 1), got "${holdout.fraction}"`,
@@ -143,6 +141,17 @@ function _checkTemporal(input: TemporalInput, options: TemporalOptions) {
     maxRoundingCost,
     evidence,
   };
+}
+
+/**
+ * The hold-out when none is chosen: the last of the ascending `cutoffs` out of time, or a
+ * random 30 % of contacts (by `seed`) when there are fewer than two cutoffs.
+ */
+export function defaultTemporalHoldout(
+  cutoffs: number[],
+  seed = 1,
+): { after: number } | { fraction: number; seed: number } {
+  return cutoffs.length >= 2 ? { after: cutoffs[cutoffs.length - 2] } : { fraction: 0.3, seed };
 }
 
 /**
@@ -442,28 +451,19 @@ export function calibrateTemporal(
     const holdIndex = makeIndex(holdCutoffs, holdContact ?? (() => true));
     const yh = labelsOf(holdIndex);
     const Xh = countFeatures(input.events, features, holdIndex, countOpts);
-    const logits = new Float64Array(holdIndex.rows);
-    for (let r = 0; r < holdIndex.rows; r++) {
-      let e = model.intercept;
-      for (let j = 0; j < p; j++) e += model.coef[j] * Xh[r * p + j];
-      logits[r] = e;
-    }
     const ints = engineScores(config, input.events, holdIndex, options.tag);
     holdoutRows = holdIndex.cutoffs.map((t, k) => ({ asOf: t, contactIds: holdIndex.ids[k] }));
-    holdout = {
-      psi: psi(intTrain, ints).psi,
-      unrounded: evaluateScores(logits, logits.map(sigmoid), yh, o.evidence),
-      integer: evaluateScores(
-        ints,
-        ints.map((s) => sigmoid(scoreToProbability.atZero + scoreToProbability.perPoint * s)),
-        yh,
-        o.evidence,
-      ),
-    };
+    holdout = holdoutEvidence({
+      model,
+      design: { data: Xh, rows: holdIndex.rows, cols: p },
+      labels: yh,
+      scores: ints,
+      trainScores: intTrain,
+      scoreToProbability,
+      evidence: o.evidence,
+    });
   } else {
-    warnings.push(
-      "No hold-out: the metrics are missing, as in-sample figures would flatter the fit",
-    );
+    warnings.push(NO_HOLDOUT_WARNING);
   }
 
   return {

@@ -31,6 +31,32 @@ export interface ChartOptions {
 export const TIER_ORDER: TierOrUnscored[] = ["high", "medium", "low", "unscored"];
 export const TIER_COLORS = ["#d62728", "#ff7f0e", "#1f77b4", "#c7c7c7"];
 
+/**
+ * Plot settings shared by the charts of tiers over the instants: size (640 x 320 unless
+ * given), title, and the tier colours, with room on the right for the tier labels drawn
+ * in the SVG when the HTML legend is off.
+ */
+export function tierFrame(options: ChartOptions): {
+  document?: Document;
+  width: number;
+  height: number;
+  title?: string;
+  marginLeft: number;
+  marginRight: number;
+  color: { domain: TierOrUnscored[]; range: string[]; legend: boolean };
+} {
+  const { width = 640, height = 320, document, title, legend = true } = options;
+  return {
+    document,
+    width,
+    height,
+    title,
+    marginLeft: 60,
+    marginRight: legend ? 20 : 70,
+    color: { domain: TIER_ORDER, range: TIER_COLORS, legend },
+  };
+}
+
 export function toDate(asOf: number | string): Date {
   const d = new Date(asOf);
   if (Number.isNaN(d.getTime())) throw new RangeError(`Cannot chart period "${asOf}": not a date`);

@@ -1,11 +1,5 @@
 import * as Plot from "@observablehq/plot";
-import {
-  type ChartOptions,
-  type ChartPeriod,
-  TIER_COLORS,
-  TIER_ORDER,
-  toDate,
-} from "./_periods.ts";
+import { type ChartOptions, type ChartPeriod, TIER_ORDER, tierFrame, toDate } from "./_periods.ts";
 
 /**
  * Lines of conversion rate within the horizon per tier over the instants, with the overall
@@ -15,7 +9,8 @@ export function conversionChart(
   periods: ChartPeriod[],
   options: ChartOptions = {},
 ): SVGSVGElement | HTMLElement {
-  const { width = 640, height = 320, document, title, legend = true } = options;
+  const frame = tierFrame(options);
+  const { legend } = frame.color;
   const data = periods.flatMap((p) =>
     TIER_ORDER.flatMap((tier) => {
       const rate = p.tiers[tier]?.conversionRate;
@@ -28,15 +23,9 @@ export function conversionChart(
       : [{ asOf: toDate(p.asOf), rate: p.conversionRate }]
   );
   return Plot.plot({
-    document,
-    width,
-    height,
-    title,
-    marginLeft: 60,
-    marginRight: legend ? 20 : 70,
+    ...frame,
     x: { label: "As of", type: "utc" },
     y: { label: "Conversion rate", grid: true, tickFormat: "%", zero: true },
-    color: { domain: TIER_ORDER, range: TIER_COLORS, legend },
     marks: [
       Plot.lineY(data, { x: "asOf", y: "rate", stroke: "tier", marker: "circle" }),
       Plot.lineY(overall, { x: "asOf", y: "rate", stroke: "#555", strokeDasharray: "4,3" }),

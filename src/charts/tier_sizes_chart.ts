@@ -1,11 +1,5 @@
 import * as Plot from "@observablehq/plot";
-import {
-  type ChartOptions,
-  type ChartPeriod,
-  TIER_COLORS,
-  TIER_ORDER,
-  toDate,
-} from "./_periods.ts";
+import { type ChartOptions, type ChartPeriod, TIER_ORDER, tierFrame, toDate } from "./_periods.ts";
 
 /**
  * Stacked bars of contacts per tier at each instant: how the hot share grows or shrinks.
@@ -19,7 +13,8 @@ export function tierSizesChart(
   periods: ChartPeriod[],
   options: ChartOptions = {},
 ): SVGSVGElement | HTMLElement {
-  const { width = 640, height = 320, document, title, legend = true } = options;
+  const frame = tierFrame(options);
+  const { width, color: { legend } } = frame;
   const data = periods.flatMap((p) =>
     TIER_ORDER.map((tier) => ({
       period: toDate(p.asOf).toISOString().slice(0, 10),
@@ -30,17 +25,11 @@ export function tierSizesChart(
   const rotate = periods.length * 80 > width;
   const last = data.filter((d) => d.period === data[data.length - 1]?.period && d.contacts > 0);
   return Plot.plot({
-    document,
-    width,
-    height,
-    title,
-    marginLeft: 60,
-    marginRight: legend ? 20 : 70,
+    ...frame,
     // Many dates do not fit side by side: tilt them and make room below.
     marginBottom: rotate ? 60 : 30,
     x: { label: rotate ? null : "As of", type: "band", tickRotate: rotate ? -30 : 0 },
     y: { label: "Contacts", grid: true },
-    color: { domain: TIER_ORDER, range: TIER_COLORS, legend },
     marks: [
       Plot.barY(data, {
         x: "period",

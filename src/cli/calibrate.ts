@@ -18,6 +18,7 @@ import {
   type ScaleOptions,
   sha256Hex,
 } from "../calibrate/mod.ts";
+import { defaultTemporalHoldout } from "../calibrate/calibrate_temporal.ts";
 import { type FlagSpec, parseFlags, runCommand, UsageError } from "./_args.ts";
 import { writeFileAtomic } from "./_io.ts";
 import { LOAD_FLAGS, loadFromFlags } from "./_load_flags.ts";
@@ -211,6 +212,7 @@ export function run(args: string[]): Promise<number> {
     const contacts = await loadFromFlags("contacts", contactsPath, flags);
     const inputs = [await fingerprint("contacts", contactsPath, contacts)];
     const evidence = { seed };
+    const name = flags.name === undefined ? undefined : String(flags.name);
     let result: CalibrationResult;
     let settings: Record<string, unknown>;
     let holdoutInfo: Record<string, unknown> | null;
@@ -240,7 +242,7 @@ export function run(args: string[]): Promise<number> {
           l2,
           scale,
           evidence,
-          name: flags.name === undefined ? undefined : String(flags.name),
+          name,
         }));
     } else {
       method = "temporal";
@@ -280,9 +282,9 @@ export function run(args: string[]): Promise<number> {
       // Out of time by default: the last cutoff is held out.
       const holdout: { after: number } | { fraction: number; seed: number } = after !== undefined
         ? { after }
-        : fraction !== undefined || sorted.length < 2
-        ? { fraction: fraction ?? 0.3, seed }
-        : { after: sorted[sorted.length - 2] };
+        : fraction !== undefined
+        ? { fraction, seed }
+        : defaultTemporalHoldout(sorted, seed);
       holdoutInfo = "fraction" in holdout
         ? { kind: "random", fraction: holdout.fraction, seed, by: "hash of contact_id" }
         : { kind: "out-of-time", after: iso(holdout.after) };
@@ -306,7 +308,7 @@ export function run(args: string[]): Promise<number> {
         l2,
         scale,
         evidence,
-        name: flags.name === undefined ? undefined : String(flags.name),
+        name,
       };
       const input = {
         contacts: contacts.rows as ContactRow[],

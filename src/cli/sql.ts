@@ -9,7 +9,13 @@ import { SQL_DIALECTS, sqlDialect } from "../sql/dialects/mod.ts";
 import { type FlagSpec, parseFlags, runCommand, UsageError } from "./_args.ts";
 import { writeFileAtomic } from "./_io.ts";
 
-const SUMMARY = "prints the SQL that computes `score` in a database";
+const SUMMARY = [
+  "Prints the SQL that computes `score` in a database: the rows of scores.csv, with the scope",
+  "sums in one `scopes` map column. The query reads table events (contact_id, ts in epoch",
+  "milliseconds, type, seq = input order, and the columns the rules test), contacts (unless",
+  "--no-contacts), verification (when the config has a verification block) and as_of",
+  "(column as_of, unless --as-of is given).",
+].join("\n");
 
 const FLAGS: Record<string, FlagSpec> = {
   config: { help: "Scoring config (scorebench.config/v1 JSON).", required: true },

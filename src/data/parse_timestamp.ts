@@ -227,6 +227,24 @@ function fromNumber(n: number, text: string, timezone: string): number {
 }
 
 /**
+ * A date matched by `ISO` or `DOTTED`, whose groups 4 to 8 are the hour, minutes, seconds,
+ * fraction and zone either way; only the date parts sit in a different order.
+ */
+function fromMatch(
+  text: string,
+  m: RegExpExecArray,
+  y: number,
+  mo: number,
+  d: number,
+  timezone: string,
+): number {
+  return checkRange(
+    text,
+    build(text, y, mo, d, +(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0), m[7], m[8], timezone),
+  );
+}
+
+/**
  * Reads one timestamp value. `state` carries the column's slash-date convention:
  * returns `AMBIGUOUS` for `01/02/2024` while it is unknown, and learns it from a
  * deciding value. Throws `SyntaxError` with the reason for an unreadable value.
@@ -247,41 +265,9 @@ export function readTimestamp(
   if (fast === fast && fast < MAX_TS) return fast;
   const text = value.trim();
   let m = ISO.exec(text);
-  if (m) {
-    return checkRange(
-      text,
-      build(
-        text,
-        +m[1],
-        +m[2],
-        +m[3],
-        +(m[4] ?? 0),
-        +(m[5] ?? 0),
-        +(m[6] ?? 0),
-        m[7],
-        m[8],
-        timezone,
-      ),
-    );
-  }
+  if (m) return fromMatch(text, m, +m[1], +m[2], +m[3], timezone);
   m = DOTTED.exec(text);
-  if (m) {
-    return checkRange(
-      text,
-      build(
-        text,
-        +m[3],
-        +m[2],
-        +m[1],
-        +(m[4] ?? 0),
-        +(m[5] ?? 0),
-        +(m[6] ?? 0),
-        m[7],
-        m[8],
-        timezone,
-      ),
-    );
-  }
+  if (m) return fromMatch(text, m, +m[3], +m[2], +m[1], timezone);
   m = SLASHED.exec(text);
   if (m) {
     const a = +m[1], b = +m[2];

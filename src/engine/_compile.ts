@@ -107,7 +107,10 @@ export function compileConfig(
     matchers: new Map(
       [...byType].map(([type, list]) => [
         type,
-        compileTypeMatchers(list, list.map((r) => config.rules[r.index].where), matcherOptions),
+        compileTypeMatchers(list, list.map((r) => config.rules[r.index].where), {
+          ...matcherOptions,
+          indexOf: (r) => r.index,
+        }),
       ]),
     ),
     hasEventRules: rules.length > 0,

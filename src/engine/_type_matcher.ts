@@ -11,6 +11,8 @@ import { type CompiledPredicate, compilePredicate } from "./match_predicate.ts";
 /** Up to 31 rules of one event type; bit `k` of `match(e)` is `rules[k]`. */
 export interface TypeMatcher<R> {
   rules: R[];
+  /** `indexOf(rules[k])` as given by the caller, for the hot loop. */
+  ruleIndex: Uint16Array;
   match: (event: EventRow) => number;
 }
 
@@ -92,7 +94,7 @@ function generate<R>(rules: R[], wheres: Record<string, Predicate>[]): TypeMatch
     lines.join(" ")
   } return m; };`;
   const match = new Function("h", src)(helpers) as (e: EventRow) => number;
-  return { rules, match };
+  return { rules, ruleIndex: new Uint16Array(0), match };
 }
 
 function closures<R>(rules: R[], wheres: Record<string, Predicate>[]): TypeMatcher<R> {
@@ -101,6 +103,7 @@ function closures<R>(rules: R[], wheres: Record<string, Predicate>[]): TypeMatch
   );
   return {
     rules,
+    ruleIndex: new Uint16Array(0),
     match(e) {
       let m = 0;
       for (let k = 0; k < compiled.length; k++) {
@@ -137,12 +140,17 @@ function canGenerate(): boolean {
 export function compileTypeMatchers<R>(
   rules: R[],
   wheres: Record<string, Predicate>[],
-  { generated = canGenerate() }: { generated?: boolean } = {},
+  { generated = canGenerate(), indexOf = () => 0 }: {
+    generated?: boolean;
+    indexOf?: (rule: R) => number;
+  } = {},
 ): TypeMatcher<R>[] {
   const out: TypeMatcher<R>[] = [];
   for (let i = 0; i < rules.length; i += MAX_RULES) {
     const r = rules.slice(i, i + MAX_RULES), w = wheres.slice(i, i + MAX_RULES);
-    out.push(generated ? generate(r, w) : closures(r, w));
+    const matcher = generated ? generate(r, w) : closures(r, w);
+    matcher.ruleIndex = Uint16Array.from(r, indexOf);
+    out.push(matcher);
   }
   return out;
 }

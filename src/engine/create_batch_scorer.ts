@@ -9,7 +9,6 @@ import {
   attributeMatches,
   compileConfig,
   type Compiled,
-  isUsableEvent,
   passesStaticAudience,
   refuseEvent,
   VerificationIndex,
@@ -197,12 +196,6 @@ export function createBatchScorer(
   // Files usually list a contact's events together: remember the last lookup.
   let lastId = "";
   let lastIndex = -1;
-  function contactOf(id: string): number {
-    if (id === lastId) return lastIndex;
-    lastId = id;
-    lastIndex = lookup(id);
-    return lastIndex;
-  }
 
   function lookup(id: string): number {
     let ci = contactIndex.get(id);
@@ -227,31 +220,42 @@ export function createBatchScorer(
   function add(e: EventRow): void {
     if (finished) throw new Error("Cannot add an event: the scorer has finished");
     events++;
-    if (!isUsableEvent(e)) refuseEvent(e, events);
-    const ci = contactOf(e.contact_id);
+    const id = e.contact_id, ts = e.ts, type = e.type;
+    // Inline check (see isUsableEvent): a finite ts, a non-empty id, a type.
+    if (
+      typeof id !== "string" || id === "" || typeof ts !== "number" || ts - ts !== 0 ||
+      typeof type !== "string"
+    ) refuseEvent(e, events);
+    let ci: number;
+    if (id === lastId) ci = lastIndex;
+    else {
+      ci = lookup(id);
+      lastId = id;
+      lastIndex = ci;
+    }
     if (ci < 0) {
       ignored++;
       return;
     }
-    const ts = e.ts;
     if (
       touched !== null && ts >= touched.from && ts <= touched.to &&
-      (touched.types === null || touched.types.has(e.type)) && ts < touchedMin[ci]
+      (touched.types === null || touched.types.has(type)) && ts < touchedMin[ci]
     ) touchedMin[ci] = ts;
-    const matchers = c.matchers.get(e.type);
+    const matchers = c.matchers.get(type);
     if (matchers === undefined) return;
     for (let j = 0; j < matchers.length; j++) {
       const matcher = matchers[j];
       let m = matcher.match(e);
-      while (m !== 0) {
+      if (m === 0) continue;
+      const ruleIndex = matcher.ruleIndex;
+      do {
         const low = m & -m;
         m ^= low;
-        const rule = matcher.rules[31 - Math.clz32(low)];
         if (n === cap) grow();
         mContact[n] = ci;
-        mRule[n] = rule.index;
+        mRule[n] = ruleIndex[31 - Math.clz32(low)];
         mTs[n] = ts;
-        if (mStage) {
+        if (mStage !== null) {
           const st = e.stage;
           if (st !== lastStage) {
             lastStage = st;
@@ -260,7 +264,7 @@ export function createBatchScorer(
           mStage[n] = lastStageId;
         }
         n++;
-      }
+      } while (m !== 0);
     }
   }
 

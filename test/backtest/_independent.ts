@@ -6,6 +6,11 @@ import type { BacktestJson } from "../../src/backtest/mod.ts";
 
 const DAY = 86_400_000;
 
+/** Every count of a from-to matrix (tier migration, tier change) added up. */
+export function matrixTotal(matrix: Record<string, Record<string, number>>): number {
+  return Object.values(matrix).flatMap((row) => Object.values(row)).reduce((a, b) => a + b);
+}
+
 /** Splits one CSV line, honouring double quotes (the engine quotes reasons and ids if needed). */
 export function splitCsvLine(line: string): string[] {
   const out: string[] = [];

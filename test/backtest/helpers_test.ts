@@ -7,6 +7,7 @@ import {
   scoreBins,
   tierTable,
 } from "../../src/backtest/mod.ts";
+import { matrixTotal } from "./_independent.ts";
 
 const DAY = 86_400_000;
 const iso = (t: number) => new Date(t).toISOString().slice(0, 10);
@@ -82,7 +83,7 @@ Deno.test("migrationMatrix() counts moves, with absent contacts on their own row
   assertEquals(m.low.unscored, 1);
   assertEquals(m.unscored.absent, 1);
   assertEquals(m.absent.low, 1);
-  const sum = Object.values(m).flatMap((r) => Object.values(r)).reduce((a, b) => a + b);
+  const sum = matrixTotal(m);
   assertEquals(sum, 6);
   const byId = migrationBetween(
     new Map([["x", "high"], ["y", "low"]]),

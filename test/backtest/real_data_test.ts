@@ -5,7 +5,7 @@
 import { deepStrictEqual as assertEquals, ok } from "node:assert/strict";
 import * as XLSX from "xlsx";
 import { toScoringConfig } from "../../src/config/mod.ts";
-import { bankMarketing, cdnow, exists, REAL_DATA_DIR } from "../../src/data/recipes/mod.ts";
+import { bankMarketing, cdnow, REAL_DATA_DIR } from "../../src/data/recipes/mod.ts";
 import type { EventRow, PurchaseRow } from "../../src/data/types.ts";
 import {
   periodInstants,
@@ -15,14 +15,14 @@ import {
   toBacktestJson,
 } from "../../src/backtest/mod.ts";
 import { backtestReportSheets, buildWorkbook } from "../../src/export/mod.ts";
+import { realDataPresent } from "../_real_data.ts";
+import { matrixTotal } from "./_independent.ts";
 
 const CDNOW = `${REAL_DATA_DIR}cdnow/cdnow_master.csv`;
 const BANK =
   `${REAL_DATA_DIR}uci_bank_marketing/bank-additional-full.part1of2_2008-05_to_2008-12.csv`;
-const cdnowPresent = await exists(CDNOW);
-const bankPresent = await exists(BANK);
-if (!cdnowPresent) console.log(`Skipping the CDNOW backtest: ${CDNOW} is absent`);
-if (!bankPresent) console.log(`Skipping the bank marketing backtest: ${BANK} is absent`);
+const cdnowPresent = await realDataPresent("the CDNOW backtest", CDNOW);
+const bankPresent = await realDataPresent("the bank marketing backtest", BANK);
 const DAY = 86_400_000;
 
 Deno.test({
@@ -54,9 +54,7 @@ Deno.test({
         p.tiers.high.lift !== null && p.tiers.high.lift > 2,
         `${p.asOf} lift ${p.tiers.high.lift}`,
       );
-      const moved = p.migration
-        ? Object.values(p.migration.matrix).flatMap((r) => Object.values(r)).reduce((a, b) => a + b)
-        : p.contacts;
+      const moved = p.migration ? matrixTotal(p.migration.matrix) : p.contacts;
       assertEquals(moved, p.contacts);
     }
     console.log(

@@ -3,6 +3,7 @@ import { toScoringConfig } from "../../src/config/mod.ts";
 import type { EventRow, PurchaseRow } from "../../src/data/types.ts";
 import { replay, toBacktestJson } from "../../src/backtest/mod.ts";
 import { syntheticHistory } from "../../src/backtest/_synthetic_history.ts";
+import { matrixTotal } from "./_independent.ts";
 
 const DAY = 86_400_000;
 const T1 = Date.UTC(2024, 0, 31);
@@ -101,7 +102,7 @@ Deno.test("replay() builds the tier migration matrix between consecutive instant
   assertEquals(m.medium.high, 1);
   assertEquals(m.high.medium, 1);
   assertEquals(m.unscored.medium, 1);
-  const total = Object.values(m).flatMap((row) => Object.values(row)).reduce((a, b) => a + b);
+  const total = matrixTotal(m);
   assertEquals(total, 4);
 });
 

@@ -1,19 +1,10 @@
 import assert from "node:assert/strict";
 import * as XLSX from "xlsx";
 import { evaluateScores, sigmoid } from "../../src/calibrate/mod.ts";
+import { exists } from "../../src/data/recipes/mod.ts";
 import { seededRng } from "../../src/metrics/mod.ts";
+import { runCli, withTempDir } from "../_cli.ts";
 import { CUTOFFS, DAY, syntheticTemporal } from "./_synthetic.ts";
-
-const ROOT = new URL("../../", import.meta.url).pathname;
-
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["task", "-q", "cli", ...args],
-    cwd: ROOT,
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-}
 
 /** Seeded leads: lead_source and age drive `won`; created_at spreads over 2024. */
 function leadsCsv(
@@ -36,11 +27,10 @@ function leadsCsv(
 }
 
 Deno.test("calibrate CLI writes a config whose `score` output reproduces its hold-out metrics", async () => {
-  const dir = await Deno.makeTempDir();
-  try {
+  await withTempDir(async (dir) => {
     const { text, rows } = leadsCsv(3000);
     await Deno.writeTextFile(`${dir}/leads.csv`, text);
-    const cal = await cli(
+    const cal = await runCli([
       "calibrate",
       "--contacts",
       `${dir}/leads.csv`,
@@ -52,7 +42,7 @@ Deno.test("calibrate CLI writes a config whose `score` output reproduces its hol
       `${dir}/config.json`,
       "--report",
       `${dir}/report.xlsx`,
-    );
+    ]);
     assert.equal(cal.code, 0, cal.stderr);
     assert.match(
       cal.stdout,
@@ -64,7 +54,7 @@ Deno.test("calibrate CLI writes a config whose `score` output reproduces its hol
     assert.match(prov.inputs[0].sha256, /^[0-9a-f]{64}$/);
     assert.equal(prov.holdout.kind, "out-of-time");
 
-    const sc = await cli(
+    const sc = await runCli([
       "score",
       "--config",
       `${dir}/config.json`,
@@ -74,7 +64,7 @@ Deno.test("calibrate CLI writes a config whose `score` output reproduces its hol
       "2025-01-01",
       "--out",
       `${dir}/scores.csv`,
-    );
+    ]);
     assert.equal(sc.code, 0, sc.stderr);
     const [header, ...lines] = (await Deno.readTextFile(`${dir}/scores.csv`)).trim().split("\n");
     const cols = header.split(",");
@@ -105,54 +95,51 @@ Deno.test("calibrate CLI writes a config whose `score` output reproduces its hol
       "gains",
       "calibration",
     ]);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });
 
 Deno.test("calibrate CLI refuses unclear input with a message and status 2", async () => {
-  const never = `${await Deno.makeTempDir()}/never.json`;
-  const none = await cli("calibrate", "--contacts", "x.csv", "--out", never);
-  assert.equal(none.code, 2);
-  assert.match(
-    none.stderr,
-    /Give --label COLUMN \(snapshot calibration\) or --events and --purchases/,
-  );
-  const both = await cli(
-    "calibrate",
-    "--contacts",
-    "x.csv",
-    "--label",
-    "y",
-    "--holdout-fraction",
-    "0.2",
-    "--holdout-after",
-    "2024-01-01",
-    "--out",
-    never,
-  );
-  assert.equal(both.code, 2);
-  assert.match(both.stderr, /not both/);
-  const frac = await cli(
-    "calibrate",
-    "--contacts",
-    "x.csv",
-    "--label",
-    "y",
-    "--holdout-fraction",
-    "1.5",
-    "--out",
-    never,
-  );
-  assert.match(frac.stderr, /--holdout-fraction: "1.5" is not a share between 0 and 1/);
-  assert.equal(await Deno.stat(never).then(() => true, () => false), false);
-  const dir = await Deno.makeTempDir();
-  try {
+  await withTempDir(async (dir) => {
+    const never = `${dir}/never.json`;
+    const none = await runCli(["calibrate", "--contacts", "x.csv", "--out", never]);
+    assert.equal(none.code, 2);
+    assert.match(
+      none.stderr,
+      /Give --label COLUMN \(snapshot calibration\) or --events and --purchases/,
+    );
+    const both = await runCli([
+      "calibrate",
+      "--contacts",
+      "x.csv",
+      "--label",
+      "y",
+      "--holdout-fraction",
+      "0.2",
+      "--holdout-after",
+      "2024-01-01",
+      "--out",
+      never,
+    ]);
+    assert.equal(both.code, 2);
+    assert.match(both.stderr, /not both/);
+    const frac = await runCli([
+      "calibrate",
+      "--contacts",
+      "x.csv",
+      "--label",
+      "y",
+      "--holdout-fraction",
+      "1.5",
+      "--out",
+      never,
+    ]);
+    assert.match(frac.stderr, /--holdout-fraction: "1.5" is not a share between 0 and 1/);
+    assert.equal(await exists(never), false);
     await Deno.writeTextFile(
       `${dir}/leads.csv`,
       "contact_id,source,won\n001,a,1\n002,b,maybe\n003,a,0\n",
     );
-    const bad = await cli(
+    const bad = await runCli([
       "calibrate",
       "--contacts",
       `${dir}/leads.csv`,
@@ -160,23 +147,19 @@ Deno.test("calibrate CLI refuses unclear input with a message and status 2", asy
       "won",
       "--out",
       `${dir}/c.json`,
-    );
+    ]);
     assert.equal(bad.code, 1);
     assert.match(
       bad.stderr,
       /leads\.csv: Cannot read label column "won" of contact "002": "maybe" is not 0\/1/,
     );
     assert.doesNotMatch(bad.stderr, / {4}at /);
-    assert.equal(await Deno.stat(`${dir}/c.json`).then(() => true, () => false), false);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-  await Deno.remove(never.slice(0, never.lastIndexOf("/")), { recursive: true });
+    assert.equal(await exists(`${dir}/c.json`), false);
+  });
 });
 
 Deno.test("calibrate CLI over time: per-tag rules, and `score` at the held-out cutoff reproduces the metrics", async () => {
-  const dir = await Deno.makeTempDir();
-  try {
+  await withTempDir(async (dir) => {
     const { contacts, events, purchases } = syntheticTemporal(800, 21);
     const iso = (t: number) => new Date(t).toISOString().replace(".000Z", "Z");
     await Deno.writeTextFile(
@@ -201,7 +184,7 @@ Deno.test("calibrate CLI over time: per-tag rules, and `score` at the held-out c
       ),
     );
     const asOf = CUTOFFS.flatMap((t) => ["--as-of", iso(t)]);
-    const cal = await cli(
+    const cal = await runCli([
       "calibrate",
       "--contacts",
       `${dir}/contacts.csv`,
@@ -215,7 +198,7 @@ Deno.test("calibrate CLI over time: per-tag rules, and `score` at the held-out c
       `${dir}/config.json`,
       "--report",
       `${dir}/report.xlsx`,
-    );
+    ]);
     assert.equal(cal.code, 0, cal.stderr);
     const config = JSON.parse(await Deno.readTextFile(`${dir}/config.json`));
     const prov = config.provenance;
@@ -235,7 +218,7 @@ Deno.test("calibrate CLI over time: per-tag rules, and `score` at the held-out c
     );
 
     const t = CUTOFFS[3];
-    const sc = await cli(
+    const sc = await runCli([
       "score",
       "--config",
       `${dir}/config.json`,
@@ -247,7 +230,7 @@ Deno.test("calibrate CLI over time: per-tag rules, and `score` at the held-out c
       iso(t),
       "--out",
       `${dir}/scores.csv`,
-    );
+    ]);
     assert.equal(sc.code, 0, sc.stderr);
     const [header, ...lines] = (await Deno.readTextFile(`${dir}/scores.csv`)).trim().split("\n");
     const cols = header.split(",");
@@ -268,7 +251,5 @@ Deno.test("calibrate CLI over time: per-tag rules, and `score` at the held-out c
       ids.map((id) => (bought.has(id) ? 1 : 0)),
     );
     assert.deepEqual(JSON.parse(JSON.stringify(e)), prov.metrics.holdout.integer);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });

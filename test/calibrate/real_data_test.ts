@@ -3,16 +3,11 @@ import { calibrateSnapshot, evaluateScores, sigmoid } from "../../src/calibrate/
 import { parseConfig, serializeConfig } from "../../src/config/mod.ts";
 import type { ContactRow } from "../../src/data/types.ts";
 import { scoreContacts } from "../../src/engine/mod.ts";
-import {
-  bankMarketing,
-  exists,
-  onlineShoppers,
-  REAL_DATA_DIR,
-} from "../../src/data/recipes/mod.ts";
+import { bankMarketing, onlineShoppers } from "../../src/data/recipes/mod.ts";
 import type { CalibrationResult } from "../../src/calibrate/mod.ts";
+import { realDataPresent } from "../_real_data.ts";
 
-const present = await exists(REAL_DATA_DIR);
-if (!present) console.log(`Skipping real-data calibration tests: ${REAL_DATA_DIR} is absent`);
+const present = await realDataPresent("real-data calibration tests");
 
 /** Re-scores the hold-out with the engine from the exported JSON and checks the metrics. */
 function checkReproduced(r: CalibrationResult, contacts: ContactRow[], label: string) {

@@ -1,16 +1,6 @@
 import { deepStrictEqual as assertEquals, ok } from "node:assert/strict";
-
-const root = new URL("../../", import.meta.url).pathname;
-
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", `${root}src/cli/main.ts`, "audience", ...args],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-}
+import { exists } from "../../src/data/recipes/mod.ts";
+import { runCli, tempDirWith } from "../_cli.ts";
 
 const SCORES = [
   "as_of,contact_id,score,tier,matched_events,verified,reasons",
@@ -32,16 +22,14 @@ const CONTACTS = [
   "",
 ].join("\n");
 
-async function inputs() {
-  const dir = await Deno.makeTempDir();
-  await Deno.writeTextFile(`${dir}/scores.csv`, SCORES);
-  await Deno.writeTextFile(`${dir}/contacts.csv`, CONTACTS);
-  return dir;
+function inputs(): Promise<string> {
+  return tempDirWith({ "scores.csv": SCORES, "contacts.csv": CONTACTS });
 }
 
 Deno.test("audience CLI writes the Yandex CRM file of the latest instant's chosen tiers", async () => {
   const dir = await inputs();
-  const r = await cli([
+  const r = await runCli([
+    "audience",
     "--scores",
     `${dir}/scores.csv`,
     "--tiers",
@@ -69,7 +57,8 @@ Deno.test("audience CLI writes the Yandex CRM file of the latest instant's chose
 
 Deno.test("audience CLI hashes with SHA-256 and picks an earlier instant on request", async () => {
   const dir = await inputs();
-  const r = await cli([
+  const r = await runCli([
+    "audience",
     "--scores",
     `${dir}/scores.csv`,
     "--tiers",
@@ -98,7 +87,8 @@ Deno.test("audience CLI hashes with SHA-256 and picks an earlier instant on requ
 
 Deno.test("audience CLI plain CSV keeps ids and scores", async () => {
   const dir = await inputs();
-  const r = await cli([
+  const r = await runCli([
+    "audience",
     "--scores",
     `${dir}/scores.csv`,
     "--tiers",
@@ -121,18 +111,26 @@ Deno.test("audience CLI plain CSV keeps ids and scores", async () => {
 Deno.test("audience CLI refuses bad input with file, row and column", async () => {
   const dir = await inputs();
   const base = ["--scores", `${dir}/scores.csv`, "--format", "yandex", "--out", `${dir}/a.csv`];
-  const noContacts = await cli([...base, "--tiers", "high"]);
+  const noContacts = await runCli(["audience", ...base, "--tiers", "high"]);
   assertEquals(noContacts.code, 2);
   ok(noContacts.stderr.includes("no phone or email column"), noContacts.stderr);
-  const badTier = await cli([...base, "--tiers", "hot", "--contacts", `${dir}/contacts.csv`]);
+  const badTier = await runCli([
+    "audience",
+    ...base,
+    "--tiers",
+    "hot",
+    "--contacts",
+    `${dir}/contacts.csv`,
+  ]);
   ok(badTier.stderr.includes('"hot" is not high'), badTier.stderr);
-  const badHash = await cli([...base, "--tiers", "high", "--hash", "md5"]);
+  const badHash = await runCli(["audience", ...base, "--tiers", "high", "--hash", "md5"]);
   ok(badHash.stderr.includes('--hash "md5"'), badHash.stderr);
   await Deno.writeTextFile(
     `${dir}/bad.csv`,
     "as_of,contact_id,score,tier\n2024-01-01T00:00:00Z,9,1,warm\n",
   );
-  const badRow = await cli([
+  const badRow = await runCli([
+    "audience",
     "--scores",
     `${dir}/bad.csv`,
     "--format",
@@ -144,6 +142,6 @@ Deno.test("audience CLI refuses bad input with file, row and column", async () =
   ]);
   assertEquals(badRow.code, 2);
   ok(badRow.stderr.includes('row 2, column "tier": "warm"'), badRow.stderr);
-  ok(!(await Deno.stat(`${dir}/a.csv`).then(() => true, () => false)));
+  ok(!(await exists(`${dir}/a.csv`)));
   await Deno.remove(dir, { recursive: true });
 });

@@ -2,21 +2,10 @@ import { deepStrictEqual as assertEquals, ok } from "node:assert/strict";
 import * as XLSX from "xlsx";
 import { syntheticContactId, syntheticHistory } from "../../src/backtest/_synthetic_history.ts";
 import type { BacktestJson } from "../../src/backtest/mod.ts";
-import { checkAgainstScores } from "../backtest/_independent.ts";
+import { checkAgainstScores, matrixTotal } from "../backtest/_independent.ts";
+import { runCli } from "../_cli.ts";
 
 const DAY = 86_400_000;
-const root = new URL("../../", import.meta.url).pathname;
-
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", `${root}src/cli/main.ts`, ...args],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-}
-
 const iso = (t: number) => new Date(t).toISOString();
 
 /** Writes seeded synthetic inputs as CSV files; returns the folder and the purchases. */
@@ -79,7 +68,7 @@ Deno.test("backtest CLI agrees with conversion, lift and AUC recomputed from sco
     `${dir}/contacts.csv`,
   ];
   const asOf = ["2023-03-01", "2023-04-01", "2023-05-01", "2023-06-01", "2023-07-01"];
-  const score = await cli([
+  const score = await runCli([
     "score",
     ...common,
     ...asOf.flatMap((t) => ["--as-of", t]),
@@ -87,7 +76,7 @@ Deno.test("backtest CLI agrees with conversion, lift and AUC recomputed from sco
     `${dir}/scores.csv`,
   ]);
   assertEquals(score.code, 0, score.stderr);
-  const bt = await cli([
+  const bt = await runCli([
     "backtest",
     ...common,
     "--purchases",
@@ -136,7 +125,7 @@ Deno.test("backtest CLI agrees with conversion, lift and AUC recomputed from sco
   assertEquals(json.impact!.periods.length, 5);
   // Same contacts on both sides, so every contact-period is in the tier-change matrix once.
   for (const p of json.impact!.periods) {
-    const n = Object.values(p.tierChange).flatMap((r) => Object.values(r)).reduce((a, b) => a + b);
+    const n = matrixTotal(p.tierChange);
     assertEquals(n, 410);
   }
 
@@ -180,15 +169,15 @@ Deno.test("backtest CLI refuses bad flags with a clear message and no output", a
     "--out",
     `${dir}/bt.json`,
   ];
-  const noInstants = await cli([...base, "--horizon-days", "30"]);
+  const noInstants = await runCli([...base, "--horizon-days", "30"]);
   assertEquals(noInstants.code, 2);
   ok(noInstants.stderr.includes("--as-of"), noInstants.stderr);
-  const badDate = await cli([...base, "--horizon-days", "30", "--as-of", "2023-02-30"]);
+  const badDate = await runCli([...base, "--horizon-days", "30", "--as-of", "2023-02-30"]);
   assertEquals(badDate.code, 2);
   ok(badDate.stderr.includes('--as-of "2023-02-30"'), badDate.stderr);
-  const badHorizon = await cli([...base, "--horizon-days", "soon", "--as-of", "2023-03-01"]);
+  const badHorizon = await runCli([...base, "--horizon-days", "soon", "--as-of", "2023-03-01"]);
   ok(badHorizon.stderr.includes('--horizon-days "soon"'), badHorizon.stderr);
-  const missing = await cli([
+  const missing = await runCli([
     ...base.slice(0, 3),
     "--events",
     `${dir}/nope.csv`,

@@ -4,12 +4,11 @@
  * independently of the CSV reader.
  */
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
 import { loadTable } from "../../src/data/mod.ts";
+import { REAL_DATA_DIR as REAL } from "../../src/data/recipes/mod.ts";
+import { realDataPresent } from "../_real_data.ts";
 
-const REAL = new URL("../../../shared/data/real/", import.meta.url).pathname;
-const present = existsSync(REAL);
-if (!present) console.log(`Skipping real-data loader tests: ${REAL} is absent`);
+const present = await realDataPresent("real-data loader tests", REAL);
 
 function dataLines(path: string): number {
   return Deno.readTextFileSync(path).split("\n").filter((l) => l.trim() !== "").length - 1;

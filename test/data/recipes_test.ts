@@ -1,15 +1,8 @@
 import assert from "node:assert/strict";
-import {
-  bankMarketing,
-  cdnow,
-  exists,
-  hillstrom,
-  onlineShoppers,
-  REAL_DATA_DIR,
-} from "../../src/data/recipes/mod.ts";
+import { bankMarketing, cdnow, hillstrom, onlineShoppers } from "../../src/data/recipes/mod.ts";
+import { realDataPresent } from "../_real_data.ts";
 
-const present = await exists(REAL_DATA_DIR);
-if (!present) console.log(`Skipping real-data recipe tests: ${REAL_DATA_DIR} is absent`);
+const present = await realDataPresent("real-data recipe tests");
 
 Deno.test({
   name: "bankMarketing() gives SOURCE.md's rows, positives and years from row order",

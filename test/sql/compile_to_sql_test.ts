@@ -84,6 +84,18 @@ const CASES: Case[] = [
     expected: [["a", 6, "low", 2, false, "r:+6", {}]],
   },
   {
+    name: "maxCount keeps the later of two matches at the same instant",
+    spec: { rules: [{ id: "r", on: "v", points: 5, maxCount: 1, scopes: ["stage"] }] },
+    tables: {
+      events: [
+        { contact_id: "a", ts: T - D, type: "v", stage: "x" },
+        { contact_id: "a", ts: T - D, type: "v", stage: "y" },
+        { contact_id: "a", ts: T - 2 * D, type: "v", stage: "z" },
+      ],
+    },
+    expected: [["a", 0, "low", 1, false, "", { "stage:y": 5 }]],
+  },
+  {
     name: "glob treats % and _ in the pattern as plain characters",
     spec: {
       rules: [
@@ -287,6 +299,19 @@ const CASES: Case[] = [
       events: ["v", "w", "x", "y"].map((type) => ({ contact_id: "a", ts: T, type })),
     },
     expected: [["a", 27.5, "medium", 4, false, "big:+30;neg:-20;mid:+12.5", {}]],
+  },
+  {
+    name: "quotes in ids, types, values and column names are escaped",
+    spec: {
+      rules: [{ id: "it's", on: "o'clock", where: { 'odd "col"': { eq: "a'b" } }, points: 2 }],
+    },
+    tables: {
+      events: [
+        { contact_id: "x'1", ts: T, type: "o'clock", 'odd "col"': "a'b" },
+        { contact_id: "y", ts: T, type: "o'clock", 'odd "col"': "ab" },
+      ],
+    },
+    expected: [["x'1", 2, "low", 1, false, "it's:+2", {}], ["y", 0, "unscored", 0, false, "", {}]],
   },
   {
     name: "contacts default to those seen in the events",
