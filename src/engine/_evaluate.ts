@@ -57,86 +57,124 @@ export class Evaluator {
     this.#contrib = new Float64Array(compiled.rules.length + compiled.attributes.length);
   }
 
-  /** The contact's row at instant `T` (epoch ms). */
+  // Sums of the contact being evaluated (reset by #begin).
+  #global = 0;
+  #matched = 0;
+  #scopes: Record<string, number> | null = null;
+
+  /** The contact's row at instant `T` (epoch ms), matches in the flat layout of the batch. */
   evaluate(T: number, facts: ContactFacts, m: ContactMatches | null): ScoreRow {
+    this.#begin();
+    if (m) {
+      for (let g = m.from; g < m.to; g++) {
+        this.#group(T, facts, m.groupRule[g], m.ts, m.stage, m.groupStart[g], m.groupEnd[g]);
+      }
+    }
+    return this.#finish(T, facts);
+  }
+
+  /** The same, with each rule's matches in arrays of their own (the incremental scorer). */
+  evaluateGroups(
+    T: number,
+    facts: ContactFacts,
+    groups: readonly { rule: number; ts: ArrayLike<number>; stage: ArrayLike<number> }[],
+  ): ScoreRow {
+    this.#begin();
+    for (const g of groups) this.#group(T, facts, g.rule, g.ts, g.stage, 0, g.ts.length);
+    return this.#finish(T, facts);
+  }
+
+  #begin(): void {
+    this.#touchedRules.length = 0;
+    this.#global = 0;
+    this.#matched = 0;
+    this.#scopes = null;
+  }
+
+  /** Adds the kept matches of one rule (`ts[s..e)`, sorted) at instant `T`. */
+  #group(
+    T: number,
+    facts: ContactFacts,
+    ruleIndex: number,
+    ts: ArrayLike<number>,
+    stage: ArrayLike<number> | null,
+    s: number,
+    e: number,
+  ): void {
+    const c = this.#c;
+    const rule = c.rules[ruleIndex];
+    const hl = c.halfLifeMs;
+    // Window: T - lookback < ts <= T.
+    const a = upperBound(ts, s, e, T - c.lookbackMs);
+    const b = upperBound(ts, a, e, T);
+    if (a >= b) return;
+    const perDay = rule.maxPerDay;
+    let skip: number; // kept matches to drop from the oldest end (maxCount keeps the newest)
+    if (perDay === Infinity) {
+      skip = rule.maxCount === Infinity ? 0 : Math.max(0, b - a - rule.maxCount);
+    } else {
+      let kept = 0, day = NaN, n = 0;
+      for (let i = a; i < b; i++) {
+        const d = Math.floor(ts[i] / DAY_MS);
+        if (d !== day) {
+          day = d;
+          n = 0;
+        }
+        if (n < perDay) {
+          n++;
+          kept++;
+        }
+      }
+      skip = rule.maxCount === Infinity ? 0 : Math.max(0, kept - rule.maxCount);
+    }
+    let ruleSum = 0;
+    let matched = 0;
+    let day = NaN, n = 0;
+    for (let i = a; i < b; i++) {
+      if (perDay !== Infinity) {
+        const d = Math.floor(ts[i] / DAY_MS);
+        if (d !== day) {
+          day = d;
+          n = 0;
+        }
+        if (n >= perDay) continue;
+        n++;
+      }
+      if (skip > 0) {
+        skip--;
+        continue;
+      }
+      const w = hl === null ? rule.points : rule.points * Math.pow(0.5, (T - ts[i]) / hl);
+      matched++;
+      if (rule.global) ruleSum += w;
+      if (rule.stage) {
+        const sid = stage !== null && stage[i] >= 0 ? stage[i] : facts.stageId;
+        if (sid >= 0) {
+          const scopes = this.#scopes ??= {};
+          const key = this.#stageKeys[sid] ??= `stage:${this.#stageNames[sid]}`;
+          scopes[key] = (scopes[key] ?? 0) + w;
+        }
+      }
+      for (const key of rule.tagKeys) {
+        const scopes = this.#scopes ??= {};
+        scopes[key] = (scopes[key] ?? 0) + w;
+      }
+    }
+    this.#matched += matched;
+    if (rule.global) {
+      if (this.#contrib[rule.index] === 0) this.#touchedRules.push(rule.index);
+      this.#contrib[rule.index] += ruleSum;
+      this.#global += ruleSum;
+    }
+  }
+
+  #finish(T: number, facts: ContactFacts): ScoreRow {
     const c = this.#c;
     const contrib = this.#contrib;
     const touched = this.#touchedRules;
-    touched.length = 0;
-    const lo = T - c.lookbackMs;
-    const hl = c.halfLifeMs;
-    let global = 0;
-    let matched = 0;
-    let scopes: Record<string, number> | null = null;
-
-    if (m) {
-      const { ts, stage } = m;
-      for (let g = m.from; g < m.to; g++) {
-        const rule = c.rules[m.groupRule[g]];
-        const s = m.groupStart[g], e = m.groupEnd[g];
-        // Window: lo < ts <= T.
-        const a = upperBound(ts, s, e, lo);
-        const b = upperBound(ts, a, e, T);
-        if (a >= b) continue;
-        const perDay = rule.maxPerDay;
-        let skip: number; // kept matches to drop from the oldest end (maxCount keeps the newest)
-        if (perDay === Infinity) {
-          skip = rule.maxCount === Infinity ? 0 : Math.max(0, b - a - rule.maxCount);
-        } else {
-          let kept = 0, day = NaN, n = 0;
-          for (let i = a; i < b; i++) {
-            const d = Math.floor(ts[i] / DAY_MS);
-            if (d !== day) {
-              day = d;
-              n = 0;
-            }
-            if (n < perDay) {
-              n++;
-              kept++;
-            }
-          }
-          skip = rule.maxCount === Infinity ? 0 : Math.max(0, kept - rule.maxCount);
-        }
-        let ruleSum = 0;
-        let day = NaN, n = 0;
-        for (let i = a; i < b; i++) {
-          if (perDay !== Infinity) {
-            const d = Math.floor(ts[i] / DAY_MS);
-            if (d !== day) {
-              day = d;
-              n = 0;
-            }
-            if (n >= perDay) continue;
-            n++;
-          }
-          if (skip > 0) {
-            skip--;
-            continue;
-          }
-          const w = hl === null ? rule.points : rule.points * Math.pow(0.5, (T - ts[i]) / hl);
-          matched++;
-          if (rule.global) ruleSum += w;
-          if (rule.stage) {
-            const sid = stage !== null && stage[i] >= 0 ? stage[i] : facts.stageId;
-            if (sid >= 0) {
-              scopes ??= {};
-              const key = this.#stageKeys[sid] ??= `stage:${this.#stageNames[sid]}`;
-              scopes[key] = (scopes[key] ?? 0) + w;
-            }
-          }
-          for (const key of rule.tagKeys) {
-            scopes ??= {};
-            scopes[key] = (scopes[key] ?? 0) + w;
-          }
-        }
-        if (rule.global) {
-          if (contrib[rule.index] === 0) touched.push(rule.index);
-          contrib[rule.index] += ruleSum;
-          global += ruleSum;
-        }
-      }
-    }
-
+    const matched = this.#matched;
+    const scopes = this.#scopes;
+    let global = this.#global;
     const scored = !c.hasEventRules || matched > 0;
     if (!scored) {
       for (const i of touched) contrib[i] = 0;

@@ -38,10 +38,10 @@ export interface IncrementalScorer {
   readonly ignoredEvents: number;
 }
 
+/** One rule's matches of a contact, by time; a tie keeps arrival order. */
 interface RuleMatches {
   rule: number;
   ts: number[];
-  seq: number[];
   stage: number[];
 }
 
@@ -121,33 +121,13 @@ export function createIncrementalScorer(
     if (!st.staticAudience || st.excluded || (touched !== null && !(st.touchedMin <= T))) {
       return null;
     }
-    const groups = st.groups;
-    const groupRule: number[] = [], groupStart: number[] = [], groupEnd: number[] = [];
-    const ts: number[] = [], stage: number[] = [];
-    for (const g of groups) {
-      groupRule.push(g.rule);
-      groupStart.push(ts.length);
-      for (let k = 0; k < g.ts.length; k++) {
-        ts.push(g.ts[k]);
-        stage.push(g.stage[k]);
-      }
-      groupEnd.push(ts.length);
-    }
-    return evaluator.evaluate(T, st.facts, {
-      groupRule,
-      groupStart,
-      groupEnd,
-      from: 0,
-      to: groups.length,
-      ts,
-      stage,
-    });
+    return evaluator.evaluateGroups(T, st.facts, st.groups);
   }
 
   function insert(st: ContactState, rule: number, e: EventRow): void {
     let g = st.groups.find((x) => x.rule === rule);
     if (!g) {
-      g = { rule, ts: [], seq: [], stage: [] };
+      g = { rule, ts: [], stage: [] };
       st.groups.push(g);
       st.groups.sort((x, y) => x.rule - y.rule);
     }
@@ -155,7 +135,6 @@ export function createIncrementalScorer(
     let pos = g.ts.length;
     while (pos > 0 && g.ts[pos - 1] > e.ts) pos--;
     g.ts.splice(pos, 0, e.ts);
-    g.seq.splice(pos, 0, seq);
     g.stage.splice(pos, 0, stageOf(e.stage));
   }
 

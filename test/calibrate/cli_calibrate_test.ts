@@ -3,7 +3,7 @@ import * as XLSX from "xlsx";
 import { evaluateScores, sigmoid } from "../../src/calibrate/mod.ts";
 import { exists } from "../../src/data/recipes/mod.ts";
 import { seededRng } from "../../src/metrics/mod.ts";
-import { runCli, withTempDir } from "../_cli.ts";
+import { runCli, withTempDir, writeFiles } from "../_cli.ts";
 import { CUTOFFS, DAY, syntheticTemporal } from "./_synthetic.ts";
 
 /** Seeded leads: lead_source and age drive `won`; created_at spreads over 2024. */
@@ -162,27 +162,22 @@ Deno.test("calibrate CLI over time: per-tag rules, and `score` at the held-out c
   await withTempDir(async (dir) => {
     const { contacts, events, purchases } = syntheticTemporal(800, 21);
     const iso = (t: number) => new Date(t).toISOString().replace(".000Z", "Z");
-    await Deno.writeTextFile(
-      `${dir}/contacts.csv`,
-      ["contact_id,created_at", ...contacts.map((c) => `${c.contact_id},${iso(c.created_at!)}`)]
-        .join("\n"),
-    );
-    await Deno.writeTextFile(
-      `${dir}/events.csv`,
-      [
+    await writeFiles(dir, {
+      "contacts.csv": [
+        "contact_id,created_at",
+        ...contacts.map((c) => `${c.contact_id},${iso(c.created_at!)}`),
+      ].join("\n"),
+      "events.csv": [
         "contact_id,ts,type,url,email_id",
         ...events.map((e) =>
           `${e.contact_id},${iso(e.ts)},${e.type},${e.url ?? ""},${e.email_id ?? ""}`
         ),
-      ]
-        .join("\n"),
-    );
-    await Deno.writeTextFile(
-      `${dir}/purchases.csv`,
-      ["contact_id,ts,tag", ...purchases.map((p) => `${p.contact_id},${iso(p.ts)},${p.tag}`)].join(
-        "\n",
-      ),
-    );
+      ].join("\n"),
+      "purchases.csv": [
+        "contact_id,ts,tag",
+        ...purchases.map((p) => `${p.contact_id},${iso(p.ts)},${p.tag}`),
+      ].join("\n"),
+    });
     const asOf = CUTOFFS.flatMap((t) => ["--as-of", iso(t)]);
     const cal = await runCli([
       "calibrate",

@@ -3,14 +3,13 @@ import * as XLSX from "xlsx";
 import { syntheticContactId, syntheticHistory } from "../../src/backtest/_synthetic_history.ts";
 import type { BacktestJson } from "../../src/backtest/mod.ts";
 import { checkAgainstScores, matrixTotal } from "../backtest/_independent.ts";
-import { runCli } from "../_cli.ts";
+import { runCli, tempDirWith } from "../_cli.ts";
 
 const DAY = 86_400_000;
 const iso = (t: number) => new Date(t).toISOString();
 
 /** Writes seeded synthetic inputs as CSV files; returns the folder and the purchases. */
 async function writeInputs() {
-  const dir = await Deno.makeTempDir();
   const from = Date.UTC(2023, 0, 1);
   const h = syntheticHistory({
     contacts: 400,
@@ -21,39 +20,36 @@ async function writeInputs() {
   });
   const ev = ["contact_id,ts,type,url"];
   for (const e of h.events) ev.push(`${e.contact_id},${iso(e.ts)},${e.type},${e.url ?? ""}`);
-  await Deno.writeTextFile(`${dir}/events.csv`, ev.join("\n") + "\n");
-  await Deno.writeTextFile(
-    `${dir}/purchases.csv`,
-    [
+  const config = {
+    format: "scorebench.config/v1",
+    name: '=HYPERLINK("http://x")',
+    window: { lookbackDays: 60, halfLifeDays: 20 },
+    rules: [
+      { id: "pricing", on: "page_view", where: { url: { glob: "*/pricing*" } }, points: 7 },
+      { id: "click", on: "email_click", points: 4, maxCount: 3 },
+      { id: "form", on: "form_submit", points: 12 },
+    ],
+    tiers: { high: 22, medium: 8 },
+    triggers: [{ id: "hot", reaches: "high" }],
+  };
+  const dir = await tempDirWith({
+    "events.csv": ev.join("\n") + "\n",
+    "purchases.csv": [
       "contact_id,ts,amount",
       ...h.purchases.map((p) => `${p.contact_id},${iso(p.ts)},${p.amount ?? ""}`),
-    ]
-      .join("\n") + "\n",
-  );
-  await Deno.writeTextFile(
-    `${dir}/contacts.csv`,
-    ["contact_id", ...Array.from({ length: 410 }, (_, i) => syntheticContactId(i))].join("\n") +
+    ].join("\n") + "\n",
+    "contacts.csv": [
+      "contact_id",
+      ...Array.from({ length: 410 }, (_, i) => syntheticContactId(i)),
+    ].join("\n") +
       "\n",
-  );
-  await Deno.writeTextFile(
-    `${dir}/config.json`,
-    JSON.stringify({
-      format: "scorebench.config/v1",
-      name: '=HYPERLINK("http://x")',
-      window: { lookbackDays: 60, halfLifeDays: 20 },
-      rules: [
-        { id: "pricing", on: "page_view", where: { url: { glob: "*/pricing*" } }, points: 7 },
-        { id: "click", on: "email_click", points: 4, maxCount: 3 },
-        { id: "form", on: "form_submit", points: 12 },
-      ],
-      tiers: { high: 22, medium: 8 },
-      triggers: [{ id: "hot", reaches: "high" }],
+    "config.json": JSON.stringify(config),
+    "candidate.json": JSON.stringify({
+      ...config,
+      name: "candidate",
+      tiers: { high: 15, medium: 5 },
     }),
-  );
-  const config = JSON.parse(await Deno.readTextFile(`${dir}/config.json`));
-  config.name = "candidate";
-  config.tiers = { high: 15, medium: 5 };
-  await Deno.writeTextFile(`${dir}/candidate.json`, JSON.stringify(config));
+  });
   return { dir, purchases: h.purchases };
 }
 
