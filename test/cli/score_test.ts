@@ -1,6 +1,5 @@
 import { deepStrictEqual as assertEquals } from "node:assert/strict";
-
-const MAIN = new URL("../../src/cli/main.ts", import.meta.url).pathname;
+import { type CliResult, runCli, tempDirWith } from "../_cli.ts";
 
 const CONFIG = {
   format: "scorebench.config/v1",
@@ -27,23 +26,17 @@ const EVENTS = [
 const CONTACTS = "contact_id,phone\n007,8 916 123-45-67\n+1,\n42,\n";
 const VERIFICATION = "phone\n+7 (916) 123-45-67\n";
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", MAIN, "score", ...args],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+function cli(args: string[]): Promise<CliResult> {
+  return runCli(["score", ...args]);
 }
 
-async function setup(): Promise<string> {
-  const dir = await Deno.makeTempDir();
-  await Deno.writeTextFile(`${dir}/config.json`, JSON.stringify(CONFIG));
-  await Deno.writeTextFile(`${dir}/events.csv`, EVENTS);
-  await Deno.writeTextFile(`${dir}/contacts.csv`, CONTACTS);
-  await Deno.writeTextFile(`${dir}/verification.csv`, VERIFICATION);
-  return dir;
+function setup(): Promise<string> {
+  return tempDirWith({
+    "config.json": JSON.stringify(CONFIG),
+    "events.csv": EVENTS,
+    "contacts.csv": CONTACTS,
+    "verification.csv": VERIFICATION,
+  });
 }
 
 Deno.test("score writes scores.csv and triggers.csv and prints a one-line summary", async () => {

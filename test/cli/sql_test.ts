@@ -1,7 +1,6 @@
 import { deepStrictEqual as assertEquals, ok } from "node:assert/strict";
 import { insertRows, openDuckDB } from "../../src/db/mod.ts";
-
-const MAIN = new URL("../../src/cli/main.ts", import.meta.url).pathname;
+import { type CliResult, runCli, tempDirWith } from "../_cli.ts";
 
 const CONFIG = {
   format: "scorebench.config/v1",
@@ -13,20 +12,12 @@ const CONFIG = {
   tiers: { high: 20, medium: 10 },
 };
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", MAIN, "sql", ...args],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+function cli(args: string[]): Promise<CliResult> {
+  return runCli(["sql", ...args]);
 }
 
 async function configFile(config: unknown): Promise<string> {
-  const dir = await Deno.makeTempDir();
-  await Deno.writeTextFile(`${dir}/config.json`, JSON.stringify(config));
-  return `${dir}/config.json`;
+  return `${await tempDirWith({ "config.json": JSON.stringify(config) })}/config.json`;
 }
 
 Deno.test({
