@@ -137,7 +137,8 @@ if (!hasSample) {
 }
 
 Deno.test({
-  name: "calibrateTemporal() recovers the sample's ground-truth weights within their 95% intervals",
+  name:
+    "calibrateTemporal() recovers the sample's ground-truth weights: at most 2 of 15 outside their 95% intervals, none outside 99.9%",
   ignore: !hasSample,
   fn: async () => {
     const truth = JSON.parse(await Deno.readTextFile(new URL("ground_truth.json", SAMPLE)));
