@@ -2,7 +2,7 @@
  * The data worker: reads input files with the shared loader and keeps the tables, then runs
  * the pages' heavy tasks on them (`worker_tasks.ts`), so the page never freezes.
  *
- * In: `{id, op: "load", kind, name, bytes, options}`, `{id, op: "drop", kind}`,
+ * In: `{id, op: "load", kind, name, bytes | blob, options}`, `{id, op: "drop", kind}`,
  * `{id, op: "run", task, args}`. Out: `{id, progress}` while working, then `{id, result}`
  * or `{id, error}`. A load answers with the summary, the rejects and the rows as an Arrow IPC
  * stream for DuckDB; the rows themselves stay here.
@@ -51,14 +51,18 @@ scope.onmessage = async (e) => {
   };
   try {
     if (op === "load") {
-      const { kind, name, bytes, options } = e.data as {
+      const { kind, name, blob, options } = e.data as {
         kind: TableKind;
         name: string;
-        bytes: Uint8Array;
+        blob?: Blob;
         options: object;
       };
+      const bytes: Uint8Array = blob ? new Uint8Array(await blob.arrayBuffer()) : e.data.bytes;
+      // No distinct-id set: no page or task reads it, and a million ids would cross to the
+      // page for nothing.
       const { rows, rejects, summary } = await loadTable(kind, { name, bytes }, {
         ...options,
+        collectContactIds: false,
         onProgress,
       });
       (tables as Record<string, unknown>)[kind] = rows;

@@ -82,16 +82,22 @@ export class DataWorkerClient {
     });
   }
 
-  /** Reads a file into the worker's table `kind`; rejects with `WorkerError` for a whole-file failure. */
+  /**
+   * Reads a file into the worker's table `kind`; rejects with `WorkerError` for a whole-file
+   * failure. A `Blob` crosses by reference and is read in the worker, off the page's thread;
+   * bytes are copied (the workspace keeps the original for saving).
+   */
   load(
     kind: TableKind,
     name: string,
-    bytes: Uint8Array,
+    source: Uint8Array | Blob,
     options: FileReadOptions,
     onProgress?: (f: number) => void,
   ) {
-    // A copy crosses: the workspace keeps the original bytes for saving.
-    const copy = bytes.slice();
+    if (source instanceof Blob) {
+      return this.post<LoadReply>({ op: "load", kind, name, blob: source, options }, onProgress);
+    }
+    const copy = source.slice();
     return this.post<LoadReply>({ op: "load", kind, name, bytes: copy, options }, onProgress, [
       copy.buffer,
     ]);

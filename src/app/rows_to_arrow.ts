@@ -4,14 +4,20 @@
  */
 import {
   bool,
+  type Column,
+  columnFromValues,
   type DataType,
+  dictionary,
   float64,
-  tableFromArrays,
+  tableFromColumns,
   tableToIPC,
   timestamp,
   TimeUnit,
   utf8,
 } from "@uwdata/flechette";
+
+/** Values per column looked at to choose a dictionary; under half of them distinct, it is one. */
+const DICTIONARY_SAMPLE = 4096;
 
 /**
  * Arrow IPC stream of `rows`: every key seen in any row is a column (missing is NULL).
@@ -32,13 +38,18 @@ export function rowsToArrowIpc(
       }
     }
   }
-  const data: Record<string, unknown[]> = {};
-  const types: Record<string, DataType> = {};
+  // Column by column, straight from the rows: no per-column copy of ten million values
+  // is ever held, only the Arrow buffers being filled.
+  const built: Record<string, Column<unknown>> = {};
   for (const column of columns) {
     let kind: "number" | "boolean" | "text" | null = null;
+    // Distinct values among the first ones: a column that repeats (event types, URLs, ids of
+    // a file grouped by contact) is sent as a dictionary, each distinct string encoded once.
+    const sample = new Set<unknown>();
     for (const row of rows) {
       const v = row[column];
       if (v === null || v === undefined) continue;
+      if (sample.size < DICTIONARY_SAMPLE) sample.add(v);
       const k = typeof v === "number" ? "number" : typeof v === "boolean" ? "boolean" : "text";
       if (kind === null) kind = k;
       else if (kind !== k) {
@@ -46,21 +57,26 @@ export function rowsToArrowIpc(
         break;
       }
     }
-    const values = new Array(rows.length);
-    for (let i = 0; i < rows.length; i++) {
-      const v = rows[i][column];
-      values[i] = v === null || v === undefined
-        ? null
-        : kind === "text"
-        ? (Array.isArray(v) ? v.join(";") : String(v))
-        : v;
-    }
-    data[column] = values;
-    types[column] = kind === "number"
+    const type: DataType = kind === "number"
       ? (timestampColumns.includes(column) ? timestamp(TimeUnit.MILLISECOND) : float64())
       : kind === "boolean"
       ? bool()
+      : sample.size < DICTIONARY_SAMPLE / 2
+      ? dictionary(utf8())
       : utf8();
+    const text = kind === "text";
+    built[column] = columnFromValues((add: (value: unknown) => void) => {
+      for (let i = 0; i < rows.length; i++) {
+        const v = rows[i][column];
+        add(
+          v === null || v === undefined
+            ? null
+            : text
+            ? (Array.isArray(v) ? v.join(";") : typeof v === "string" ? v : String(v))
+            : v,
+        );
+      }
+    }, type);
   }
-  return tableToIPC(tableFromArrays(data, { types }), { format: "stream" })!;
+  return tableToIPC(tableFromColumns(built), { format: "stream" })!;
 }

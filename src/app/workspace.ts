@@ -67,16 +67,30 @@ export class Workspace extends EventTarget {
 
   /** Reads `input` (replacing any file of the same kind), makes it a DuckDB table and saves. */
   async load(input: WorkspaceInput, onProgress?: (fraction: number) => void): Promise<LoadedTable> {
+    // One copy of the bytes, made once: the worker reads it and IndexedDB stores it by
+    // reference, so a file of a gigabyte is neither cloned nor serialised on the page's thread.
+    const blob = new Blob([input.bytes as Uint8Array<ArrayBuffer>]);
     const { arrow, rejects, summary } = await this.worker.load(
       input.kind,
       input.name,
-      input.bytes,
+      blob,
       input.options,
       onProgress,
     );
     await replaceTable(this.conn, input.kind, arrow);
     const table: LoadedTable = { kind: input.kind, name: input.name, summary, rejects };
     this.inputs.set(input.kind, input);
+    try {
+      await this.persistInput(input, blob);
+    } catch (err) {
+      // The table is loaded and usable; only keeping it for the next visit failed (a file of
+      // hundreds of megabytes can be over the browser's storage quota).
+      summary.warnings.push(
+        `Not kept in this browser's storage (${
+          (err as Error).message || (err as Error).name
+        }): after a reload, load the file again`,
+      );
+    }
     this.data = { ...this.data, [input.kind]: table, version: this.data.version + 1 };
     await this.persist();
     this.dispatchEvent(new Event("data"));
@@ -96,6 +110,8 @@ export class Workspace extends EventTarget {
     this.data = { ...rest, version: this.data.version + 1 };
     await this.conn.query(`DROP TABLE IF EXISTS "${kind}"`);
     await this.worker.drop(kind);
+    this.storedKinds.delete(kind);
+    if (this.storeName) await idbPut(this.storeName, inputKey(kind), undefined);
     await this.persist();
     this.dispatchEvent(new Event("data"));
   }
@@ -148,18 +164,62 @@ export class Workspace extends EventTarget {
   /** The snapshot saved in IndexedDB by an earlier visit, or `null`. */
   async stored(): Promise<WorkspaceSnapshot | null> {
     if (!this.storeName) return null;
-    return await idbGet<WorkspaceSnapshot>(this.storeName, "workspace") ?? null;
+    const saved = await idbGet<StoredWorkspace | WorkspaceSnapshot>(this.storeName, "workspace");
+    if (!saved) return null;
+    if ("inputs" in saved) return saved; // saved whole by an earlier version
+    const inputs: WorkspaceInput[] = [];
+    for (const kind of saved.kinds) {
+      const input = await idbGet<StoredInput>(this.storeName, inputKey(kind));
+      if (input) inputs.push({ ...input, bytes: new Uint8Array(await input.bytes.arrayBuffer()) });
+    }
+    return { inputs, settings: saved.settings, configs: saved.configs };
   }
 
   async clearStored(): Promise<void> {
-    if (this.storeName) await idbPut(this.storeName, "workspace", undefined);
+    if (!this.storeName) return;
+    await idbPut(this.storeName, "workspace", undefined);
+    for (const kind of TABLE_KINDS) await idbPut(this.storeName, inputKey(kind), undefined);
+    this.storedKinds.clear();
+  }
+
+  /** Input files kept in IndexedDB, each under its own key. */
+  private storedKinds = new Set<TableKind>();
+
+  /**
+   * Keeps one input file for the next visit. Files are stored apart from settings, so a
+   * threshold move saves a few bytes, not every file again.
+   */
+  private async persistInput(input: WorkspaceInput, blob: Blob): Promise<void> {
+    if (!this.storeName) return;
+    this.storedKinds.delete(input.kind);
+    const stored: StoredInput = { ...input, bytes: blob };
+    await idbPut(this.storeName, inputKey(input.kind), stored);
+    this.storedKinds.add(input.kind);
   }
 
   private persist(): Promise<void> {
-    return this.storeName
-      ? idbPut(this.storeName, "workspace", this.snapshot())
-      : Promise.resolve();
+    if (!this.storeName) return Promise.resolve();
+    const saved: StoredWorkspace = {
+      kinds: [...this.storedKinds],
+      settings: this.settings,
+      configs: this.configs,
+    };
+    return idbPut(this.storeName, "workspace", saved);
   }
+}
+
+/** What IndexedDB holds under "workspace"; the files are under `inputKey(kind)`. */
+interface StoredWorkspace {
+  kinds: TableKind[];
+  settings: Record<string, unknown>;
+  configs: Record<string, unknown>;
+}
+
+/** An input file as IndexedDB holds it: the bytes as a `Blob`. */
+type StoredInput = Omit<WorkspaceInput, "bytes"> & { bytes: Blob };
+
+function inputKey(kind: TableKind): string {
+  return `input:${kind}`;
 }
 
 function openIdb(name: string): Promise<IDBDatabase> {
@@ -193,6 +253,9 @@ async function idbPut(name: string, key: string, value: unknown): Promise<void> 
       else tx.objectStore("kv").put(value, key);
       tx.oncomplete = () => resolve();
       tx.onerror = () => reject(tx.error);
+      // Over the quota the transaction aborts without an error event: without this the
+      // promise would never settle and the page would wait forever.
+      tx.onabort = () => reject(tx.error ?? new DOMException("Storage aborted", "AbortError"));
     });
   } finally {
     idb.close();

@@ -4,7 +4,7 @@
  */
 import type { ScoringConfig, TierOrUnscored } from "../config/types.ts";
 import type { ContactRow, EventRow, PurchaseRow, VerificationRow } from "../data/types.ts";
-import { scoreContacts } from "../engine/mod.ts";
+import { createBatchScorer } from "../engine/mod.ts";
 import type { ScoreSummary, TriggerFiring } from "../engine/types.ts";
 import { auc, psi } from "../metrics/mod.ts";
 import { convertersWithin } from "./converters_within.ts";
@@ -29,10 +29,9 @@ export interface ReplayOptions {
   /** Quantile bins of the first period's scores for PSI. @default 10 */
   psiBins?: number;
   /**
-   * Instants per engine call. Fewer bound memory (rows of one call are held at once);
-   * consecutive calls overlap by one instant so triggers still compare each instant with
-   * the one before. @default every instant in one call, or as many as keep a call under
-   * four million rows when `contacts` is given
+   * Accepted for compatibility and checked, but without effect: every instant is scored in
+   * one pass over the events, holding the rows of one instant at a time.
+   * @default undefined
    */
   chunkSize?: number;
   /** Keep contact ids, per-period scores and tiers and trigger firings in the result. @default true */
@@ -149,73 +148,52 @@ export function replay(
 ): ReplayResult {
   const instants = checkOptions(options);
   const { horizonDays, psiBins = 10, keepContacts = true, onProgress } = options;
-  const chunkSize = options.chunkSize ??
-    (input.contacts && input.contacts.length > 0
-      ? Math.max(1, Math.floor(4_000_000 / input.contacts.length))
-      : instants.length);
-  // Several engine calls read the events several times: a one-shot iterator is kept.
-  const events = input.events !== undefined && chunkSize < instants.length &&
-      isOneShot(input.events)
-    ? [...input.events]
-    : input.events;
   const conversions = convertersWithin(input.purchases, instants, horizonDays);
 
   const periodRows: PeriodRows[] = [];
   // Contacts interned once, so a period costs a few typed arrays, not a million strings.
   const seenIndex = new Map<string, number>();
   const seen: string[] = [];
-  const summaries: ScoreSummary[] = [];
   const firings: TriggerFiring[] = [];
   const triggerCounts: Record<string, number>[] = instants.map(() =>
     Object.fromEntries(config.triggers.map((t) => [t.id, 0]))
   );
-  for (let start = 0; start < instants.length; start += chunkSize) {
-    const end = Math.min(start + chunkSize, instants.length);
-    const overlap = start > 0 ? 1 : 0;
-    const asOf = instants.slice(start - overlap, end);
-    const result = scoreContacts(config, {
-      events,
-      contacts: input.contacts,
-      verification: input.verification,
-    }, { asOf });
-    const byInstant = new Map<number, PeriodRows & { n: number }>();
-    const counts = new Map<number, number>();
-    for (const row of result.rows) counts.set(row.asOf, (counts.get(row.asOf) ?? 0) + 1);
-    for (const t of asOf.slice(overlap)) {
-      const n = counts.get(t) ?? 0;
-      byInstant.set(t, {
+  // One pass over the events serves every instant: each instant's rows are turned into
+  // typed arrays as soon as they are scored, so only one instant's rows exist at a time.
+  const scorer = createBatchScorer(config, {
+    contacts: input.contacts,
+    verification: input.verification,
+  });
+  if (input.events) { for (const e of input.events) scorer.add(e); }
+  const scored = scorer.finish(instants, {
+    onInstant(_asOf, rows) {
+      const n = rows.length;
+      const p: PeriodRows = {
         ids: new Int32Array(n),
         scores: new Float64Array(n),
         tiers: new Uint8Array(n),
-        n: 0,
-      });
-    }
-    for (const row of result.rows) {
-      const p = byInstant.get(row.asOf);
-      if (!p) continue;
-      let j = seenIndex.get(row.contactId);
-      if (j === undefined) {
-        j = seen.length;
-        seenIndex.set(row.contactId, j);
-        seen.push(row.contactId);
+      };
+      for (let k = 0; k < n; k++) {
+        const row = rows[k];
+        let j = seenIndex.get(row.contactId);
+        if (j === undefined) {
+          j = seen.length;
+          seenIndex.set(row.contactId, j);
+          seen.push(row.contactId);
+        }
+        p.ids[k] = j;
+        p.scores[k] = row.score;
+        p.tiers[k] = tierCode(row.tier);
       }
-      p.ids[p.n] = j;
-      p.scores[p.n] = row.score;
-      p.tiers[p.n] = tierCode(row.tier);
-      p.n++;
-    }
-    for (const t of asOf.slice(overlap)) {
-      const { ids, scores, tiers } = byInstant.get(t)!;
-      periodRows.push({ ids, scores, tiers });
-    }
-    summaries.push(...result.summaries.slice(overlap));
-    for (const f of result.triggers) {
-      if (overlap && f.asOf <= asOf[0]) continue;
-      const k = instants.indexOf(f.asOf);
-      if (k >= 0) triggerCounts[k][f.triggerId] = (triggerCounts[k][f.triggerId] ?? 0) + 1;
-      if (keepContacts) firings.push(f);
-    }
-    onProgress?.(end / instants.length);
+      periodRows.push(p);
+      onProgress?.(periodRows.length / instants.length);
+    },
+  });
+  const summaries: ScoreSummary[] = scored.summaries;
+  for (const f of scored.triggers) {
+    const k = instants.indexOf(f.asOf);
+    if (k >= 0) triggerCounts[k][f.triggerId] = (triggerCounts[k][f.triggerId] ?? 0) + 1;
+    if (keepContacts) firings.push(f);
   }
 
   // One index over every contact seen, sorted by id, so periods line up for migration and

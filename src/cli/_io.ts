@@ -5,14 +5,28 @@ import { basename, dirname, join } from "node:path";
  * Writes `data` to `path` through a temporary file in the same folder, then renames it,
  * so a crash or a full disk never leaves a half-written output under the final name.
  */
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+export async function writeFileAtomic(
+  path: string,
+  data: string | Uint8Array | Iterable<string>,
+): Promise<void> {
   const tmp = join(dirname(path), `.${basename(path)}.${crypto.randomUUID()}.tmp`);
   try {
     if (typeof data === "string") await Deno.writeTextFile(tmp, data);
-    else await Deno.writeFile(tmp, data);
+    else if (data instanceof Uint8Array) await Deno.writeFile(tmp, data);
+    else await writeChunks(tmp, data);
     await Deno.rename(tmp, path);
   } catch (err) {
     await Deno.remove(tmp).catch(() => {});
     throw err;
+  }
+}
+
+/** Text written piece by piece: a large output never exists whole, as text or as bytes. */
+async function writeChunks(path: string, chunks: Iterable<string>): Promise<void> {
+  const encoder = new TextEncoder();
+  using file = await Deno.open(path, { write: true, create: true, truncate: true });
+  for (const chunk of chunks) {
+    const bytes = encoder.encode(chunk);
+    for (let o = 0; o < bytes.length;) o += await file.write(bytes.subarray(o));
   }
 }

@@ -8,7 +8,7 @@ import { readConfigFile, unknownEventTypeWarnings } from "../config/mod.ts";
 import { parseConfigDate } from "../config/parse_config.ts";
 import type { ContactRow, EventRow, VerificationRow } from "../data/types.ts";
 import { createBatchScorer } from "../engine/create_batch_scorer.ts";
-import { formatInstant, formatScoresCsv, formatTriggersCsv } from "../engine/format_scores_csv.ts";
+import { formatInstant, formatTriggersCsv, scoresCsvChunks } from "../engine/format_scores_csv.ts";
 import type { ScoreResult } from "../engine/types.ts";
 import { type FlagSpec, parseFlags, runCommand, UsageError } from "./_args.ts";
 import { writeFileAtomic } from "./_io.ts";
@@ -112,8 +112,7 @@ export function run(args: string[]): Promise<number> {
     }
     const result = scorer.finish(asOf);
     const scored = performance.now();
-    const csv = formatScoresCsv(result);
-    await writeFileAtomic(out, csv);
+    await writeFileAtomic(out, scoresCsvChunks(result));
     if (triggersOut) await writeFileAtomic(triggersOut, formatTriggersCsv(result));
 
     const last = result.summaries.length - 1;

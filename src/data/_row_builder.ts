@@ -5,6 +5,7 @@
 import type { LoadOptions, LoadResult, LoadSummary, RejectedRow, TableKind } from "./types.ts";
 import { mapColumns, TABLE_COLUMNS } from "./map_columns.ts";
 import { normalizeEmail, normalizeGender, normalizePhone } from "./normalize.ts";
+import { canGenerate } from "../_can_generate.ts";
 import {
   AMBIGUOUS,
   type DateOrderState,
@@ -67,12 +68,38 @@ interface Handler {
   ambiguous: number;
   /** One shared string per distinct value of a low-cardinality column (`type`, `channel`). */
   intern?: Map<string, string>;
+  /** Ids: the previous row's value, shared when the next row repeats it. */
+  last?: string;
 }
 
 // Columns whose values repeat a lot: sharing one string per value saves ~24 bytes a cell
-// when millions of rows are kept. Past this many distinct values sharing stops.
-const INTERNED = new Set(["type", "channel", "source", "stage", "tag", "gender"]);
+// when millions of rows are kept (and a URL cut from the file's text would otherwise keep
+// its whole chunk alive). Past this many distinct values sharing stops.
+const INTERNED = new Set([
+  "type",
+  "channel",
+  "source",
+  "stage",
+  "tag",
+  "gender",
+  "url",
+  "email_id",
+  "phrase",
+]);
 const MAX_INTERNED = 10_000;
+
+/** The one kept string equal to `v` in a column that shares its values, else `v`. */
+function share(h: Handler, v: string): string {
+  const intern = h.intern;
+  if (!intern) return v;
+  const shared = intern.get(v);
+  if (shared !== undefined) return shared;
+  if (intern.size >= MAX_INTERNED) return v;
+  // A fresh copy: `v` may be a slice of the decoded chunk, which it would keep alive.
+  const own: string = JSON.parse(JSON.stringify(v));
+  intern.set(own, own);
+  return own;
+}
 
 /** Extra CSV values that are plainly numbers become numbers; `007` and `+7` stay text. */
 const PLAIN_NUMBER = /^-?(?:0|[1-9]\d{0,14})(?:\.\d+)?$/;
@@ -91,56 +118,82 @@ class RowReject {
   ) {}
 }
 
-/** 64-bit string hashes in an open-addressing table: duplicate counting at 8 bytes a row. */
-class HashSet64 {
-  #hi = new Uint32Array(1 << 16);
-  #lo = new Uint32Array(1 << 16);
-  #used = new Uint8Array(1 << 16);
-  #size = 0;
+/**
+ * Counts records that repeat an earlier record, from a 64-bit hash of each record's cells.
+ * Hashes are appended as they come (8 bytes a row, written in order) and counted once at
+ * the end by sorting: on ten million rows that costs a third of a second, where probing a
+ * hash table of that size on every row missed the cache and took seconds.
+ *
+ * Two different records count as a repeat only when all 64 bits agree. Taking the hash as
+ * random, the chance that any false repeat occurs among `n` rows is about n^2 / 2^65:
+ * 3e-8 for a million rows, 3e-6 for ten million. A false repeat would only add one to
+ * `summary.duplicates` (rows are loaded either way).
+ */
+class RecordHashes {
+  // Blocks of (a, b) pairs; the first block starts small so a small file stays small.
+  #blocks: Int32Array[] = [];
+  #block = new Int32Array(2048);
+  #used = 0;
 
-  /** Adds the record of these fields; returns `false` when already present. */
-  add(fields: readonly string[]): boolean {
-    let h1 = 0x811c9dc5, h2 = 0x01000193 ^ fields.length;
+  add(fields: readonly string[]): void {
+    // Two lanes, each fed two UTF-16 units (one 32-bit word) per step: half the multiply
+    // chain of a per-character hash. Each step is a bijection of the lane state, so
+    // records that differ in a single word never collide in a lane.
+    let a = 0x3c6ef372 ^ fields.length, b = 0x5be0cd19;
     for (let f = 0; f < fields.length; f++) {
       const s = fields[f];
-      for (let i = 0; i < s.length; i++) {
-        const c = s.charCodeAt(i);
-        h1 = Math.imul(h1 ^ c, 0x01000193);
-        h2 = Math.imul(h2 ^ c, 0x5bd1e995);
-        h2 ^= h2 >>> 13;
+      const n = s.length;
+      let i = 0;
+      for (; i + 1 < n; i += 2) {
+        const w = s.charCodeAt(i) | (s.charCodeAt(i + 1) << 16);
+        a = Math.imul(a ^ w, 0x9e3779b1);
+        a ^= a >>> 15;
+        b = Math.imul(b ^ w, 0x85ebca77);
+        b ^= b >>> 13;
       }
-      // A separator that no character produces, so ["ab", "c"] and ["a", "bc"] differ.
-      h1 = Math.imul(h1 ^ 0x10000, 0x01000193);
-      h2 = Math.imul(h2 ^ 0x10000, 0x5bd1e995);
+      // The field's length (and an odd last unit) ends each field, so ["ab", "c"] and
+      // ["a", "bc"] differ.
+      const w = (i < n ? s.charCodeAt(i) : 0x10000) ^ Math.imul(n, 0x20001);
+      a = Math.imul(a ^ w, 0x9e3779b1);
+      a ^= a >>> 15;
+      b = Math.imul(b ^ w, 0x85ebca77);
+      b ^= b >>> 13;
     }
-    h1 >>>= 0;
-    h2 >>>= 0;
-    if ((this.#size + 1) * 2 > this.#used.length) this.#grow();
-    return this.#insert(h1, h2);
+    if (this.#used === this.#block.length) this.#next();
+    this.#block[this.#used++] = a;
+    this.#block[this.#used++] = b;
   }
 
-  #insert(h1: number, h2: number): boolean {
-    const mask = this.#used.length - 1;
-    let i = (h1 ^ (h2 * 31)) & mask;
-    while (this.#used[i]) {
-      if (this.#hi[i] === h1 && this.#lo[i] === h2) return false;
-      i = (i + 1) & mask;
+  #next(): void {
+    const full = this.#block;
+    if (full.length < 1 << 21) {
+      this.#block = new Int32Array(full.length * 4);
+      this.#block.set(full);
+    } else {
+      this.#blocks.push(full);
+      this.#block = new Int32Array(full.length);
+      this.#used = 0;
     }
-    this.#used[i] = 1;
-    this.#hi[i] = h1;
-    this.#lo[i] = h2;
-    this.#size++;
-    return true;
   }
 
-  #grow(): void {
-    const hi = this.#hi, lo = this.#lo, used = this.#used;
-    const n = used.length * 2;
-    this.#hi = new Uint32Array(n);
-    this.#lo = new Uint32Array(n);
-    this.#used = new Uint8Array(n);
-    this.#size = 0;
-    for (let i = 0; i < used.length; i++) if (used[i]) this.#insert(hi[i], lo[i]);
+  /** Records equal to an earlier one (all rows less the distinct ones). */
+  countRepeats(): number {
+    const blocks = [...this.#blocks, this.#block.subarray(0, this.#used)];
+    this.#blocks = [];
+    this.#block = new Int32Array(0);
+    this.#used = 0;
+    const total = blocks.reduce((n, b) => n + b.length, 0);
+    const words = new Int32Array(total);
+    let o = 0;
+    for (const b of blocks) words.set(b, o), o += b.length;
+    // Each pair read as one 64-bit integer: the built-in typed-array sort puts equal
+    // hashes side by side (which half is high does not matter for equality).
+    new BigUint64Array(words.buffer).sort();
+    let repeats = 0;
+    for (let k = 2; k < total; k += 2) {
+      if (words[k] === words[k - 2] && words[k + 1] === words[k - 1]) repeats++;
+    }
+    return repeats;
   }
 }
 
@@ -215,10 +268,10 @@ export class RowBuilder<R> {
   #maxCell: number;
   #onRow?: (row: R) => void;
   #csv: boolean;
-  #dupes: HashSet64 | null;
+  #dupes: RecordHashes | null;
   #ids = new Map<string, number>();
   #contactIds: StringSet | null;
-  #types = new Map<string, number>();
+  #types = new Map<string, { n: number }>();
   #pending: { rec: RawRecord; result: R | RowReject | typeof PENDING }[] = [];
   #blank = 0;
   #formulaHint = "";
@@ -230,6 +283,9 @@ export class RowBuilder<R> {
   #unnamed: number[];
   #unnamedUsed = new Set<number>();
   #formulas = 0;
+  /** Converted values of the row at hand, one per handler (reused from row to row). */
+  #values: unknown[];
+  #makeRow: (values: unknown[], rowNo: number) => Record<string, unknown>;
 
   constructor(
     kind: TableKind,
@@ -276,8 +332,12 @@ export class RowBuilder<R> {
         ? { order: dateOrder ?? null, decidedBy: dateOrder ? "dateOrder" : null, decidedRow: 0 }
         : undefined,
       ambiguous: 0,
-      intern: INTERNED.has(canon) ? new Map<string, string>() : undefined,
+      // Rows handed to `onRow` are not kept here: sharing would cost a lookup a cell for
+      // memory the caller may never hold.
+      intern: INTERNED.has(canon) && onRow === undefined ? new Map<string, string>() : undefined,
     }));
+    this.#values = new Array(this.#handlers.length).fill(null);
+    this.#makeRow = rowFactory(this.#handlers.map((h) => h.canon), this.#rowIds);
     this.#dateOrder = dateOrder;
     const mapped = new Set(Object.values(m.index));
     if (m.timeIndex !== undefined) {
@@ -292,7 +352,7 @@ export class RowBuilder<R> {
     this.#country = defaultCountry;
     this.#maxCell = maxCellChars;
     this.#onRow = onRow;
-    this.#dupes = detectDuplicates && kind !== "contacts" ? new HashSet64() : null;
+    this.#dupes = detectDuplicates && kind !== "contacts" ? new RecordHashes() : null;
     this.#contactIds = collectContactIds ? new StringSet() : null;
     this.summary = {
       file,
@@ -382,8 +442,8 @@ export class RowBuilder<R> {
         return;
       }
       this.#ids.set(id, rec.row);
-    } else if (this.#dupes) {
-      if (rec.cells && !this.#dupes.add(this.#recordKey(rec.cells))) this.summary.duplicates++;
+    } else if (this.#dupes && rec.cells) {
+      this.#dupes.add(this.#recordKey(rec.cells));
     }
     this.summary.rowsLoaded++;
     const ts = (this.#kind === "contacts" ? row.created_at : row.ts) as number | null | undefined;
@@ -393,7 +453,10 @@ export class RowBuilder<R> {
     }
     if (this.#kind === "events") {
       const t = row.type as string;
-      this.#types.set(t, (this.#types.get(t) ?? 0) + 1);
+      // A counter object per type: one lookup a row instead of a get and a set.
+      const counter = this.#types.get(t);
+      if (counter !== undefined) counter.n++;
+      else this.#types.set(t, { n: 1 });
     }
     const cid = row.contact_id;
     // Exports are often grouped by contact: skipping a repeat of the last id is cheap.
@@ -455,29 +518,31 @@ export class RowBuilder<R> {
         );
       }
     }
-    const row: Record<string, unknown> = {};
-    if (this.#rowIds) row.contact_id = String(rec.row);
-    for (const h of this.#handlers) {
+    const handlers = this.#handlers;
+    const values = this.#values;
+    for (let k = 0; k < handlers.length; k++) {
+      const h = handlers[k];
       let raw = cells[h.index];
       let text = this.#text(rec, h.index);
       if (this.#timeIndex >= 0 && h.canon === "ts") [raw, text] = this.#joinTime(rec, raw, text);
-      const blank = text === null || text.trim() === "";
+      const blank = text === null || trimText(text) === "";
       if (blank) {
         if (h.required) {
           return new RowReject(this.#header[h.index], text ?? "", `${h.canon} is empty`);
         }
-        row[h.canon] = null;
+        values[k] = null;
         continue;
       }
       try {
         const v = this.#value(h, raw, text!, rec.row);
         if (v === AMBIGUOUS) return PENDING;
-        row[h.canon] = v;
+        values[k] = v;
       } catch (err) {
         if (!(err instanceof SyntaxError || err instanceof RangeError)) throw err;
         return new RowReject(this.#header[h.index], preview(text!), err.message);
       }
     }
+    const row = this.#makeRow(values, rec.row);
     if (this.#kind === "verification" && !row.contact_id && !row.phone && !row.email) {
       return new RowReject(null, null, "Row has none of contact_id, phone, email");
     }
@@ -535,17 +600,16 @@ export class RowBuilder<R> {
 
   #value(h: Handler, raw: RawValue, text: string, rowNo: number): unknown {
     switch (h.kind) {
-      case "id":
-        return readId(text, h.canon);
-      case "text": {
-        const v = text.trim();
-        const intern = h.intern;
-        if (!intern) return v;
-        const shared = intern.get(v);
-        if (shared !== undefined) return shared;
-        if (intern.size < MAX_INTERNED) intern.set(v, v);
-        return v;
+      case "id": {
+        // Exports are usually grouped by contact: a run of rows shares one id string.
+        const v = readId(text, h.canon);
+        if (v === h.last) return h.last;
+        const shared = share(h, v);
+        if (this.#onRow === undefined) h.last = shared;
+        return shared;
       }
+      case "text":
+        return share(h, trimText(text));
       case "gender":
         return normalizeGender(text);
       case "phone":
@@ -631,7 +695,8 @@ export class RowBuilder<R> {
     if (this.summary.rowsRead === 0) this.summary.warnings.push("No data rows");
     if (this.#kind === "events") {
       this.summary.eventTypes = Object.fromEntries(
-        [...this.#types].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)),
+        [...this.#types].map(([t, c]) => [t, c.n] as const)
+          .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)),
       );
     }
     if (this.#contactIds) {
@@ -642,6 +707,7 @@ export class RowBuilder<R> {
         );
       }
     }
+    if (this.#dupes) this.summary.duplicates = this.#dupes.countRepeats();
     if (this.#kind !== "contacts" && this.summary.duplicates) {
       this.summary.warnings.push(
         `${this.summary.duplicates} row(s) repeat an earlier row exactly; loaded as they are`,
@@ -652,6 +718,45 @@ export class RowBuilder<R> {
   }
 }
 
+/**
+ * Makes a row object from the handler values (`contact_id` from the row number first with
+ * `rowIds`), properties in handler order. Setting properties one by one by name costs
+ * about 150 ns a row (every store looks its name up); where code may be generated, one
+ * object literal per load makes the row in a single step with a fixed shape.
+ */
+function rowFactory(
+  names: string[],
+  rowIds: boolean,
+): (values: unknown[], rowNo: number) => Record<string, unknown> {
+  const plain = names.every((n) => /^[a-z_][a-z0-9_]*$/.test(n) && n !== "__proto__");
+  if (plain && canGenerate()) {
+    const props = names.map((n, k) => `${n}: v[${k}]`);
+    if (rowIds) props.unshift("contact_id: String(rowNo)");
+    return new Function(
+      "v",
+      "rowNo",
+      `"use strict"; return { ${props.join(", ")} };`,
+    ) as (values: unknown[], rowNo: number) => Record<string, unknown>;
+  }
+  return (values, rowNo) => {
+    const row: Record<string, unknown> = {};
+    if (rowIds) row.contact_id = String(rowNo);
+    for (let k = 0; k < names.length; k++) row[names[k]] = values[k];
+    return row;
+  };
+}
+
+/**
+ * `s.trim()`, without the call when `s` plainly has nothing to trim (it starts and ends
+ * with printable ASCII, as nearly every cell does): every cell of every row is trimmed.
+ */
+function trimText(s: string): string {
+  const n = s.length;
+  if (n === 0) return s;
+  const a = s.charCodeAt(0), b = s.charCodeAt(n - 1);
+  return a > 32 && a < 127 && b > 32 && b < 127 ? s : s.trim();
+}
+
 // `7.91612E+10`: a long number that a spreadsheet shortened; its digits are gone.
 const SCIENTIFIC = /^[+-]?\d(?:[.,]\d+)?e\+?\d+$/i;
 // `="0042"`: the usual way to make a spreadsheet keep an id's zeros in a CSV.
@@ -659,10 +764,16 @@ const EXCEL_TEXT = /^="(.*)"$/;
 
 /** An id-like value: trimmed, `="0042"` unwrapped, shortened numbers refused. */
 function readId(text: string, column: string): string {
-  let v = text.trim();
-  const wrapped = EXCEL_TEXT.exec(v);
-  if (wrapped) v = wrapped[1].trim();
-  if (SCIENTIFIC.test(v)) {
+  let v = trimText(text);
+  // Both patterns are tried only when the first characters allow them: ids are read on
+  // every row, and most are plain digits or letters.
+  if (v.charCodeAt(0) === 61) {
+    const wrapped = EXCEL_TEXT.exec(v);
+    if (wrapped) v = wrapped[1].trim();
+  }
+  const lead = v.charCodeAt(0) === 43 || v.charCodeAt(0) === 45 ? 2 : 1;
+  const c = v.charCodeAt(lead);
+  if ((c === 46 || c === 44 || c === 101 || c === 69) && SCIENTIFIC.test(v)) {
     throw new SyntaxError(
       `${column} "${v}" is a number a spreadsheet shortened to scientific notation; its digits are lost (export the column as text)`,
     );

@@ -16,6 +16,11 @@ export interface CsvRecord {
   error?: string;
 }
 
+/** Where records go as they are split: an array, or anything else with `push`. */
+export interface CsvRecordSink {
+  push(record: CsvRecord): unknown;
+}
+
 export interface CsvReaderOptions {
   /** Field delimiter; sniffed from the first lines when absent. */
   delimiter?: string;
@@ -92,6 +97,7 @@ export class CsvReader {
   #utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
   #cp1251 = new TextDecoder("windows-1251");
   #pending: Uint8Array = new Uint8Array(0);
+  #joined: Uint8Array = new Uint8Array(0);
   #carry = "";
   #row = 0;
   #line = 0;
@@ -113,34 +119,47 @@ export class CsvReader {
     this.#maxRecordChars = maxRecordChars;
   }
 
-  push(chunk: Uint8Array): CsvRecord[] {
+  /**
+   * The records that `chunk` completes, in order. With `out`, each record is handed to it
+   * as soon as it is split (and `out` is returned): a large file's records then die young
+   * instead of waiting, a chunk's worth at a time, in an array.
+   */
+  push<S extends CsvRecordSink = CsvRecord[]>(chunk: Uint8Array, out?: S): S {
+    const sink = out ?? ([] as unknown as S);
     let buf = chunk;
     if (this.#pending.length) {
-      buf = new Uint8Array(this.#pending.length + chunk.length);
+      // The unfinished line joins the next chunk in a buffer reused from push to push:
+      // nothing keeps it (the pending tail and the decoded text are copies).
+      const n = this.#pending.length + chunk.length;
+      if (this.#joined.length < n) this.#joined = new Uint8Array(n + (n >> 3));
+      buf = this.#joined.subarray(0, n);
       buf.set(this.#pending);
       buf.set(chunk, this.#pending.length);
     }
     if (!this.#started) {
       if (buf.length < 3) {
         this.#pending = buf.slice();
-        return [];
+        return sink;
       }
       buf = this.#stripBom(buf);
     }
     const last = buf.lastIndexOf(LF);
     if (last === -1) {
       this.#pending = buf.slice();
-      return [];
+      return sink;
     }
     this.#pending = buf.slice(last + 1);
-    return this.#parse(this.#decode(buf.subarray(0, last + 1)), false);
+    this.#parse(this.#decode(buf.subarray(0, last + 1)), false, sink);
+    return sink;
   }
 
-  finish(): CsvRecord[] {
+  /** The last record (the file's end completes it); `out` as in `push`. */
+  finish<S extends CsvRecordSink = CsvRecord[]>(out?: S): S {
+    const sink = out ?? ([] as unknown as S);
     let buf = this.#pending;
     if (!this.#started) buf = this.#stripBom(buf);
     this.#pending = new Uint8Array(0);
-    const out = this.#parse(this.#decode(buf), true);
+    this.#parse(this.#decode(buf), true, sink);
     if (this.#cp1251Lines > 0) {
       this.encodingUsed = this.#utf8NonAsciiLines > 0 ? "mixed" : "windows-1251";
       this.warnings.push(
@@ -149,7 +168,7 @@ export class CsvReader {
           : `The file is not UTF-8; read as Windows-1251`,
       );
     }
-    return out;
+    return sink;
   }
 
   #stripBom(buf: Uint8Array): Uint8Array {
@@ -221,23 +240,22 @@ export class CsvReader {
     }
   }
 
-  #parse(decoded: string, final: boolean): CsvRecord[] {
+  #parse(decoded: string, final: boolean, out: CsvRecordSink): void {
     const text = this.#carry ? this.#carry + decoded : decoded;
     this.#carry = "";
     if (this.delimiter === null) {
       if (!final && text.length < 65_536 && countFields(text, 44, 20).length < 20) {
         // Too little seen to sniff reliably; wait for more lines.
         this.#carry = text;
-        return [];
+        return;
       }
       this.delimiter = sniffDelimiter(text.slice(0, 65_536));
       this.#d = this.delimiter.charCodeAt(0);
     }
     const d = this.#d;
-    const out: CsvRecord[] = [];
     if (text.indexOf('"') === -1 && crOnlyInCrlf(text)) {
       this.#row = splitSimple(text, this.delimiter, this.#row, out);
-      return out;
+      return;
     }
     const n = text.length;
     let i = 0;
@@ -268,7 +286,7 @@ export class CsvReader {
           if (!closed) {
             if (!final && n - start <= this.#maxRecordChars) {
               this.#carry = text.slice(start);
-              return out;
+              return;
             }
             broken = true;
             break;
@@ -322,7 +340,6 @@ export class CsvReader {
       }
       out.push({ row: this.#row, fields });
     }
-    return out;
   }
 }
 
@@ -341,7 +358,7 @@ function crOnlyInCrlf(text: string): boolean {
  * `indexOf(delimiter)` (its next position is kept, so a search never rescans).
  * Returns the last row number used.
  */
-function splitSimple(text: string, delim: string, row: number, out: CsvRecord[]): number {
+function splitSimple(text: string, delim: string, row: number, out: CsvRecordSink): number {
   const n = text.length;
   let nextDelim = text.indexOf(delim);
   let i = 0;

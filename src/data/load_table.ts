@@ -5,7 +5,7 @@
  */
 import type { LoadOptions, LoadResult, RowTypes, TableKind } from "./types.ts";
 import { LoadError } from "./load_error.ts";
-import { CsvReader } from "./csv_reader.ts";
+import { CsvReader, type CsvRecord } from "./csv_reader.ts";
 import { RowBuilder } from "./_row_builder.ts";
 import { checkTimezone } from "./parse_timestamp.ts";
 import { TABLE_COLUMNS } from "./map_columns.ts";
@@ -288,8 +288,9 @@ async function loadCsv<K extends TableKind>(
   let builder: RowBuilder<RowTypes[K]> | null = null;
   let headerRow = 0;
   let read = 0;
-  const take = (records: ReturnType<CsvReader["push"]>) => {
-    for (const rec of records) {
+  // Each record goes to the builder as soon as the reader splits it.
+  const sink = {
+    push(rec: CsvRecord): void {
       if (builder === null) {
         if (rec.fields === null) {
           throw new LoadError(
@@ -297,21 +298,21 @@ async function loadCsv<K extends TableKind>(
             { file },
           );
         }
-        if (rec.fields.length === 1 && rec.fields[0].trim() === "") continue;
+        if (rec.fields.length === 1 && rec.fields[0].trim() === "") return;
         headerRow = rec.row;
         builder = new RowBuilder<RowTypes[K]>(kind, file, rec.fields, "csv", options, warnings);
-        continue;
+        return;
       }
       builder.add({ row: rec.row, cells: rec.fields, error: rec.error });
-    }
+    },
   };
   try {
     for await (const chunk of chunks) {
-      take(reader.push(chunk));
+      reader.push(chunk, sink);
       read += chunk.length;
       onProgress?.(size ? Math.min(1, read / size) : 1);
     }
-    take(reader.finish());
+    reader.finish(sink);
   } catch (err) {
     if (err instanceof SyntaxError) {
       throw new LoadError(`Cannot read "${file}": ${err.message}`, { file, cause: err });

@@ -6,6 +6,7 @@
  */
 import type { Predicate } from "../config/types.ts";
 import type { EventRow } from "../data/types.ts";
+import { canGenerate } from "../_can_generate.ts";
 import { type CompiledPredicate, compilePredicate } from "./match_predicate.ts";
 
 /** Up to 31 rules of one event type; bit `k` of `match(e)` is `rules[k]`. */
@@ -112,25 +113,6 @@ function closures<R>(rules: R[], wheres: Record<string, Predicate>[]): TypeMatch
       return m;
     },
   };
-}
-
-let codegen: boolean | null = null;
-
-/**
- * Whether to generate code: in Deno (the CLI and production scoring) yes; in a browser no,
- * because the workbench page forbids `eval` by its Content-Security-Policy and even trying
- * would log a violation.
- */
-function canGenerate(): boolean {
-  if (codegen === null) {
-    if (typeof Deno === "undefined") return (codegen = false);
-    try {
-      codegen = new Function("return 1")() === 1;
-    } catch {
-      codegen = false;
-    }
-  }
-  return codegen;
 }
 
 /**

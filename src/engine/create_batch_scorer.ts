@@ -28,6 +28,16 @@ export interface BatchScorerOptions {
   verification?: VerificationRow[];
 }
 
+export interface FinishOptions {
+  /**
+   * Takes each instant's rows (contacts sorted by id) and summary as soon as the instant is
+   * scored; the rows are then left out of the result (`rows` is empty), so many instants
+   * over many contacts need the memory of one instant's rows.
+   * @default undefined
+   */
+  onInstant?: (asOf: number, rows: ScoreRow[], summary: ScoreSummary) => void;
+}
+
 export interface BatchScorer {
   /** Takes one event; ties on `ts` keep the order of `add` calls. */
   add(event: EventRow): void;
@@ -36,7 +46,7 @@ export interface BatchScorer {
   /** Kept match records so far (one per matching rule per event). */
   readonly matchCount: number;
   /** Scores every contact at each instant (epoch ms); the scorer can finish only once. */
-  finish(asOf: number[]): ScoreResult;
+  finish(asOf: number[], options?: FinishOptions): ScoreResult;
 }
 
 /** Instants sorted ascending without repeats; refuses a non-finite one. */
@@ -268,7 +278,8 @@ export function createBatchScorer(
     }
   }
 
-  function finish(asOfInput: number[]): ScoreResult {
+  function finish(asOfInput: number[], options: FinishOptions = {}): ScoreResult {
+    const { onInstant } = options;
     if (finished) throw new Error("Cannot finish twice: the scorer has finished");
     const instants = checkInstants(asOfInput);
     finished = true;
@@ -365,6 +376,7 @@ export function createBatchScorer(
     let prev = new Int8Array(nContacts).fill(-1);
     let cur = new Int8Array(nContacts);
     instants.forEach((T, ti) => {
+      const rows = onInstant ? [] : out;
       cur.fill(-1);
       let inAudience = 0, byAudience = 0, byVerification = 0, scored = 0;
       for (let k = 0; k < nContacts; k++) {
@@ -384,18 +396,20 @@ export function createBatchScorer(
         if (row.tier !== "unscored") scored++;
         for (const key in row.scopes) scopeNames.add(key);
         cur[i] = TIER_RANK[row.tier];
-        out.push(row);
+        rows.push(row);
       }
       fireTriggers(c, T, ids, order, prev, cur, ti === 0, triggers);
       [prev, cur] = [cur, prev];
-      summaries.push({
+      const summary: ScoreSummary = {
         contacts: inAudience,
         scored,
         coverage: inAudience === 0 ? 0 : scored / inAudience,
         ignoredEvents: ignored,
         excludedByAudience: byAudience,
         excludedByVerification: byVerification,
-      });
+      };
+      summaries.push(summary);
+      onInstant?.(T, rows, summary);
     });
     return { rows: out, triggers, summaries, scopeColumns: [...scopeNames].sort() };
   }

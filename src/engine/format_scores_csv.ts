@@ -40,16 +40,28 @@ function line(row: ScoreRow, scopeColumns: string[], asOfText: string): string {
  * (0 where the contact has nothing in it). Lines end with `\n`.
  */
 export function formatScoresCsv(result: ScoreResult): string {
-  const parts: string[] = [[...HEADER, ...result.scopeColumns].map(csvField).join(",")];
+  return [...scoresCsvChunks(result)].join("");
+}
+
+/**
+ * The text of `formatScoresCsv` in pieces of about `chunkChars` characters (whole lines),
+ * so a large file can be written without holding every line and the whole text at once.
+ */
+export function* scoresCsvChunks(result: ScoreResult, chunkChars = 1 << 20): Generator<string> {
+  let text = [...HEADER, ...result.scopeColumns].map(csvField).join(",") + "\n";
   let lastAsOf = NaN, asOfText = "";
   for (const row of result.rows) {
     if (row.asOf !== lastAsOf) {
       lastAsOf = row.asOf;
       asOfText = formatInstant(row.asOf);
     }
-    parts.push(line(row, result.scopeColumns, asOfText));
+    text += line(row, result.scopeColumns, asOfText) + "\n";
+    if (text.length >= chunkChars) {
+      yield text;
+      text = "";
+    }
   }
-  return parts.join("\n") + "\n";
+  if (text !== "") yield text;
 }
 
 /** `trigger_id, contact_id, as_of, from, to` for each firing (`from` empty on the first instant). */

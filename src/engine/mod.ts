@@ -26,6 +26,7 @@ export {
   type BatchScorer,
   type BatchScorerOptions,
   createBatchScorer,
+  type FinishOptions,
 } from "./create_batch_scorer.ts";
 export {
   createIncrementalScorer,
@@ -38,6 +39,7 @@ export {
   formatReasons,
   formatScoresCsv,
   formatTriggersCsv,
+  scoresCsvChunks,
 } from "./format_scores_csv.ts";
 export { compilePredicate, matchesPredicate, type PredicateValue } from "./match_predicate.ts";
 export { TIER_RANK, tierOf } from "./tier_of.ts";

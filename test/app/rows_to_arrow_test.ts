@@ -65,3 +65,26 @@ Deno.test("rowsToArrowIpc() reaches DuckDB with types, NULLs, lists and timestam
     db.reset();
   }
 });
+
+Deno.test("rowsToArrowIpc() sends repeated and distinct text alike (dictionary or plain)", async () => {
+  // 6000 distinct ids (plain text) beside 3 repeated types (a dictionary).
+  const rows = Array.from({ length: 6000 }, (_, i) => ({
+    contact_id: String(i).padStart(6, "0"),
+    type: ["page_view", "call", "chat"][i % 3],
+  }));
+  const { db, conn } = await openDuckDB();
+  try {
+    conn.insertArrowFromIPCStream(rowsToArrowIpc(rows), { name: "events" });
+    const types = conn.query(
+      "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'events' ORDER BY ordinal_position",
+    ).toArray().map((r) => `${r.column_name} ${r.data_type}`);
+    assert.deepEqual(types, ["contact_id VARCHAR", "type VARCHAR"]);
+    const back = conn.query(
+      "SELECT count(DISTINCT contact_id) AS ids, min(contact_id) AS first, max(contact_id) AS last, count(*) FILTER (WHERE type = 'chat') AS chats FROM events",
+    ).toArray().map((r) => ({ ...r }));
+    assert.deepEqual(back, [{ ids: 6000, first: "000000", last: "005999", chats: 2000 }]);
+  } finally {
+    conn.close();
+    db.reset();
+  }
+});

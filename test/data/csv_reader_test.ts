@@ -62,6 +62,20 @@ Deno.test("CsvReader gives the same records whatever the chunk boundaries", () =
   assert.deepEqual(readInChunks(bytes, () => 1 + rnd() * 50).records, expected, "random chunks");
 });
 
+Deno.test("CsvReader push() and finish() hand records to a sink as they are split", () => {
+  const text = 'id,a\n1,x\n2,"y\nz"\n3,w';
+  const bytes = new TextEncoder().encode(text);
+  for (const size of [1, 3, 5, 64]) {
+    const reader = new CsvReader();
+    const sink: unknown[] = [];
+    for (let o = 0; o < bytes.length; o += size) {
+      assert.equal(reader.push(bytes.subarray(o, o + size), sink), sink);
+    }
+    assert.equal(reader.finish(sink), sink);
+    assert.deepEqual(sink, parseCsv(text), `chunks of ${size}`);
+  }
+});
+
 Deno.test("CsvReader reads Windows-1251 lines split across chunks", () => {
   const cp1251 = new Uint8Array([0x69, 0x64, 0x0a, 0xcf, 0xf0, 0xe8, 0xe2, 0xe5, 0xf2, 0x0a]); // id\nПривет\n
   const { records, reader } = readInChunks(cp1251, () => 3);

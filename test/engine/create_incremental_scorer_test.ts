@@ -4,7 +4,7 @@ import type { ContactRow, EventRow } from "../../src/data/types.ts";
 import { createBatchScorer } from "../../src/engine/create_batch_scorer.ts";
 import { createIncrementalScorer } from "../../src/engine/create_incremental_scorer.ts";
 import { scoreContacts } from "../../src/engine/score_contacts.ts";
-import type { TriggerFiring } from "../../src/engine/types.ts";
+import type { ScoreRow, ScoreSummary, TriggerFiring } from "../../src/engine/types.ts";
 import { referenceScore } from "./_reference.ts";
 import { assertClose, config, DAY, ev, HOUR, rng, T } from "./_helpers.ts";
 
@@ -130,6 +130,23 @@ Deno.test("createBatchScorer() streamed equals scoreContacts() and keeps only ma
     msg = (e as Error).message;
   }
   assertEquals(msg, "Cannot add an event: the scorer has finished");
+});
+
+Deno.test("createBatchScorer() finish() with onInstant hands over each instant's rows instead of keeping them", () => {
+  const cfg = randomConfig();
+  const { events, end } = randomData(7, 25, 1500);
+  const asOf = [end - 40 * DAY, end - 10 * DAY, end];
+  const expected = scoreContacts(cfg, { events }, { asOf });
+  const scorer = createBatchScorer(cfg);
+  for (const e of events) scorer.add(e);
+  const seen: { asOf: number; rows: ScoreRow[]; summary: ScoreSummary }[] = [];
+  const result = scorer.finish(asOf, {
+    onInstant: (t, rows, summary) => seen.push({ asOf: t, rows, summary }),
+  });
+  assertEquals(seen.map((s) => s.asOf), asOf);
+  assertEquals(seen.flatMap((s) => s.rows), expected.rows);
+  assertEquals(seen.map((s) => s.summary), expected.summaries);
+  assertEquals(result, { ...expected, rows: [] });
 });
 
 Deno.test("createIncrementalScorer() fires a trigger when an event lifts a contact's tier", () => {

@@ -1,6 +1,10 @@
 import { deepStrictEqual as assertEquals } from "node:assert/strict";
 import { formatNumber } from "../../src/engine/format_number.ts";
-import { formatScoresCsv, formatTriggersCsv } from "../../src/engine/format_scores_csv.ts";
+import {
+  formatScoresCsv,
+  formatTriggersCsv,
+  scoresCsvChunks,
+} from "../../src/engine/format_scores_csv.ts";
 import { emailKey, phoneKey } from "../../src/engine/verification_keys.ts";
 import { scoreContacts } from "../../src/engine/score_contacts.ts";
 import { tierOf } from "../../src/engine/tier_of.ts";
@@ -63,6 +67,21 @@ Deno.test("formatScoresCsv() writes the columns of the CLI contract with scope c
       "",
     ].join("\n"),
   );
+});
+
+Deno.test("scoresCsvChunks() cuts the text of formatScoresCsv() into whole lines", () => {
+  const cfg = config({ rules: [{ id: "pv", on: "page_view", points: 1.5 }] });
+  const ids = Array.from({ length: 40 }, (_, i) => `c${i}`);
+  const result = scoreContacts(cfg, {
+    events: ids.map((id, i) => ev(id, T - i * 3600_000, "page_view")),
+  }, { asOf: [T - DAY, T] });
+  const whole = formatScoresCsv(result);
+  for (const size of [1, 100, 1 << 20]) {
+    const chunks = [...scoresCsvChunks(result, size)];
+    assertEquals(chunks.join(""), whole);
+    for (const c of chunks) assertEquals(c.endsWith("\n"), true);
+    if (size === 1) assertEquals(chunks.length, result.rows.length); // the header rides with the first line
+  }
 });
 
 Deno.test("formatTriggersCsv() writes one line per firing", () => {
