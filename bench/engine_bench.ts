@@ -3,6 +3,9 @@
  *
  *   deno run -A bench/engine_bench.ts [--sizes 1000000,10000000] [--e2e 10000000 | --e2e 0]
  *
+ * `SCOREBENCH_BENCH_QUICK=1` (also through `deno task bench engine`) skips part 2 unless
+ * `--e2e` is given, to iterate on the engine in seconds instead of minutes.
+ *
  * 1. Streaming engine: a realistic 20-rule config (the starter config without its online
  *    purchase rule) on seeded in-memory events (a block of 500k event objects fed repeatedly
  *    with its times moved on, one year in all); prints events/s of `add` (target >= 5M/s on
@@ -23,7 +26,8 @@ const { values } = parseArgs({
   options: { sizes: { type: "string" }, e2e: { type: "string" }, keep: { type: "boolean" } },
 });
 const sizes = (values.sizes ?? "1000000,10000000").split(",").map(Number).filter((n) => n > 0);
-const e2eEvents = Number(values.e2e ?? 10_000_000);
+const quick = Deno.env.get("SCOREBENCH_BENCH_QUICK") === "1";
+const e2eEvents = Number(values.e2e ?? (quick ? 0 : 10_000_000));
 
 const root = new URL("..", import.meta.url).pathname;
 const starter = JSON.parse(await Deno.readTextFile(`${root}data/configs/starter.json`));

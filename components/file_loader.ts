@@ -8,6 +8,8 @@ import "./column_mapper.ts";
 
 interface Pending {
   name: string;
+  /** The chosen file: the worker and the browser's storage read it without a copy. */
+  file: File;
   bytes: Uint8Array;
   kind: TableKind | "";
   options: FileReadOptions;
@@ -165,6 +167,7 @@ export class FileLoader extends LitElement {
     for (const file of files) {
       added.push({
         name: file.name,
+        file,
         bytes: new Uint8Array(await file.arrayBuffer()),
         kind: guessKind(file.name) ?? "",
         options: {},
@@ -185,7 +188,7 @@ export class FileLoader extends LitElement {
     this.update1(i, { progress: 0, error: null, done: false });
     try {
       await this.workspace.load(
-        { kind: p.kind, name: p.name, bytes: p.bytes, options: p.options },
+        { kind: p.kind, name: p.name, bytes: p.bytes, options: p.options, file: p.file },
         (f) => this.update1(i, { progress: f }),
       );
       this.update1(i, { progress: 1, done: true });

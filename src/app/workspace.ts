@@ -65,11 +65,17 @@ export class Workspace extends EventTarget {
     super();
   }
 
-  /** Reads `input` (replacing any file of the same kind), makes it a DuckDB table and saves. */
-  async load(input: WorkspaceInput, onProgress?: (fraction: number) => void): Promise<LoadedTable> {
-    // One copy of the bytes, made once: the worker reads it and IndexedDB stores it by
-    // reference, so a file of a gigabyte is neither cloned nor serialised on the page's thread.
-    const blob = new Blob([input.bytes as Uint8Array<ArrayBuffer>]);
+  /**
+   * Reads `input` (replacing any file of the same kind), makes it a DuckDB table and saves.
+   * `input.file`, the chosen file its bytes came from, saves copying them.
+   */
+  async load(
+    { file, ...input }: WorkspaceInput & { file?: Blob },
+    onProgress?: (fraction: number) => void,
+  ): Promise<LoadedTable> {
+    // The worker reads a Blob and IndexedDB stores it by reference, so a file of a gigabyte
+    // is neither cloned nor serialised on the page's thread; bytes alone are copied once.
+    const blob = file ?? new Blob([input.bytes as Uint8Array<ArrayBuffer>]);
     const { arrow, rejects, summary } = await this.worker.load(
       input.kind,
       input.name,

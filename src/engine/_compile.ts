@@ -7,7 +7,13 @@ import {
   compilePredicate,
   type PredicateValue,
 } from "./match_predicate.ts";
-import { compileTypeMatchers, type TypeMatcher } from "./_type_matcher.ts";
+import { canGenerate } from "../_can_generate.ts";
+import {
+  compileEventMatcher,
+  compileTypeMatchers,
+  MAX_RULES,
+  type TypeMatcher,
+} from "./_type_matcher.ts";
 import { emailKey, phoneKey } from "./verification_keys.ts";
 
 export const DAY_MS = 86_400_000;
@@ -38,6 +44,11 @@ export interface Compiled {
   byType: Map<string, CompiledRule[]>;
   /** Per event type, matchers returning a bit mask of the rules that hold. */
   matchers: Map<string, TypeMatcher<CompiledRule>[]>;
+  /**
+   * Where code may be generated and the config has at most 31 event rules, one function
+   * for every type: bit `i` of `matchAll(e, e.type)` is rule `i`; else `null`.
+   */
+  matchAll: ((event: EventRow, type: string) => number) | null;
   hasEventRules: boolean;
   anyStageScope: boolean;
   lookbackMs: number;
@@ -100,6 +111,7 @@ export function compileConfig(
     };
   }
   const h = config.window.halfLifeDays;
+  const generated = matcherOptions.generated ?? canGenerate();
   return {
     config,
     rules,
@@ -113,6 +125,14 @@ export function compileConfig(
         }),
       ]),
     ),
+    matchAll: generated && rules.length <= MAX_RULES
+      ? compileEventMatcher(
+        [...byType].map(([type, list]) => [
+          type,
+          list.map((r) => ({ index: r.index, where: config.rules[r.index].where })),
+        ]),
+      )
+      : null,
     hasEventRules: rules.length > 0,
     anyStageScope: rules.some((r) => r.stage),
     lookbackMs: config.window.lookbackDays * DAY_MS,

@@ -1,8 +1,9 @@
 /**
  * Matching an event against every rule on its type in one call that returns a bit mask of
- * the rules that hold. In Deno the call is generated code with fixed-name column reads and
- * the common predicates inlined, as the engine runs it on every event; in a browser it
- * loops over compiled closures (same results, checked by the tests).
+ * the rules that hold (with at most 31 rules in all, one call covers every type). In Deno
+ * the call is generated code with fixed-name column reads, the common predicates inlined
+ * and text-scan results cached per distinct value, as the engine runs it on every event; in
+ * a browser it loops over compiled closures (same results, checked by the tests).
  */
 import type { Predicate } from "../config/types.ts";
 import type { EventRow } from "../data/types.ts";
@@ -18,7 +19,8 @@ export interface TypeMatcher<R> {
 }
 
 const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
-const MAX_RULES = 31;
+/** Rules one mask can hold (bits 0..30 of a small integer). */
+export const MAX_RULES = 31;
 
 function literal(x: string | number): string {
   return typeof x === "string" ? JSON.stringify(x) : String(x);
@@ -70,32 +72,122 @@ function condition(v: string, predicate: Predicate, g: string): string {
   }
 }
 
+/**
+ * Distinct values of one column whose predicate results are kept. Event columns such as
+ * `url` repeat a few hundred values over millions of events, so a map lookup replaces
+ * several substring searches; the bound keeps memory flat on columns that never repeat.
+ */
+const CACHE_SIZE = 4096;
+
+/** Whether a predicate is tested by scanning text (worth caching per distinct value). */
+function scans(predicate: Predicate, inline: string, g: string): boolean {
+  return inline.includes(g) || "prefix" in predicate || "contains" in predicate ||
+    "glob" in predicate;
+}
+
+/**
+ * Statements that return a mask with `bits[k]` set for each of `wheres[k]` that holds on
+ * `e`; what they need outside the function goes to `decls` (column caches) and `helpers`
+ * (compiled predicates). Columns tested by text scans take their predicate results from a
+ * cache keyed by the string value: predicates are pure functions of the value, so a cached
+ * mask is exact. A cache whose hit rate falls under a half when it fills stops caching for
+ * good (values that never repeat would pay a map insert on every event).
+ */
+function body(
+  wheres: Record<string, Predicate>[],
+  bits: number[],
+  helpers: CompiledPredicate[],
+  decls: string[],
+): string {
+  const columns = new Map<string, { predicate: Predicate; rule: number }[]>();
+  wheres.forEach((where, k) => {
+    for (const [column, predicate] of Object.entries(where)) {
+      const list = columns.get(column);
+      if (list) list.push({ predicate, rule: k });
+      else columns.set(column, [{ predicate, rule: k }]);
+    }
+  });
+  const conds: string[][] = wheres.map(() => []);
+  const reads: string[] = [];
+  for (const [column, list] of columns) {
+    const v = `c${decls.length}`;
+    decls.push("");
+    const slot = decls.length - 1;
+    reads.push(
+      `const ${v} = ${IDENT.test(column) ? `e.${column}` : `e[${JSON.stringify(column)}]`};`,
+    );
+    const tests = list.map(({ predicate }) => {
+      helpers.push(compilePredicate(predicate));
+      const g = `h[${helpers.length - 1}]`;
+      return { inline: condition("v", predicate, `${g}(v)`), g, predicate };
+    });
+    if (!tests.some((t) => scans(t.predicate, t.inline, t.g)) || list.length > MAX_RULES) {
+      list.forEach(({ predicate, rule }, j) => {
+        conds[rule].push(condition(v, predicate, `${tests[j].g}(${v})`));
+      });
+      continue;
+    }
+    // bit j of `u` is whether the column's j-th predicate holds on its value.
+    const u = `u${slot}`, map = `k${slot}`, n = `n${slot}`, on = `on${slot}`;
+    decls[slot] = `const ${map} = new Map(); let ${n} = 0, ${on} = true; ` +
+      `function b${slot}(v) { let u = 0; ${
+        tests.map((t, j) => `if (${t.inline}) u |= ${1 << j};`).join(" ")
+      } return u; } ` +
+      // When the cache fills, keep caching only if at least half the lookups were hits.
+      `function miss${slot}(v) { const u = b${slot}(v); if (${map}.size >= ${CACHE_SIZE}) { ` +
+      `${on} = ${n} >= ${2 * CACHE_SIZE}; ${map}.clear(); ${n} = 0; } ` +
+      `if (${on}) ${map}.set(v, u); return u; }`;
+    reads.push(
+      `let ${u}; if (typeof ${v} === "string" && ${on}) { ${n}++; ${u} = ${map}.get(${v}); ` +
+        `if (${u} === undefined) ${u} = miss${slot}(${v}); } else ${u} = b${slot}(${v});`,
+    );
+    list.forEach(({ rule }, j) => conds[rule].push(`(${u} & ${1 << j}) !== 0`));
+  }
+  const lines = conds.map((cs, k) =>
+    cs.length ? `if (${cs.join(" && ")}) m |= ${bits[k]};` : `m |= ${bits[k]};`
+  );
+  return `${reads.join(" ")} let m = 0; ${lines.join(" ")} return m;`;
+}
+
 function generate<R>(rules: R[], wheres: Record<string, Predicate>[]): TypeMatcher<R> {
   const helpers: CompiledPredicate[] = [];
-  const vars = new Map<string, string>();
-  const reads: string[] = [];
-  const lines: string[] = [];
-  wheres.forEach((where, k) => {
-    const conds: string[] = [];
-    for (const [column, predicate] of Object.entries(where)) {
-      let v = vars.get(column);
-      if (v === undefined) {
-        v = `c${vars.size}`;
-        vars.set(column, v);
-        reads.push(
-          `const ${v} = ${IDENT.test(column) ? `e.${column}` : `e[${JSON.stringify(column)}]`};`,
+  const decls: string[] = [];
+  const src = body(wheres, wheres.map((_, k) => 1 << k), helpers, decls);
+  const match = new Function(
+    "h",
+    `"use strict"; ${decls.join(" ")} return function match(e) { ${src} };`,
+  )(helpers) as (e: EventRow) => number;
+  return { rules, ruleIndex: new Uint16Array(0), match };
+}
+
+/**
+ * One generated function matching an event of any type against every rule (at most 31 in
+ * all): bit `i` of `match(e, e.type)` is rule `i` of the config. A switch on the type
+ * replaces a map lookup and a call per type, which the engine would pay on every event.
+ */
+export function compileEventMatcher(
+  byType: Iterable<[string, { index: number; where: Record<string, Predicate> }[]]>,
+): (event: EventRow, type: string) => number {
+  const helpers: CompiledPredicate[] = [];
+  const decls: string[] = [];
+  const cases: string[] = [];
+  for (const [type, rules] of byType) {
+    for (const r of rules) {
+      if (r.index >= MAX_RULES) {
+        throw new RangeError(
+          `Cannot compile one matcher for rule #${r.index}: at most ${MAX_RULES} rules fit a mask`,
         );
       }
-      helpers.push(compilePredicate(predicate));
-      conds.push(condition(v, predicate, `h[${helpers.length - 1}](${v})`));
     }
-    lines.push(conds.length ? `if (${conds.join(" && ")}) m |= ${1 << k};` : `m |= ${1 << k};`);
-  });
-  const src = `"use strict"; return function match(e) { ${reads.join(" ")} let m = 0; ${
-    lines.join(" ")
-  } return m; };`;
-  const match = new Function("h", src)(helpers) as (e: EventRow) => number;
-  return { rules, ruleIndex: new Uint16Array(0), match };
+    const src = body(rules.map((r) => r.where), rules.map((r) => 1 << r.index), helpers, decls);
+    cases.push(`case ${JSON.stringify(type)}: { ${src} }`);
+  }
+  return new Function(
+    "h",
+    `"use strict"; ${decls.join(" ")} return function match(e, type) { switch (type) { ${
+      cases.join(" ")
+    } default: return 0; } };`,
+  )(helpers) as (e: EventRow, type: string) => number;
 }
 
 function closures<R>(rules: R[], wheres: Record<string, Predicate>[]): TypeMatcher<R> {

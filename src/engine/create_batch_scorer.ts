@@ -224,6 +224,7 @@ export function createBatchScorer(
     return ci;
   }
 
+  const matchAll = c.matchAll;
   let lastStage: unknown = undefined;
   let lastStageId = -1;
 
@@ -251,6 +252,30 @@ export function createBatchScorer(
       touched !== null && ts >= touched.from && ts <= touched.to &&
       (touched.types === null || touched.types.has(type)) && ts < touchedMin[ci]
     ) touchedMin[ci] = ts;
+    if (matchAll !== null) {
+      let m = matchAll(e, type);
+      if (m === 0) return;
+      // One check per event: an event adds at most 31 records.
+      if (n + 31 > cap) grow();
+      const first = n;
+      do {
+        const low = m & -m;
+        m ^= low;
+        mContact[n] = ci;
+        mRule[n] = 31 - Math.clz32(low);
+        mTs[n] = ts;
+        n++;
+      } while (m !== 0);
+      if (mStage !== null) {
+        const st = e.stage;
+        if (st !== lastStage) {
+          lastStage = st;
+          lastStageId = typeof st === "string" && st !== "" ? stages.get(st) : -1;
+        }
+        for (let k = first; k < n; k++) mStage[k] = lastStageId;
+      }
+      return;
+    }
     const matchers = c.matchers.get(type);
     if (matchers === undefined) return;
     for (let j = 0; j < matchers.length; j++) {

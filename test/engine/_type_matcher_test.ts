@@ -1,7 +1,7 @@
 import { deepStrictEqual as assertEquals } from "node:assert/strict";
 import type { Predicate } from "../../src/config/types.ts";
 import type { EventRow } from "../../src/data/types.ts";
-import { compileTypeMatchers } from "../../src/engine/_type_matcher.ts";
+import { compileEventMatcher, compileTypeMatchers } from "../../src/engine/_type_matcher.ts";
 import { matchesPredicate } from "../../src/engine/match_predicate.ts";
 import { rng } from "./_helpers.ts";
 
@@ -70,4 +70,48 @@ Deno.test("compileTypeMatchers() splits more than 31 rules over several matchers
   const e: EventRow = { contact_id: "c", ts: 0, type: "t", value: 35 };
   const matched = ms.flatMap((m) => m.rules.filter((_, k) => (m.match(e) >>> k) & 1));
   assertEquals(matched, Array.from({ length: 36 }, (_, i) => i));
+});
+
+Deno.test("compileEventMatcher() agrees with matchesPredicate() over types and cached values", () => {
+  const r = rng(11);
+  const pick = <T>(xs: T[]): T => xs[Math.floor(r() * xs.length)];
+  // Rules alternate between two types; bit i is rule i whatever its type.
+  const types = ["a", "b"];
+  const match = compileEventMatcher(
+    types.map((type, t) => [
+      type,
+      WHERES.flatMap((where, index) => index % 2 === t ? [{ index, where }] : []),
+    ]),
+  );
+  const expectedOf = (e: EventRow) =>
+    WHERES.reduce(
+      (m, w, k) =>
+        types[k % 2] === e.type &&
+          Object.entries(w).every(([col, p]) => matchesPredicate(e[col], p))
+          ? m | (1 << k)
+          : m,
+      0,
+    );
+  let hits = 0;
+  // Phases: repeated values (cached), then mostly distinct ones (the cache fills, is cleared
+  // and turns itself off), then repeated ones again.
+  for (const distinct of [false, true, false]) {
+    for (let i = 0; i < 12_000; i++) {
+      const url = distinct && r() < 0.9 ? `https://s/pricing/${i}/${r()}` : pick(URLS);
+      const e: EventRow = {
+        contact_id: "c",
+        ts: 0,
+        type: pick([...types, "other"]),
+        url,
+        value: pick(VALUES) as number,
+        tag: pick(["a", "b", null]),
+        "odd column": pick(["x", "y", undefined]),
+        ok: pick([true, false, "true", null]),
+      };
+      const expected = expectedOf(e);
+      assertEquals(match(e, e.type), expected, JSON.stringify(e));
+      hits += expected === 0 ? 0 : 1;
+    }
+  }
+  if (hits < 10_000) throw new Error("random events rarely match anything");
 });
