@@ -20,6 +20,7 @@ import { parseConfig } from "../src/config/mod.ts";
 import type { EventRow } from "../src/data/types.ts";
 import { createBatchScorer } from "../src/engine/create_batch_scorer.ts";
 import { writeDataset } from "../data/generate.ts";
+import { seededRng as rng } from "../src/metrics/seeded_rng.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -66,17 +67,6 @@ const PATHS = [
   "/careers",
 ];
 const STAGES = ["lead", "mql", "sql", "customer", "lost"];
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** `n` events over one year in time order, over `contacts` contacts (ids as the loader gives). */
 function makeChunk(

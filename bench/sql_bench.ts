@@ -10,6 +10,7 @@ import type { EventRow } from "../src/data/types.ts";
 import { type ColumnData, insertColumns, openDuckDB, tableColumns } from "../src/db/mod.ts";
 import { createBatchScorer } from "../src/engine/mod.ts";
 import { compileToSql } from "../src/sql/mod.ts";
+import { seededRng as seededRandom } from "../src/metrics/seeded_rng.ts";
 
 const DAY = 86_400_000;
 const T = Date.UTC(2024, 2, 31);
@@ -132,17 +133,6 @@ const URLS = [
   "https://www.example/about%20us",
 ];
 const STAGES = ["lead", "qualified", "won", "lost"];
-
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Generated events as columns (no object per row), contacts and verification. */
 export function generate(nEvents: number, seed = 42) {

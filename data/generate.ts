@@ -15,6 +15,7 @@
 import { parseArgs } from "node:util";
 import { join } from "node:path";
 import type { ContactRow, EventRow, PurchaseRow, VerificationRow } from "../src/data/types.ts";
+import { seededRng as mulberry32 } from "../src/metrics/seeded_rng.ts";
 
 const DAY_MS = 86_400_000;
 
@@ -289,18 +290,6 @@ function resolve(options: GenerateOptions): Resolved {
     cutoffs,
     lookbackDays,
     horizonDays,
-  };
-}
-
-/** mulberry32: small, fast, and good enough for synthetic data. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
 

@@ -5,7 +5,7 @@
  */
 export function seededRng(seed: number): () => number {
   if (!Number.isFinite(seed)) throw new RangeError(`Cannot seed a generator with "${seed}"`);
-  let a = (Math.floor(seed) >>> 0) || 0x9e3779b9;
+  let a = Math.floor(seed) >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
     let t = a;

@@ -20,17 +20,9 @@ export function ev(
   return { contact_id, ts, type, ...extra };
 }
 
-/** Mulberry32: small seeded generator for reproducible random data. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded generator for reproducible random data. */
+import { seededRng as rng } from "../../src/metrics/seeded_rng.ts";
+export { rng };
 
 export function assertClose(actual: number, expected: number, what: string, rel = 1e-12): void {
   const tol = rel * Math.max(1, Math.abs(expected));

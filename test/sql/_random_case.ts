@@ -7,17 +7,9 @@ import type { Predicate, Scalar, ScoringConfigSpec } from "../../src/config/type
 import type { ContactRow, EventRow, VerificationRow } from "../../src/data/types.ts";
 import type { Tables } from "./_harness.ts";
 
-/** mulberry32: a tiny seeded generator, enough for test data. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded generator for reproducible test data. */
+import { seededRng as seededRandom } from "../../src/metrics/seeded_rng.ts";
+export { seededRandom };
 
 const DAY = 86_400_000;
 const TYPES = ["page_view", "email_click", "purchase", "call"];
