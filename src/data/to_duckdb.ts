@@ -7,34 +7,13 @@
 import type { RowTypes, TableKind } from "./types.ts";
 import { TABLE_COLUMNS } from "./map_columns.ts";
 import type { DuckDBConnection } from "../db/open_duckdb.ts";
+import { CANONICAL_COLUMNS } from "../db/canonical_columns.ts";
 import {
   type ColumnData,
   type ColumnType,
   insertColumns,
   type InsertSummary,
 } from "../db/insert_rows.ts";
-
-const CANONICAL_TYPES: Record<string, ColumnType> = {
-  contact_id: "VARCHAR",
-  phone: "VARCHAR",
-  email: "VARCHAR",
-  gender: "VARCHAR",
-  age: "DOUBLE",
-  interests: "VARCHAR[]",
-  stage: "VARCHAR",
-  tags: "VARCHAR[]",
-  created_at: "DOUBLE",
-  ts: "DOUBLE",
-  type: "VARCHAR",
-  channel: "VARCHAR",
-  url: "VARCHAR",
-  email_id: "VARCHAR",
-  source: "VARCHAR",
-  phrase: "VARCHAR",
-  tag: "VARCHAR",
-  value: "DOUBLE",
-  amount: "DOUBLE",
-};
 
 export interface ToDuckDBOptions {
   /** Which table the rows are. */
@@ -68,7 +47,10 @@ export function toDuckDB<K extends TableKind>(
   const columns: Record<string, ColumnData> = {};
   const list = rows as unknown as Record<string, unknown>[];
   for (const name of canonical) {
-    columns[name] = { type: CANONICAL_TYPES[name], values: list.map((r) => r[name] ?? null) };
+    columns[name] = {
+      type: CANONICAL_COLUMNS[kind][name],
+      values: list.map((r) => r[name] ?? null),
+    };
   }
   const taken = new Set(canonical.map((c) => c.toLowerCase()));
   if (seqColumn !== undefined) {

@@ -32,6 +32,7 @@ import { parseConfigDate } from "../config/parse_config.ts";
 import type { Predicate, ScoringConfig } from "../config/types.ts";
 import type { ColumnType } from "../db/insert_rows.ts";
 import { sqlDialect } from "./dialects/mod.ts";
+import { CANONICAL_COLUMNS as TABLE_TYPES } from "../db/canonical_columns.ts";
 import { predicateSql } from "./_predicate_sql.ts";
 import type { SqlDialect } from "./sql_dialect.ts";
 
@@ -41,32 +42,9 @@ const DAY_MS = 86_400_000;
 export const CANONICAL_COLUMNS: Readonly<
   Record<"events" | "contacts" | "verification", Readonly<Record<string, ColumnType>>>
 > = {
-  events: {
-    contact_id: "VARCHAR",
-    ts: "DOUBLE",
-    type: "VARCHAR",
-    channel: "VARCHAR",
-    url: "VARCHAR",
-    email_id: "VARCHAR",
-    source: "VARCHAR",
-    phrase: "VARCHAR",
-    tag: "VARCHAR",
-    stage: "VARCHAR",
-    value: "DOUBLE",
-    seq: "DOUBLE",
-  },
-  contacts: {
-    contact_id: "VARCHAR",
-    phone: "VARCHAR",
-    email: "VARCHAR",
-    gender: "VARCHAR",
-    age: "DOUBLE",
-    interests: "VARCHAR[]",
-    stage: "VARCHAR",
-    tags: "VARCHAR[]",
-    created_at: "DOUBLE",
-  },
-  verification: { contact_id: "VARCHAR", phone: "VARCHAR", email: "VARCHAR" },
+  events: { ...TABLE_TYPES.events, seq: "DOUBLE" },
+  contacts: TABLE_TYPES.contacts,
+  verification: TABLE_TYPES.verification,
 };
 
 export interface SqlTables {
