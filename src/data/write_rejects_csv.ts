@@ -1,24 +1,15 @@
 /** Rejected rows as a CSV a person can open next to the input. */
 import type { RejectedRow } from "./types.ts";
+import { toCsv } from "../export/csv.ts";
 
-// A spreadsheet would run a cell starting with these as a formula; the leading `'` makes
-// it text, so a hostile value in a rejects file stays inert.
-const FORMULA_START = /^[=+\-@\t\r]/;
+const REJECT_COLUMNS = ["file", "row", "column", "value", "reason"];
 
-function field(value: string | number | null): string {
-  if (value === null) return "";
-  let s = String(value);
-  if (FORMULA_START.test(s)) s = "'" + s;
-  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-}
-
-/** `file,row,column,value,reason`, one line per rejected row, CRLF-free. */
+/**
+ * `file,row,column,value,reason`, one line per rejected row (LF line ends). Text cells that
+ * a spreadsheet would run as a formula get a leading `'`, so a hostile value stays inert.
+ */
 export function rejectsToCsv(rejects: RejectedRow[]): string {
-  const lines = ["file,row,column,value,reason"];
-  for (const r of rejects) {
-    lines.push([r.file, r.row, r.column, r.value, r.reason].map(field).join(","));
-  }
-  return lines.join("\n") + "\n";
+  return toCsv(rejects as unknown as Record<string, unknown>[], REJECT_COLUMNS, { newline: "\n" });
 }
 
 /**
