@@ -52,7 +52,8 @@ const FLAGS: Record<string, FlagSpec> = {
   out: { help: "Output backtest.json.", required: true },
   report: { help: "Also write the XLSX report to this file." },
   charts: {
-    help: "Also write tier_sizes and conversion charts (.svg and .png) into this existing folder.",
+    help:
+      "Also write tier_sizes and conversion charts (.svg and .png) into this folder (created when missing).",
   },
   "target-rate": {
     help: "Also suggest tier cuts reaching this high-tier conversion rate (0..1), e.g. 0.2.",
@@ -84,8 +85,9 @@ const FLAGS: Record<string, FlagSpec> = {
   ...LOAD_FLAGS,
 };
 
-async function checkOutputFolder(flag: string, path: string, isFolder = false): Promise<void> {
-  const dir = isFolder ? path : dirname(path);
+/** Fails before any work when the folder an output goes into (a file's, or a new folder's parent) is missing. */
+async function checkOutputFolder(flag: string, path: string): Promise<void> {
+  const dir = dirname(path);
   try {
     if (!(await Deno.stat(dir)).isDirectory) throw new Error();
   } catch {
@@ -203,7 +205,7 @@ export function run(args: string[]): Promise<number> {
     const chartsDir = typeof flags.charts === "string" ? flags.charts : null;
     await checkOutputFolder("out", out);
     if (reportOut) await checkOutputFolder("report", reportOut);
-    if (chartsDir) await checkOutputFolder("charts", chartsDir, true);
+    if (chartsDir) await checkOutputFolder("charts", chartsDir);
 
     const configPath = String(flags.config);
     const { config } = await readConfigFile(configPath);
@@ -282,6 +284,7 @@ export function run(args: string[]): Promise<number> {
       wrote.push(reportOut);
     }
     if (chartsDir) {
+      await Deno.mkdir(chartsDir, { recursive: true });
       const document = chartDocument();
       const figures = {
         tier_sizes: tierSizesChart(json.periods, { document, legend: false, width: 720 }),

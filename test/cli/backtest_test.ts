@@ -88,7 +88,7 @@ Deno.test("backtest CLI agrees with conversion, lift and AUC recomputed from sco
     "--report",
     `${dir}/backtest.xlsx`,
     "--charts",
-    dir,
+    `${dir}/charts`,
     "--capacity",
     "40,80",
     "--target-rate",
@@ -145,7 +145,12 @@ Deno.test("backtest CLI agrees with conversion, lift and AUC recomputed from sco
   );
   assertEquals(dynamics.length, 410);
   for (const name of ["tier_sizes.svg", "conversion.svg", "window_grid.svg"]) {
-    ok((await Deno.readTextFile(`${dir}/${name}`)).includes('xmlns="http://www.w3.org/2000/svg"'));
+    // The charts folder did not exist: backtest creates it.
+    ok(
+      (await Deno.readTextFile(`${dir}/charts/${name}`)).includes(
+        'xmlns="http://www.w3.org/2000/svg"',
+      ),
+    );
   }
   const names = [...Deno.readDirSync(dir)].map((e) => e.name);
   ok(!names.some((n) => n.endsWith(".tmp")), names.join(", "));
