@@ -1,7 +1,7 @@
 import { css, html, LitElement } from "lit";
 import * as Plot from "@observablehq/plot";
 import type { AppManifest } from "../src/app/build_app.ts";
-import type { CompiledNotebook } from "../src/notebook/mod.ts";
+import { cellProgress, type CompiledNotebook } from "../src/notebook/mod.ts";
 import { openBrowserDuckDB } from "../src/app/open_browser_duckdb.ts";
 import { guessKind, Workspace } from "../src/app/workspace.ts";
 import { DataWorkerClient } from "../src/app/data_worker_client.ts";
@@ -146,7 +146,13 @@ export class AppShell extends LitElement {
       builtins: {
         Plot,
         html: domHtml,
-        sb: { ...library, run: worker.run.bind(worker) },
+        sb: {
+          ...library,
+          // The calling cell shows the task's progress (captured before the cell awaits).
+          run:
+            ((task, args, onProgress) =>
+              worker.run(task, args, onProgress ?? cellProgress())) as DataWorkerClient["run"],
+        },
         workspace,
         db: conn,
       },

@@ -31,7 +31,8 @@ export function summarizeValue(value: unknown): string {
 
 /**
  * Shows and runs one notebook: prose rendered, each code cell's output (an element, or a
- * one-line summary of its value) in place, errors named with the notebook line. Changing
+ * one-line summary of its value) in place, errors named with the notebook line, and a
+ * progress bar with the step while a cell waits for long work that reports it. Changing
  * `notebook` stops the previous run.
  *
  * @fires cell-error - `detail: {name, line, message}` when a cell fails
@@ -68,11 +69,25 @@ export class NotebookView extends LitElement {
         border-left-color: #f0a500;
       }
       /* Heavy cells run for seconds in the worker: say so, above the previous output. */
-      section.code.pending::before {
+      section.code.pending:not(.progressing)::before {
         content: "computing…";
         display: block;
         font-size: 12px;
         color: #8a5a00;
+      }
+      .progress {
+        display: none;
+        align-items: center;
+        gap: 0.6em;
+        font-size: 12px;
+        color: #8a5a00;
+      }
+      section.code.pending.progressing .progress {
+        display: flex;
+      }
+      .progress progress {
+        width: 14em;
+        accent-color: #f0a500;
       }
       .name {
         font: 12px ui-monospace, monospace;
@@ -116,6 +131,12 @@ export class NotebookView extends LitElement {
             : html`
               <section part="cell" class="code" data-index=${i} data-cell=${cell.name ?? ""}
                 aria-label=${cell.name ? `cell ${cell.name}` : `cell ${i + 1}`}>
+                <div class="progress">
+                  <progress max="1" value="0" aria-label=${`progress of ${
+                    cell.name ?? `cell ${i + 1}`
+                  }`}></progress>
+                  <span class="phase"></span>
+                </div>
                 <div class="out"></div>
               </section>
             `
@@ -141,10 +162,26 @@ export class NotebookView extends LitElement {
 
   private observer(cell: CompiledCell, section: HTMLElement) {
     const out = section.querySelector(".out")!;
+    const bar = section.querySelector("progress")!;
+    const phase = section.querySelector(".phase")!;
+    const settle = () => section.classList.remove("pending", "progressing");
     return {
-      pending: () => section.classList.add("pending"),
+      pending: () => {
+        section.classList.remove("progressing");
+        section.classList.add("pending");
+      },
+      // Long worker tasks (calibration, replays) report steps; a late report after the cell
+      // settled is dropped.
+      progress: (fraction: number, label: string) => {
+        if (!section.classList.contains("pending")) return;
+        section.classList.add("progressing");
+        bar.value = fraction;
+        phase.textContent = `${label ? `${label} · ` : ""}${Math.round(fraction * 100)} %`;
+        // Read out by a screen reader with the bar, without a live region for every step.
+        bar.setAttribute("aria-valuetext", phase.textContent);
+      },
       fulfilled: (value: unknown) => {
-        section.classList.remove("pending");
+        settle();
         if (value instanceof Node) out.replaceChildren(value);
         else if (cell.name) {
           const line = document.createElement("div");
@@ -155,7 +192,7 @@ export class NotebookView extends LitElement {
         else out.replaceChildren(document.createTextNode(summarizeValue(value)));
       },
       rejected: (error: unknown) => {
-        section.classList.remove("pending");
+        settle();
         const message = error instanceof Error ? error.message : String(error);
         const box = document.createElement("div");
         box.className = "error";

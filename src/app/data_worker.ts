@@ -3,7 +3,7 @@
  * the pages' heavy tasks on them (`worker_tasks.ts`), so the page never freezes.
  *
  * In: `{id, op: "load", kind, name, bytes | blob, options}`, `{id, op: "drop", kind}`,
- * `{id, op: "run", task, args}`. Out: `{id, progress}` while working, then `{id, result}`
+ * `{id, op: "run", task, args}`. Out: `{id, progress, phase?}` while working, then `{id, result}`
  * or `{id, error}`. A load answers with the summary, the rejects and the rows as an Arrow IPC
  * stream for DuckDB; the rows themselves stay here.
  */
@@ -42,11 +42,13 @@ function errorMessage(err: unknown) {
 scope.onmessage = async (e) => {
   const { id, op } = e.data;
   let last = -1;
-  const onProgress = (fraction: number) => {
-    // Throttled: a message per row would cost more than the work.
-    if (fraction - last >= 0.02 || fraction === 1) {
+  let lastPhase: string | undefined;
+  const onProgress = (fraction: number, phase?: string) => {
+    // Throttled: a message per row would cost more than the work. A new step always shows.
+    if (fraction - last >= 0.02 || fraction === 1 || phase !== lastPhase) {
       last = fraction;
-      scope.postMessage({ id, progress: fraction });
+      lastPhase = phase;
+      scope.postMessage({ id, progress: fraction, phase });
     }
   };
   try {

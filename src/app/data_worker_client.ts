@@ -34,7 +34,7 @@ export interface LoadReply {
 type Pending = {
   resolve: (r: unknown) => void;
   reject: (e: Error) => void;
-  onProgress?: (f: number) => void;
+  onProgress?: (f: number, phase: string) => void;
 };
 
 // deno-lint-ignore no-explicit-any
@@ -43,7 +43,7 @@ type TaskArgs<K extends WorkerTaskName> = Tail<Parameters<(typeof WORKER_TASKS)[
 type TaskResult<K extends WorkerTaskName> = Awaited<ReturnType<(typeof WORKER_TASKS)[K]>>;
 /** A task's arguments without the trailing progress callback the worker supplies. */
 type WithoutProgress<A> = A extends [...infer R, infer Last]
-  ? ((f: number) => void) | undefined extends Last ? R : A
+  ? ((f: number, phase: string) => void) | undefined extends Last ? R : A
   : A;
 
 export class DataWorkerClient {
@@ -54,10 +54,10 @@ export class DataWorkerClient {
   constructor(url: string | URL) {
     this.worker = new Worker(url, { type: "module" });
     this.worker.onmessage = (e: MessageEvent) => {
-      const { id, progress, result, error } = e.data;
+      const { id, progress, phase, result, error } = e.data;
       const p = this.pending.get(id);
       if (!p) return;
-      if (progress !== undefined) return p.onProgress?.(progress);
+      if (progress !== undefined) return p.onProgress?.(progress, phase ?? "");
       this.pending.delete(id);
       if (error) p.reject(new WorkerError(error.message, error.name, error));
       else p.resolve(result);
@@ -72,7 +72,7 @@ export class DataWorkerClient {
 
   private post<T>(
     message: Record<string, unknown>,
-    onProgress?: (f: number) => void,
+    onProgress?: (f: number, phase: string) => void,
     transfer: Transferable[] = [],
   ): Promise<T> {
     return new Promise((resolve, reject) => {
@@ -107,11 +107,14 @@ export class DataWorkerClient {
     return this.post({ op: "drop", kind });
   }
 
-  /** Runs a task of `worker_tasks.ts` on the worker's tables. */
+  /**
+   * Runs a task of `worker_tasks.ts` on the worker's tables; `onProgress` hears the fraction
+   * done and, for the long tasks (calibrate, replay), a short label of the step.
+   */
   run<K extends WorkerTaskName>(
     task: K,
     args: WithoutProgress<TaskArgs<K>>,
-    onProgress?: (fraction: number) => void,
+    onProgress?: (fraction: number, phase: string) => void,
   ): Promise<TaskResult<K>> {
     return this.post({ op: "run", task, args }, onProgress);
   }

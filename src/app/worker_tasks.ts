@@ -31,7 +31,8 @@ export interface WorkerTables {
   verification?: VerificationRow[];
 }
 
-type Progress = ((fraction: number) => void) | undefined;
+/** Fraction done (0 to 1) and a short label of the current step. */
+export type TaskProgress = ((fraction: number, phase: string) => void) | undefined;
 
 function need<K extends keyof WorkerTables>(
   tables: WorkerTables,
@@ -87,9 +88,12 @@ export const WORKER_TASKS = {
     return periodInstants(from, to, options);
   },
 
-  calibrate(tables: WorkerTables, options: TemporalOptions) {
+  calibrate(tables: WorkerTables, options: TemporalOptions, onProgress: TaskProgress) {
     const { events, purchases } = need(tables, "calibrate", "events", "purchases");
-    return calibrateTemporal({ events, purchases, contacts: tables.contacts }, options);
+    return calibrateTemporal({ events, purchases, contacts: tables.contacts }, {
+      ...options,
+      onProgress,
+    });
   },
 
   /**
@@ -144,7 +148,7 @@ export const WORKER_TASKS = {
     tables: WorkerTables,
     spec: ScoringConfigSpec,
     options: ReplayOptions,
-    onProgress: Progress,
+    onProgress: TaskProgress,
   ) {
     const input = replayInput(tables, "replay the config");
     return replay(resolve(tables, spec).config, input, { ...options, onProgress });
@@ -154,7 +158,7 @@ export const WORKER_TASKS = {
     tables: WorkerTables,
     spec: ScoringConfigSpec,
     options: CompareWindowsOptions,
-    onProgress: Progress,
+    onProgress: TaskProgress,
   ) {
     const input = replayInput(tables, "compare settings");
     return compareWindows(resolve(tables, spec).config, input, { ...options, onProgress });
@@ -236,7 +240,7 @@ export async function runTask(
   tables: WorkerTables,
   name: WorkerTaskName,
   args: unknown[],
-  onProgress?: (fraction: number) => void,
+  onProgress?: (fraction: number, phase: string) => void,
 ): Promise<unknown> {
   const task = WORKER_TASKS[name] as (...a: unknown[]) => unknown;
   if (!task) throw new RangeError(`Unknown task "${name}"`);

@@ -17,7 +17,11 @@ export interface CompareWindowsOptions {
    * @default the instant splitting the periods in half (the earlier half chooses)
    */
   splitAfter?: number;
-  onProgress?: (fraction: number) => void;
+  /**
+   * Called with the fraction of settings compared and a short label, e.g. `"setting 2/6"`.
+   * @default a no-op
+   */
+  onProgress?: (fraction: number, phase: string) => void;
 }
 
 export interface WindowCell {
@@ -124,7 +128,7 @@ export function compareWindows(
         outOfTimeCoverage: mean(coverageByPeriod.slice(selection.length)),
         outOfTimeRank: null,
       });
-      onProgress?.(grid.length / total);
+      onProgress?.(grid.length / total, `setting ${grid.length}/${total}`);
     }
   }
   const ranked = grid.filter((c) => c.outOfTimeAuc !== null)

@@ -36,8 +36,11 @@ export interface ReplayOptions {
   chunkSize?: number;
   /** Keep contact ids, per-period scores and tiers and trigger firings in the result. @default true */
   keepContacts?: boolean;
-  /** Called with the fraction of instants done. */
-  onProgress?: (fraction: number) => void;
+  /**
+   * Called with the fraction of instants done and a short label, e.g. `"scoring 3/9 cutoffs"`.
+   * @default a no-op
+   */
+  onProgress?: (fraction: number, phase: string) => void;
 }
 
 export interface ReplayPeriod {
@@ -186,7 +189,10 @@ export function replay(
         p.tiers[k] = tierCode(row.tier);
       }
       periodRows.push(p);
-      onProgress?.(periodRows.length / instants.length);
+      onProgress?.(
+        periodRows.length / instants.length,
+        `scoring ${periodRows.length}/${instants.length} cutoffs`,
+      );
     },
   });
   const summaries: ScoreSummary[] = scored.summaries;

@@ -74,6 +74,12 @@ export interface TemporalOptions {
   tag?: string;
   name?: string;
   evidence?: EvidenceOptions;
+  /**
+   * Called at each step with the fraction done (0 to 1) and a short label of the step, e.g.
+   * `"counting features (9 cutoffs)"`, `"fitting"`, `"scoring hold-out"`.
+   * @default a no-op
+   */
+  onProgress?: (fraction: number, phase: string) => void;
 }
 
 function _checkTemporal(input: TemporalInput, options: TemporalOptions) {
@@ -165,6 +171,7 @@ export function calibrateTemporal(
   options: TemporalOptions,
 ): CalibrationResult {
   const o = _checkTemporal(input, options);
+  const { onProgress = () => {} } = options;
   const warnings: string[] = [];
   const horizonMs = o.horizonDays * DAY_MS;
 
@@ -198,6 +205,7 @@ export function calibrateTemporal(
   }
 
   // Eligible contacts per cutoff.
+  onProgress(0, "selecting contacts");
   const createdAt = new Map<string, number | null>();
   if (input.contacts) {
     for (const c of input.contacts) {
@@ -278,11 +286,13 @@ export function calibrateTemporal(
   }
 
   // Features.
+  onProgress(0.1, `counting features (${trainCutoffs.length} cutoffs)`);
   let features = options.features ??
     candidateFeatures(input.events, trainCutoffs, o.lookbackDays, options.candidates);
   const countOpts = { lookbackDays: o.lookbackDays, halfLifeDays: o.halfLifeDays };
   let X = countFeatures(input.events, features, trainIndex, countOpts);
   let p = features.length;
+  onProgress(0.4, `screening ${p} features`);
   const factors: Factor[] = [];
   const keep: number[] = [];
   const seenColumns = new Map<string, string>();
@@ -351,12 +361,14 @@ export function calibrateTemporal(
     p = keep.length;
   }
 
+  onProgress(0.5, "fitting");
   const model = fitLogistic({ data: X, rows: trainIndex.rows, cols: p }, yTrain, {
     l2: o.l2,
     featureNames: features.map((f) => f.label),
   });
   warnings.push(...model.warnings);
 
+  onProgress(0.65, "rounding to whole points");
   // Whole points per occurrence, refined until rounding costs at most maxRoundingCost AUC.
   const exactTrain = new Float64Array(trainIndex.rows);
   for (let r = 0; r < trainIndex.rows; r++) {
@@ -448,6 +460,7 @@ export function calibrateTemporal(
   let holdout: CalibrationResult["holdout"] = null;
   let holdoutRows: CalibrationResult["holdoutRows"] = [];
   if (holdCutoffs.length) {
+    onProgress(0.75, `scoring hold-out (${holdCutoffs.length} cutoffs)`);
     const holdIndex = makeIndex(holdCutoffs, holdContact ?? (() => true));
     const yh = labelsOf(holdIndex);
     const Xh = countFeatures(input.events, features, holdIndex, countOpts);
@@ -466,6 +479,7 @@ export function calibrateTemporal(
     warnings.push(NO_HOLDOUT_WARNING);
   }
 
+  onProgress(1, "done");
   return {
     config,
     factors,

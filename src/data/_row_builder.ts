@@ -344,9 +344,19 @@ export class RowBuilder<R> {
       mapped.add(m.timeIndex);
       this.#timeIndex = m.timeIndex;
     }
-    this.#extras = this.#header.map((name, index) => ({ index, name })).filter((e) =>
-      !mapped.has(e.index)
-    );
+    // An unmapped column named like a canonical one another column was mapped to (file column
+    // "type" while "channel" is mapped to type) would overwrite the mapped value in the row.
+    const canonical = new Set(this.#handlers.map((h) => h.canon));
+    if (this.#rowIds) canonical.add("contact_id");
+    const shadowed: string[] = [];
+    this.#extras = this.#header.map((name, index) => ({ index, name })).filter((e) => {
+      if (mapped.has(e.index)) return false;
+      if (!canonical.has(e.name)) return true;
+      shadowed.push(
+        `Column "${e.name}" is not used: "${e.name}" is read from column "${m.names[e.name]}"`,
+      );
+      return false;
+    });
     this.#unnamed = unnamed;
     this.#timezone = timezone;
     this.#country = defaultCountry;
@@ -367,7 +377,7 @@ export class RowBuilder<R> {
       duplicates: 0,
       columns: header,
       mapping: m.names,
-      warnings: [...warnings, ...m.warnings],
+      warnings: [...warnings, ...m.warnings, ...shadowed],
       seconds: 0,
     };
   }

@@ -3,5 +3,11 @@ export { parseNotebook, referencedNames } from "./parse_notebook.ts";
 export type { CellKind, Notebook, NotebookCell } from "./parse_notebook.ts";
 export { cellBody, compileNotebook, notebookModule, resolveNotebook } from "./compile_notebook.ts";
 export type { CompiledCell, CompiledNotebook } from "./compile_notebook.ts";
-export { inputValues, observeChanges, runNotebook } from "./run_notebook.ts";
-export type { CellObserver, NotebookRun, RunNotebookOptions, ViewElement } from "./run_notebook.ts";
+export { cellProgress, inputValues, observeChanges, runNotebook } from "./run_notebook.ts";
+export type {
+  CellObserver,
+  CellProgress,
+  NotebookRun,
+  RunNotebookOptions,
+  ViewElement,
+} from "./run_notebook.ts";

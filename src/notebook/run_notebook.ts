@@ -10,6 +10,23 @@ export interface CellObserver {
   pending?(): void;
   fulfilled?(value: unknown): void;
   rejected?(error: unknown): void;
+  /** Progress of work the cell waits for, reported through `cellProgress()`. */
+  progress?(fraction: number, phase: string): void;
+}
+
+/** Reports progress of a cell's long work: fraction done (0 to 1) and a short step label. */
+export type CellProgress = (fraction: number, phase: string) => void;
+
+// The cell whose body runs right now. Cell bodies start synchronously, so a built-in called
+// from one (before its first `await`) can tell which cell will wait for its result.
+let runningCell: CellProgress | undefined;
+
+/**
+ * The progress reporter of the cell whose body is running, for a built-in to call as its
+ * work advances; `undefined` outside a cell body or after the body's first `await`.
+ */
+export function cellProgress(): CellProgress | undefined {
+  return runningCell;
 }
 
 /** An element that publishes its current value and fires `input` when the value changes. */
@@ -55,13 +72,26 @@ export function runNotebook(
   }
   notebook.cells.forEach((cell, index) => {
     if (cell.kind === "md") return;
-    const observer = observe(cell, index) ?? silent;
+    const observer: CellObserver = observe(cell, index) ?? silent;
     let define: (...args: unknown[]) => unknown;
     if (cell.kind === "sql") {
       if (!sqlCell) throw new TypeError(`Cannot run SQL cell "${cell.name}": no sqlCell option`);
       define = (db) => sqlCell(cell.source, db);
     } else if (cell.define) define = cell.define;
     else throw new TypeError(`Cannot run cell "${cell.name ?? index}": it was not compiled`);
+    if (observer.progress) {
+      const body = define;
+      const report: CellProgress = (fraction, phase) => observer.progress?.(fraction, phase);
+      define = (...args) => {
+        const outer = runningCell;
+        runningCell = report;
+        try {
+          return body(...args);
+        } finally {
+          runningCell = outer;
+        }
+      };
+    }
     if (!cell.view) {
       const v = module.variable(observer).define(cell.name ?? undefined, cell.inputs, define);
       if (cell.name) variables.set(cell.name, v);

@@ -89,3 +89,21 @@ Deno.test("runTask() answers a repeated request from the cache until it is clear
   clearTaskCache();
   assert.notEqual(await runTask(t, "replay", [spec, options]), first);
 });
+
+Deno.test("runTask() reports progress with a step label before a calibration or replay returns", async () => {
+  clearTaskCache();
+  const t = tables();
+  for (
+    const [task, args] of [
+      ["calibrate", [{ cutoffs: [T0 + 40 * DAY, T0 + 60 * DAY], holdout: null, minIv: 0 }]],
+      ["replay", [spec, { asOf: [T0 + 30 * DAY, T0 + 60 * DAY], horizonDays: 30 }]],
+    ] as const
+  ) {
+    const heard: [number, string][] = [];
+    const result = await runTask(t, task, [...args], (f, phase) => heard.push([f, phase]));
+    assert.ok(result, task);
+    assert.ok(heard.length >= 2, `${task}: ${heard.length} progress reports`);
+    assert.ok(heard.every(([f, phase]) => f >= 0 && f <= 1 && phase.length > 0), task);
+    assert.equal(heard.at(-1)![0], 1, task);
+  }
+});

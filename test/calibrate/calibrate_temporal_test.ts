@@ -231,3 +231,20 @@ Deno.test("calibrateTemporal() with decay writes a config the engine scores as t
     );
   });
 });
+
+Deno.test("calibrateTemporal() reports progress in steps up to 1, ending after the hold-out", () => {
+  const steps: [number, string][] = [];
+  const withProgress = calibrateTemporal(data, {
+    cutoffs: CUTOFFS,
+    onProgress: (fraction, phase) => steps.push([fraction, phase]),
+  });
+  const phases = steps.map(([, phase]) => phase);
+  assert.ok(phases.includes("fitting"));
+  assert.ok(phases.some((p) => /^counting features \(\d+ cutoffs\)$/.test(p)));
+  assert.ok(phases.some((p) => p.startsWith("scoring hold-out")));
+  const fractions = steps.map(([f]) => f);
+  assert.deepEqual(fractions, [...fractions].sort((a, b) => a - b));
+  assert.equal(fractions.at(-1), 1);
+  // Reporting changes nothing in the result.
+  assert.deepEqual(withProgress.config, calibrateTemporal(data, { cutoffs: CUTOFFS }).config);
+});

@@ -687,3 +687,15 @@ Deno.test("loadTable() reports progress up to 1 for CSV and spreadsheets", async
     assert.ok(seen.every((f, i) => f >= 0 && f <= 1 && (i === 0 || f >= seen[i - 1])), file);
   }
 });
+
+Deno.test("loadTable() keeps a mapped column when the file has another column of that name", async () => {
+  const bytes = new TextEncoder().encode(
+    "contact_id,ts,type,channel\n1,2024-01-02T00:00:00Z,page_view,web\n",
+  );
+  const { rows, summary } = await loadTable("events", { name: "events.csv", bytes }, {
+    mapping: { type: "channel" },
+  });
+  assert.equal(rows[0].type, "web");
+  assert.deepEqual(summary.eventTypes, { web: 1 });
+  assert.ok(summary.warnings.some((w) => w.includes('Column "type" is not used')));
+});

@@ -115,6 +115,37 @@ Deno.test({
         assert.deepEqual(await cellErrors(page), []);
         const summary = await page.locator("#fit-summary").textContent();
         assert.match(summary ?? "", /Fitted on \d+ contact-periods[\s\S]*?\d+ rules/);
+        // The fit reported its steps to the cell's progress bar, the last one before the result.
+        const progress = page.locator("section[data-cell=calibration] .progress");
+        assert.equal(
+          await progress.locator("progress").evaluate((p) => (p as HTMLProgressElement).value),
+          1,
+        );
+        assert.match(await progress.locator(".phase").textContent() ?? "", /100 %/);
+        // The worker reports labelled steps before it answers.
+        const heard = await page.evaluate(async () => {
+          const { worker } = (globalThis as unknown as {
+            scorebench: {
+              worker: {
+                run(task: string, args: unknown[], p: (f: number, s: string) => void): Promise<
+                  { eventsTo: number }
+                >;
+              };
+            };
+          }).scorebench;
+          const span = await worker.run("span", [], () => {});
+          const log: string[] = [];
+          const day = 86_400_000;
+          await worker.run("calibrate", [{
+            cutoffs: [span.eventsTo - 150 * day, span.eventsTo - 90 * day],
+            holdout: null,
+          }], (f, phase) => log.push(`${f.toFixed(2)} ${phase}`));
+          log.push("result");
+          return log;
+        });
+        assert.ok(heard.length >= 3, heard.join("; "));
+        assert.ok(heard.some((h) => h.endsWith(" fitting")), heard.join("; "));
+        assert.equal(heard.at(-1), "result");
         const first = page.locator("sb-points-editor input").first();
         const before = Number(await first.inputValue());
         await first.fill(String(before + 5));
@@ -310,6 +341,51 @@ Deno.test({
           hasText: "verification_crm.csv",
         })
           .waitFor();
+      });
+
+      await step("a loaded file is remapped from the load summary, by keyboard", async () => {
+        await goTo(page, "Data");
+        const summary = page.locator("sb-load-summary");
+        const types = summary.locator("tr[data-kind=events] td").nth(8);
+        assert.match(await types.textContent() ?? "", /page_view \d+/);
+        const remap = summary.locator("tr[data-kind=events] button", { hasText: "Remap columns…" });
+        await remap.focus();
+        await page.keyboard.press("Enter");
+        assert.equal(await remap.getAttribute("aria-expanded"), "true");
+        // The mapper opens on the mapping in use, with the focus on its first choice.
+        const mapper = summary.locator("sb-column-mapper");
+        const typeChoice = mapper.getByLabel("file column for type");
+        assert.equal(await typeChoice.inputValue(), "type");
+        assert.equal(
+          await mapper.evaluate((m) => m.shadowRoot!.activeElement?.getAttribute("aria-label")),
+          "file column for contact_id",
+        );
+        await typeChoice.focus();
+        await typeChoice.selectOption("channel");
+        await mapper.getByRole("button", { name: "Load with this mapping" }).focus();
+        await page.keyboard.press("Enter");
+        await page.locator("sb-load-summary tr[data-kind=events] td", { hasText: /^web \d+/ })
+          .waitFor();
+        const after = await page.locator("sb-load-summary tr[data-kind=events] td").nth(8)
+          .textContent();
+        assert.doesNotMatch(after ?? "", /page_view/);
+        const mapping = await page.evaluate(() =>
+          (globalThis as unknown as {
+            scorebench: {
+              workspace: { inputs: Map<string, { options: { mapping?: Record<string, string> } }> };
+            };
+          }).scorebench.workspace.inputs.get("events")!.options.mapping
+        );
+        assert.equal(mapping?.type, "channel");
+        assert.equal(await page.locator("sb-load-summary sb-column-mapper").count(), 0);
+        // The focus is back on the table's button, in the summary drawn after the reload.
+        await page.waitForFunction(() =>
+          document.querySelector("sb-app-shell")?.shadowRoot
+            ?.querySelector("sb-notebook-view")?.shadowRoot
+            ?.querySelector("sb-load-summary")?.shadowRoot?.activeElement
+            ?.getAttribute("data-remap") === "events"
+        );
+        shots.push(await screenshot(page, "e2e_08_remap.png"));
       });
 
       await step("no request left the page's origin", () => {

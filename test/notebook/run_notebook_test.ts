@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { compileNotebook, parseNotebook, runNotebook } from "../../src/notebook/mod.ts";
+import {
+  cellProgress,
+  compileNotebook,
+  parseNotebook,
+  runNotebook,
+} from "../../src/notebook/mod.ts";
 import type { CellObserver, ViewElement } from "../../src/notebook/mod.ts";
 
 /** Collects each named cell's fulfilled values; resolves `settled()` once the runtime is idle. */
@@ -109,5 +114,28 @@ Deno.test("compileNotebook() treats an expression with a trailing semicolon as t
   assert.deepEqual(rec.values.get("b"), [6]);
   // Two statements without `return` are statements: no value.
   assert.deepEqual(rec.values.get("c"), [undefined]);
+  run.dispose();
+});
+
+Deno.test("cellProgress() hands a built-in the progress reporter of the cell calling it", async () => {
+  const nb = compileNotebook(parseNotebook(["```js slow", "work(3)", "```"].join("\n")), ["work"]);
+  const heard: [number, string][] = [];
+  const work = (n: number) => {
+    const report = cellProgress();
+    return (async () => {
+      for (let k = 1; k <= n; k++) {
+        await Promise.resolve();
+        report?.(k / n, `step ${k}/${n}`);
+      }
+      return n;
+    })();
+  };
+  const run = runNotebook(nb, {
+    builtins: { work },
+    observe: () => ({ progress: (f, phase) => heard.push([f, phase]) }),
+  });
+  await settled();
+  assert.deepEqual(heard, [[1 / 3, "step 1/3"], [2 / 3, "step 2/3"], [1, "step 3/3"]]);
+  assert.equal(cellProgress(), undefined);
   run.dispose();
 });
