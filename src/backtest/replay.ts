@@ -28,12 +28,6 @@ export interface ReplayOptions {
   horizonDays: number;
   /** Quantile bins of the first period's scores for PSI. @default 10 */
   psiBins?: number;
-  /**
-   * Accepted for compatibility and checked, but without effect: every instant is scored in
-   * one pass over the events, holding the rows of one instant at a time.
-   * @default undefined
-   */
-  chunkSize?: number;
   /** Keep contact ids, per-period scores and tiers and trigger firings in the result. @default true */
   keepContacts?: boolean;
   /**
@@ -100,7 +94,7 @@ export function finiteOrNull(x: number): number | null {
 }
 
 function checkOptions(options: ReplayOptions): number[] {
-  const { asOf, horizonDays, psiBins = 10, chunkSize } = options;
+  const { asOf, horizonDays, psiBins = 10 } = options;
   if (!Array.isArray(asOf) || asOf.length === 0) {
     throw new RangeError("Cannot replay: at least one as-of instant is needed");
   }
@@ -114,9 +108,6 @@ function checkOptions(options: ReplayOptions): number[] {
   }
   if (!Number.isInteger(psiBins) || psiBins < 1) {
     throw new RangeError(`Cannot replay: psiBins "${psiBins}" must be a positive integer`);
-  }
-  if (chunkSize !== undefined && (!Number.isInteger(chunkSize) || chunkSize < 1)) {
-    throw new RangeError(`Cannot replay: chunkSize "${chunkSize}" must be a positive integer`);
   }
   return [...new Set(asOf)].sort((a, b) => a - b);
 }

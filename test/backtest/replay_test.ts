@@ -135,26 +135,6 @@ Deno.test("replay() PSI is 0 for an unchanged distribution and uses the first pe
   assertEquals(r.periods[1].psi.previous, r.periods[1].psi.first);
 });
 
-Deno.test("replay() gives the same result in one engine call or in chunks", () => {
-  const from = Date.UTC(2024, 0, 1);
-  const h = syntheticHistory({ contacts: 300, eventsPerContact: 8, from, to: from + 200 * DAY });
-  const cfg = toScoringConfig({
-    format: "scorebench.config/v1",
-    window: { lookbackDays: 45, halfLifeDays: 15 },
-    rules: [
-      { id: "view", on: "page_view", points: 3 },
-      { id: "form", on: "form_submit", points: 12 },
-    ],
-    tiers: { high: 20, medium: 8 },
-    triggers: [{ id: "warm", reaches: "medium" }],
-  });
-  const asOf = [40, 70, 100, 130, 160].map((d) => from + d * DAY);
-  const whole = replay(cfg, h, { asOf, horizonDays: 30 });
-  const pieces = replay(cfg, h, { asOf, horizonDays: 30, chunkSize: 2 });
-  assertEquals(toBacktestJson(cfg, pieces), toBacktestJson(cfg, whole));
-  assertEquals(pieces.firings, whole.firings);
-});
-
 Deno.test("replay() refuses bad options with the value quoted", () => {
   throws(
     () => replay(config, { events, purchases }, { asOf: [], horizonDays: 10 }),
