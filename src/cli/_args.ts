@@ -1,5 +1,6 @@
 /** Flag parsing shared by every command: `--help`, repeated flags, clear errors. */
 import { parseArgs } from "node:util";
+import { parseConfigDate } from "../config/parse_config.ts";
 
 export interface FlagSpec {
   /** Help text for the flag. */
@@ -87,4 +88,16 @@ export async function runCommand(body: () => Promise<number>): Promise<number> {
     );
     return 1;
   }
+}
+
+/**
+ * Reads an instant flag (`--as-of 2024-03-31`, `--holdout-after 2024-01-01T12:00:00Z`) as
+ * epoch milliseconds; throws `UsageError` naming the flag and quoting the value otherwise.
+ */
+export function instantFlag(flag: string, text: string): number {
+  const t = parseConfigDate(text.trim());
+  if (t === null) {
+    throw new UsageError(`--${flag} "${text}" is not a date "YYYY-MM-DD" or an ISO 8601 instant`);
+  }
+  return t;
 }

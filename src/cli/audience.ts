@@ -6,11 +6,10 @@
  */
 import { dirname } from "node:path";
 import type { TierOrUnscored } from "../config/types.ts";
-import { parseConfigDate } from "../config/parse_config.ts";
 import { CsvReader } from "../data/csv_reader.ts";
 import { formatInstant } from "../engine/mod.ts";
 import { type AudienceContact, buildAudienceFile } from "../export/mod.ts";
-import { type FlagSpec, parseFlags, runCommand, UsageError } from "./_args.ts";
+import { type FlagSpec, instantFlag, parseFlags, runCommand, UsageError } from "./_args.ts";
 import { writeFileAtomic } from "./_io.ts";
 import { LOAD_FLAGS, loadFromFlags } from "./_load_flags.ts";
 
@@ -148,11 +147,7 @@ export function run(args: string[]): Promise<number> {
     // One instant: the asked one or the latest (ISO 8601 UTC text sorts by time).
     let chosen: string;
     if (typeof flags["as-of"] === "string") {
-      const t = parseConfigDate(flags["as-of"].trim());
-      if (t === null) {
-        throw new UsageError(`--as-of "${flags["as-of"]}" is not a date or an ISO 8601 instant`);
-      }
-      chosen = formatInstant(t);
+      chosen = formatInstant(instantFlag("as-of", flags["as-of"]));
       if (!lines.some((l) => l.asOf === chosen)) {
         const present = [...new Set(lines.map((l) => l.asOf))].slice(0, 5).join(", ");
         throw new UsageError(`--as-of "${chosen}" is not in ${scoresPath} (it has ${present})`);

@@ -5,7 +5,6 @@
  */
 import { dirname, join } from "node:path";
 import { readConfigFile, unknownEventTypeWarnings } from "../config/mod.ts";
-import { parseConfigDate } from "../config/parse_config.ts";
 import type { ContactRow, EventRow, PurchaseRow, VerificationRow } from "../data/types.ts";
 import {
   compareWindows,
@@ -22,7 +21,7 @@ import { conversionChart, tierSizesChart, windowGridChart } from "../charts/mod.
 import { formatInstant } from "../engine/mod.ts";
 import { backtestReportSheets, buildWorkbook } from "../export/mod.ts";
 import { chartDocument, chartPng, chartSvg } from "../export/chart_image.ts";
-import { type FlagSpec, parseFlags, runCommand, UsageError } from "./_args.ts";
+import { type FlagSpec, instantFlag, parseFlags, runCommand, UsageError } from "./_args.ts";
 import { writeFileAtomic } from "./_io.ts";
 import { LOAD_FLAGS, loadFromFlags } from "./_load_flags.ts";
 
@@ -95,14 +94,6 @@ async function checkOutputFolder(flag: string, path: string): Promise<void> {
   }
 }
 
-function instant(flag: string, text: string): number {
-  const t = parseConfigDate(text.trim());
-  if (t === null) {
-    throw new UsageError(`--${flag} "${text}" is not a date "YYYY-MM-DD" or an ISO 8601 instant`);
-  }
-  return t;
-}
-
 function positiveNumber(flag: string, value: unknown, max = Infinity): number | undefined {
   if (value === undefined) return undefined;
   const x = Number(value);
@@ -117,7 +108,7 @@ function positiveNumber(flag: string, value: unknown, max = Infinity): number | 
 function instantsFromFlags(flags: Record<string, unknown>): number[] {
   const list = (flags["as-of"] as string[] | undefined) ?? [];
   const asOf = list.flatMap((v) => v.split(",")).filter((v) => v.trim() !== "").map((v) =>
-    instant("as-of", v)
+    instantFlag("as-of", v)
   );
   const from = flags.from, to = flags.to;
   if (from !== undefined || to !== undefined) {
@@ -128,7 +119,7 @@ function instantsFromFlags(flags: Record<string, unknown>): number[] {
     if (every !== "month" && every !== "week") {
       throw new UsageError(`--every "${every}" must be month or week`);
     }
-    const a = instant("from", from), b = instant("to", to);
+    const a = instantFlag("from", from), b = instantFlag("to", to);
     if (b < a) throw new UsageError(`--to "${to}" is before --from "${from}"`);
     asOf.push(...periodInstants(a, b, { every }));
   } else if (flags.every !== undefined) {
@@ -214,7 +205,7 @@ export function run(args: string[]): Promise<number> {
       : null;
     const grid = windowGrid(flags, config.window.halfLifeDays);
     const splitAfter = typeof flags["split-after"] === "string"
-      ? instant("split-after", flags["split-after"])
+      ? instantFlag("split-after", flags["split-after"])
       : undefined;
 
     let contacts: ContactRow[] | undefined;

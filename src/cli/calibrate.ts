@@ -4,7 +4,7 @@
  * on attributes. With `--events` and `--purchases`: temporal calibration on event counts
  * before each cutoff against a purchase within the horizon after it.
  */
-import { parseConfig, parseConfigDate, serializeConfig } from "../config/mod.ts";
+import { parseConfig, serializeConfig } from "../config/mod.ts";
 import type { ContactRow, EventRow, LoadResult, PurchaseRow, TableKind } from "../data/mod.ts";
 import {
   buildProvenance,
@@ -19,7 +19,7 @@ import {
   sha256Hex,
 } from "../calibrate/mod.ts";
 import { defaultTemporalHoldout } from "../calibrate/calibrate_temporal.ts";
-import { type FlagSpec, parseFlags, runCommand, UsageError } from "./_args.ts";
+import { type FlagSpec, instantFlag, parseFlags, runCommand, UsageError } from "./_args.ts";
 import { writeFileAtomic } from "./_io.ts";
 import { LOAD_FLAGS, loadFromFlags } from "./_load_flags.ts";
 
@@ -107,12 +107,6 @@ function num(
   return x;
 }
 
-function instant(name: string, text: string): number {
-  const t = parseConfigDate(text);
-  if (t === null) throw new UsageError(`--${name}: "${text}" is not a date or ISO 8601 instant`);
-  return t;
-}
-
 async function fingerprint<R>(
   kind: TableKind,
   path: string,
@@ -183,7 +177,7 @@ export function run(args: string[]): Promise<number> {
     );
     const after = flags["holdout-after"] === undefined
       ? undefined
-      : instant("holdout-after", String(flags["holdout-after"]));
+      : instantFlag("holdout-after", String(flags["holdout-after"]));
     const lookbackDays = num(flags, "lookback-days", (x) => x > 0, "a positive number of days") ??
       90;
     const horizonDays = num(flags, "horizon-days", (x) => x > 0, "a positive number of days") ?? 30;
@@ -254,7 +248,9 @@ export function run(args: string[]): Promise<number> {
         await fingerprint("events", eventsPath, events),
         await fingerprint("purchases", purchasesPath, purchases),
       );
-      const asOf = ((flags["as-of"] as string[] | undefined) ?? []).map((t) => instant("as-of", t));
+      const asOf = ((flags["as-of"] as string[] | undefined) ?? []).map((t) =>
+        instantFlag("as-of", t)
+      );
       let cutoffs = asOf;
       if (cutoffs.length === 0) {
         let first = Infinity;

@@ -5,12 +5,11 @@
  */
 import { dirname } from "node:path";
 import { readConfigFile, unknownEventTypeWarnings } from "../config/mod.ts";
-import { parseConfigDate } from "../config/parse_config.ts";
 import type { ContactRow, EventRow, VerificationRow } from "../data/types.ts";
 import { createBatchScorer } from "../engine/create_batch_scorer.ts";
 import { formatInstant, formatTriggersCsv, scoresCsvChunks } from "../engine/format_scores_csv.ts";
 import type { ScoreResult } from "../engine/types.ts";
-import { type FlagSpec, parseFlags, runCommand, UsageError } from "./_args.ts";
+import { type FlagSpec, instantFlag, parseFlags, runCommand, UsageError } from "./_args.ts";
 import { writeFileAtomic } from "./_io.ts";
 import { LOAD_FLAGS, loadFromFlags } from "./_load_flags.ts";
 
@@ -60,15 +59,9 @@ export function run(args: string[]): Promise<number> {
     const flags = parseFlags("score", SUMMARY, FLAGS, args);
     if (flags === null) return 0;
     const started = performance.now();
-    const asOf = (flags["as-of"] as string[]).flatMap((v) => v.split(",")).map((text) => {
-      const t = parseConfigDate(text.trim());
-      if (t === null) {
-        throw new UsageError(
-          `--as-of "${text}" is not a date "YYYY-MM-DD" or an ISO 8601 instant`,
-        );
-      }
-      return t;
-    });
+    const asOf = (flags["as-of"] as string[]).flatMap((v) => v.split(",")).map((text) =>
+      instantFlag("as-of", text)
+    );
     const out = String(flags.out);
     const triggersOut = typeof flags.triggers === "string" ? flags.triggers : null;
     await checkOutputFolder("out", out);

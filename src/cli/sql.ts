@@ -3,10 +3,9 @@
  * the rows of `scores.csv` in a database (tables and columns: `src/sql/compile_to_sql.ts`).
  */
 import { readConfigFile } from "../config/mod.ts";
-import { parseConfigDate } from "../config/parse_config.ts";
 import { compileToSql } from "../sql/compile_to_sql.ts";
 import { SQL_DIALECTS, sqlDialect } from "../sql/dialects/mod.ts";
-import { type FlagSpec, parseFlags, runCommand, UsageError } from "./_args.ts";
+import { type FlagSpec, instantFlag, parseFlags, runCommand, UsageError } from "./_args.ts";
 import { writeFileAtomic } from "./_io.ts";
 
 const SUMMARY = [
@@ -61,13 +60,7 @@ export function run(args: string[]): Promise<number> {
       );
     }
     const asOfTexts = (flags["as-of"] as string[] | undefined) ?? [];
-    const asOf = asOfTexts.map((text) => {
-      const t = parseConfigDate(text);
-      if (t === null) {
-        throw new UsageError(`--as-of "${text}" is not a date "YYYY-MM-DD" or an ISO 8601 instant`);
-      }
-      return t;
-    });
+    const asOf = asOfTexts.map((text) => instantFlag("as-of", text));
     let partition: { count: number; index: number } | undefined;
     if (typeof flags.partition === "string") {
       const m = /^(\d+)\/(\d+)$/.exec(flags.partition);
