@@ -1,8 +1,7 @@
 import { deepStrictEqual as assertEquals, ok, throws } from "node:assert/strict";
 import { toScoringConfig } from "../../src/config/mod.ts";
 import type { EventRow, PurchaseRow } from "../../src/data/types.ts";
-import { replay, toBacktestJson } from "../../src/backtest/mod.ts";
-import { syntheticHistory } from "../../src/backtest/_synthetic_history.ts";
+import { replay } from "../../src/backtest/mod.ts";
 import { matrixTotal } from "./_independent.ts";
 
 const DAY = 86_400_000;
