@@ -1,8 +1,12 @@
 import { css, html, LitElement } from "lit";
 import type { TableKind } from "../src/data/types.ts";
-import { guessKind, TABLE_KINDS, type Workspace } from "../src/app/workspace.ts";
-import { WorkerError } from "../src/app/data_worker_client.ts";
-import type { FileReadOptions } from "../src/app/workspace_file.ts";
+import {
+  type FileReadOptions,
+  guessKind,
+  TABLE_KINDS,
+  type TableStore,
+  WorkerError,
+} from "../src/workspace/mod.ts";
 import { baseStyles } from "./_styles.ts";
 import "./column_mapper.ts";
 
@@ -32,7 +36,7 @@ export class FileLoader extends LitElement {
     dragging: { state: true },
   };
   /** The workspace files are read into. */
-  declare workspace: Workspace | null;
+  declare workspace: TableStore | null;
   declare pending: Pending[];
   declare dragging: boolean;
 

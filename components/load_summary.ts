@@ -1,8 +1,12 @@
 import { css, html, LitElement, type PropertyValues } from "lit";
-import type { LoadedTable, Workspace, WorkspaceData } from "../src/app/workspace.ts";
-import { TABLE_KINDS } from "../src/app/workspace.ts";
+import {
+  type LoadedTable,
+  TABLE_KINDS,
+  type TableStore,
+  WorkerError,
+  type WorkspaceData,
+} from "../src/workspace/mod.ts";
 import type { TableKind } from "../src/data/types.ts";
-import { WorkerError } from "../src/app/data_worker_client.ts";
 import { baseStyles } from "./_styles.ts";
 import type { ColumnMapper } from "./column_mapper.ts";
 import "./column_mapper.ts";
@@ -42,7 +46,7 @@ export class LoadSummaryView extends LitElement {
   /** The workspace tables. */
   declare data: WorkspaceData | null;
   /** The workspace to read a file again in; without it no remap is offered. */
-  declare workspace: Workspace | null;
+  declare workspace: TableStore | null;
   declare remap: Remap | null;
 
   static override styles = [

@@ -1,5 +1,4 @@
 /** The workbench's custom elements; importing this module defines them all. */
-export { AppShell } from "./app_shell.ts";
 export { ColumnMapper } from "./column_mapper.ts";
 export { cellDisplay, DataTable } from "./data_table.ts";
 export { FileLoader } from "./file_loader.ts";

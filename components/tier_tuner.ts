@@ -1,6 +1,6 @@
 import { css, html, LitElement } from "lit";
 import * as Plot from "@observablehq/plot";
-import type { TierIndex, TierSplit } from "../src/app/tier_index.ts";
+import type { TierIndex, TierSplit } from "../src/backtest/tier_index.ts";
 import { baseStyles } from "./_styles.ts";
 import "./plot_figure.ts";
 

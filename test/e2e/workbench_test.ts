@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { join } from "node:path";
 import * as XLSX from "xlsx";
-import { decodeWorkspace } from "../../src/app/workspace_file.ts";
+import { decodeWorkspace } from "../../src/workspace/workspace_file.ts";
 import type { Page } from "playwright-core";
 import {
   buildForTest,

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { CONTENT_SECURITY_POLICY, serveFile, serveStatic } from "../../src/app/mod.ts";
+import { CONTENT_SECURITY_POLICY, serveFile, serveStatic } from "../../src/build/mod.ts";
 
 async function fixture(): Promise<string> {
   const dir = await Deno.makeTempDir({ prefix: "scorebench-serve-" });

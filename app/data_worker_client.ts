@@ -1,28 +1,10 @@
 /** Page side of `data_worker.ts`: one worker, each request a promise. */
-import type { LoadSummary, RejectedRow, TableKind } from "../data/mod.ts";
-import type { FileReadOptions } from "./workspace_file.ts";
-import type { WORKER_TASKS, WorkerTaskName } from "./worker_tasks.ts";
+import type { LoadSummary, RejectedRow, TableKind } from "../src/data/mod.ts";
+import type { FileReadOptions } from "../src/workspace/workspace_file.ts";
+import { WorkerError } from "../src/workspace/worker_error.ts";
+import type { WORKER_TASKS, WorkerTaskName } from "./worker/worker_tasks.ts";
 
-/** A failure reported by the worker: a whole-file load error or a task's error. */
-export class WorkerError extends Error {
-  constructor(
-    message: string,
-    /** Error class in the worker, e.g. `LoadError`, `ConfigError`, `RangeError`. */
-    readonly kind: string,
-    readonly details: {
-      file?: string;
-      /** The missing or bad column, when the problem is one column. */
-      column?: string;
-      /** The columns the file has, when known: what a column mapper offers. */
-      columns?: string[];
-      /** File columns that look like the missing one. */
-      candidates?: string[];
-    } = {},
-  ) {
-    super(message);
-    this.name = kind;
-  }
-}
+export { WorkerError };
 
 export interface LoadReply {
   rejects: RejectedRow[];

@@ -1,16 +1,16 @@
 import { css, html, LitElement } from "lit";
 import * as Plot from "@observablehq/plot";
-import type { AppManifest } from "../src/app/build_app.ts";
+import type { AppManifest } from "../src/build/build_app.ts";
 import { cellProgress, type CompiledNotebook } from "../src/notebook/mod.ts";
-import { openBrowserDuckDB } from "../src/app/open_browser_duckdb.ts";
-import { guessKind, Workspace } from "../src/app/workspace.ts";
-import { DataWorkerClient } from "../src/app/data_worker_client.ts";
-import { decodeWorkspace, encodeWorkspace } from "../src/app/workspace_file.ts";
-import { download, html as domHtml } from "../src/app/html.ts";
-import * as library from "../src/app/library.ts";
-import { baseStyles } from "./_styles.ts";
-import { SqlCell } from "./sql_cell.ts";
-import "./notebook_view.ts";
+import { decodeWorkspace, encodeWorkspace, guessKind } from "../src/workspace/mod.ts";
+import { openBrowserDuckDB, queryRows } from "./open_browser_duckdb.ts";
+import { Workspace } from "./workspace.ts";
+import { DataWorkerClient } from "./data_worker_client.ts";
+import { download, html as domHtml } from "./html.ts";
+import * as library from "./library.ts";
+import { baseStyles } from "../components/_styles.ts";
+import { SqlCell, type SqlSource } from "../components/sql_cell.ts";
+import "../components/notebook_view.ts";
 
 /**
  * The workbench page: the notebook pages as tabs, the current page, workspace save / open /
@@ -142,6 +142,13 @@ export class AppShell extends LitElement {
       openBrowserDuckDB,
       createTierIndex: library.createTierIndex,
     };
+    const sqlSource: SqlSource = {
+      query: (sql) => queryRows(conn, sql),
+      subscribe: (listener) => {
+        workspace.addEventListener("data", listener);
+        return () => workspace.removeEventListener("data", listener);
+      },
+    };
     this.options = {
       builtins: {
         Plot,
@@ -160,10 +167,10 @@ export class AppShell extends LitElement {
         data: () => workspace.observe("data", () => workspace.data),
         configs: () => workspace.observe("config", () => workspace.configs),
       },
-      sqlCell: (query: string, connection: unknown) => {
+      sqlCell: (query: string) => {
         const cell = new SqlCell();
         cell.query = query;
-        cell.connection = connection as SqlCell["connection"];
+        cell.source = sqlSource;
         return cell;
       },
     };

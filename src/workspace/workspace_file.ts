@@ -31,7 +31,13 @@ export interface WorkspaceSnapshot {
   configs: Record<string, unknown>;
 }
 
-const KINDS: readonly TableKind[] = ["contacts", "events", "purchases", "verification"];
+/** The input tables, in the order the pages list them. */
+export const TABLE_KINDS: readonly TableKind[] = [
+  "contacts",
+  "events",
+  "purchases",
+  "verification",
+];
 
 /** The JSON text of a workspace file. */
 export function encodeWorkspace(snapshot: WorkspaceSnapshot): string {
@@ -74,10 +80,10 @@ export function decodeWorkspace(text: string, file = "workspace"): WorkspaceSnap
   if (!Array.isArray(json.files)) fail("files", "expected an array");
   const inputs = (json.files as unknown[]).map((f, i): WorkspaceInput => {
     if (!isObject(f)) return fail(`files[${i}]`, "expected an object");
-    if (!KINDS.includes(f.kind as TableKind)) {
+    if (!TABLE_KINDS.includes(f.kind as TableKind)) {
       fail(
         `files[${i}].kind`,
-        `expected one of ${KINDS.join(", ")}, got ${JSON.stringify(f.kind)}`,
+        `expected one of ${TABLE_KINDS.join(", ")}, got ${JSON.stringify(f.kind)}`,
       );
     }
     if (typeof f.name !== "string" || !f.name) fail(`files[${i}].name`, "expected a file name");

@@ -4,8 +4,8 @@ import {
   runTask,
   WORKER_TASKS,
   type WorkerTables,
-} from "../../src/app/worker_tasks.ts";
-import type { ContactRow, EventRow, PurchaseRow } from "../../src/data/types.ts";
+} from "../../../app/worker/worker_tasks.ts";
+import type { ContactRow, EventRow, PurchaseRow } from "../../../src/data/types.ts";
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2024, 0, 1);

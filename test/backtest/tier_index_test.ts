@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { createTierIndex, retierPeriods, wilson } from "../../src/app/tier_index.ts";
+import { createTierIndex, retierPeriods, wilson } from "../../src/backtest/tier_index.ts";
 
 Deno.test("createTierIndex() splits tiers by thresholds with hand-counted outcomes", () => {
   //              0   1   2   3   4   5   6   7

@@ -7,10 +7,15 @@
  * or `{id, error}`. A load answers with the summary, the rejects and the rows as an Arrow IPC
  * stream for DuckDB; the rows themselves stay here.
  */
-import { loadTable } from "../data/mod.ts";
-import type { TableKind } from "../data/types.ts";
-import { rowsToArrowIpc } from "./rows_to_arrow.ts";
-import { clearTaskCache, runTask, type WorkerTables, type WorkerTaskName } from "./worker_tasks.ts";
+import { loadTable } from "../src/data/mod.ts";
+import type { TableKind } from "../src/data/types.ts";
+import { rowsToArrowIpc } from "./worker/rows_to_arrow.ts";
+import {
+  clearTaskCache,
+  runTask,
+  type WorkerTables,
+  type WorkerTaskName,
+} from "./worker/worker_tasks.ts";
 
 const scope = self as unknown as {
   onmessage: ((e: MessageEvent) => void) | null;

@@ -18,7 +18,7 @@ export const DUCKDB_FILES = [
 ] as const;
 
 export interface BuildAppOptions {
-  /** Project root holding `src/`, `notebooks/` and `data/sample/`. @default the checkout this file is in */
+  /** Project root holding `app/`, `src/`, `notebooks/` and `data/sample/`. @default the checkout this file is in */
   root?: string;
   /** Folder with the sample CSV files to preload. @default "<root>/data/sample" */
   sampleDir?: string;
@@ -75,9 +75,9 @@ export async function buildApp(
   onStep("compiling notebooks");
   const notebooks = await compileNotebooks(join(root, "notebooks"), join(outDir, "notebooks"));
 
-  onStep("bundling src/app/main.ts");
+  onStep("bundling app/main.ts");
   await bundle(root, outDir, minify);
-  await copyFile(join(root, "src", "app", "main.css"), join(outDir, "main.css"));
+  await copyFile(join(root, "app", "main.css"), join(outDir, "main.css"));
 
   onStep("copying DuckDB-WASM files");
   const require = createRequire(join(root, "deno.json"));
@@ -123,8 +123,8 @@ async function bundle(root: string, outDir: string, minify: boolean): Promise<vo
     "--outdir",
     outDir,
     // The loader worker is its own entry, sharing chunks with the page.
-    join("src", "app", "main.ts"),
-    join("src", "app", "data_worker.ts"),
+    join("app", "main.ts"),
+    join("app", "data_worker.ts"),
   ];
   const { code, stderr } = await new Deno.Command(Deno.execPath(), {
     args,

@@ -5,7 +5,7 @@ import {
   defaultPeriodSettings,
   withPoints,
   withTiers,
-} from "../../src/app/page_settings.ts";
+} from "../../src/backtest/period_settings.ts";
 
 const day = (s: string) => Date.parse(`${s}T00:00:00Z`);
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { rowsToArrowIpc } from "../../src/app/rows_to_arrow.ts";
-import { openDuckDB } from "../../src/db/open_duckdb.ts";
+import { rowsToArrowIpc } from "../../../app/worker/rows_to_arrow.ts";
+import { openDuckDB } from "../../../src/db/open_duckdb.ts";
 
 Deno.test("rowsToArrowIpc() reaches DuckDB with types, NULLs, lists and timestamps", async () => {
   const rows = [

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { buildApp, CONTENT_SECURITY_POLICY, DUCKDB_FILES } from "../../src/app/mod.ts";
+import { buildApp, CONTENT_SECURITY_POLICY, DUCKDB_FILES } from "../../src/build/mod.ts";
 
 Deno.test("buildApp() writes a self-contained static app", async () => {
   const out = await Deno.makeTempDir({ prefix: "scorebench-build-" });

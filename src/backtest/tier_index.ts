@@ -1,4 +1,4 @@
-import { tierCode, type TierTable, tierTable } from "../backtest/mod.ts";
+import { tierCode, type TierTable, tierTable } from "./mod.ts";
 
 /**
  * Live re-tiering for the threshold tuner: the scores are sorted once, then any pair of

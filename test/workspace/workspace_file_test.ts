@@ -4,7 +4,7 @@ import {
   encodeWorkspace,
   fromBase64,
   toBase64,
-} from "../../src/app/workspace_file.ts";
+} from "../../src/workspace/workspace_file.ts";
 
 Deno.test("encodeWorkspace() round-trips files, settings and configs", () => {
   const bytes = new Uint8Array(70000).map((_, i) => (i * 31) % 256);

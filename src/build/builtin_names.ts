@@ -1,10 +1,10 @@
 /**
  * Names every notebook can read without defining them. The build resolves cell inputs
- * against this list; the page provides the values (see `components/app_shell.ts`).
+ * against this list; the page provides the values (see `app/app_shell.ts`).
  *
  * - `Plot`: Observable Plot; `html`: a tagged template returning a DOM element (Lit syntax)
- * - `sb`: the workbench library (`src/app/library.ts`): engine, config, metrics, charts, exports,
- *   and `sb.run(task, args)`, which runs a task of `src/app/worker_tasks.ts` in the data worker
+ * - `sb`: the workbench library (`app/library.ts`): engine, config, metrics, charts, exports,
+ *   and `sb.run(task, args)`, which runs a task of `app/worker/worker_tasks.ts` in the data worker
  * - `workspace`: the workspace (files, settings, configs); `db`: the DuckDB connection
  * - `data`: the loaded tables, updated after each load; `configs`: saved configs, updated on save
  */

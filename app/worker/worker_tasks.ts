@@ -3,10 +3,10 @@
  * calibration, scoring, replays, window comparison and impact previews. Each task calls the
  * shared module that owns the maths; this file only adapts inputs and outputs.
  */
-import type { ContactRow, EventRow, PurchaseRow, VerificationRow } from "../data/types.ts";
-import type { ScoringConfigSpec } from "../config/types.ts";
-import { parseConfig } from "../config/mod.ts";
-import { scoreContacts } from "../engine/mod.ts";
+import type { ContactRow, EventRow, PurchaseRow, VerificationRow } from "../../src/data/types.ts";
+import type { ScoringConfigSpec } from "../../src/config/types.ts";
+import { parseConfig } from "../../src/config/mod.ts";
+import { scoreContacts } from "../../src/engine/mod.ts";
 import {
   compareWindows,
   type CompareWindowsOptions,
@@ -17,11 +17,15 @@ import {
   replay,
   type ReplayInput,
   type ReplayOptions,
-} from "../backtest/mod.ts";
-import { calibrateSnapshot, calibrateTemporal, type TemporalOptions } from "../calibrate/mod.ts";
-import { type AudienceOptions, buildAudienceFile } from "../export/audience_file.ts";
-import type { ReplayResult, ThresholdMethod } from "../backtest/mod.ts";
-import { thresholds, thresholdSample } from "../backtest/mod.ts";
+} from "../../src/backtest/mod.ts";
+import {
+  calibrateSnapshot,
+  calibrateTemporal,
+  type TemporalOptions,
+} from "../../src/calibrate/mod.ts";
+import { type AudienceOptions, buildAudienceFile } from "../../src/export/audience_file.ts";
+import type { ReplayResult, ThresholdMethod } from "../../src/backtest/mod.ts";
+import { thresholds, thresholdSample } from "../../src/backtest/mod.ts";
 
 /** The tables the worker holds, by kind. */
 export interface WorkerTables {

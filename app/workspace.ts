@@ -3,53 +3,20 @@
  * queryable in DuckDB), settings and configs. It survives a reload through IndexedDB and is
  * saved to / opened from a workspace file. Pages read it through notebook built-ins.
  */
-import type { LoadSummary } from "../data/mod.ts";
-import type { RejectedRow, TableKind } from "../data/types.ts";
+import type { TableKind } from "../src/data/types.ts";
 import type { BrowserConnection, BrowserDuckDB } from "./open_browser_duckdb.ts";
 import { replaceTable } from "./open_browser_duckdb.ts";
 import type { DataWorkerClient } from "./data_worker_client.ts";
-import { observeChanges } from "../notebook/run_notebook.ts";
-import type { FileReadOptions, WorkspaceInput, WorkspaceSnapshot } from "./workspace_file.ts";
+import { observeChanges } from "../src/notebook/run_notebook.ts";
+import {
+  type FileReadOptions,
+  TABLE_KINDS,
+  type WorkspaceInput,
+  type WorkspaceSnapshot,
+} from "../src/workspace/workspace_file.ts";
+import type { LoadedTable, TableStore, WorkspaceData } from "../src/workspace/types.ts";
 
-/**
- * One loaded table as the page sees it: its summary and rejects. The rows live in the data
- * worker (for the heavy tasks) and in DuckDB (for SQL), not on the page.
- */
-export interface LoadedTable {
-  kind: TableKind;
-  /** File name. */
-  name: string;
-  summary: LoadSummary;
-  rejects: RejectedRow[];
-}
-
-/** The tables of the workspace at one moment; `version` grows with each change. */
-export interface WorkspaceData {
-  contacts?: LoadedTable;
-  events?: LoadedTable;
-  purchases?: LoadedTable;
-  verification?: LoadedTable;
-  version: number;
-}
-
-export const TABLE_KINDS: readonly TableKind[] = [
-  "contacts",
-  "events",
-  "purchases",
-  "verification",
-];
-
-/** Guesses the table of a file from its name (`events_2024.csv` -> `events`), else `null`. */
-export function guessKind(fileName: string): TableKind | null {
-  const name = fileName.toLowerCase();
-  if (/verif|blacklist|stop/.test(name)) return "verification";
-  if (/purchase|order|sale|deal/.test(name)) return "purchases";
-  if (/event|activit|touch|click|visit/.test(name)) return "events";
-  if (/contact|lead|client|customer|people/.test(name)) return "contacts";
-  return null;
-}
-
-export class Workspace extends EventTarget {
+export class Workspace extends EventTarget implements TableStore {
   readonly inputs = new Map<TableKind, WorkspaceInput>();
   data: WorkspaceData = { version: 0 };
   settings: Record<string, unknown> = {};

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { autoChart } from "../../src/app/auto_chart.ts";
+import { autoChart } from "../../src/charts/auto_chart.ts";
 
 const markTypes = (o: ReturnType<typeof autoChart>) =>
   o?.marks?.map((m) => (m as object).constructor.name) ?? null;

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { factorBinsChart } from "../../src/app/factor_bins_chart.ts";
+import { factorBinsChart } from "../../src/charts/factor_bins_chart.ts";
 
 Deno.test("factorBinsChart() keeps each factor's bins, strongest factors first", () => {
   const bin = (label: string, lift: number) => ({ label, rate: lift / 10, lift, count: 10 });

@@ -3,11 +3,11 @@
  * backtest and chart modules, plus the page helpers. Notebooks stay thin by calling these;
  * nothing here re-implements their maths.
  */
-export * as engine from "../engine/mod.ts";
-export * as config from "../config/mod.ts";
-export * as metrics from "../metrics/mod.ts";
-export * as backtest from "../backtest/mod.ts";
-export * as charts from "../charts/mod.ts";
+export * as engine from "../src/engine/mod.ts";
+export * as config from "../src/config/mod.ts";
+export * as metrics from "../src/metrics/mod.ts";
+export * as backtest from "../src/backtest/mod.ts";
+export * as charts from "../src/charts/mod.ts";
 export {
   createTierIndex,
   type RetieredPeriod,
@@ -15,9 +15,9 @@ export {
   type TierIndex,
   type TierSplit,
   wilson,
-} from "./tier_index.ts";
-export { autoChart } from "./auto_chart.ts";
-export { factorBinsChart, type FactorBinsChartOptions } from "./factor_bins_chart.ts";
+} from "../src/backtest/tier_index.ts";
+export { autoChart } from "../src/charts/auto_chart.ts";
+export { factorBinsChart, type FactorBinsChartOptions } from "../src/charts/factor_bins_chart.ts";
 export { download } from "./html.ts";
 
 /**
@@ -26,9 +26,9 @@ export { download } from "./html.ts";
  */
 export async function loadExport() {
   const [workbook, audience, report] = await Promise.all([
-    import("../export/workbook.ts"),
-    import("../export/audience_file.ts"),
-    import("../export/backtest_report.ts"),
+    import("../src/export/workbook.ts"),
+    import("../src/export/audience_file.ts"),
+    import("../src/export/backtest_report.ts"),
   ]);
   return { ...workbook, ...audience, ...report };
 }
@@ -41,4 +41,4 @@ export {
   type PeriodSettings,
   withPoints,
   withTiers,
-} from "./page_settings.ts";
+} from "../src/backtest/period_settings.ts";

@@ -4,7 +4,7 @@
  */
 import type { ScoringConfigSpec, TiersSpec } from "../config/types.ts";
 import type { TemporalOptions } from "../calibrate/calibrate_temporal.ts";
-import { periodInstants } from "../backtest/mod.ts";
+import { periodInstants } from "./mod.ts";
 
 const DAY_MS = 86_400_000;
 
