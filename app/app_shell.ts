@@ -2,7 +2,14 @@ import { css, html, LitElement } from "lit";
 import * as Plot from "@observablehq/plot";
 import type { AppManifest } from "../src/build/build_app.ts";
 import { cellProgress, type CompiledNotebook } from "../src/notebook/mod.ts";
-import { decodeWorkspace, encodeWorkspace, guessKind } from "../src/workspace/mod.ts";
+import {
+  decodeWorkspace,
+  encodeWorkspace,
+  guessKind,
+  type WorkspaceSnapshot,
+} from "../src/workspace/mod.ts";
+import { parseConfig } from "../src/config/mod.ts";
+import "../components/config_bar.ts";
 import { openBrowserDuckDB, queryRows } from "./open_browser_duckdb.ts";
 import { Workspace } from "./workspace.ts";
 import { DataWorkerClient } from "./data_worker_client.ts";
@@ -27,6 +34,8 @@ export class AppShell extends LitElement {
     notebook: { state: true },
     status: { state: true },
     error: { state: true },
+    confirming: { state: true },
+    undo: { state: true },
   };
   declare manifest: AppManifest | null;
   /** Notebook file of the current page. */
@@ -34,6 +43,10 @@ export class AppShell extends LitElement {
   declare notebook: CompiledNotebook | null;
   declare status: string;
   declare error: string;
+  /** A destructive action waiting for the analyst's yes. */
+  declare confirming: { message: string; yes: string; run: () => Promise<void> } | null;
+  /** The workspace as it was before the last destructive action, for this session. */
+  declare undo: { label: string; snapshot: WorkspaceSnapshot } | null;
 
   /** The workspace, once DuckDB is open. */
   workspace: Workspace | null = null;
@@ -89,9 +102,21 @@ export class AppShell extends LitElement {
       main {
         padding: 0.5em 1.2em 3em;
       }
-      .status {
+      .status,
+      .config,
+      .confirm {
         padding: 0.3em 1.2em;
         background: #eef4ff;
+      }
+      .config {
+        background: #f4f6fa;
+        border-bottom: 1px solid #e2e6ee;
+      }
+      .confirm {
+        background: #fff7e0;
+        display: flex;
+        gap: 0.8em;
+        align-items: center;
       }
       input[type=file] {
         display: none;
@@ -106,6 +131,8 @@ export class AppShell extends LitElement {
     this.notebook = null;
     this.status = "Starting…";
     this.error = "";
+    this.confirming = null;
+    this.undo = null;
   }
 
   override connectedCallback(): void {
@@ -132,6 +159,9 @@ export class AppShell extends LitElement {
     const { db, conn } = await openBrowserDuckDB(base);
     const workspace = new Workspace(worker, db, conn);
     this.workspace = workspace;
+    const refresh = () => this.requestUpdate();
+    workspace.addEventListener("config", refresh);
+    workspace.addEventListener("data", refresh);
     // A handle for the browser tests and benchmark (and the devtools console).
     (globalThis as Record<string, unknown>).scorebench = {
       workspace,
@@ -166,6 +196,7 @@ export class AppShell extends LitElement {
       liveBuiltins: {
         data: () => workspace.observe("data", () => workspace.data),
         configs: () => workspace.observe("config", () => workspace.configs),
+        versions: () => workspace.observe("config", () => workspace.versions),
       },
       sqlCell: (query: string) => {
         const cell = new SqlCell();
@@ -231,9 +262,36 @@ export class AppShell extends LitElement {
           <button @click=${() => this.renderRoot.querySelector<HTMLInputElement>("#open")?.click()}
             ?disabled=${!this.manifest}>Open workspace…</button>
           <input id="open" type="file" accept=".json" @change=${this.openWorkspace}>
+          <button @click=${() =>
+            this.renderRoot.querySelector<HTMLInputElement>("#open-config")?.click()}
+            ?disabled=${!this.manifest}>Open config…</button>
+          <input id="open-config" type="file" accept=".json" @change=${this.openConfig}>
           <button @click=${this.reset} ?disabled=${!this.manifest}>Reset to sample</button>
         </div>
       </header>
+      <div class="config">
+        <sb-config-bar .state=${this.workspace?.versions ?? null}
+          data-key=${this.workspace?.dataKey ?? ""}
+          @select=${(e: CustomEvent) =>
+            this.workspace?.selectConfig(e.detail).then(this.rerun)}></sb-config-bar>
+      </div>
+      ${this.confirming
+        ? html`
+          <div class="confirm" role="alertdialog" aria-label="confirm">
+            <span>${this.confirming.message}</span>
+            <button class="primary" id="confirm-yes" @click=${this.confirmYes}>${this.confirming
+              .yes}</button>
+            <button id="confirm-no" @click=${() => (this.confirming = null)}>Cancel</button>
+          </div>
+        `
+        : null}
+      ${this.undo
+        ? html`
+          <div class="status">${this.undo.label} <button id="undo" @click=${this
+            .undoLast}>Undo</button>
+          </div>
+        `
+        : null}
       ${this.status ? html`<div class="status" role="status">${this.status}</div>` : null}
       ${this.error ? html`<div class="error" role="alert">${this.error}</div>` : null}
       <main>
@@ -253,32 +311,108 @@ export class AppShell extends LitElement {
     );
   };
 
+  /** Runs the current page again (its cells read the current config when they start). */
+  private rerun = () => {
+    this.notebook = this.notebook ? { ...this.notebook } : null;
+  };
+
+  /** Asks before `run`, which replaces work; afterwards the old workspace can be restored. */
+  private ask(message: string, yes: string, run: () => Promise<void>) {
+    this.confirming = { message, yes, run };
+  }
+
+  private confirmYes = async () => {
+    const pending = this.confirming;
+    this.confirming = null;
+    if (!pending || !this.workspace) return;
+    const before = this.workspace.snapshot();
+    try {
+      this.error = "";
+      await pending.run();
+      this.undo = { label: `Done: ${pending.yes.toLowerCase()}.`, snapshot: before };
+    } catch (err) {
+      this.error = (err as Error).message;
+    } finally {
+      this.status = "";
+      this.notebook = this.notebook ? { ...this.notebook } : null;
+    }
+  };
+
+  private undoLast = async () => {
+    const undo = this.undo;
+    if (!undo || !this.workspace) return;
+    this.undo = null;
+    await this.workspace.restore(
+      undo.snapshot,
+      (name, f) => (this.status = `Restoring ${name} ${Math.round(f * 100)} %`),
+    );
+    this.status = "";
+    this.notebook = this.notebook ? { ...this.notebook } : null;
+  };
+
   private openWorkspace = async (e: Event) => {
+    const input = e.target as HTMLInputElement;
+    const file = input.files?.[0];
+    input.value = "";
+    if (!file || !this.workspace) return;
+    let snapshot: WorkspaceSnapshot;
+    try {
+      this.error = "";
+      snapshot = decodeWorkspace(await file.text(), file.name);
+    } catch (err) {
+      this.error = (err as Error).message;
+      return;
+    }
+    this.ask(
+      `Open ${file.name}? It replaces the loaded files, settings and configs (${this.workspace.versions.versions.length} config versions); Undo brings them back during this visit.`,
+      "Open workspace",
+      () =>
+        this.workspace!.restore(
+          snapshot,
+          (name, f) => (this.status = `Opening ${name} ${Math.round(f * 100)} %`),
+        ),
+    );
+  };
+
+  /** Reads a config file; a valid one becomes a new current version. */
+  private openConfig = async (e: Event) => {
     const input = e.target as HTMLInputElement;
     const file = input.files?.[0];
     input.value = "";
     if (!file || !this.workspace) return;
     try {
       this.error = "";
-      const snapshot = decodeWorkspace(await file.text(), file.name);
-      await this.workspace.restore(
-        snapshot,
-        (name, f) => (this.status = `Opening ${name} ${Math.round(f * 100)} %`),
-      );
-      this.status = "";
-      this.notebook = this.notebook ? { ...this.notebook } : null;
+      let json: unknown;
+      try {
+        json = JSON.parse(await file.text());
+      } catch (err) {
+        throw new SyntaxError(
+          `Cannot open config "${file.name}": not JSON (${(err as Error).message})`,
+        );
+      }
+      try {
+        parseConfig(json);
+      } catch (err) {
+        throw new TypeError(`Cannot open config "${file.name}": ${(err as Error).message}`);
+      }
+      await this.workspace.setConfig(file.name, json, "imported");
+      this.rerun();
     } catch (err) {
-      this.status = "";
       this.error = (err as Error).message;
     }
   };
 
-  private reset = async () => {
+  private reset = () => {
     if (!this.workspace || !this.manifest) return;
-    await this.workspace.restore({ inputs: [], settings: {}, configs: {} });
-    await this.loadSample(this.manifest);
-    this.status = "";
-    this.notebook = this.notebook ? { ...this.notebook } : null;
+    const manifest = this.manifest;
+    this.ask(
+      "Start again from the sample data? The loaded files, settings and every config version go; Undo brings them back during this visit.",
+      "Reset to sample",
+      async () => {
+        await this.workspace!.restore({ inputs: [], settings: {}, configs: {} });
+        await this.loadSample(manifest);
+      },
+    );
   };
 }
 

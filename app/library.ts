@@ -32,6 +32,8 @@ export async function loadExport() {
   ]);
   return { ...workbook, ...audience, ...report };
 }
+export * as configVersions from "../src/workspace/config_versions.ts";
+export { lineVersion, pointsOf } from "../src/workspace/config_versions.ts";
 export {
   calibrationOptions,
   cutoffsOf,
@@ -39,6 +41,50 @@ export {
   defaultPeriodSettings,
   PERIOD_FIELDS,
   type PeriodSettings,
+  reconcilePeriodSettings,
   withPoints,
   withTiers,
 } from "../src/backtest/period_settings.ts";
+
+import type { ScoringConfigSpec } from "../src/config/types.ts";
+import {
+  calibrationOptions as _calibrationOptions,
+  type DataSpan as _DataSpan,
+  type PeriodSettings as _PeriodSettings,
+  reconcilePeriodSettings as _reconcile,
+} from "../src/backtest/period_settings.ts";
+import type { Workspace } from "./workspace.ts";
+
+/** A name for a fit that says how it was made. */
+export function fitName(settings: _PeriodSettings): string {
+  const half = settings.halfLifeDays ? `, half-life ${settings.halfLifeDays} days` : "";
+  return `Calibrated: ${
+    settings.every === "week" ? "weekly" : "monthly"
+  }, look-back ${settings.lookbackDays} days, horizon ${settings.horizonDays} days${half}`;
+}
+
+/**
+ * The period settings for the loaded data (see `reconcilePeriodSettings`): the saved ones
+ * while they fit, else reset to the data, with a note saying so.
+ */
+export function periodSettings(workspace: Workspace, span: _DataSpan) {
+  return _reconcile(workspace.setting("periods", null), span);
+}
+
+/**
+ * The current config; when there is none yet, the calibration with `settings` is run, kept
+ * as the first version and returned, so every page works before anyone visits Calibrate.
+ */
+export async function ensureConfig(
+  workspace: Workspace,
+  run: (task: "calibrate", args: [ReturnType<typeof _calibrationOptions>]) => Promise<unknown>,
+  settings: _PeriodSettings,
+): Promise<ScoringConfigSpec> {
+  const current = workspace.currentConfig;
+  if (current) return current;
+  const result = await run("calibrate", [_calibrationOptions(settings)]) as {
+    config: ScoringConfigSpec;
+  };
+  const outcome = await workspace.recordFit(result.config, { name: fitName(settings), settings });
+  return outcome.fitted.spec;
+}

@@ -15,12 +15,29 @@ import {
   type WorkspaceSnapshot,
 } from "../src/workspace/workspace_file.ts";
 import type { LoadedTable, TableStore, WorkspaceData } from "../src/workspace/types.ts";
+import {
+  addVersion,
+  type ConfigChange,
+  type ConfigState,
+  currentVersion,
+  dataKey,
+  editVersion,
+  emptyConfigState,
+  type FitOutcome,
+  fromLegacyConfigs,
+  namedConfigs,
+  recordFit,
+  selectVersion,
+  type VersionKind,
+} from "../src/workspace/config_versions.ts";
+import type { ScoringConfigSpec } from "../src/config/types.ts";
 
 export class Workspace extends EventTarget implements TableStore {
   readonly inputs = new Map<TableKind, WorkspaceInput>();
   data: WorkspaceData = { version: 0 };
   settings: Record<string, unknown> = {};
-  configs: Record<string, unknown> = {};
+  /** The config versions and the current one. */
+  versions: ConfigState = emptyConfigState();
 
   constructor(
     readonly worker: DataWorkerClient,
@@ -100,11 +117,61 @@ export class Workspace extends EventTarget implements TableStore {
     return this.persist();
   }
 
-  /** Stores a config under `name` (the working one is `"current"`). */
-  setConfig(name: string, spec: unknown): Promise<void> {
-    this.configs = { ...this.configs, [name]: spec };
-    this.dispatchEvent(new CustomEvent("config", { detail: name }));
+  /** The configs by the names earlier pages used: current, calibrated, production. */
+  get configs(): Record<string, ScoringConfigSpec> {
+    return namedConfigs(this.versions);
+  }
+
+  /** The current config, or `null` before any. */
+  get currentConfig(): ScoringConfigSpec | null {
+    return currentVersion(this.versions)?.spec ?? null;
+  }
+
+  /** Key of the loaded tables, to tell a config fitted on other data. */
+  get dataKey(): string {
+    const { version: _v, ...tables } = this.data;
+    return dataKey(tables);
+  }
+
+  private setVersions(state: ConfigState): Promise<void> {
+    if (state === this.versions) return Promise.resolve();
+    this.versions = state;
+    this.dispatchEvent(new CustomEvent("config"));
     return this.persist();
+  }
+
+  /**
+   * Stores a config as a new version. `"production"` adds a baseline and leaves the current
+   * version as it is; any other name adds a version that becomes current.
+   */
+  setConfig(name: string, spec: unknown, kind?: VersionKind): Promise<void> {
+    const baseline = name === "production" || kind === "baseline";
+    const prior = this.versions.current;
+    const { state } = addVersion(this.versions, {
+      kind: kind ?? (baseline ? "baseline" : "imported"),
+      name: baseline && name === "production" ? "Production config" : name,
+      spec: spec as ScoringConfigSpec,
+    });
+    return this.setVersions(baseline ? { ...state, current: prior ?? state.current } : state);
+  }
+
+  /** Records a calibration's config (see `recordFit`); a new fit becomes current. */
+  async recordFit(
+    spec: ScoringConfigSpec,
+    meta: { name: string; settings?: unknown },
+  ): Promise<FitOutcome> {
+    const outcome = recordFit(this.versions, spec, { ...meta, dataKey: this.dataKey });
+    await this.setVersions(outcome.state);
+    return outcome;
+  }
+
+  /** Applies `change` to the current version (or to `base`'s line, see `editVersion`). */
+  editConfig(change: ConfigChange, base?: string): Promise<void> {
+    return this.setVersions(editVersion(this.versions, change, { base }));
+  }
+
+  selectConfig(id: string): Promise<void> {
+    return this.setVersions(selectVersion(this.versions, id));
   }
 
   /** Values of `read()` now and after each `event`; the notebook runtime consumes this. */
@@ -118,14 +185,19 @@ export class Workspace extends EventTarget implements TableStore {
   }
 
   snapshot(): WorkspaceSnapshot {
-    return { inputs: [...this.inputs.values()], settings: this.settings, configs: this.configs };
+    return {
+      inputs: [...this.inputs.values()],
+      settings: this.settings,
+      configs: this.configs,
+      versions: this.versions,
+    };
   }
 
   /** Replaces everything with `snapshot`, reading its files again. */
   async restore(snapshot: WorkspaceSnapshot, onProgress?: (name: string, f: number) => void) {
     for (const kind of [...this.inputs.keys()]) await this.remove(kind);
     this.settings = { ...snapshot.settings };
-    this.configs = { ...snapshot.configs };
+    this.versions = snapshot.versions ?? fromLegacyConfigs(snapshot.configs);
     for (const input of snapshot.inputs) {
       await this.load(input, (f) => onProgress?.(input.name, f));
     }
@@ -145,7 +217,12 @@ export class Workspace extends EventTarget implements TableStore {
       const input = await idbGet<StoredInput>(this.storeName, inputKey(kind));
       if (input) inputs.push({ ...input, bytes: new Uint8Array(await input.bytes.arrayBuffer()) });
     }
-    return { inputs, settings: saved.settings, configs: saved.configs };
+    return {
+      inputs,
+      settings: saved.settings,
+      configs: saved.configs ?? {},
+      versions: saved.versions,
+    };
   }
 
   async clearStored(): Promise<void> {
@@ -175,7 +252,7 @@ export class Workspace extends EventTarget implements TableStore {
     const saved: StoredWorkspace = {
       kinds: [...this.storedKinds],
       settings: this.settings,
-      configs: this.configs,
+      versions: this.versions,
     };
     return idbPut(this.storeName, "workspace", saved);
   }
@@ -185,7 +262,9 @@ export class Workspace extends EventTarget implements TableStore {
 interface StoredWorkspace {
   kinds: TableKind[];
   settings: Record<string, unknown>;
-  configs: Record<string, unknown>;
+  /** Kept by earlier versions, before config versions. */
+  configs?: Record<string, unknown>;
+  versions?: ConfigState;
 }
 
 /** An input file as IndexedDB holds it: the bytes as a `Blob`. */

@@ -73,6 +73,47 @@ export function defaultPeriodSettings(
 
 const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
+/** What `reconcilePeriodSettings` decided, and why in a sentence when it changed anything. */
+export interface ReconciledSettings {
+  settings: PeriodSettings;
+  /** `null` when the saved settings were kept (or there were none). */
+  note: string | null;
+}
+
+/**
+ * The settings to use on the loaded data: the analyst's saved `settings` while they still fit
+ * the data (every cutoff has its look-back and horizon inside the data), else defaults from
+ * the data keeping the saved window, horizon, scale and hold-out where those still fit. The
+ * note says what was reset and why. Throws `RangeError` as `defaultPeriodSettings` does.
+ */
+export function reconcilePeriodSettings(
+  saved: Partial<PeriodSettings> | null | undefined,
+  span: DataSpan,
+): ReconciledSettings {
+  const base = defaultPeriodSettings(span);
+  if (!saved || typeof saved !== "object") return { settings: base, note: null };
+  const merged = { ...base, ...saved } as PeriodSettings;
+  let bounds: PeriodSettings;
+  try {
+    bounds = defaultPeriodSettings(span, merged.lookbackDays, merged.horizonDays);
+  } catch {
+    return {
+      settings: base,
+      note:
+        `Settings reset to the data: a look-back of ${merged.lookbackDays} days and a horizon of ${merged.horizonDays} days leave no cutoff in the loaded data`,
+    };
+  }
+  if (merged.from >= bounds.from && merged.to <= bounds.to && merged.from <= merged.to) {
+    return { settings: merged, note: null };
+  }
+  return {
+    settings: { ...merged, from: bounds.from, to: bounds.to },
+    note: `Cutoffs reset to the data: ${iso(merged.from)} to ${iso(merged.to)} fell outside ${
+      iso(bounds.from)
+    } to ${iso(bounds.to)}, the cutoffs with a full look-back and horizon in the loaded data`,
+  };
+}
+
 /** The cutoff instants of `settings`. */
 export function cutoffsOf(settings: PeriodSettings): number[] {
   return periodInstants(settings.from, settings.to, { every: settings.every });

@@ -6,6 +6,17 @@
  * - `sb`: the workbench library (`app/library.ts`): engine, config, metrics, charts, exports,
  *   and `sb.run(task, args)`, which runs a task of `app/worker/worker_tasks.ts` in the data worker
  * - `workspace`: the workspace (files, settings, configs); `db`: the DuckDB connection
- * - `data`: the loaded tables, updated after each load; `configs`: saved configs, updated on save
+ * - `data`: the loaded tables, updated after each load; `configs`: the current, calibrated and
+ *   production configs; `versions`: every config version and the current one (both updated on
+ *   each change)
  */
-export const BUILTIN_NAMES = ["Plot", "html", "sb", "workspace", "db", "data", "configs"] as const;
+export const BUILTIN_NAMES = [
+  "Plot",
+  "html",
+  "sb",
+  "workspace",
+  "db",
+  "data",
+  "configs",
+  "versions",
+] as const;

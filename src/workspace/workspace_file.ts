@@ -3,6 +3,7 @@
  * how they were read, the settings and the configs. Plain JSON, so it diffs and mails well.
  */
 import type { TableKind } from "../data/types.ts";
+import { checkConfigState, type ConfigState, fromLegacyConfigs } from "./config_versions.ts";
 
 export const WORKSPACE_FORMAT = "scorebench.workspace/v1";
 
@@ -27,8 +28,10 @@ export interface WorkspaceSnapshot {
   inputs: WorkspaceInput[];
   /** Page settings, e.g. thresholds, keyed by name. */
   settings: Record<string, unknown>;
-  /** Configs by name (`scorebench.config/v1` JSON). */
+  /** Configs by name (`scorebench.config/v1` JSON): current, calibrated, production. */
   configs: Record<string, unknown>;
+  /** Every config version; files written before versions have `configs` only. */
+  versions?: ConfigState;
 }
 
 /** The input tables, in the order the pages list them. */
@@ -53,6 +56,7 @@ export function encodeWorkspace(snapshot: WorkspaceSnapshot): string {
       })),
       settings: snapshot.settings,
       configs: snapshot.configs,
+      configVersions: snapshot.versions,
     },
     null,
     1,
@@ -108,10 +112,21 @@ export function decodeWorkspace(text: string, file = "workspace"): WorkspaceSnap
   if (!isObject(settings)) fail("settings", "expected an object");
   const configs = json.configs ?? {};
   if (!isObject(configs)) fail("configs", "expected an object");
+  let versions: ConfigState;
+  if (json.configVersions === undefined) {
+    versions = fromLegacyConfigs(configs as Record<string, unknown>);
+  } else {
+    try {
+      versions = checkConfigState(json.configVersions);
+    } catch (err) {
+      return fail("configVersions", (err as Error).message.replace(/^configVersions:?\s*/, ""));
+    }
+  }
   return {
     inputs,
     settings: settings as Record<string, unknown>,
     configs: configs as Record<string, unknown>,
+    versions,
   };
 }
 

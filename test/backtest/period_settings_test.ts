@@ -3,6 +3,7 @@ import {
   calibrationOptions,
   cutoffsOf,
   defaultPeriodSettings,
+  reconcilePeriodSettings,
   withPoints,
   withTiers,
 } from "../../src/backtest/period_settings.ts";
@@ -59,4 +60,36 @@ Deno.test("withPoints() and withTiers() edit a copy of the config", () => {
   assert.deepEqual(edited.tiers, { high: 50, medium: 20 });
   assert.equal(spec.rules[1].points, 2);
   assert.throws(() => withTiers(spec, { high: 10, medium: 20 }), /medium "20" is above high "10"/);
+});
+
+Deno.test("reconcilePeriodSettings() keeps settings that fit the data and resets those that do not", () => {
+  const span2024 = {
+    eventsFrom: day("2024-01-01"),
+    eventsTo: day("2024-12-31"),
+    purchasesTo: day("2024-12-30"),
+  };
+  const base = defaultPeriodSettings(span2024);
+  assert.deepEqual(reconcilePeriodSettings(null, span2024), { settings: base, note: null });
+  const mine = { ...base, from: day("2024-06-01"), horizonDays: 20, pdo: 40 };
+  assert.deepEqual(reconcilePeriodSettings(mine, span2024), { settings: mine, note: null });
+  // Other data (1997-1998): the 2024 cutoffs no longer fit; the window and scale stay.
+  const span1997 = {
+    eventsFrom: day("1997-01-01"),
+    eventsTo: day("1998-06-30"),
+    purchasesTo: day("1998-06-30"),
+  };
+  const out = reconcilePeriodSettings(mine, span1997);
+  const bounds = defaultPeriodSettings(span1997, 90, 20);
+  assert.equal(out.settings.from, bounds.from);
+  assert.equal(out.settings.to, bounds.to);
+  assert.equal(out.settings.pdo, 40);
+  assert.equal(out.settings.horizonDays, 20);
+  assert.match(
+    out.note!,
+    /^Cutoffs reset to the data: 2024-06-01 to 2024-11-01 fell outside 1997-04-01/,
+  );
+  // A look-back longer than the data: back to the defaults.
+  const long = reconcilePeriodSettings({ ...mine, lookbackDays: 900 }, span1997);
+  assert.deepEqual(long.settings, defaultPeriodSettings(span1997));
+  assert.match(long.note!, /look-back of 900 days/);
 });

@@ -326,6 +326,8 @@ Deno.test({
             .data.version
         ).then(async (version) => {
           await page.locator("#open").setInputFiles(path);
+          // Opening replaces the work: the page asks first.
+          await page.locator("#confirm-yes", { hasText: "Open workspace" }).click();
           await page.waitForFunction(
             (v) =>
               (globalThis as unknown as {

@@ -5,6 +5,13 @@ import {
   fromBase64,
   toBase64,
 } from "../../src/workspace/workspace_file.ts";
+import {
+  editVersion,
+  emptyConfigState,
+  fromLegacyConfigs,
+  namedConfigs,
+  recordFit,
+} from "../../src/workspace/config_versions.ts";
 
 Deno.test("encodeWorkspace() round-trips files, settings and configs", () => {
   const bytes = new Uint8Array(70000).map((_, i) => (i * 31) % 256);
@@ -27,7 +34,26 @@ Deno.test("encodeWorkspace() round-trips files, settings and configs", () => {
     configs: { current: { format: "scorebench.config/v1", name: "x" } },
   };
   const back = decodeWorkspace(encodeWorkspace(snapshot));
-  assert.deepEqual(back, snapshot);
+  // A file without config versions reads its named configs as versions.
+  assert.deepEqual(back, { ...snapshot, versions: fromLegacyConfigs(snapshot.configs) });
+  assert.equal(back.versions!.versions[0].kind, "imported");
+});
+
+Deno.test("encodeWorkspace() round-trips config versions; a bad one is named by path", () => {
+  const spec = {
+    format: "scorebench.config/v1" as const,
+    name: "fit",
+    tiers: { high: 9, medium: 3 },
+  };
+  let versions = recordFit(emptyConfigState(), spec, { name: "Calibrated", dataKey: "k" }).state;
+  versions = editVersion(versions, { tiers: { high: 12, medium: 3 } });
+  const snapshot = { inputs: [], settings: {}, configs: namedConfigs(versions), versions };
+  assert.deepEqual(decodeWorkspace(encodeWorkspace(snapshot)), snapshot);
+  const text = encodeWorkspace(snapshot).replace('"kind": "edited"', '"kind": "guessed"');
+  assert.throws(
+    () => decodeWorkspace(text, "w.json"),
+    /w\.json": configVersions: .*versions\[1\]\.kind: expected one of calibrated/,
+  );
 });
 
 Deno.test("decodeWorkspace() names the JSON path of a bad field", () => {
