@@ -8,12 +8,12 @@ import type { BrowserConnection, BrowserDuckDB } from "./open_browser_duckdb.ts"
 import { replaceTable } from "./open_browser_duckdb.ts";
 import type { DataWorkerClient } from "./data_worker_client.ts";
 import { observeChanges } from "../src/notebook/run_notebook.ts";
-import {
-  type FileReadOptions,
-  TABLE_KINDS,
-  type WorkspaceInput,
-  type WorkspaceSnapshot,
+import type {
+  FileReadOptions,
+  WorkspaceInput,
+  WorkspaceSnapshot,
 } from "../src/workspace/workspace_file.ts";
+import { TABLE_KINDS } from "../src/tables/mod.ts";
 import type { LoadedTable, TableStore, WorkspaceData } from "../src/workspace/types.ts";
 import {
   addVersion,

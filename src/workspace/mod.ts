@@ -4,11 +4,11 @@ export {
   encodeWorkspace,
   type FileReadOptions,
   fromBase64,
-  TABLE_KINDS,
   toBase64,
   WORKSPACE_FORMAT,
   type WorkspaceInput,
   type WorkspaceSnapshot,
 } from "./workspace_file.ts";
+export { TABLE_KINDS } from "../tables/mod.ts";
 export { guessKind, type LoadedTable, type TableStore, type WorkspaceData } from "./types.ts";
 export { WorkerError } from "./worker_error.ts";

@@ -2,6 +2,7 @@
  * The workspace file an analyst saves and opens again: the input files' bytes (base64) with
  * how they were read, the settings and the configs. Plain JSON, so it diffs and mails well.
  */
+import { TABLE_KINDS } from "../tables/mod.ts";
 import type { TableKind } from "../data/types.ts";
 import { checkConfigState, type ConfigState, fromLegacyConfigs } from "./config_versions.ts";
 
@@ -33,14 +34,6 @@ export interface WorkspaceSnapshot {
   /** Every config version; files written before versions have `configs` only. */
   versions?: ConfigState;
 }
-
-/** The input tables, in the order the pages list them. */
-export const TABLE_KINDS: readonly TableKind[] = [
-  "contacts",
-  "events",
-  "purchases",
-  "verification",
-];
 
 /** The JSON text of a workspace file. */
 export function encodeWorkspace(snapshot: WorkspaceSnapshot): string {
