@@ -22,6 +22,8 @@ import {
 import {
   calibrateSnapshot,
   calibrateTemporal,
+  type CalibrationResult,
+  evaluateHoldout,
   type TemporalOptions,
 } from "../../src/calibrate/mod.ts";
 import { type AudienceOptions, buildAudienceFile } from "../../src/export/audience_file.ts";
@@ -81,6 +83,20 @@ export const WORKER_TASKS = {
   /** Instants every week or month between two instants (see `periodInstants`). */
   instants(_tables: WorkerTables, from: number, to: number, options: PeriodInstantsOptions) {
     return periodInstants(from, to, options);
+  },
+
+  /**
+   * The whole-point hold-out metrics of `spec` on the held-out rows of the calibration with
+   * `options` (from the cache when the page just ran it): for an unedited config exactly the
+   * calibration's own.
+   */
+  async evaluateHoldout(tables: WorkerTables, spec: ScoringConfigSpec, options: TemporalOptions) {
+    const { events, purchases } = need(tables, "evaluate the hold-out", "events", "purchases");
+    const calibration = await runTask(tables, "calibrate", [options]) as CalibrationResult;
+    return evaluateHoldout(spec, { events, purchases }, calibration, {
+      horizonDays: options.horizonDays ?? 30,
+      evidence: options.evidence,
+    });
   },
 
   calibrate(tables: WorkerTables, options: TemporalOptions, onProgress: TaskProgress) {

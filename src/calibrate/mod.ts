@@ -44,6 +44,11 @@ export {
   type RowIndex,
 } from "./event_features.ts";
 export { evaluateScores, type Evidence, type EvidenceOptions } from "./evidence.ts";
+export {
+  evaluateHoldout,
+  type EvaluateHoldoutOptions,
+  type HoldoutOf,
+} from "./evaluate_holdout.ts";
 export { calibrateSnapshot, featureName, type SnapshotOptions } from "./calibrate_snapshot.ts";
 export {
   calibrateTemporal,

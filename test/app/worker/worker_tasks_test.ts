@@ -107,3 +107,30 @@ Deno.test("runTask() reports progress with a step label before a calibration or 
     assert.equal(heard.at(-1)![0], 1, task);
   }
 });
+
+Deno.test("WORKER_TASKS.evaluateHoldout() gives the fitted config the calibration's own metrics", async () => {
+  clearTaskCache();
+  const t = tables();
+  // Buyers again after the held-out cutoff (day 100), the keen ones more often.
+  t.purchases = [
+    ...t.purchases!,
+    ...t.contacts!.filter((c, i) => (c.gender === "f" ? i % 2 === 0 : i % 9 === 0))
+      .map((c) => ({ contact_id: c.contact_id, ts: T0 + 110 * DAY, amount: 5 })),
+  ];
+  const options = {
+    cutoffs: [T0 + 40 * DAY, T0 + 100 * DAY],
+    holdout: { after: T0 + 40 * DAY },
+    minIv: 0,
+    horizonDays: 30,
+  };
+  const fit = await runTask(t, "calibrate", [options]) as {
+    config: typeof spec;
+    holdout: { integer: { rows: number; auc: number } };
+  };
+  const same = await runTask(t, "evaluateHoldout", [fit.config, options]);
+  assert.deepEqual(same, fit.holdout.integer);
+  const flat = { ...fit.config, rules: fit.config.rules.map((r) => ({ ...r, points: 1 })) };
+  const other = await runTask(t, "evaluateHoldout", [flat, options]) as { rows: number };
+  assert.ok(fit.holdout.integer.rows > 0 && fit.holdout.integer.auc > 0.5);
+  assert.equal(other.rows, fit.holdout.integer.rows);
+});
