@@ -2,7 +2,8 @@
  * The data worker: reads input files with the shared loader and keeps the tables, then runs
  * the pages' heavy tasks on them (`worker_tasks.ts`), so the page never freezes.
  *
- * In: `{id, op: "load", kind, name, bytes | blob, options}`, `{id, op: "drop", kind}`,
+ * In: `{id, op: "load", kind, name, bytes | blob, options}` (the rows wait until
+ * `{id, op: "commit", kind}` puts them in force, or `{id, op: "discard", kind}`), `{id, op: "drop", kind}`,
  * `{id, op: "run", task, args}`. Out: `{id, progress, phase?}` while working, then `{id, result}`
  * or `{id, error}`. A load answers with the summary, the rejects and the rows as an Arrow IPC
  * stream for DuckDB; the rows themselves stay here.
@@ -23,6 +24,8 @@ const scope = self as unknown as {
 };
 
 const tables: WorkerTables = {};
+/** Rows read but not yet in force: a load waits here until the page commits or discards it. */
+const staged: WorkerTables = {};
 
 /** Columns holding epoch ms in the canonical rows: DuckDB gets them as timestamps. */
 const TIMESTAMP_COLUMNS = ["ts", "created_at"];
@@ -72,13 +75,20 @@ scope.onmessage = async (e) => {
         collectContactIds: false,
         onProgress,
       });
-      (tables as Record<string, unknown>)[kind] = rows;
-      clearTaskCache();
+      (staged as Record<string, unknown>)[kind] = rows;
       // No rows, no columns: DuckDB cannot make a table of that, so an empty stream says "none".
       const arrow = rows.length
         ? rowsToArrowIpc(rows as unknown as Record<string, unknown>[], TIMESTAMP_COLUMNS)
         : new Uint8Array(0);
       scope.postMessage({ id, result: { rejects, summary, arrow } }, [arrow.buffer]);
+    } else if (op === "commit" || op === "discard") {
+      const kind = e.data.kind as TableKind;
+      if (op === "commit" && staged[kind]) {
+        (tables as Record<string, unknown>)[kind] = staged[kind];
+        clearTaskCache();
+      }
+      delete staged[kind];
+      scope.postMessage({ id, result: null });
     } else if (op === "drop") {
       delete tables[e.data.kind as TableKind];
       clearTaskCache();

@@ -65,7 +65,7 @@ export class DataWorkerClient {
   }
 
   /**
-   * Reads a file into the worker's table `kind`; rejects with `WorkerError` for a whole-file
+   * Reads a file for the worker's table `kind` (in force after `settle(kind, true)`); rejects with `WorkerError` for a whole-file
    * failure. A `Blob` crosses by reference and is read in the worker, off the page's thread;
    * bytes are copied (the workspace keeps the original for saving).
    */
@@ -83,6 +83,11 @@ export class DataWorkerClient {
     return this.post<LoadReply>({ op: "load", kind, name, bytes: copy, options }, onProgress, [
       copy.buffer,
     ]);
+  }
+
+  /** Puts the rows of the last `load` of `kind` in force (`true`) or drops them (`false`). */
+  settle(kind: TableKind, keep: boolean): Promise<void> {
+    return this.post({ op: keep ? "commit" : "discard", kind });
   }
 
   drop(kind: TableKind): Promise<void> {

@@ -14,7 +14,12 @@ import type {
   WorkspaceSnapshot,
 } from "../src/workspace/workspace_file.ts";
 import { TABLE_KINDS } from "../src/tables/mod.ts";
-import type { LoadedTable, TableStore, WorkspaceData } from "../src/workspace/types.ts";
+import type {
+  LoadedTable,
+  LoadOptions,
+  TableStore,
+  WorkspaceData,
+} from "../src/workspace/types.ts";
 import {
   addVersion,
   type ConfigChange,
@@ -56,6 +61,7 @@ export class Workspace extends EventTarget implements TableStore {
   async load(
     { file, ...input }: WorkspaceInput & { file?: Blob },
     onProgress?: (fraction: number) => void,
+    options: LoadOptions = {},
   ): Promise<LoadedTable> {
     // The worker reads a Blob and IndexedDB stores it by reference, so a file of a gigabyte
     // is neither cloned nor serialised on the page's thread; bytes alone are copied once.
@@ -67,6 +73,17 @@ export class Workspace extends EventTarget implements TableStore {
       input.options,
       onProgress,
     );
+    const previous = this.data[input.kind] ?? null;
+    if (options.confirm && !(await options.confirm(summary, previous))) {
+      await this.worker.settle(input.kind, false);
+      throw new DOMException(
+        `Not loaded: ${input.kind} stay as they were${previous ? ` (${previous.name})` : ""}`,
+        "AbortError",
+      );
+    }
+    await this.worker.settle(input.kind, true);
+    const before = this.inputs.get(input.kind);
+    if (before && before !== input) this.replaced = before;
     await replaceTable(this.conn, input.kind, arrow);
     const table: LoadedTable = { kind: input.kind, name: input.name, summary, rejects };
     this.inputs.set(input.kind, input);
@@ -88,10 +105,28 @@ export class Workspace extends EventTarget implements TableStore {
   }
 
   /** Reads the same file again with other options (e.g. a new column mapping). */
-  reload(kind: TableKind, options: FileReadOptions, onProgress?: (f: number) => void) {
+  reload(
+    kind: TableKind,
+    options: FileReadOptions,
+    onProgress?: (f: number) => void,
+    loadOptions?: LoadOptions,
+  ) {
     const input = this.inputs.get(kind);
     if (!input) throw new RangeError(`Cannot reload "${kind}": no file is loaded for it`);
-    return this.load({ ...input, options }, onProgress);
+    return this.load({ ...input, options }, onProgress, loadOptions);
+  }
+
+  /** The file a load replaced last, during this visit; `undoReplace` reads it back. */
+  replaced: WorkspaceInput | null = null;
+
+  /** Reads back the file the last load replaced. */
+  async undoReplace(onProgress?: (f: number) => void): Promise<LoadedTable | null> {
+    const input = this.replaced;
+    if (!input) return null;
+    this.replaced = null;
+    const table = await this.load(input, onProgress);
+    this.replaced = null;
+    return table;
   }
 
   async remove(kind: TableKind): Promise<void> {

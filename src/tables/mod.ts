@@ -46,3 +46,4 @@ export {
 } from "./time.ts";
 export { dataEnd, type DataSpan, dataSpan, defaultCutoffs } from "./cutoffs.ts";
 export { convertersWithin, convertsWithin } from "./label.ts";
+export { listSeparator, splitList } from "./list.ts";

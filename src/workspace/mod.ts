@@ -10,5 +10,11 @@ export {
   type WorkspaceSnapshot,
 } from "./workspace_file.ts";
 export { TABLE_KINDS } from "../tables/mod.ts";
-export { guessKind, type LoadedTable, type TableStore, type WorkspaceData } from "./types.ts";
+export {
+  guessKind,
+  type LoadedTable,
+  type LoadOptions,
+  type TableStore,
+  type WorkspaceData,
+} from "./types.ts";
 export { WorkerError } from "./worker_error.ts";

@@ -27,6 +27,15 @@ export interface WorkspaceData {
   version: number;
 }
 
+/** How a load goes. */
+export interface LoadOptions {
+  /**
+   * Asked after the file is read and before its rows replace the table (`previous`, when one
+   * is loaded): `false` keeps the table as it was.
+   */
+  confirm?: (summary: LoadSummary, previous: LoadedTable | null) => Promise<boolean>;
+}
+
 /**
  * What the file loader and the load summary need of a workspace: its tables, and reading a
  * file into one of them. The browser's `Workspace` (in `app/`) is one.
@@ -38,12 +47,18 @@ export interface TableStore {
   load(
     input: WorkspaceInput & { file?: Blob },
     onProgress?: (fraction: number) => void,
+    options?: LoadOptions,
   ): Promise<LoadedTable>;
   reload(
     kind: TableKind,
     options: FileReadOptions,
     onProgress?: (fraction: number) => void,
+    loadOptions?: LoadOptions,
   ): Promise<LoadedTable>;
+  /** The file the last load replaced, during this visit. */
+  readonly replaced: WorkspaceInput | null;
+  /** Reads back the file the last load replaced. */
+  undoReplace(onProgress?: (fraction: number) => void): Promise<LoadedTable | null>;
   addEventListener(type: string, listener: () => void): void;
   removeEventListener(type: string, listener: () => void): void;
 }

@@ -14,6 +14,8 @@ export interface FileReadOptions {
   mapping?: Record<string, string>;
   sheet?: string | number;
   timezone?: string;
+  /** Contacts without an id column: number the rows as contact ids (`rowIds` of the loader). */
+  rowIds?: boolean;
 }
 
 /** One input file of the workspace. */

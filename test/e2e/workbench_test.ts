@@ -285,6 +285,10 @@ Deno.test({
           .waitFor();
         await page.getByLabel("file column for contact_id").selectOption("client_key");
         await page.getByRole("button", { name: "Load with this mapping" }).click();
+        // It would replace the sample's verification file: the page asks first.
+        await page.locator("sb-file-loader [role=alertdialog]", { hasText: "Replace verification.csv" })
+          .waitFor();
+        await page.locator("sb-file-loader button[data-answer=yes]").click();
         await page.locator("sb-file-loader li", { hasText: "loaded" }).waitFor();
         const cells = page.locator("sb-load-summary tr[data-kind=verification] td");
         await page.locator("sb-load-summary tr[data-kind=verification] td", {
