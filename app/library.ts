@@ -88,3 +88,10 @@ export async function ensureConfig(
   const outcome = await workspace.recordFit(result.config, { name: fitName(settings), settings });
   return outcome.fitted.spec;
 }
+
+/** A date as a person reads it (`2024-07-01`), from epoch ms; "—" for none. */
+export function formatDate(ms: number | null | undefined): string {
+  return ms === null || ms === undefined || !Number.isFinite(ms)
+    ? "—"
+    : new Date(ms).toISOString().slice(0, 10);
+}

@@ -9,3 +9,5 @@ export { SqlCell } from "./sql_cell.ts";
 export { PointsEditor } from "./points_editor.ts";
 export { SettingsForm } from "./settings_form.ts";
 export { TierTuner } from "./tier_tuner.ts";
+export { type ConfigBlocks, ConfigBlocksForm } from "./config_blocks.ts";
+export { ConfigBar } from "./config_bar.ts";

@@ -20,10 +20,12 @@ import {
   type ReplayOptions,
 } from "../../src/backtest/mod.ts";
 import {
+  calibratePerTag,
   calibrateSnapshot,
   calibrateTemporal,
   type CalibrationResult,
   evaluateHoldout,
+  type PerTagOptions,
   type TemporalOptions,
 } from "../../src/calibrate/mod.ts";
 import { type AudienceOptions, buildAudienceFile } from "../../src/export/audience_file.ts";
@@ -129,6 +131,37 @@ export const WORKER_TASKS = {
   },
 
   /**
+   * One model per product: the global fit and one fit per purchase tag, the tags' rules
+   * merged into the global config (scoped `{tag}`). Returns the merged config and, per tag,
+   * its rules, proposed tiers and hold-out metrics, rather than every result whole.
+   */
+  calibratePerTag(tables: WorkerTables, options: PerTagOptions, onProgress: TaskProgress) {
+    const { events, purchases } = need(tables, "calibrate per tag", "events", "purchases");
+    onProgress?.(0, "fitting one model per tag");
+    const result = calibratePerTag({ events, purchases, contacts: tables.contacts }, options);
+    onProgress?.(1, "done");
+    return {
+      config: result.global.config,
+      tags: Object.entries(result.tags).map(([tag, r]) => ({
+        tag,
+        rules: r.config.rules?.length ?? 0,
+        tiers: r.config.tiers ?? null,
+        holdout: r.holdout?.integer ?? null,
+      })),
+      skipped: result.skipped,
+    };
+  },
+
+  /**
+   * Points fitted on contact attributes against a 0/1 contacts column `label` (snapshot
+   * calibration; the CLI's `calibrate --label`), with a random hold-out.
+   */
+  calibrateSnapshot(tables: WorkerTables, label: string) {
+    const { contacts } = need(tables, "calibrate on a label column", "contacts");
+    return calibrateSnapshot(contacts, { label, name: `Snapshot calibration on "${label}"` });
+  },
+
+  /**
    * Scores every contact at one instant; returns columns (ids, scores, tiers) rather than
    * row objects, so a million contacts cross to the page as a few typed arrays.
    */
@@ -187,6 +220,31 @@ export const WORKER_TASKS = {
   ) {
     const result = await runTask(tables, "replay", [spec, options]) as ReplayResult;
     return thresholds(thresholdSample(result), method, { maxRows: 200_000 });
+  },
+
+  /**
+   * What the audience and verification of `spec` do at `asOf`: contacts in the table, kept by
+   * the audience, on the verification list and left out or demoted by it, scored.
+   */
+  effect(tables: WorkerTables, spec: ScoringConfigSpec, asOf: number) {
+    const { config } = resolve(tables, spec);
+    const result = scoreContacts(config, {
+      events: tables.events,
+      contacts: tables.contacts,
+      verification: tables.verification,
+    }, { asOf: [asOf] });
+    const summary = result.summaries[0];
+    let verified = 0;
+    for (const r of result.rows) if (r.verified) verified++;
+    return {
+      asOf,
+      contacts: summary.contacts,
+      keptByAudience: summary.contacts - summary.excludedByAudience,
+      excludedByAudience: summary.excludedByAudience,
+      verified,
+      excludedByVerification: summary.excludedByVerification,
+      scored: summary.scored,
+    };
   },
 
   /** The audience file of the contacts in `options.tiers` when scored at `asOf`. */

@@ -24,6 +24,7 @@ Deno.test("buildApp() writes a self-contained static app", async () => {
       "Calibrate",
       "Tiers",
       "Periods",
+      "Audience",
       "Export",
     ]);
     for (const { file } of manifest.notebooks) {

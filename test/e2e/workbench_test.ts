@@ -50,6 +50,7 @@ async function goTo(page: Page, file: string): Promise<void> {
       "Calibrate": "30_calibrate.md",
       "Tiers": "40_tiers.md",
       "Periods": "50_periods.md",
+      "Audience": "55_audience.md",
       "Export": "60_export.md",
     }[file],
   );
@@ -286,7 +287,9 @@ Deno.test({
         await page.getByLabel("file column for contact_id").selectOption("client_key");
         await page.getByRole("button", { name: "Load with this mapping" }).click();
         // It would replace the sample's verification file: the page asks first.
-        await page.locator("sb-file-loader [role=alertdialog]", { hasText: "Replace verification.csv" })
+        await page.locator("sb-file-loader [role=alertdialog]", {
+          hasText: "Replace verification.csv",
+        })
           .waitFor();
         await page.locator("sb-file-loader button[data-answer=yes]").click();
         await page.locator("sb-file-loader li", { hasText: "loaded" }).waitFor();
