@@ -18,7 +18,7 @@ Deno.test("buildApp() writes a self-contained static app", async () => {
     for (const file of ["main.js", "data_worker.js", "main.css", "manifest.json"]) {
       assert.ok((await Deno.stat(join(out, file))).isFile, file);
     }
-    assert.deepEqual(manifest.notebooks.map((n) => n.title).slice(0, 6), [
+    assert.deepEqual(manifest.notebooks.map((n) => n.title).slice(0, 7), [
       "Data",
       "Factors",
       "Calibrate",
