@@ -95,3 +95,21 @@ export function formatDate(ms: number | null | undefined): string {
     ? "—"
     : new Date(ms).toISOString().slice(0, 10);
 }
+
+import { chartPngInBrowser } from "./chart_png.ts";
+import { scoringReportCharts } from "../src/export/scoring_report.ts";
+import type { BacktestJson } from "../src/backtest/to_backtest_json.ts";
+
+/** The report's charts (`scoringReportCharts`) as PNG pictures drawn in this page. */
+export async function reportImages(json: BacktestJson) {
+  const images = [];
+  for (const chart of scoringReportCharts(json, document)) {
+    images.push({
+      title: chart.title,
+      png: await chartPngInBrowser(chart.figure, chart.width, chart.height),
+      width: chart.width,
+      height: chart.height,
+    });
+  }
+  return images;
+}

@@ -18,6 +18,7 @@ import {
   replay,
   type ReplayInput,
   type ReplayOptions,
+  toBacktestJson,
 } from "../../src/backtest/mod.ts";
 import {
   calibratePerTag,
@@ -29,6 +30,8 @@ import {
   type TemporalOptions,
 } from "../../src/calibrate/mod.ts";
 import { type AudienceOptions, buildAudienceFile } from "../../src/export/audience_file.ts";
+import { buildReportWorkbook, type ReportImage } from "../../src/export/report_workbook.ts";
+import { scoringReportSheets } from "../../src/export/scoring_report.ts";
 import type { ReplayResult, ThresholdMethod } from "../../src/backtest/mod.ts";
 import { thresholds, thresholdSample } from "../../src/backtest/mod.ts";
 
@@ -247,6 +250,23 @@ export const WORKER_TASKS = {
     };
   },
 
+  /**
+   * The XLSX report (`scoringReportSheets`, the CLI's report) of `spec` replayed with
+   * `options`, the contacts' phone and e-mail on the per-contact sheet, and `images` (the
+   * charts the page drew) on its Charts sheet.
+   */
+  async report(
+    tables: WorkerTables,
+    spec: ScoringConfigSpec,
+    options: ReplayOptions,
+    images: ReportImage[],
+  ) {
+    const result = await runTask(tables, "replay", [spec, options]) as ReplayResult;
+    const json = toBacktestJson(resolve(tables, spec).config, result);
+    const sheets = scoringReportSheets(spec, json, result, { contacts: tables.contacts });
+    return await buildReportWorkbook(sheets, { images });
+  },
+
   /** The audience file of the contacts in `options.tiers` when scored at `asOf`. */
   async audience(
     tables: WorkerTables,
@@ -300,6 +320,9 @@ export type WorkerTaskName = keyof typeof WORKER_TASKS;
 const cache = new Map<string, unknown>();
 const CACHE_SIZE = 6;
 
+/** Tasks whose answers are files to save once: not worth keeping, and their arguments are big. */
+const UNCACHED = new Set<WorkerTaskName>(["report"]);
+
 export function clearTaskCache(): void {
   cache.clear();
 }
@@ -313,6 +336,7 @@ export async function runTask(
 ): Promise<unknown> {
   const task = WORKER_TASKS[name] as (...a: unknown[]) => unknown;
   if (!task) throw new RangeError(`Unknown task "${name}"`);
+  if (UNCACHED.has(name)) return await task(tables, ...args, onProgress);
   const key = JSON.stringify([name, args]);
   if (cache.has(key)) return cache.get(key);
   const result = await task(tables, ...args, onProgress);

@@ -249,6 +249,26 @@ Deno.test({
         const rules = XLSX.utils.sheet_to_json<Record<string, unknown>>(workbook.Sheets["Config"]);
         assert.equal(rules.length, json.rules.length);
         assert.deepEqual(rules.map((r) => r.id), json.rules.map((r: { id: string }) => r.id));
+        // The CLI's report: formatted dates and numbers, a filtered header, charts as pictures.
+        assert.ok(workbook.SheetNames.includes("Charts"), workbook.SheetNames.join(", "));
+        const styled = XLSX.read(report.bytes, {
+          type: "array",
+          cellStyles: true,
+          cellDates: true,
+        });
+        const byPeriod = styled.Sheets["Tiers by period"];
+        assert.ok(byPeriod.A2.v instanceof Date, "as_of is a date cell");
+        assert.equal(byPeriod.A2.z, "yyyy-mm-dd");
+        assert.ok(byPeriod["!autofilter"]?.ref.startsWith("A1:"));
+        const zip = XLSX.CFB.read(report.bytes, { type: "array" });
+        const pictures = (zip.FullPaths as string[]).filter((f) =>
+          /xl\/media\/image\d+\.png$/.test(f)
+        );
+        assert.ok(pictures.length >= 3, `pictures: ${pictures.join(", ")}`);
+        const dynamics = XLSX.utils.sheet_to_json<string[]>(styled.Sheets["Interest dynamics"], {
+          header: 1,
+        })[0];
+        assert.ok(dynamics.includes("phone") && dynamics.includes("email"), dynamics.join(", "));
 
         await page.getByRole("button", { name: "Build audience file" }).click();
         await page.locator("#audience-summary").waitFor({ timeout: 60_000 });
