@@ -12,7 +12,7 @@ export const BACKTEST_FORMAT = "scorebench.backtest/v1";
 /**
  * One period of `backtest.json`: a replay period with its instant as text, its migration
  * labelled with the instant it comes from, and the engine's summary counts in place of the
- * summary; see `backtest_schema.md` for every field.
+ * summary; every field is documented in `docs/formats.md`.
  */
 export interface BacktestPeriodJson extends Omit<ReplayPeriod, "asOf" | "migration" | "summary"> {
   asOf: string;

@@ -22,7 +22,7 @@ export interface ParsedConfig {
   warnings: string[];
 }
 
-/** Predicate operators of the spec, in the order the error messages list them. */
+/** Predicate operators (`docs/config.md`), in the order the error messages list them. */
 export const PREDICATE_OPERATORS = [
   "eq",
   "neq",

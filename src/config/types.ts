@@ -3,7 +3,7 @@
  * exported by the workbench (`ScoringConfigSpec`, optional fields), and as the engine
  * runs it (`ScoringConfig`, every default filled in by `toScoringConfig`).
  *
- * The contract is `../shared/spec/scoring-config-v1.md`; extensions are additive.
+ * Every field is documented in `docs/config.md`; extensions are additive.
  */
 
 export const CONFIG_FORMAT = "scorebench.config/v1";

@@ -14,7 +14,7 @@ export interface TableColumns {
   anyOf?: boolean;
 }
 
-/** The canonical columns of each table (`../shared/spec/scoring-config-v1.md`). */
+/** The canonical columns of each table (`docs/formats.md`). */
 export const TABLE_COLUMNS: Record<TableKind, TableColumns> = {
   contacts: {
     required: ["contact_id"],

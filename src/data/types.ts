@@ -1,6 +1,6 @@
 /**
  * The canonical in-memory rows of the four input tables of
- * `../shared/spec/scoring-config-v1.md`, as every loader returns them and every
+ * `docs/formats.md`, as every loader returns them and every
  * consumer (engine, calibration, backtest, workbench) reads them.
  *
  * Timestamps are epoch milliseconds, UTC. Ids are strings, never numbers.

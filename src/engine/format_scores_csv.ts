@@ -1,4 +1,4 @@
-/** The `scores.csv` and `triggers.csv` files of `../shared/spec/cli.md`. */
+/** The `scores.csv` and `triggers.csv` files of `docs/formats.md`. */
 import { formatNumber } from "./format_number.ts";
 import type { Reason, ScoreResult, ScoreRow } from "./types.ts";
 

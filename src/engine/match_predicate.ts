@@ -1,5 +1,5 @@
 /**
- * Predicates of `where` clauses, with the spec's missing-value semantics: a missing value
+ * Predicates of `where` clauses, with the missing-value rule of `docs/rules.md`: a missing value
  * (absent, `null`, `NaN`, empty text or an empty list) fails every operator but
  * `exists: false`, `neq` and `notIn`.
  *

@@ -8,7 +8,7 @@ export interface ScoreContactsOptions {
 }
 
 /**
- * Scores contacts at each instant per `../shared/spec/scoring-config-v1.md`: one row per
+ * Scores contacts at each instant per `docs/rules.md`: one row per
  * contact per instant (instants ascending, contacts by id), triggers fired between
  * consecutive instants, and a summary per instant.
  */
