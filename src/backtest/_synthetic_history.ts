@@ -4,6 +4,7 @@
  */
 import type { EventRow, PurchaseRow } from "../data/types.ts";
 import { seededRng } from "../metrics/mod.ts";
+import { DAY_MS as DAY } from "../tables/mod.ts";
 
 export interface SyntheticHistoryOptions {
   contacts: number;
@@ -15,7 +16,6 @@ export interface SyntheticHistoryOptions {
   seed?: number;
 }
 
-const DAY = 86_400_000;
 const TYPES = ["page_view", "page_view", "page_view", "email_click", "form_submit"];
 const URLS = [
   "https://shop.example/pricing",

@@ -31,8 +31,7 @@ import { independentColumns } from "./_linalg.ts";
 import { pointScale, type ScaleOptions, type ScoreToProbability } from "./scale_points.ts";
 import { describeScale } from "./calibrate_snapshot.ts";
 import type { CalibrationResult, PointsRow } from "./types.ts";
-
-const DAY_MS = 86_400_000;
+import { DAY_MS } from "../tables/mod.ts";
 
 /** Inputs of temporal calibration (canonical rows). */
 export interface TemporalInput {

@@ -7,8 +7,7 @@
 import type { EventRuleSpec, Predicate } from "../config/types.ts";
 import type { EventRow } from "../data/types.ts";
 import { slug } from "./_common.ts";
-
-const DAY_MS = 86_400_000;
+import { DAY_MS } from "../tables/mod.ts";
 
 /** One candidate event feature. */
 export interface EventFeature {

@@ -28,15 +28,13 @@
  * - sums are added in another order, so decayed scores agree to about 1e-15 relative,
  *   not bit for bit (the contract asks for 1e-9).
  */
-import { parseConfigDate } from "../config/parse_config.ts";
 import type { Predicate, ScoringConfig } from "../config/types.ts";
 import type { ColumnType } from "../db/insert_rows.ts";
 import { sqlDialect } from "./dialects/mod.ts";
 import { CANONICAL_COLUMNS as TABLE_TYPES } from "../db/canonical_columns.ts";
 import { predicateSql } from "./_predicate_sql.ts";
 import type { SqlDialect } from "./sql_dialect.ts";
-
-const DAY_MS = 86_400_000;
+import { DAY_MS } from "../tables/mod.ts";
 
 /** Column types of the canonical rows, assumed when `columns` does not say. */
 export const CANONICAL_COLUMNS: Readonly<
@@ -354,15 +352,7 @@ export function compileToSql(config: ScoringConfig, options: CompileToSqlOptions
   // Audience `touched`: the first event in the period, which must not be after the instant.
   const touched = aud?.touched ?? null;
   if (touched) {
-    const from = parseConfigDate(touched.from);
-    const toRaw = parseConfigDate(touched.to);
-    if (from === null || toRaw === null) {
-      throw new RangeError(
-        `Cannot write SQL: audience.touched needs dates, got "${touched.from}" .. "${touched.to}"`,
-      );
-    }
-    // A bare date covers its whole day.
-    const to = /^\d{4}-\d{2}-\d{2}$/.test(touched.to) ? toRaw + DAY_MS - 1 : toRaw;
+    const { from, to } = touched;
     const typeCond = touched.types
       ? touched.types.length === 0
         ? " AND FALSE"

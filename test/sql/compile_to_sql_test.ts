@@ -8,8 +8,8 @@ import type { ScoringConfigSpec } from "../../src/config/types.ts";
 import { insertRows, openDuckDB } from "../../src/db/mod.ts";
 import { compileToSql } from "../../src/sql/mod.ts";
 import { compareRows, engineScores, sqlScores, type Tables } from "./_harness.ts";
+import { DAY_MS as D } from "../../src/tables/mod.ts";
 
-const D = 86_400_000;
 const T = Date.UTC(2024, 2, 31);
 const F = "scorebench.config/v1" as const;
 
