@@ -15,6 +15,7 @@ import {
   type ScoringConfigSpec,
 } from "./types.ts";
 
+/** What `parseConfig` may check the config against. */
 export interface ParseConfigOptions {
   /**
    * Event types the data has. When given, a rule whose `on` names another type is
@@ -26,8 +27,11 @@ export interface ParseConfigOptions {
   file?: string;
 }
 
+/** A config that passed the checks, with the warnings it raised. */
 export interface ParsedConfig {
+  /** The config with every default filled in. */
   config: ScoringConfig;
+  /** Problems that do not refuse the config (an event type the data lacks). */
   warnings: string[];
 }
 

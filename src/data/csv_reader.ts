@@ -87,6 +87,7 @@ function countFields(text: string, d: number, max: number): number[] {
  * the unfinished tail between pushes.
  */
 export class CsvReader {
+  /** The field delimiter: as given, or sniffed from the first line (`null` until then). */
   delimiter: string | null;
   /** The encoding actually used: `"utf-8"`, `"windows-1251"` or `"mixed"`, or the forced one. */
   encodingUsed = "utf-8";
@@ -107,6 +108,7 @@ export class CsvReader {
   #utf8NonAsciiLines = 0;
   #maxRecordChars: number;
 
+  /** A reader with a forced or sniffed delimiter and encoding. */
   constructor(options: CsvReaderOptions = {}) {
     const { delimiter, encoding, maxRecordChars = 67_108_864 } = options;
     if (delimiter !== undefined && delimiter.length !== 1) {
