@@ -2,6 +2,7 @@ import type { ScoringConfig } from "../config/types.ts";
 import { createBatchScorer } from "./create_batch_scorer.ts";
 import type { ScoreInput, ScoreResult } from "./types.ts";
 
+/** The instants of a batch scoring. */
 export interface ScoreContactsOptions {
   /** Instants to score at, epoch milliseconds UTC; sorted and de-duplicated. */
   asOf: number[];
