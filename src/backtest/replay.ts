@@ -3,7 +3,7 @@
  * against who actually bought within the horizon after it.
  */
 import type { ScoringConfig, TierOrUnscored } from "../config/types.ts";
-import type { ContactRow, EventRow, PurchaseRow, VerificationRow } from "../data/types.ts";
+import type { ContactRow, EventRow, PurchaseRow, VerificationRow } from "../tables/mod.ts";
 import { createBatchScorer } from "../engine/mod.ts";
 import type { ScoreSummary, TriggerFiring } from "../engine/types.ts";
 import { auc, psi } from "../metrics/mod.ts";

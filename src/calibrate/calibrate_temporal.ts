@@ -12,7 +12,7 @@
 import type { EventRuleSpec, ScoringConfigSpec } from "../config/types.ts";
 import { CONFIG_FORMAT } from "../config/types.ts";
 import { toScoringConfig } from "../config/mod.ts";
-import type { ContactRow, EventRow, PurchaseRow } from "../data/types.ts";
+import type { ContactRow, EventRow, PurchaseRow } from "../tables/mod.ts";
 import { scoreContacts } from "../engine/mod.ts";
 import { hashUniform, proposeTiers, roundingCost, scoreTable } from "./_common.ts";
 import {

@@ -5,7 +5,7 @@
  * and the engine, adding points per kept match, reproduces the count exactly.
  */
 import type { EventRuleSpec, Predicate } from "../config/types.ts";
-import type { EventRow } from "../data/types.ts";
+import type { EventRow } from "../tables/mod.ts";
 import { slug } from "./_common.ts";
 import { DAY_MS } from "../tables/mod.ts";
 

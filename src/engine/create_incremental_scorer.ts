@@ -3,7 +3,7 @@
  * current score can be read at any moment, and triggers fire as tiers rise.
  */
 import type { ScoringConfig } from "../config/types.ts";
-import type { ContactRow, EventRow, VerificationRow } from "../data/types.ts";
+import type { ContactRow, EventRow, VerificationRow } from "../tables/mod.ts";
 import {
   attributeMatches,
   checkEvent,
