@@ -10,17 +10,21 @@
 
 /** One physical record. `row` is 1-based; the header is row 1. */
 export interface CsvRecord {
+  /** Row number in the file, 1-based, header = 1. */
   row: number;
   /** `null` when the record could not be split (see `error`). */
   fields: string[] | null;
+  /** Why the record could not be split. */
   error?: string;
 }
 
 /** Where records go as they are split: an array, or anything else with `push`. */
 export interface CsvRecordSink {
+  /** Takes the next record. */
   push(record: CsvRecord): unknown;
 }
 
+/** How `CsvReader` and `parseCsv` split a file. */
 export interface CsvReaderOptions {
   /** Field delimiter; sniffed from the first lines when absent. */
   delimiter?: string;

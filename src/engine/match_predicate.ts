@@ -15,6 +15,7 @@ import type { Predicate, Scalar } from "../config/types.ts";
 /** What a predicate reads: a column of an event or a contact. */
 export type PredicateValue = Scalar | null | undefined | readonly Scalar[];
 
+/** A predicate compiled once, then tested against many values. */
 export type CompiledPredicate = (value: PredicateValue) => boolean;
 
 function isMissing(v: unknown): boolean {

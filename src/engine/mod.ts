@@ -42,7 +42,12 @@ export {
   formatTriggersCsv,
   scoresCsvChunks,
 } from "./format_scores_csv.ts";
-export { compilePredicate, matchesPredicate, type PredicateValue } from "./match_predicate.ts";
+export {
+  type CompiledPredicate,
+  compilePredicate,
+  matchesPredicate,
+  type PredicateValue,
+} from "./match_predicate.ts";
 export { tierCode, tierOf } from "../tables/mod.ts";
 export { formatNumber } from "./format_number.ts";
 export { emailKey, phoneKey } from "./verification_keys.ts";
