@@ -27,9 +27,6 @@ const tables: WorkerTables = {};
 /** Rows read but not yet in force: a load waits here until the page commits or discards it. */
 const staged: WorkerTables = {};
 
-/** Columns holding epoch ms in the canonical rows: DuckDB gets them as timestamps. */
-const TIMESTAMP_COLUMNS = ["ts", "created_at"];
-
 function errorMessage(err: unknown) {
   const e = err as Error & {
     file?: string;
@@ -77,9 +74,7 @@ scope.onmessage = async (e) => {
       });
       (staged as Record<string, unknown>)[kind] = rows;
       // No rows, no columns: DuckDB cannot make a table of that, so an empty stream says "none".
-      const arrow = rows.length
-        ? rowsToArrowIpc(rows as unknown as Record<string, unknown>[], TIMESTAMP_COLUMNS)
-        : new Uint8Array(0);
+      const arrow = rows.length ? rowsToArrowIpc(kind, rows) : new Uint8Array(0);
       scope.postMessage({ id, result: { rejects, summary, arrow } }, [arrow.buffer]);
     } else if (op === "commit" || op === "discard") {
       const kind = e.data.kind as TableKind;

@@ -2,7 +2,8 @@
  * Names every notebook can read without defining them. The build resolves cell inputs
  * against this list; the page provides the values (see `app/app_shell.ts`).
  *
- * - `Plot`: Observable Plot; `html`: a tagged template returning a DOM element (Lit syntax)
+ * - `Plot`: Observable Plot; `aq`: Arquero, for reshaping query results as Observable users do;
+ *   `html`: a tagged template returning a DOM element (Lit syntax)
  * - `sb`: the workbench library (`app/library.ts`): engine, config, metrics, charts, exports,
  *   and `sb.run(task, args)`, which runs a task of `app/worker/worker_tasks.ts` in the data worker
  * - `workspace`: the workspace (files, settings, configs); `db`: the DuckDB connection
@@ -12,6 +13,7 @@
  */
 export const BUILTIN_NAMES = [
   "Plot",
+  "aq",
   "html",
   "sb",
   "workspace",

@@ -4,7 +4,7 @@
  * untrusted files, writes neither cell styles nor images, so reports are written with ExcelJS.
  * Every text cell goes through `safeCell`: no exported value can run as a formula.
  */
-import { safeCell } from "./safe_cell.ts";
+import { safeCell } from "../tables/mod.ts";
 import { sanitizeSheetName, type SheetSpec } from "./workbook.ts";
 
 /** How a column's values are shown. */
