@@ -14,10 +14,13 @@ import type { CalibrationResult } from "./types.ts";
 
 /** What `evaluateHoldout` needs of a temporal calibration. */
 export interface HoldoutOf {
+  /** The held-out contacts at each held-out cutoff. */
   holdoutRows: CalibrationResult["holdoutRows"];
+  /** The fitted map from whole points to a probability. */
   scoreToProbability: ScoreToProbability;
 }
 
+/** Options of `evaluateHoldout`. */
 export interface EvaluateHoldoutOptions {
   /** Days after each cutoff a purchase counts in, as in the calibration. */
   horizonDays: number;

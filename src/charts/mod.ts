@@ -10,5 +10,3 @@ export { conversionChart } from "./conversion_chart.ts";
 export { migrationChart } from "./migration_chart.ts";
 export { aucChart } from "./auc_chart.ts";
 export { windowGridChart } from "./window_grid_chart.ts";
-export { autoChart } from "./auto_chart.ts";
-export { factorBinsChart, type FactorBinsChartOptions } from "./factor_bins_chart.ts";

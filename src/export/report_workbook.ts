@@ -20,12 +20,15 @@ export interface ReportSheet extends SheetSpec {
 export interface ReportImage {
   /** Caption written above the picture. */
   title: string;
+  /** The picture, PNG bytes. */
   png: Uint8Array;
-  /** Size in pixels as shown. */
+  /** Width in pixels as shown. */
   width: number;
+  /** Height in pixels as shown. */
   height: number;
 }
 
+/** Options of `buildReportWorkbook`. */
 export interface ReportWorkbookOptions {
   /** Pictures for a "Charts" sheet (added after the first sheet). @default [] */
   images?: ReportImage[];

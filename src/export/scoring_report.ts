@@ -12,6 +12,7 @@ import { aucChart, conversionChart, migrationChart, tierSizesChart } from "../ch
 import { type BacktestReportOptions, backtestReportSheets } from "./backtest_report.ts";
 import type { ReportSheet } from "./report_workbook.ts";
 
+/** Options of `scoringReportSheets`. */
 export interface ScoringReportOptions extends BacktestReportOptions {
   /** Contacts whose phone and e-mail go on the per-contact sheet. @default none */
   contacts?: ContactRow[];
@@ -48,10 +49,15 @@ export function scoringReportSheets(
 
 /** One chart of the report: its caption, the Plot figure, and its size in pixels. */
 export interface ReportChart {
+  /** File-like name, e.g. `tier_sizes`. */
   name: string;
+  /** Caption above the picture. */
   title: string;
+  /** The Plot figure. */
   figure: Element;
+  /** Width in pixels of the picture. */
   width: number;
+  /** Height in pixels of the picture. */
   height: number;
 }
 
