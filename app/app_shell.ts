@@ -11,6 +11,22 @@ import {
 } from "../src/workspace/mod.ts";
 import { parseConfig } from "../src/config/mod.ts";
 import "../components/config_bar.ts";
+import { type Language, LANGUAGES, message, type MessageKey } from "../src/i18n/messages.ts";
+
+const LANGUAGE_KEY = "scorebench.language";
+const LANGUAGE_NAMES: Record<Language, string> = { en: "English", ru: "Русский" };
+
+/** The language chosen on an earlier visit, else the browser's when it is Russian, else English. */
+function storedLanguage(): Language {
+  let saved: string | null = null;
+  try {
+    saved = localStorage.getItem(LANGUAGE_KEY);
+  } catch {
+    // Storage off: no saved choice.
+  }
+  if (saved && (LANGUAGES as readonly string[]).includes(saved)) return saved as Language;
+  return navigator.language?.startsWith("ru") ? "ru" : "en";
+}
 import { openBrowserDuckDB, queryRows } from "./open_browser_duckdb.ts";
 import { Workspace } from "./workspace.ts";
 import { DataWorkerClient } from "./data_worker_client.ts";
@@ -36,6 +52,7 @@ export class AppShell extends LitElement {
     status: { state: true },
     error: { state: true },
     confirming: { state: true },
+    lang: { state: true },
     undo: { state: true },
   };
   declare manifest: AppManifest | null;
@@ -44,6 +61,8 @@ export class AppShell extends LitElement {
   declare notebook: CompiledNotebook | null;
   declare status: string;
   declare error: string;
+  /** Language of the interface and the notebooks' prose (`en`, `ru`), kept in this browser. */
+  declare lang: Language;
   /** A destructive action waiting for the analyst's yes. */
   declare confirming: { message: string; yes: string; run: () => Promise<void> } | null;
   /** The workspace as it was before the last destructive action, for this session. */
@@ -130,11 +149,27 @@ export class AppShell extends LitElement {
     this.manifest = null;
     this.page = "";
     this.notebook = null;
-    this.status = "Starting…";
+    this.status = message(storedLanguage(), "starting");
     this.error = "";
     this.confirming = null;
     this.undo = null;
+    this.lang = storedLanguage();
   }
+
+  private t(key: MessageKey, values?: Record<string, string | number>): string {
+    return message(this.lang, key, values);
+  }
+
+  private setLanguage = (lang: Language) => {
+    this.lang = lang;
+    try {
+      localStorage.setItem(LANGUAGE_KEY, lang);
+    } catch {
+      // Storage off (private mode): the choice lasts for this visit.
+    }
+    document.documentElement.lang = lang;
+    if (this.page) this.show(this.page);
+  };
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -154,7 +189,7 @@ export class AppShell extends LitElement {
   private async start(): Promise<void> {
     const base = new URL(".", location.href);
     const manifest: AppManifest = await (await fetch(new URL("manifest.json", base))).json();
-    this.status = "Starting DuckDB…";
+    this.status = this.t("startingDuckdb");
     const started = performance.now();
     const worker = new DataWorkerClient(new URL("data_worker.js", base));
     const { db, conn } = await openBrowserDuckDB(base);
@@ -243,7 +278,9 @@ export class AppShell extends LitElement {
     const target = pages.find((p) => p.file === page) ?? pages[0];
     if (!target) return;
     this.page = target.file;
-    const url = new URL(`notebooks/${target.file.replace(/\.md$/, ".js")}`, location.href).href;
+    // A translated notebook runs the same cells with the prose in the chosen language.
+    const folder = target.titles?.[this.lang] ? `notebooks/${this.lang}/` : "notebooks/";
+    const url = new URL(`${folder}${target.file.replace(/\.md$/, ".js")}`, location.href).href;
     this.notebook = (await import(url)).default as CompiledNotebook;
   }
 
@@ -251,28 +288,39 @@ export class AppShell extends LitElement {
     return html`
       <header>
         <h1>scorebench</h1>
-        <nav part="nav" aria-label="pages">
+        <nav part="nav" aria-label=${this.t("pages")}>
           ${(this.manifest?.notebooks ?? []).map((p) =>
             html`
               <a href=${`#${encodeURIComponent(p.file)}`}
-                aria-current=${p.file === this.page ? "page" : "false"}>${p.title}</a>
+                aria-current=${p.file === this.page ? "page" : "false"}>${p.titles?.[this.lang] ??
+                  p.title}</a>
             `
           )}
         </nav>
         <div class="tools">
-          <button @click=${this.saveWorkspace} ?disabled=${!this.manifest}>Save workspace</button>
+          <button @click=${this.saveWorkspace} ?disabled=${!this.manifest}>${this.t(
+            "saveWorkspace",
+          )}</button>
           <button @click=${() => this.renderRoot.querySelector<HTMLInputElement>("#open")?.click()}
-            ?disabled=${!this.manifest}>Open workspace…</button>
+            ?disabled=${!this.manifest}>${this.t("openWorkspace")}</button>
           <input id="open" type="file" accept=".json" @change=${this.openWorkspace}>
           <button @click=${() =>
             this.renderRoot.querySelector<HTMLInputElement>("#open-config")?.click()}
-            ?disabled=${!this.manifest}>Open config…</button>
+            ?disabled=${!this.manifest}>${this.t("openConfig")}</button>
           <input id="open-config" type="file" accept=".json" @change=${this.openConfig}>
-          <button @click=${this.reset} ?disabled=${!this.manifest}>Reset to sample</button>
+          <button @click=${this.reset} ?disabled=${!this.manifest}>${this.t("resetSample")}</button>
+          <label class="lang">${this.t("language")}
+            <select id="language" aria-label="language" @change=${(e: Event) =>
+              this.setLanguage((e.target as HTMLSelectElement).value as Language)}>
+              ${LANGUAGES.map((l) =>
+                html`<option .value=${l} ?selected=${l === this.lang}>${LANGUAGE_NAMES[l]}</option>`
+              )}
+            </select>
+          </label>
         </div>
       </header>
       <div class="config">
-        <sb-config-bar .state=${this.workspace?.versions ?? null}
+        <sb-config-bar .state=${this.workspace?.versions ?? null} lang=${this.lang}
           data-key=${this.workspace?.dataKey ?? ""}
           @select=${(e: CustomEvent) =>
             this.workspace?.selectConfig(e.detail).then(this.rerun)}></sb-config-bar>
@@ -283,14 +331,16 @@ export class AppShell extends LitElement {
             <span>${this.confirming.message}</span>
             <button class="primary" id="confirm-yes" @click=${this.confirmYes}>${this.confirming
               .yes}</button>
-            <button id="confirm-no" @click=${() => (this.confirming = null)}>Cancel</button>
+            <button id="confirm-no" @click=${() => (this.confirming = null)}>${this.t(
+              "cancel",
+            )}</button>
           </div>
         `
         : null}
       ${this.undo
         ? html`
           <div class="status">${this.undo.label} <button id="undo" @click=${this
-            .undoLast}>Undo</button>
+            .undoLast}>${this.t("undo")}</button>
           </div>
         `
         : null}
@@ -331,7 +381,7 @@ export class AppShell extends LitElement {
     try {
       this.error = "";
       await pending.run();
-      this.undo = { label: `Done: ${pending.yes.toLowerCase()}.`, snapshot: before };
+      this.undo = { label: `${this.t("done")}: ${pending.yes}.`, snapshot: before };
     } catch (err) {
       this.error = (err as Error).message;
     } finally {
@@ -366,8 +416,8 @@ export class AppShell extends LitElement {
       return;
     }
     this.ask(
-      `Open ${file.name}? It replaces the loaded files, settings and configs (${this.workspace.versions.versions.length} config versions); Undo brings them back during this visit.`,
-      "Open workspace",
+      this.t("confirmOpen", { file: file.name, n: this.workspace.versions.versions.length }),
+      this.t("openWorkspace").replace(/…$/, ""),
       () =>
         this.workspace!.restore(
           snapshot,
@@ -408,8 +458,8 @@ export class AppShell extends LitElement {
     if (!this.workspace || !this.manifest) return;
     const manifest = this.manifest;
     this.ask(
-      "Start again from the sample data? The loaded files, settings and every config version go; Undo brings them back during this visit.",
-      "Reset to sample",
+      this.t("confirmReset"),
+      this.t("resetSample"),
       async () => {
         await this.workspace!.restore({ inputs: [], settings: {}, configs: {} });
         await this.loadSample(manifest);

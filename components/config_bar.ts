@@ -6,13 +6,14 @@ import {
   isStale,
   noEdits,
 } from "../src/workspace/config_versions.ts";
+import { message, type MessageKey } from "../src/i18n/messages.ts";
 import { baseStyles } from "./_styles.ts";
 
-const KIND_WORDS: Record<string, string> = {
-  calibrated: "calibrated",
-  edited: "edited by hand",
-  imported: "opened from a file",
-  baseline: "baseline",
+const KIND_WORDS: Record<string, MessageKey> = {
+  calibrated: "kindCalibrated",
+  edited: "kindEdited",
+  imported: "kindImported",
+  baseline: "kindBaseline",
 };
 
 /**
@@ -26,7 +27,10 @@ export class ConfigBar extends LitElement {
   static override properties = {
     state: { attribute: false },
     dataKey: { attribute: "data-key" },
+    lang: {},
   };
+  /** Language of the words (`en`, `ru`). */
+  declare lang: string;
   /** The workspace's config versions. */
   declare state: ConfigState | null;
   /** Key of the loaded data (see `dataKey`), to mark a version fitted on other data. */
@@ -68,23 +72,24 @@ export class ConfigBar extends LitElement {
     super();
     this.state = null;
     this.dataKey = "";
+    this.lang = "en";
   }
 
   override render() {
+    const t = (key: MessageKey) => message(this.lang, key);
     const state = this.state;
     const current = state ? currentVersion(state) : null;
     if (!state || !current) {
       return html`<div class="bar" part="bar" role="status" id="current-config">
-        <span>No config yet: the <strong>Calibrate</strong> page fits one from the data, or open a
-          config file.</span></div>`;
+        <span>${t("noConfig")}</span></div>`;
     }
     const edits = editsOf(state, current);
     const edited = !noEdits(edits);
     const stale = isStale(current, this.dataKey);
     const what = [
-      edits.points.length ? `${edits.points.length} points` : "",
-      edits.tiers ? "thresholds" : "",
-      edits.window ? "window" : "",
+      edits.points.length ? `${edits.points.length} ${t("points")}` : "",
+      edits.tiers ? t("thresholds") : "",
+      edits.window ? t("window") : "",
       ...edits.blocks,
     ].filter(Boolean).join(", ");
     return html`<div class="bar" part="bar" role="status" id="current-config">

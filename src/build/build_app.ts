@@ -7,7 +7,10 @@ import { basename, join } from "node:path";
 import { copyFile, mkdir, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { CONTENT_SECURITY_POLICY } from "./content_security_policy.ts";
 import { BUILTIN_NAMES } from "./builtin_names.ts";
-import { notebookModule, parseNotebook } from "../notebook/mod.ts";
+import { notebookModule, parseNotebook, translateNotebook } from "../notebook/mod.ts";
+
+/** Languages the notebooks may be translated into, each in `notebooks/<code>/`. */
+export const TRANSLATIONS = ["ru"] as const;
 
 /** The DuckDB-WASM files the browser loads; copied at build time, never kept in the repository. */
 export const DUCKDB_FILES = [
@@ -34,6 +37,11 @@ export interface ManifestNotebook {
   file: string;
   /** First `# ` heading of the notebook, or the file name. */
   title: string;
+  /**
+   * Titles in other languages, by language code (`ru`), for the notebooks translated in
+   * `notebooks/<lang>/`; their compiled modules are `notebooks/<lang>/<file>.js`.
+   */
+  titles?: Record<string, string>;
 }
 
 /** What the browser reads first to know the pages and the sample files. */
@@ -153,7 +161,29 @@ async function compileNotebooks(from: string, to: string): Promise<ManifestNoteb
       join(to, file.replace(/\.md$/, ".js")),
       notebookModule(notebook, BUILTIN_NAMES, label),
     );
-    out.push({ file, title: notebook.title || basename(file, ".md") });
+    const titles: Record<string, string> = {};
+    for (const lang of TRANSLATIONS) {
+      let translation: string;
+      try {
+        translation = await Deno.readTextFile(join(from, lang, file));
+      } catch (err) {
+        if (err instanceof Deno.errors.NotFound) continue;
+        throw err;
+      }
+      const translatedLabel = `notebooks/${lang}/${file}`;
+      const translated = translateNotebook(notebook, translation, translatedLabel);
+      await mkdir(join(to, lang), { recursive: true });
+      await writeFile(
+        join(to, lang, file.replace(/\.md$/, ".js")),
+        notebookModule(translated, BUILTIN_NAMES, translatedLabel),
+      );
+      titles[lang] = translated.title;
+    }
+    out.push({
+      file,
+      title: notebook.title || basename(file, ".md"),
+      ...(Object.keys(titles).length ? { titles } : {}),
+    });
   }
   return out;
 }
