@@ -93,17 +93,17 @@ export class ConfigBar extends LitElement {
       ...edits.blocks,
     ].filter(Boolean).join(", ");
     return html`<div class="bar" part="bar" role="status" id="current-config">
-      <span>Current config: <strong>${current.id}</strong> ${current.name}
-        (${KIND_WORDS[current.kind]})</span>
-      ${edited ? html`<span class="tag edited">edited: ${what}</span>` : null}
+      <span>${t("currentConfig")}: <strong>${current.id}</strong> ${current.name}
+        (${t(KIND_WORDS[current.kind])})</span>
+      ${edited ? html`<span class="tag edited">${t("editedTag")}: ${what}</span>` : null}
       ${
       current.dataKey === null
         ? null
         : stale
-        ? html`<span class="tag stale">fitted on other data: fit again on Calibrate</span>`
-        : html`<span class="tag fresh">fitted on the loaded data</span>`
+        ? html`<span class="tag stale">${t("staleTag")}</span>`
+        : html`<span class="tag fresh">${t("freshTag")}</span>`
     }
-      <label>version
+      <label>${t("version")}
         <select aria-label="config version" @change=${(e: Event) =>
       this.dispatchEvent(
         new CustomEvent("select", { detail: (e.target as HTMLSelectElement).value }),
