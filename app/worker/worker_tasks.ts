@@ -239,10 +239,25 @@ export const WORKER_TASKS = {
     const summary = result.summaries[0];
     let verified = 0;
     for (const r of result.rows) if (r.verified) verified++;
+    // Per scope (a deal stage, a product tag): how many contacts have points there and what
+    // their scores are, beside the global score.
+    const scopes = result.scopeColumns.map((scope) => {
+      const values = result.rows.map((r) => r.scopes[scope] ?? 0).filter((v) => v !== 0);
+      values.sort((a, b) => a - b);
+      return {
+        scope,
+        contacts: values.length,
+        mean: values.length ? values.reduce((a, b) => a + b, 0) / values.length : null,
+        median: values.length ? values[Math.floor(values.length / 2)] : null,
+        max: values.length ? values[values.length - 1] : null,
+      };
+    });
     return {
+      scopes,
       asOf,
-      contacts: summary.contacts,
-      keptByAudience: summary.contacts - summary.excludedByAudience,
+      // The engine's `contacts` are those it scored: after the audience and verification.
+      contacts: summary.contacts + summary.excludedByAudience + summary.excludedByVerification,
+      keptByAudience: summary.contacts + summary.excludedByVerification,
       excludedByAudience: summary.excludedByAudience,
       verified,
       excludedByVerification: summary.excludedByVerification,

@@ -134,3 +134,21 @@ Deno.test("WORKER_TASKS.evaluateHoldout() gives the fitted config the calibratio
   assert.ok(fit.holdout.integer.rows > 0 && fit.holdout.integer.auc > 0.5);
   assert.equal(other.rows, fit.holdout.integer.rows);
 });
+
+Deno.test("WORKER_TASKS.effect() counts what the audience keeps and the scopes' scores", () => {
+  const t = tables();
+  const asOf = T0 + 60 * DAY;
+  const all = WORKER_TASKS.effect(t, spec, asOf);
+  assert.equal(all.contacts, 300);
+  assert.equal(all.keptByAudience, 300);
+  assert.deepEqual(all.scopes, []);
+  // Ages are 30 (every third contact) or 60: an audience of 25-44 keeps 100.
+  const narrowed = WORKER_TASKS.effect(t, { ...spec, audience: { age: [25, 44] } }, asOf);
+  assert.equal(narrowed.keptByAudience, 100);
+  assert.equal(narrowed.excludedByAudience, 200);
+  const scoped = WORKER_TASKS.effect(t, {
+    ...spec,
+    rules: [...spec.rules, { id: "click_f", on: "email_click", points: 2, scopes: ["stage"] }],
+  }, asOf);
+  assert.equal(scoped.scopes.length, 0, "no contact has a stage: no stage scope");
+});
