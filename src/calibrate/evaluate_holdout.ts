@@ -2,7 +2,8 @@
  * The whole-point hold-out metrics of any config on a calibration's held-out rows: the same
  * rows, the same label, the same engine scores mapped to probabilities by the same fitted
  * scale, the same metrics. Applied to the fitted config it gives the calibration's own
- * `holdout.integer`, so an edited config is compared like for like.
+ * `holdout.integer`, so an edited config is compared like for like. The config's audience and
+ * verification are not applied: they choose the contacts, and the rows here are fixed.
  */
 import type { ScoringConfigSpec } from "../config/types.ts";
 import type { EventRow, PurchaseRow } from "../tables/mod.ts";
@@ -66,7 +67,10 @@ export function evaluateHoldout(
       if (row !== undefined) labels[row] = 1;
     }
   }
-  const scores = engineScores(config, input.events, index, tag);
+  // The audience and verification decide who is scored, not how: left out, the rows stay the
+  // calibration's, and an edited audience cannot empty the comparison.
+  const { audience: _audience, verification: _verification, ...scoring } = config;
+  const scores = engineScores(scoring, input.events, index, tag);
   const probabilities = Float64Array.from(
     scores,
     (s) => probabilityOfScore(calibration.scoreToProbability, s),

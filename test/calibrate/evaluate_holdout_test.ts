@@ -21,6 +21,9 @@ Deno.test("evaluateHoldout() of the fitted config is the calibration's own whole
   assert.equal(other.converters, same!.converters);
   assert.ok(other.auc < same!.auc, `AUC ${other.auc} should fall below ${same!.auc}`);
 
+  // An audience or verification choose contacts, not points: the same rows, the same metrics.
+  const narrowed = { ...r.config, audience: { age: [30, 50] as [number, number] } };
+  assert.deepEqual(evaluateHoldout(narrowed, data, r, { horizonDays: 30 }), same);
   assert.equal(
     evaluateHoldout(r.config, data, { ...r, holdoutRows: [] }, { horizonDays: 30 }),
     null,
