@@ -52,9 +52,32 @@ const FLAGS: Record<string, FlagSpec> = {
     multiple: false,
   },
   "holdout-fraction": {
-    help: "Share of contacts held out at random (default 0.3 for snapshot).",
+    help:
+      "Share of contacts held out at random (default 0.3 for snapshot); 0 holds out nothing (cross-validation is the evidence).",
     multiple: false,
   },
+  "no-refit": {
+    help:
+      "Ship the model fitted without the hold-out (by default the shipped config is refitted on every row once the hold-out evidence is taken).",
+    boolean: true,
+    multiple: false,
+  },
+  categorical: {
+    help:
+      "Snapshot: column whose values are unordered categories even when they are numbers (codes); may repeat or be comma-separated.",
+    multiple: true,
+  },
+  encoding: {
+    help:
+      "Snapshot: dummy (a coefficient per bin, ridge), woe (a coefficient per column on WoE) or auto (chosen by cross-validation, the default).",
+    multiple: false,
+  },
+  "l2-grid": {
+    help:
+      "Comma-separated L2 penalties tried by cross-validation (default 0.1,0.3,1,3,10,30,100,300).",
+    multiple: false,
+  },
+  folds: { help: "Cross-validation folds (default 5).", multiple: false },
   "holdout-after": {
     help:
       "Out-of-time hold-out: cutoffs (temporal) or contacts' --time-column (snapshot) after this instant. Temporal default: the last cutoff.",
@@ -69,6 +92,16 @@ const FLAGS: Record<string, FlagSpec> = {
     boolean: true,
     multiple: false,
   },
+  "lookback-grid": {
+    help:
+      "Temporal: comma-separated look-back lengths (days) to choose from by time-ordered cross-validation; the chosen one goes into the config.",
+    multiple: false,
+  },
+  "half-life-grid": {
+    help:
+      "Temporal: comma-separated half-lives (days, or none) to choose from with --lookback-grid.",
+    multiple: false,
+  },
   pdo: { help: "Points to double the odds (default 20).", multiple: false },
   "base-score": { help: "Snapshot: score at odds --base-odds (default 100).", multiple: false },
   "base-odds": { help: "Snapshot: odds at --base-score (default 1).", multiple: false },
@@ -76,7 +109,11 @@ const FLAGS: Record<string, FlagSpec> = {
     help: "Scale so the largest coefficient is this many points (instead of --pdo).",
     multiple: false,
   },
-  l2: { help: "L2 penalty of the logistic regression (default 0).", multiple: false },
+  l2: {
+    help:
+      "L2 penalty of the logistic regression, or cv to choose it by cross-validation (default cv; time-ordered folds out of time).",
+    multiple: false,
+  },
   "min-iv": {
     help: "Leave out features below this information value (default 0.02 snapshot, 0.01 temporal).",
     multiple: false,
@@ -172,7 +209,7 @@ export function run(args: string[]): Promise<number> {
     const fraction = num(
       flags,
       "holdout-fraction",
-      (x) => x > 0 && x < 1,
+      (x) => x >= 0 && x < 1,
       "a share between 0 and 1",
     );
     const after = flags["holdout-after"] === undefined
@@ -184,7 +221,50 @@ export function run(args: string[]): Promise<number> {
     const halfLifeDays = num(flags, "half-life-days", (x) => x > 0, "a positive number of days") ??
       null;
     const seed = num(flags, "seed", Number.isInteger, "an integer") ?? 1;
-    const l2 = num(flags, "l2", (x) => x >= 0, "a number >= 0") ?? 0;
+    const l2: number | "cv" = flags.l2 === "cv"
+      ? "cv"
+      : num(flags, "l2", (x) => x >= 0, 'a number >= 0 or "cv"') ?? "cv";
+    const l2Grid = flags["l2-grid"] === undefined
+      ? undefined
+      : String(flags["l2-grid"]).split(",").map((t) => {
+        const x = Number(t);
+        if (t.trim() === "" || !Number.isFinite(x) || x < 0) {
+          throw new UsageError(`--l2-grid: "${t}" is not a number >= 0`);
+        }
+        return x;
+      });
+    const gridFlag = (name: string, allowNone: boolean) =>
+      flags[name] === undefined ? undefined : String(flags[name]).split(",").map((t) => {
+        if (allowNone && t.trim().toLowerCase() === "none") return null;
+        const x = Number(t);
+        if (t.trim() === "" || !Number.isFinite(x) || x <= 0) {
+          throw new UsageError(
+            `--${name}: "${t}" is not a positive number of days${allowNone ? ' or "none"' : ""}`,
+          );
+        }
+        return x;
+      });
+    const lookbackGrid = gridFlag("lookback-grid", false) as number[] | undefined;
+    const halfLifeGrid = gridFlag("half-life-grid", true);
+    if (!temporal && (lookbackGrid || halfLifeGrid)) {
+      throw new UsageError("--lookback-grid and --half-life-grid are for temporal calibration");
+    }
+    const folds = num(flags, "folds", (x) => Number.isInteger(x) && x >= 2, "an integer >= 2");
+    const refit = !flags["no-refit"];
+    const encodingFlag = flags.encoding === undefined ? "auto" : String(flags.encoding);
+    if (!["auto", "dummy", "woe"].includes(encodingFlag)) {
+      throw new UsageError(`--encoding: "${encodingFlag}" is not auto, dummy or woe`);
+    }
+    const encoding = encodingFlag as "auto" | "dummy" | "woe";
+    const listFlag = (name: string) =>
+      ((flags[name] as string[] | undefined) ?? []).flatMap((x) => x.split(","))
+        .map((x) => x.trim()).filter(Boolean);
+    const categorical = listFlag("categorical");
+    if (temporal && (categorical.length || flags.encoding !== undefined)) {
+      throw new UsageError(
+        "--categorical and --encoding are for snapshot calibration (contact attributes)",
+      );
+    }
     const minIv = num(flags, "min-iv", (x) => x >= 0, "a number >= 0");
     const maxPoints = num(flags, "max-points", (x) => x > 0, "a positive number");
     const pdo = num(flags, "pdo", (x) => x > 0, "a positive number");
@@ -214,17 +294,28 @@ export function run(args: string[]): Promise<number> {
     const t0 = performance.now();
     if (!temporal) {
       method = "snapshot";
-      const exclude = ((flags.exclude as string[] | undefined) ?? []).flatMap((s) => s.split(","))
-        .map((s) => s.trim())
-        .filter(Boolean);
+      const exclude = listFlag("exclude");
       const timeColumn = flags["time-column"] === undefined
         ? "created_at"
         : String(flags["time-column"]);
       const holdout: { after: number; timeColumn: string } | { fraction: number; seed: number } =
         after !== undefined ? { after, timeColumn } : { fraction: fraction ?? 0.3, seed };
-      settings = { label: String(flags.label), exclude, l2, minIv: minIv ?? 0.02, scale };
+      settings = {
+        label: String(flags.label),
+        exclude,
+        categorical,
+        encoding,
+        l2,
+        l2Grid: l2Grid ?? null,
+        folds: folds ?? 5,
+        refit,
+        minIv: minIv ?? 0.02,
+        scale,
+      };
       holdoutInfo = "after" in holdout
         ? { kind: "out-of-time", after: iso(holdout.after), timeColumn }
+        : holdout.fraction === 0
+        ? null
         : { kind: "random", fraction: holdout.fraction, seed, by: "hash of contact_id" };
       console.error(`Calibrating ${contacts.rows.length} contacts on "${flags.label}"...`);
       result = inFile(contactsPath, () =>
@@ -234,6 +325,11 @@ export function run(args: string[]): Promise<number> {
           holdout,
           minIv,
           l2,
+          l2Grid,
+          folds,
+          refit,
+          encoding,
+          categorical,
           scale,
           evidence,
           name,
@@ -282,7 +378,9 @@ export function run(args: string[]): Promise<number> {
         ? { fraction, seed }
         : defaultTemporalHoldout(sorted, seed);
       holdoutInfo = "fraction" in holdout
-        ? { kind: "random", fraction: holdout.fraction, seed, by: "hash of contact_id" }
+        ? holdout.fraction === 0
+          ? null
+          : { kind: "random", fraction: holdout.fraction, seed, by: "hash of contact_id" }
         : { kind: "out-of-time", after: iso(holdout.after) };
       settings = {
         cutoffs: sorted.map(iso),
@@ -290,6 +388,11 @@ export function run(args: string[]): Promise<number> {
         horizonDays,
         halfLifeDays,
         l2,
+        l2Grid: l2Grid ?? null,
+        folds: folds ?? 5,
+        lookbackGrid: lookbackGrid ?? null,
+        halfLifeGrid: halfLifeGrid ?? null,
+        refit,
         minIv: minIv ?? 0.01,
         scale,
         perTag: Boolean(flags["per-tag"]),
@@ -299,9 +402,14 @@ export function run(args: string[]): Promise<number> {
         lookbackDays,
         horizonDays,
         halfLifeDays,
-        holdout,
+        holdout: "fraction" in holdout && holdout.fraction === 0 ? null : holdout,
         minIv,
         l2,
+        l2Grid,
+        folds,
+        lookbackGrid,
+        halfLifeGrid: halfLifeGrid ?? (lookbackGrid ? [halfLifeDays] : undefined),
+        refit,
         scale,
         evidence,
         name,

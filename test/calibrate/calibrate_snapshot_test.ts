@@ -32,7 +32,13 @@ function contacts(n: number, seed: number): ContactRow[] {
 const rows = contacts(4000, 3);
 
 Deno.test("calibrateSnapshot() writes attribute rules whose engine scores give the hold-out metrics", () => {
-  const r = calibrateSnapshot(rows, { label: "won", holdout: { fraction: 0.3, seed: 4 } });
+  // The shipped config is the evaluated one here (no refit), with one coefficient per column.
+  const r = calibrateSnapshot(rows, {
+    label: "won",
+    holdout: { fraction: 0.3, seed: 4 },
+    encoding: "woe",
+    refit: false,
+  });
   assert.deepEqual(r.model.featureNames, ["lead_source", "age"]);
   assert.ok(
     r.warnings.some((w) => w.includes(`"note" looks like an identifier`)),
@@ -83,8 +89,8 @@ Deno.test("calibrateSnapshot() names the contact and value of a bad label", () =
     /label column "Converted" is not among/,
   );
   assert.throws(
-    () => calibrateSnapshot(rows, { label: "won", holdout: { fraction: 0 } }),
-    /fraction must be in \(0, 1\), got "0"/,
+    () => calibrateSnapshot(rows, { label: "won", holdout: { fraction: 1 } }),
+    /fraction must be in \[0, 1\), got "1"/,
   );
   assert.throws(() => calibrateSnapshot([], { label: "won" }), /no contacts/);
 });

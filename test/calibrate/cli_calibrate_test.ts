@@ -38,6 +38,10 @@ Deno.test("calibrate CLI writes a config whose `score` output reproduces its hol
       "won",
       "--holdout-after",
       "2024-10-01",
+      // Ship the evaluated fit, with one coefficient per column, so `score` reproduces it.
+      "--encoding",
+      "woe",
+      "--no-refit",
       "--out",
       `${dir}/config.json`,
       "--report",
@@ -189,6 +193,8 @@ Deno.test("calibrate CLI over time: per-tag rules, and `score` at the held-out c
       `${dir}/purchases.csv`,
       ...asOf,
       "--per-tag",
+      // Ship the evaluated fit so `score` at the held-out cutoff reproduces its metrics.
+      "--no-refit",
       "--out",
       `${dir}/config.json`,
       "--report",
