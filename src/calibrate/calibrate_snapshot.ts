@@ -40,7 +40,7 @@ import {
   type ScoreToProbability,
 } from "./scale_points.ts";
 import type { EvidenceOptions } from "./evidence.ts";
-import { holdoutEvidence, NO_HOLDOUT_WARNING } from "./_holdout_evidence.ts";
+import { holdoutEvidence } from "./_holdout_evidence.ts";
 import type { CalibrationResult, HoldoutSpec, ModelSelection, PointsRow } from "./types.ts";
 import {
   hashUniform,

@@ -1,0 +1,186 @@
+/**
+ * Recalibration over periods for attribute data: before each period the points are refitted
+ * on the rows available then (every earlier row, or a sliding window of months), and the
+ * period is scored both by that refitted config and by one static config fitted once before
+ * the first period. Both are scored by the engine, as they would run.
+ */
+import { toScoringConfig } from "../config/mod.ts";
+import type { ScoringConfigSpec } from "../config/types.ts";
+import type { ContactRow } from "../data/types.ts";
+import { scoreContacts } from "../engine/mod.ts";
+import { auc } from "../metrics/mod.ts";
+import { parseLabel } from "./_common.ts";
+import { calibrateSnapshot, type SnapshotOptions } from "./calibrate_snapshot.ts";
+
+/** Options for `calibrateRolling`. */
+export interface RollingOptions extends Omit<SnapshotOptions, "holdout" | "refit"> {
+  /** Contact column with each row's instant (epoch ms). @default "created_at" */
+  timeColumn?: string;
+  /** Period starts (epoch ms); a period runs to the next start, the last one to the end. */
+  periods: number[];
+  /** `"expanding"`: every earlier row; `{ months }`: rows of the last N months only. @default "expanding" */
+  window?: "expanding" | { months: number };
+  /**
+   * Keep the static config's points and refit only its constant and tiers before each period
+   * (the points stay stable for the people who read them). @default false
+   */
+  anchorOnly?: boolean;
+  /** Called with the fraction done and a label such as `"period 3/15"`. @default a no-op */
+  onProgress?: (fraction: number, phase: string) => void;
+}
+
+/** One period of a rolling recalibration. */
+export interface RollingPeriod {
+  start: number;
+  end: number | null;
+  rows: number;
+  converters: number;
+  /** Rows the refitted config was trained on. */
+  trainingRows: number;
+  /** AUC of the config fitted once before the first period. */
+  staticAuc: number;
+  /** AUC of the config refitted before this period. */
+  rollingAuc: number;
+  /** The refitted config's L2 penalty and encoding. */
+  l2: number | null;
+  encoding: string | null;
+}
+
+/** What a rolling recalibration produced. */
+export interface RollingResult {
+  periods: RollingPeriod[];
+  /** Mean over periods with both outcomes. */
+  meanStaticAuc: number;
+  meanRollingAuc: number;
+  /** The static config and the config refitted before the last period. */
+  staticConfig: ScoringConfigSpec;
+  lastConfig: ScoringConfigSpec;
+  warnings: string[];
+}
+
+function scoreRows(config: ScoringConfigSpec, rows: ContactRow[]): number[] {
+  const result = scoreContacts(toScoringConfig(config), { contacts: rows }, { asOf: [0] });
+  const byId = new Map(result.rows.map((r) => [r.contactId, r.score]));
+  return rows.map((r) => byId.get(r.contact_id)!);
+}
+
+const MONTH_MS = 30.436875 * 86_400_000;
+
+/**
+ * Refits before each of `options.periods` and reports, per period, the AUC of the static
+ * config against the refitted one.
+ */
+export function calibrateRolling(contacts: ContactRow[], options: RollingOptions): RollingResult {
+  const {
+    timeColumn = "created_at",
+    periods,
+    window = "expanding",
+    anchorOnly = false,
+    onProgress = () => {},
+    ...snapshot
+  } = options;
+  if (!Array.isArray(periods) || periods.length === 0 || !periods.every(Number.isFinite)) {
+    throw new RangeError("Cannot recalibrate over periods: give at least one period start");
+  }
+  if (window !== "expanding" && !(window && window.months > 0)) {
+    throw new RangeError(
+      `Cannot recalibrate over periods: window must be "expanding" or { months > 0 }, got "${
+        JSON.stringify(window)
+      }"`,
+    );
+  }
+  const starts = [...new Set(periods)].sort((a, b) => a - b);
+  const time = (c: ContactRow) => {
+    const t = c[timeColumn];
+    if (typeof t !== "number") {
+      throw new RangeError(
+        `Cannot recalibrate over periods: contact "${c.contact_id}" has no "${timeColumn}"`,
+      );
+    }
+    return t;
+  };
+  const labelKey =
+    Object.keys(contacts[0] ?? {}).find((k) => k.toLowerCase() === snapshot.label.toLowerCase()) ??
+      snapshot.label;
+  const fit = (rows: ContactRow[]) =>
+    calibrateSnapshot(rows, { ...snapshot, holdout: null, refit: false, baseline: false });
+  const warnings: string[] = [];
+  const before = contacts.filter((c) => time(c) < starts[0]);
+  onProgress(0, "fitting the static config");
+  const fixed = fit(before);
+  const out: RollingPeriod[] = [];
+  let lastConfig = fixed.config;
+  starts.forEach((start, k) => {
+    onProgress((k + 1) / (starts.length + 1), `period ${k + 1}/${starts.length}`);
+    const end = k + 1 < starts.length ? starts[k + 1] : null;
+    const rows = contacts.filter((c) => time(c) >= start && (end === null || time(c) < end));
+    const from = window === "expanding" ? -Infinity : start - window.months * MONTH_MS;
+    const train = contacts.filter((c) => time(c) < start && time(c) >= from);
+    const y = rows.map((c) => parseLabel(c[labelKey], labelKey, c.contact_id));
+    const converters = y.reduce((a: number, b) => a + b, 0);
+    let refitted: ScoringConfigSpec;
+    let l2: number | null = null;
+    let encoding: string | null = null;
+    if (anchorOnly) {
+      // The static points with a constant and tiers refitted on the rows available now.
+      const scores = scoreRows(fixed.config, train);
+      const yTrain = train.map((c) => parseLabel(c[labelKey], labelKey, c.contact_id));
+      const rate = yTrain.reduce((a: number, b) => a + b, 0) / Math.max(1, yTrain.length);
+      const shift = Math.round(
+        (Math.log(rate / (1 - rate)) - Math.log(
+          fixed.training.converters /
+            (fixed.training.rows - fixed.training.converters),
+        )) / fixed.scoreToProbability.perPoint,
+      );
+      refitted = structuredClone(fixed.config);
+      const base = refitted.attributes!.find((a) => a.field === "contact_id");
+      if (base && Number.isFinite(shift)) base.points += shift;
+      const sorted = scores.map((s) => s + (Number.isFinite(shift) ? shift : 0));
+      refitted.tiers = {
+        high: Math.ceil(quantile(sorted, 0.9)),
+        medium: Math.min(Math.ceil(quantile(sorted, 0.6)), Math.ceil(quantile(sorted, 0.9)) - 1),
+      };
+    } else {
+      try {
+        const r = fit(train);
+        refitted = r.config;
+        l2 = r.selection?.l2 ?? null;
+        encoding = r.selection?.encoding ?? null;
+      } catch (err) {
+        if (!(err instanceof RangeError)) throw err;
+        warnings.push(`Period ${new Date(start).toISOString()}: ${err.message}; kept the last`);
+        refitted = lastConfig;
+      }
+    }
+    lastConfig = refitted;
+    out.push({
+      start,
+      end,
+      rows: rows.length,
+      converters,
+      trainingRows: train.length,
+      staticAuc: rows.length ? auc(scoreRows(fixed.config, rows), y) : NaN,
+      rollingAuc: rows.length ? auc(scoreRows(refitted, rows), y) : NaN,
+      l2,
+      encoding,
+    });
+  });
+  const mean = (xs: number[]) => {
+    const v = xs.filter(Number.isFinite);
+    return v.length ? v.reduce((a, b) => a + b, 0) / v.length : NaN;
+  };
+  onProgress(1, "done");
+  return {
+    periods: out,
+    meanStaticAuc: mean(out.map((p) => p.staticAuc)),
+    meanRollingAuc: mean(out.map((p) => p.rollingAuc)),
+    staticConfig: fixed.config,
+    lastConfig,
+    warnings,
+  };
+}
+
+function quantile(xs: number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))] : 0;
+}
