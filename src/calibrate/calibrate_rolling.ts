@@ -25,6 +25,11 @@ export interface RollingOptions extends Omit<SnapshotOptions, "holdout" | "refit
    * (the points stay stable for the people who read them). @default false
    */
   anchorOnly?: boolean;
+  /**
+   * Choose encoding and penalty again by cross-validation before every period; otherwise the
+   * static fit's choices are kept and only bins and points are refitted. @default false
+   */
+  reselect?: boolean;
   /** Called with the fraction done and a label such as `"period 3/15"`. @default a no-op */
   onProgress?: (fraction: number, phase: string) => void;
 }
@@ -76,6 +81,7 @@ export function calibrateRolling(contacts: ContactRow[], options: RollingOptions
     periods,
     window = "expanding",
     anchorOnly = false,
+    reselect = false,
     onProgress = () => {},
     ...snapshot
   } = options;
@@ -102,12 +108,16 @@ export function calibrateRolling(contacts: ContactRow[], options: RollingOptions
   const labelKey =
     Object.keys(contacts[0] ?? {}).find((k) => k.toLowerCase() === snapshot.label.toLowerCase()) ??
       snapshot.label;
-  const fit = (rows: ContactRow[]) =>
-    calibrateSnapshot(rows, { ...snapshot, holdout: null, refit: false, baseline: false });
+  const base: SnapshotOptions = { ...snapshot, holdout: null, refit: false, baseline: false };
   const warnings: string[] = [];
   const before = contacts.filter((c) => time(c) < starts[0]);
   onProgress(0, "fitting the static config");
-  const fixed = fit(before);
+  const fixed = calibrateSnapshot(before, base);
+  const choice = fixed.selection;
+  const again: SnapshotOptions = !reselect && choice && choice.encoding !== "counts"
+    ? { ...base, encoding: choice.encoding, l2: choice.l2 }
+    : base;
+  const fit = (rows: ContactRow[]) => calibrateSnapshot(rows, again);
   const out: RollingPeriod[] = [];
   let lastConfig = fixed.config;
   starts.forEach((start, k) => {

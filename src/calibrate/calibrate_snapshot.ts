@@ -73,11 +73,13 @@ export interface SnapshotOptions {
   /** Columns whose values are unordered categories even when they are numbers (codes). @default [] */
   categorical?: string[];
   /**
-   * `"dummy"`: one coefficient per bin with a ridge penalty; `"woe"`: one coefficient per
-   * column on the bins' weight of evidence; `"auto"`: whichever cross-validates better.
+   * `"dummy"`: one coefficient per bin with a ridge penalty; `"steps"`: the same, but a
+   * numeric column's coefficients are the steps between adjacent bins, so the penalty
+   * smooths its points along the values; `"woe"`: one coefficient per column on the bins'
+   * weight of evidence; `"auto"`: dummy or WoE, whichever cross-validates better.
    * @default "auto"
    */
-  encoding?: "auto" | "dummy" | "woe";
+  encoding?: "auto" | "dummy" | "steps" | "woe";
   /** L2 penalty of the fit, or `"cv"` to choose it from `l2Grid` by cross-validation. @default "cv" */
   l2?: number | "cv";
   /** Penalties tried by cross-validation. @default [0.1, 0.3, 1, 3, 10, 30, 100, 300] */
@@ -162,9 +164,9 @@ function _checkSnapshot(contacts: ContactRow[], options: SnapshotOptions) {
       `Cannot calibrate: holdout "after" must be an instant in epoch ms, got "${holdout.after}"`,
     );
   }
-  if (encoding !== "auto" && encoding !== "dummy" && encoding !== "woe") {
+  if (!["auto", "dummy", "steps", "woe"].includes(encoding)) {
     throw new RangeError(
-      `Cannot calibrate: encoding must be "auto", "dummy" or "woe", got "${encoding}"`,
+      `Cannot calibrate: encoding must be "auto", "dummy", "steps" or "woe", got "${encoding}"`,
     );
   }
   if (l2 !== "cv" && !(typeof l2 === "number" && l2 >= 0 && Number.isFinite(l2))) {
@@ -214,7 +216,12 @@ function engineScores(config: ScoringConfigSpec, contacts: ContactRow[]): Map<st
   return new Map(result.rows.map((r) => [r.contactId, r.score]));
 }
 
-type Encoding = "dummy" | "woe";
+type Encoding = "dummy" | "steps" | "woe";
+
+/** Whether a factor is coded as steps between its ordered range bins. */
+function isStepped(f: Factor, encoding: Encoding): boolean {
+  return encoding === "steps" && f.type === "numeric" && f.bins[0]?.kind === "range";
+}
 
 /** A scorecard fitted on some rows: its factors, model and per-bin log-odds. */
 interface Scorecard {
@@ -225,6 +232,8 @@ interface Scorecard {
   selection: ModelSelection;
   /** Per used factor and bin, the bin's part of the log-odds. */
   contrib: number[][];
+  /** The coefficient and standard error shown per bin (the step's, for `"steps"`). */
+  binCoef: { coef: number; stdErr: number }[][];
   /** Log-odds of a contact whose every bin contributes 0. */
   intercept: number;
   /** Bin index per row and used factor (-1: no bin), for `rows` as given. */
@@ -435,13 +444,17 @@ export function calibrateSnapshot(
     let width = 0;
     for (const f of used) {
       offset.push(width);
-      width += f.bins.length;
+      width += isStepped(f, encoding) ? f.bins.length - 1 : f.bins.length;
     }
     const data = new Float64Array(n * width);
     for (let r = 0; r < n; r++) {
       for (let j = 0; j < p; j++) {
         const b = bins[r * p + j];
-        if (b >= 0) data[r * width + offset[j] + b] = 1;
+        if (b < 0) continue;
+        const o = r * width + offset[j];
+        if (!isStepped(used[j], encoding)) data[o + b] = 1;
+        else if (used[j].bins[b].kind !== "range") data[o + b - 1] = 1;
+        else for (let s = 1; s <= b; s++) data[o + s - 1] = 1;
       }
     }
     return { data, rows: n, cols: width };
@@ -507,7 +520,11 @@ export function calibrateSnapshot(
     const X = designOf(used, encoding, bins, rows.length);
     const names = encoding === "woe"
       ? used.map(featureName)
-      : used.flatMap((f) => f.bins.map((b) => b.label));
+      : used.flatMap((f) =>
+        isStepped(f, encoding)
+          ? f.bins.slice(1).map((b) => (b.kind === "range" ? `step to ${b.label}` : b.label))
+          : f.bins.map((b) => b.label)
+      );
     if (encoding === "woe") {
       const independent = new Set(independentColumns(X.data, X.rows, X.cols));
       const dependent = used.filter((_, j) => !independent.has(j));
@@ -545,9 +562,33 @@ export function calibrateSnapshot(
     // is worth 0 (the shift moves to the constant), which leaves every score unchanged.
     let intercept = model.intercept;
     let k = 0;
+    const binCoef: { coef: number; stdErr: number }[][] = [];
     const contrib = used.map((f, j) => {
-      if (encoding === "woe") return f.bins.map((b) => model.coef[j] * b.woe);
-      const coefs = f.bins.map(() => model.coef[k++]);
+      if (encoding === "woe") {
+        binCoef.push(f.bins.map(() => ({ coef: model.coef[j], stdErr: model.stdErr[j] })));
+        return f.bins.map((b) => model.coef[j] * b.woe);
+      }
+      let coefs: number[];
+      if (isStepped(f, encoding)) {
+        // Each range bin adds its step to the one before; the first range bin is the base.
+        const steps = f.bins.slice(1).map(() => ({
+          coef: model.coef[k],
+          stdErr: model.stdErr[k++],
+        }));
+        binCoef.push([{ coef: 0, stdErr: 0 }, ...steps]);
+        let level = 0;
+        coefs = f.bins.map((b, m) => {
+          if (m === 0) return 0;
+          if (b.kind !== "range") return steps[m - 1].coef;
+          level += steps[m - 1].coef;
+          return level;
+        });
+      } else {
+        coefs = f.bins.map(() => model.coef[k++]);
+        binCoef.push(
+          coefs.map((coef, m) => ({ coef, stdErr: model.stdErr[k - coefs.length + m] })),
+        );
+      }
       let ref = 0;
       f.bins.forEach((b, m) => {
         if (b.count > f.bins[ref].count) ref = m;
@@ -570,6 +611,7 @@ export function calibrateSnapshot(
         curve,
       },
       contrib,
+      binCoef,
       intercept,
       binOf: (r) => binMatrix(used, r),
       design: (r) => designOf(used, encoding, binMatrix(used, r), r.length),
@@ -635,19 +677,17 @@ export function calibrateSnapshot(
     const rawIds: string[] = [];
     const specs: Omit<AttributeRuleSpec, "id">[] = [];
     const pointsRows: PointsRow[] = [];
-    let k = 0;
     used.forEach((f, j) => {
       f.bins.forEach((bin, b) => {
         const exactPoints = scale.factor * contrib[j][b];
         const points = Math.round(exactPoints);
-        const c = card.encoding === "woe" ? j : k++;
         pointsRows.push({
           feature: featureName(f),
           label: bin.label,
           field: f.field,
           ruleId: null,
-          coef: card.model.coef[c],
-          stdErr: card.model.stdErr[c],
+          coef: card.binCoef[j][b].coef,
+          stdErr: card.binCoef[j][b].stdErr,
           woe: bin.woe,
           exactPoints,
           points,

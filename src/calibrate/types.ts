@@ -11,10 +11,11 @@ export type { CvPoint, FoldOrder };
 /** How the model's encoding, penalty (and, over time, window) were chosen. */
 export interface ModelSelection {
   /**
-   * `"dummy"`: one coefficient per bin; `"woe"`: one per column on the bins' WoE;
+   * `"dummy"`: one coefficient per bin; `"steps"`: one per step between adjacent bins of a
+   * numeric column (one per bin otherwise); `"woe"`: one per column on the bins' WoE;
    * `"counts"`: one per event feature (temporal).
    */
-  encoding: "dummy" | "woe" | "counts";
+  encoding: "dummy" | "steps" | "woe" | "counts";
   /** L2 penalty of the fit. */
   l2: number;
   /** `"cross-validation"` when chosen from the curve, `"given"` when set by the caller. */

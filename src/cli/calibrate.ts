@@ -252,10 +252,10 @@ export function run(args: string[]): Promise<number> {
     const folds = num(flags, "folds", (x) => Number.isInteger(x) && x >= 2, "an integer >= 2");
     const refit = !flags["no-refit"];
     const encodingFlag = flags.encoding === undefined ? "auto" : String(flags.encoding);
-    if (!["auto", "dummy", "woe"].includes(encodingFlag)) {
-      throw new UsageError(`--encoding: "${encodingFlag}" is not auto, dummy or woe`);
+    if (!["auto", "dummy", "steps", "woe"].includes(encodingFlag)) {
+      throw new UsageError(`--encoding: "${encodingFlag}" is not auto, dummy, steps or woe`);
     }
-    const encoding = encodingFlag as "auto" | "dummy" | "woe";
+    const encoding = encodingFlag as "auto" | "dummy" | "steps" | "woe";
     const listFlag = (name: string) =>
       ((flags[name] as string[] | undefined) ?? []).flatMap((x) => x.split(","))
         .map((x) => x.trim()).filter(Boolean);

@@ -253,3 +253,48 @@ Deno.test("calibrateTemporal() reports progress in steps up to 1, ending after t
   // Reporting changes nothing in the result.
   assert.deepEqual(withProgress.config, calibrateTemporal(data, { cutoffs: CUTOFFS }).config);
 });
+
+Deno.test("calibrateTemporal() chooses the window by time-ordered cross-validation and writes it", () => {
+  // Purchases are drawn from 90-day counts: a 20-day look-back sees a fraction of them.
+  const r = calibrateTemporal(data, {
+    cutoffs: CUTOFFS,
+    lookbackGrid: [20, 90],
+    halfLifeGrid: [null],
+    l2: "cv",
+    minIv: 0,
+    holdout: null,
+  });
+  const w = r.selection!.window!;
+  assert.equal(w.lookbackDays, 90);
+  assert.equal(w.halfLifeDays, null);
+  assert.equal(w.by, "cross-validation");
+  assert.deepEqual(w.grid.map((g) => g.lookbackDays), [20, 90]);
+  assert.ok(w.grid[1].auc > w.grid[0].auc, JSON.stringify(w.grid));
+  assert.deepEqual(r.config.window, { lookbackDays: 90 });
+  assert.equal(r.selection!.foldOrder, "time");
+  // Four cutoffs a month apart with a 30-day horizon: fold k trains on cutoffs before k.
+  assert.equal(r.selection!.folds, 3);
+  assert.ok(r.selection!.curve.every((c) => Number.isFinite(c.logLoss)));
+  assert.throws(
+    () => calibrateTemporal(data, { cutoffs: CUTOFFS, lookbackGrid: [0] }),
+    /lookbackGrid holds "0", not days > 0/,
+  );
+});
+
+Deno.test("calibrateTemporal() ships a refit on every cutoff; the hold-out is the fit without it", () => {
+  const options = { cutoffs: CUTOFFS, minIv: 0, candidates: { columns: ["url"] } };
+  const shipped = calibrateTemporal(data, options);
+  const evaluated = calibrateTemporal(data, { ...options, refit: false });
+  assert.deepEqual(shipped.holdout, evaluated.holdout);
+  assert.equal(evaluated.refit, null);
+  assert.deepEqual(shipped.refit!.cutoffs, CUTOFFS);
+  assert.equal(shipped.refit!.rows, 4 * 1500);
+  assert.equal(shipped.model.rows, 4 * 1500);
+  assert.equal(evaluated.model.rows, evaluated.training.rows);
+  assert.notDeepEqual(shipped.config.rules, evaluated.config.rules);
+  // With no hold-out there is nothing to refit.
+  const none = calibrateTemporal(data, { ...options, holdout: { fraction: 0 } });
+  assert.equal(none.holdout, null);
+  assert.equal(none.refit, null);
+  assert.equal(none.evidenceFrom, "cross-validation");
+});
