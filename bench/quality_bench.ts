@@ -11,7 +11,8 @@
  *   over 1997, then the config replayed monthly over 1998 (backtest AUC);
  * - the bundled sample: the ground-truth weights recovered (as the calibration test checks).
  *
- * Run: `deno task bench quality`.
+ * Run: `deno task bench quality` (or `deno run -A bench/quality_bench.ts --only=cdnow`, with
+ * `bank`, `shoppers`, `cdnow` or `sample`).
  */
 import {
   calibrateRolling,
@@ -35,6 +36,8 @@ import {
 } from "../src/data/recipes/mod.ts";
 import { auc } from "../src/metrics/mod.ts";
 
+const only = Deno.args.find((a) => a.startsWith("--only="))?.slice("--only=".length);
+const wanted = (section: string) => only === undefined || only === section;
 const checks: { what: string; ok: boolean; detail: string }[] = [];
 function check(what: string, ok: boolean, detail: string) {
   checks.push({ what, ok, detail });
@@ -72,7 +75,7 @@ const present = (path: string, what: string) =>
   });
 
 // 1. Bank marketing, out of time.
-if (await present(`${REAL_DATA_DIR}uci_bank_marketing`, "bank marketing")) {
+if (wanted("bank") && await present(`${REAL_DATA_DIR}uci_bank_marketing`, "bank marketing")) {
   const { contacts, label } = await bankMarketing();
   const after = Date.UTC(2009, 6, 1);
   // Calendar columns only say when a call was made, which later calls never share.
@@ -145,7 +148,10 @@ if (await present(`${REAL_DATA_DIR}uci_bank_marketing`, "bank marketing")) {
 }
 
 // 2. Online shoppers, random hold-out.
-if (await present(`${REAL_DATA_DIR}uci_online_shoppers_intention`, "online shoppers")) {
+if (
+  wanted("shoppers") &&
+  await present(`${REAL_DATA_DIR}uci_online_shoppers_intention`, "online shoppers")
+) {
   const { contacts, label } = await onlineShoppers();
   const t0 = performance.now();
   const r = calibrateSnapshot(contacts, {
@@ -158,7 +164,7 @@ if (await present(`${REAL_DATA_DIR}uci_online_shoppers_intention`, "online shopp
 }
 
 // 3. CDNOW: the window chosen from the data, then a monthly backtest.
-if (await present(`${REAL_DATA_DIR}cdnow`, "CDNOW")) {
+if (wanted("cdnow") && await present(`${REAL_DATA_DIR}cdnow`, "CDNOW")) {
   const data = await cdnow();
   const cutoffs = defaultCutoffs(Date.UTC(1997, 0, 1), Date.UTC(1998, 5, 30), 90, 30);
   const holdAfter = Date.UTC(1997, 11, 1);
@@ -179,8 +185,15 @@ if (await present(`${REAL_DATA_DIR}cdnow`, "CDNOW")) {
       horizonDays: 30,
       keepContacts: false,
     });
-    const aucs = result.periods.map((p) => p.auc).filter((x): x is number => x !== null);
-    return aucs.reduce((s, x) => s + x, 0) / aucs.length;
+    const mean = (xs: (number | null)[]) => {
+      const v = xs.filter((x): x is number => x !== null);
+      return v.reduce((s, x) => s + x, 0) / v.length;
+    };
+    return {
+      scored: mean(result.periods.map((p) => p.auc)),
+      all: mean(result.periods.map((p) => p.aucAll)),
+      coverage: mean(result.periods.map((p) => p.coverage)),
+    };
   };
   let t0 = performance.now();
   const fixed = run(false);
@@ -190,9 +203,11 @@ if (await present(`${REAL_DATA_DIR}cdnow`, "CDNOW")) {
       fixed.training.cutoffs!.length
     } monthly cutoffs of 1997, backtest over ${backtestAt.length} months of 1998`,
   );
-  console.log(
-    `CDNOW default window (90 d, no decay): backtest mean AUC ${f4(fixedAuc)} (${seconds(t0)})`,
-  );
+  const line = (b: ReturnType<typeof backtest>) =>
+    `backtest mean AUC ${f4(b.scored)} over scored contacts (coverage ${f4(b.coverage)}), ${
+      f4(b.all)
+    } over all contacts`;
+  console.log(`CDNOW default window (90 d, no decay): ${line(fixedAuc)} (${seconds(t0)})`);
   t0 = performance.now();
   const chosen = run(true);
   const chosenAuc = backtest(chosen);
@@ -200,7 +215,7 @@ if (await present(`${REAL_DATA_DIR}cdnow`, "CDNOW")) {
   console.log(
     `CDNOW window chosen by time-ordered CV: lookback ${w.lookbackDays} d, ${
       w.halfLifeDays === null ? "no decay" : `half-life ${w.halfLifeDays} d`
-    }; backtest mean AUC ${f4(chosenAuc)} (${seconds(t0)})`,
+    }: ${line(chosenAuc)} (${seconds(t0)})`,
   );
   console.log(
     `  grid (mean CV AUC): ${
@@ -213,7 +228,16 @@ if (await present(`${REAL_DATA_DIR}cdnow`, "CDNOW")) {
       f4(h.unrounded.auc)
     }`,
   );
-  check("CDNOW: window chosen from data >= 0.80 backtest AUC", chosenAuc >= 0.8, f4(chosenAuc));
+  check(
+    "CDNOW: window chosen from data >= 0.80 backtest AUC (scored contacts, replay's headline)",
+    chosenAuc.scored >= 0.8,
+    f4(chosenAuc.scored),
+  );
+  check(
+    "CDNOW: window chosen from data >= 0.80 backtest AUC (all contacts, unscored lowest)",
+    chosenAuc.all >= 0.8,
+    f4(chosenAuc.all),
+  );
   check(
     "CDNOW: whole points within 0.002 AUC of the exact fit",
     h.unrounded.auc - h.integer.auc <= 0.002,
@@ -221,13 +245,15 @@ if (await present(`${REAL_DATA_DIR}cdnow`, "CDNOW")) {
   );
   check(
     "CDNOW: chosen window >= default window (backtest)",
-    chosenAuc >= fixedAuc,
-    `${f4(chosenAuc)} vs ${f4(fixedAuc)}`,
+    chosenAuc.scored >= fixedAuc.scored && chosenAuc.all >= fixedAuc.all,
+    `${f4(chosenAuc.scored)} vs ${f4(fixedAuc.scored)} scored, ${f4(chosenAuc.all)} vs ${
+      f4(fixedAuc.all)
+    } all`,
   );
 }
 
 // 4. The bundled sample's ground truth.
-{
+if (wanted("sample")) {
   const sample = new URL("../data/sample/", import.meta.url);
   if (await present(new URL("ground_truth.json", sample).pathname, "the sample ground truth")) {
     const truth = JSON.parse(await Deno.readTextFile(new URL("ground_truth.json", sample)));

@@ -1,16 +1,23 @@
 /**
- * Recalibration over periods for attribute data: before each period the points are refitted
- * on the rows available then (every earlier row, or a sliding window of months), and the
- * period is scored both by that refitted config and by one static config fitted once before
- * the first period. Both are scored by the engine, as they would run.
+ * Recalibration over periods: before each period the points are refitted on the data
+ * available then (everything earlier, or a sliding window of months), and the period is
+ * scored both by that refitted config and by one static config fitted once before the first
+ * period. Both are scored by the engine, as they would run. `calibrateRolling` does this for
+ * attribute data (contacts with a date), `calibrateRollingTemporal` for event data.
  */
 import { toScoringConfig } from "../config/mod.ts";
 import type { ScoringConfigSpec } from "../config/types.ts";
 import type { ContactRow } from "../data/types.ts";
 import { scoreContacts } from "../engine/mod.ts";
 import { auc } from "../metrics/mod.ts";
-import { parseLabel } from "./_common.ts";
+import { replay } from "../backtest/replay.ts";
+import { parseLabel, proposeTiers } from "./_common.ts";
 import { calibrateSnapshot, type SnapshotOptions } from "./calibrate_snapshot.ts";
+import {
+  calibrateTemporal,
+  type TemporalInput,
+  type TemporalOptions,
+} from "./calibrate_temporal.ts";
 
 /** Options for `calibrateRolling`. */
 export interface RollingOptions extends Omit<SnapshotOptions, "holdout" | "refit"> {
@@ -40,7 +47,7 @@ export interface RollingPeriod {
   end: number | null;
   rows: number;
   converters: number;
-  /** Rows the refitted config was trained on. */
+  /** Rows (snapshot) or cutoffs (temporal) the refitted config was trained on. */
   trainingRows: number;
   /** AUC of the config fitted once before the first period. */
   staticAuc: number;
@@ -193,4 +200,143 @@ export function calibrateRolling(contacts: ContactRow[], options: RollingOptions
 function quantile(xs: number[], q: number): number {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))] : 0;
+}
+
+/** Options for `calibrateRollingTemporal`. */
+export interface RollingTemporalOptions extends Omit<TemporalOptions, "holdout" | "refit"> {
+  /** Instants at which the configs are judged (each a period start). */
+  periods: number[];
+  /** `"expanding"`: every earlier cutoff; `{ months }`: cutoffs of the last N months. @default "expanding" */
+  window?: "expanding" | { months: number };
+  /** Keep the static rules and refit only the tiers before each period. @default false */
+  anchorOnly?: boolean;
+  /** Choose the penalty and window again before every period. @default false */
+  reselect?: boolean;
+}
+
+/**
+ * Event data over periods: before each period instant `P` the rules are refitted on the
+ * cutoffs whose horizon has ended by `P`; the period's AUC (every eligible contact, unscored
+ * ones lowest, as `replay` reports `aucAll`) is given for the static config, fitted once
+ * before the first period, and for the refitted one.
+ */
+export function calibrateRollingTemporal(
+  input: TemporalInput,
+  options: RollingTemporalOptions,
+): RollingResult {
+  const {
+    periods,
+    window = "expanding",
+    anchorOnly = false,
+    reselect = false,
+    onProgress = () => {},
+    ...temporal
+  } = options;
+  if (!Array.isArray(periods) || periods.length === 0 || !periods.every(Number.isFinite)) {
+    throw new RangeError("Cannot recalibrate over periods: give at least one period instant");
+  }
+  if (window !== "expanding" && !(window && window.months > 0)) {
+    throw new RangeError(
+      `Cannot recalibrate over periods: window must be "expanding" or { months > 0 }, got "${
+        JSON.stringify(window)
+      }"`,
+    );
+  }
+  const horizonMs = (temporal.horizonDays ?? 30) * 86_400_000;
+  const starts = [...new Set(periods)].sort((a, b) => a - b);
+  const usable = (p: number) =>
+    temporal.cutoffs.filter((t) =>
+      t + horizonMs <= p && (window === "expanding" || t >= p - window.months * MONTH_MS)
+    );
+  const base = { ...temporal, holdout: null, refit: false } as const;
+  onProgress(0, "fitting the static config");
+  const firstCutoffs = usable(starts[0]);
+  if (firstCutoffs.length === 0) {
+    throw new RangeError(
+      `Cannot recalibrate over periods: no cutoff's horizon ends by the first period ${
+        new Date(starts[0]).toISOString()
+      }`,
+    );
+  }
+  const fixed = calibrateTemporal(input, { ...base, cutoffs: firstCutoffs });
+  const choice = fixed.selection;
+  const again = !reselect && choice
+    ? {
+      ...base,
+      l2: choice.l2,
+      lookbackDays: choice.window?.lookbackDays ?? base.lookbackDays,
+      halfLifeDays: choice.window ? choice.window.halfLifeDays : base.halfLifeDays,
+      lookbackGrid: undefined,
+      halfLifeGrid: undefined,
+    }
+    : base;
+  const replayInput = {
+    events: input.events,
+    purchases: input.purchases,
+    contacts: input.contacts,
+  };
+  const judge = (config: ScoringConfigSpec, at: number) => {
+    const r = replay(toScoringConfig(config), replayInput, {
+      asOf: [at],
+      horizonDays: temporal.horizonDays ?? 30,
+      keepContacts: false,
+    });
+    const p = r.periods[0];
+    return { auc: p.aucAll ?? NaN, rows: p.contacts, converters: p.converters };
+  };
+  const warnings: string[] = [];
+  const out: RollingPeriod[] = [];
+  let lastConfig = fixed.config;
+  starts.forEach((start, k) => {
+    onProgress((k + 1) / (starts.length + 1), `period ${k + 1}/${starts.length}`);
+    const cutoffs = usable(start);
+    let refitted = lastConfig;
+    let l2: number | null = null;
+    if (anchorOnly) {
+      // Same rules; tiers from the engine's scores at the last cutoff available.
+      const at = cutoffs[cutoffs.length - 1];
+      const scores = scoreContacts(toScoringConfig(fixed.config), {
+        events: input.events,
+        contacts: input.contacts,
+      }, { asOf: [at] }).rows.filter((r) => r.score !== 0).map((r) => r.score);
+      refitted = structuredClone(fixed.config);
+      if (scores.length) refitted.tiers = proposeTiers(scores);
+    } else if (cutoffs.length) {
+      try {
+        const r = calibrateTemporal(input, { ...again, cutoffs });
+        refitted = r.config;
+        l2 = r.selection?.l2 ?? again.l2 as number;
+      } catch (err) {
+        if (!(err instanceof RangeError)) throw err;
+        warnings.push(`Period ${new Date(start).toISOString()}: ${err.message}; kept the last`);
+      }
+    }
+    lastConfig = refitted;
+    const s = judge(fixed.config, start);
+    const r = judge(refitted, start);
+    out.push({
+      start,
+      end: k + 1 < starts.length ? starts[k + 1] : null,
+      rows: s.rows,
+      converters: s.converters,
+      trainingRows: cutoffs.length,
+      staticAuc: s.auc,
+      rollingAuc: r.auc,
+      l2,
+      encoding: "counts",
+    });
+  });
+  const mean = (xs: number[]) => {
+    const v = xs.filter(Number.isFinite);
+    return v.length ? v.reduce((a, b) => a + b, 0) / v.length : NaN;
+  };
+  onProgress(1, "done");
+  return {
+    periods: out,
+    meanStaticAuc: mean(out.map((p) => p.staticAuc)),
+    meanRollingAuc: mean(out.map((p) => p.rollingAuc)),
+    staticConfig: fixed.config,
+    lastConfig,
+    warnings,
+  };
 }

@@ -73,9 +73,11 @@ export {
 export type { CalibrationResult, HoldoutSpec, PointsRow } from "./types.ts";
 export {
   calibrateRolling,
+  calibrateRollingTemporal,
   type RollingOptions,
   type RollingPeriod,
   type RollingResult,
+  type RollingTemporalOptions,
 } from "./calibrate_rolling.ts";
 export {
   fitPlainRegression,

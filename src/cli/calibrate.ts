@@ -9,12 +9,15 @@ import type { ContactRow, EventRow, LoadResult, PurchaseRow, TableKind } from ".
 import {
   buildProvenance,
   calibratePerTag,
+  calibrateRolling,
+  calibrateRollingTemporal,
   calibrateSnapshot,
   calibrateTemporal,
   calibrationReport,
   type CalibrationResult,
   defaultCutoffs,
   type InputFingerprint,
+  type RollingResult,
   type ScaleOptions,
   sha256Hex,
 } from "../calibrate/mod.ts";
@@ -78,6 +81,22 @@ const FLAGS: Record<string, FlagSpec> = {
     multiple: false,
   },
   folds: { help: "Cross-validation folds (default 5).", multiple: false },
+  rolling: {
+    help:
+      "Also recalibrate before each period and report, per period, the AUC of the static config against the refitted one. Snapshot: monthly periods of --time-column after --holdout-after; temporal: the cutoffs after --holdout-after (default: the later half).",
+    boolean: true,
+    multiple: false,
+  },
+  "rolling-months": {
+    help: "With --rolling: refit on the last N months only (default: everything earlier).",
+    multiple: false,
+  },
+  "anchor-only": {
+    help:
+      "With --rolling: keep the static points and refit only the constant and tiers before each period.",
+    boolean: true,
+    multiple: false,
+  },
   "holdout-after": {
     help:
       "Out-of-time hold-out: cutoffs (temporal) or contacts' --time-column (snapshot) after this instant. Temporal default: the last cutoff.",
@@ -171,6 +190,18 @@ function inFile<T>(file: string, f: () => T): T {
   }
 }
 
+function describeSelection(result: CalibrationResult): string {
+  const s = result.selection!;
+  const w = s.window
+    ? `, window ${s.window.lookbackDays} d${
+      s.window.halfLifeDays === null ? "" : ` half-life ${s.window.halfLifeDays} d`
+    }`
+    : "";
+  return `${s.encoding} coding, L2 ${s.l2}${w} (${s.by}${
+    s.by === "cross-validation" ? `, ${s.folds} ${s.foldOrder} folds` : ""
+  })`;
+}
+
 function iso(t: number): string {
   return new Date(t).toISOString().replace(".000Z", "Z");
 }
@@ -249,6 +280,17 @@ export function run(args: string[]): Promise<number> {
     if (!temporal && (lookbackGrid || halfLifeGrid)) {
       throw new UsageError("--lookback-grid and --half-life-grid are for temporal calibration");
     }
+    const rollingMonths = num(flags, "rolling-months", (x) => x > 0, "a positive number of months");
+    if (!flags.rolling && (rollingMonths !== undefined || flags["anchor-only"])) {
+      throw new UsageError("--rolling-months and --anchor-only go with --rolling");
+    }
+    const rollingWindow = rollingMonths === undefined
+      ? "expanding" as const
+      : { months: rollingMonths };
+    if (flags.rolling && !temporal && after === undefined) {
+      throw new UsageError("--rolling needs --holdout-after: the periods are the months after it");
+    }
+    let rolling: RollingResult | null = null;
     const folds = num(flags, "folds", (x) => Number.isInteger(x) && x >= 2, "an integer >= 2");
     const refit = !flags["no-refit"];
     const encodingFlag = flags.encoding === undefined ? "auto" : String(flags.encoding);
@@ -334,6 +376,41 @@ export function run(args: string[]): Promise<number> {
           evidence,
           name,
         }));
+      if (flags.rolling) {
+        const rows = contacts.rows as ContactRow[];
+        let last = -Infinity;
+        for (const c of rows) {
+          const t = c[timeColumn];
+          if (typeof t === "number" && t > last) last = t;
+        }
+        // The first period starts right after the hold-out instant, the others at month starts.
+        const start = after!; // checked with the flags
+        const d = new Date(start);
+        const periods = [start + 1];
+        for (let m = 1;; m++) {
+          const t = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + m, 1);
+          if (t > last) break;
+          periods.push(t);
+        }
+        console.error(`Recalibrating before each of ${periods.length} monthly periods...`);
+        rolling = inFile(contactsPath, () =>
+          calibrateRolling(rows, {
+            label: String(flags.label),
+            exclude,
+            minIv,
+            l2,
+            l2Grid,
+            folds,
+            encoding,
+            categorical,
+            scale,
+            evidence,
+            timeColumn,
+            periods,
+            window: rollingWindow,
+            anchorOnly: Boolean(flags["anchor-only"]),
+          }));
+      }
     } else {
       method = "temporal";
       const eventsPath = String(flags.events);
@@ -443,6 +520,22 @@ export function run(args: string[]): Promise<number> {
       } else {
         result = calibrateTemporal(input, options);
       }
+      if (flags.rolling) {
+        const periods = sorted.filter((t) =>
+          after !== undefined ? t > after : t > sorted[Math.floor((sorted.length - 1) / 2)]
+        );
+        if (periods.length === 0) {
+          throw new UsageError("--rolling: no cutoff falls after --holdout-after");
+        }
+        console.error(`Recalibrating before each of ${periods.length} cutoffs...`);
+        const { holdout: _h, refit: _r, ...rest } = options;
+        rolling = calibrateRollingTemporal(input, {
+          ...rest,
+          periods,
+          window: rollingWindow,
+          anchorOnly: Boolean(flags["anchor-only"]),
+        });
+      }
     }
     const seconds = (performance.now() - t0) / 1000;
     if (holdoutInfo && method === "temporal") {
@@ -455,6 +548,20 @@ export function run(args: string[]): Promise<number> {
       settings,
       holdout: holdoutInfo,
     });
+    if (rolling) {
+      result.warnings.push(...rolling.warnings.map((w) => `[rolling] ${w}`));
+      result.config.provenance.rolling = JSON.parse(JSON.stringify({
+        window: rollingWindow,
+        anchorOnly: Boolean(flags["anchor-only"]),
+        meanStaticAuc: rolling.meanStaticAuc,
+        meanRollingAuc: rolling.meanRollingAuc,
+        periods: rolling.periods.map((p) => ({
+          ...p,
+          start: iso(p.start),
+          end: p.end === null ? null : iso(p.end),
+        })),
+      }, (_k, v) => (typeof v === "number" && !Number.isFinite(v) ? null : v)));
+    }
     // The config must read back through the engine's own checker before it is written.
     const text = serializeConfig(result.config);
     parseConfig(JSON.parse(text));
@@ -468,16 +575,31 @@ export function run(args: string[]): Promise<number> {
     console.log(
       `Wrote ${out}${
         reportPath ? ` and ${reportPath}` : ""
-      }: ${method} fit of ${result.model.featureNames.length} features on ${result.training.rows} rows (${result.training.converters} converters) in ${
+      }: ${method} fit of ${result.model.featureNames.length} features on ${
+        result.refit
+          ? `all ${result.refit.rows} rows (${result.refit.converters} converters; evidence from the fit on ${result.training.rows} rows)`
+          : `${result.training.rows} rows (${result.training.converters} converters)`
+      } in ${
         seconds.toFixed(1)
       } s, ${rules} rules, tiers high >= ${result.config.tiers?.high}, medium >= ${result.config.tiers?.medium}; ${
         h
           ? `hold-out AUC ${h.unrounded.auc.toFixed(4)} exact, ${
             h.integer.auc.toFixed(4)
-          } with whole points (${h.unrounded.rows} rows)`
-          : "no hold-out"
-      }${result.model.converged ? "" : "; the fit did NOT converge"}`,
+          } with whole points, ${
+            h.baseline ? h.baseline.auc.toFixed(4) : "n/a"
+          } plain regression (${h.unrounded.rows} rows)`
+          : "no hold-out (cross-validation is the evidence)"
+      }${result.selection ? `; ${describeSelection(result)}` : ""}${
+        result.model.converged ? "" : "; the fit did NOT converge"
+      }`,
     );
+    if (rolling) {
+      console.log(
+        `Rolling: mean period AUC ${rolling.meanStaticAuc.toFixed(4)} static, ${
+          rolling.meanRollingAuc.toFixed(4)
+        } refitted before each of ${rolling.periods.length} periods`,
+      );
+    }
     return 0;
   });
 }
