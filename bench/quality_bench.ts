@@ -33,7 +33,7 @@ import {
   exists,
   onlineShoppers,
   REAL_DATA_DIR,
-} from "../src/data/recipes/mod.ts";
+} from "../test/recipes/mod.ts";
 import { auc } from "../src/metrics/mod.ts";
 
 const only = Deno.args.find((a) => a.startsWith("--only="))?.slice("--only=".length);
@@ -166,7 +166,11 @@ if (
 // 3. CDNOW: the window chosen from the data, then a monthly backtest.
 if (wanted("cdnow") && await present(`${REAL_DATA_DIR}cdnow`, "CDNOW")) {
   const data = await cdnow();
-  const cutoffs = defaultCutoffs(Date.UTC(1997, 0, 1), Date.UTC(1998, 5, 30), 90, 30);
+  const cutoffs = defaultCutoffs(
+    { eventsFrom: Date.UTC(1997, 0, 1), eventsTo: Date.UTC(1998, 5, 30), purchasesTo: null },
+    90,
+    30,
+  );
   const holdAfter = Date.UTC(1997, 11, 1);
   const backtestAt = cutoffs.filter((t) => t > holdAfter);
   const run = (grid: boolean) =>

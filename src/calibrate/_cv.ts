@@ -65,6 +65,7 @@ export function makeFolds(
 export interface CvPoint {
   /** What was fitted, e.g. `"dummy"`, `"woe"` or a window. */
   variant: string;
+  /** L2 penalty of the fit. */
   l2: number;
   /** Mean validation AUC over the folds with both outcomes. */
   auc: number;

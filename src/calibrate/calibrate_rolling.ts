@@ -43,9 +43,13 @@ export interface RollingOptions extends Omit<SnapshotOptions, "holdout" | "refit
 
 /** One period of a rolling recalibration. */
 export interface RollingPeriod {
+  /** Start of the period (epoch ms). */
   start: number;
+  /** Start of the next period; `null` for the last, which runs to the end of the data. */
   end: number | null;
+  /** Rows (contacts) judged in the period. */
   rows: number;
+  /** Converters among them. */
   converters: number;
   /** Rows (snapshot) or cutoffs (temporal) the refitted config was trained on. */
   trainingRows: number;
@@ -53,20 +57,25 @@ export interface RollingPeriod {
   staticAuc: number;
   /** AUC of the config refitted before this period. */
   rollingAuc: number;
-  /** The refitted config's L2 penalty and encoding. */
+  /** The refitted config's L2 penalty (`null` when only re-anchored). */
   l2: number | null;
+  /** The refitted config's encoding (`null` when only re-anchored). */
   encoding: string | null;
 }
 
 /** What a rolling recalibration produced. */
 export interface RollingResult {
+  /** One row per period, in time order. */
   periods: RollingPeriod[];
-  /** Mean over periods with both outcomes. */
+  /** Mean AUC of the static config over periods with both outcomes. */
   meanStaticAuc: number;
+  /** Mean AUC of the refitted configs over periods with both outcomes. */
   meanRollingAuc: number;
-  /** The static config and the config refitted before the last period. */
+  /** The config fitted once before the first period. */
   staticConfig: ScoringConfigSpec;
+  /** The config refitted before the last period. */
   lastConfig: ScoringConfigSpec;
+  /** Periods whose refit failed (the previous config was kept), in words. */
   warnings: string[];
 }
 

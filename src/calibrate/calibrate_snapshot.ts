@@ -11,7 +11,7 @@
 import type { AttributeRuleSpec, ScoringConfigSpec } from "../config/types.ts";
 import { CONFIG_FORMAT } from "../config/types.ts";
 import { toScoringConfig } from "../config/mod.ts";
-import type { ContactRow } from "../data/types.ts";
+import type { ContactRow } from "../tables/mod.ts";
 import { scoreContacts } from "../engine/mod.ts";
 import {
   binFeature,
@@ -68,7 +68,7 @@ export interface SnapshotOptions {
   holdout?: HoldoutSpec | null;
   /** Columns below this information value are left out. @default 0.02 */
   minIv?: number;
-  /** Binning; merged over the fine binning defaults (`FINE_BINNING`). */
+  /** How columns are binned into factors; merged over the fine binning defaults (`FINE_BINNING`). */
   binning?: BinningOptions;
   /** Columns whose values are unordered categories even when they are numbers (codes). @default [] */
   categorical?: string[];
@@ -76,10 +76,13 @@ export interface SnapshotOptions {
    * `"dummy"`: one coefficient per bin with a ridge penalty; `"steps"`: the same, but a
    * numeric column's coefficients are the steps between adjacent bins, so the penalty
    * smooths its points along the values; `"woe"`: one coefficient per column on the bins'
-   * weight of evidence; `"auto"`: dummy or WoE, whichever cross-validates better.
+   * weight of evidence; `"linear"`: a numeric column gets one slope on its bins' mean values
+   * (standardized), so a value between two training values is placed between their points,
+   * categories one coefficient each; `"auto"`: dummy, linear or WoE, whichever
+   * cross-validates best.
    * @default "auto"
    */
-  encoding?: "auto" | "dummy" | "steps" | "woe";
+  encoding?: "auto" | "dummy" | "steps" | "linear" | "woe";
   /** L2 penalty of the fit, or `"cv"` to choose it from `l2Grid` by cross-validation. @default "cv" */
   l2?: number | "cv";
   /** Penalties tried by cross-validation. @default [0.1, 0.3, 1, 3, 10, 30, 100, 300] */
@@ -97,12 +100,13 @@ export interface SnapshotOptions {
   refit?: boolean;
   /** Fit the plain-regression baseline on the same training rows and report it on the hold-out. @default true */
   baseline?: boolean;
-  /** @default { pdo: 20, baseScore: 100, baseOdds: 1 } */
+  /** How coefficients become points. @default { pdo: 20, baseScore: 100, baseOdds: 1 } */
   scale?: ScaleOptions;
   /** Largest AUC the whole-number points may lose against the exact fit on training rows; a finer scale is tried until it holds. @default 0.002 */
   maxRoundingCost?: number;
   /** Config name. @default "Snapshot calibration on <label>" */
   name?: string;
+  /** Bootstrap settings of the hold-out evidence. */
   evidence?: EvidenceOptions;
   /** Prefix of every rule id (per-tag calibration uses the tag). @default "" */
   idPrefix?: string;
@@ -164,9 +168,9 @@ function _checkSnapshot(contacts: ContactRow[], options: SnapshotOptions) {
       `Cannot calibrate: holdout "after" must be an instant in epoch ms, got "${holdout.after}"`,
     );
   }
-  if (!["auto", "dummy", "steps", "woe"].includes(encoding)) {
+  if (!["auto", "dummy", "steps", "linear", "woe"].includes(encoding)) {
     throw new RangeError(
-      `Cannot calibrate: encoding must be "auto", "dummy", "steps" or "woe", got "${encoding}"`,
+      `Cannot calibrate: encoding must be "auto", "dummy", "steps", "linear" or "woe", got "${encoding}"`,
     );
   }
   if (l2 !== "cv" && !(typeof l2 === "number" && l2 >= 0 && Number.isFinite(l2))) {
@@ -216,7 +220,12 @@ function engineScores(config: ScoringConfigSpec, contacts: ContactRow[]): Map<st
   return new Map(result.rows.map((r) => [r.contactId, r.score]));
 }
 
-type Encoding = "dummy" | "steps" | "woe";
+type Encoding = "dummy" | "steps" | "linear" | "woe";
+
+/** Whether a factor is coded as one slope on its bins' standardized mean values. */
+function isLinear(f: Factor, encoding: Encoding): boolean {
+  return encoding === "linear" && f.type === "numeric" && f.bins[0]?.kind === "range";
+}
 
 /** Whether a factor is coded as steps between its ordered range bins. */
 function isStepped(f: Factor, encoding: Encoding): boolean {
@@ -390,6 +399,36 @@ export function calibrateSnapshot(
         factors.push(f);
       }
     }
+    for (const f of factors) {
+      if (f.type !== "numeric") continue;
+      // Mean value of each bin on these rows, standardized: the linear encoding's values.
+      const sum = f.bins.map(() => 0);
+      const count = f.bins.map(() => 0);
+      for (const i of rows) {
+        const v = contacts[i][f.field];
+        const b = binIndex(f, v as never);
+        if (b >= 0 && typeof v === "number") {
+          sum[b] += v;
+          count[b]++;
+        }
+      }
+      const means = sum.map((x, b) => (count[b] ? x / count[b] : 0));
+      let n = 0;
+      let mu = 0;
+      f.bins.forEach((b, k) => {
+        if (b.kind === "range") {
+          n += count[k];
+          mu += sum[k];
+        }
+      });
+      mu = n ? mu / n : 0;
+      let v2 = 0;
+      f.bins.forEach((b, k) => {
+        if (b.kind === "range") v2 += count[k] * (means[k] - mu) ** 2;
+      });
+      const sd = Math.sqrt(n ? v2 / n : 0) || 1;
+      binValues.set(f, means.map((m, k) => (f.bins[k].kind === "range" ? (m - mu) / sd : 0)));
+    }
     const used: Factor[] = [];
     const partitions = new Map<string, Factor>();
     for (const f of factors) {
@@ -418,6 +457,8 @@ export function calibrateSnapshot(
     return { factors, used };
   };
 
+  const binValues = new WeakMap<Factor, number[]>();
+
   const binMatrix = (used: Factor[], rows: number[]) => {
     const out = new Int32Array(rows.length * used.length);
     rows.forEach((i, r) => {
@@ -444,7 +485,11 @@ export function calibrateSnapshot(
     let width = 0;
     for (const f of used) {
       offset.push(width);
-      width += isStepped(f, encoding) ? f.bins.length - 1 : f.bins.length;
+      width += isStepped(f, encoding)
+        ? f.bins.length - 1
+        : isLinear(f, encoding)
+        ? 1 + f.bins.filter((b) => b.kind !== "range").length
+        : f.bins.length;
     }
     const data = new Float64Array(n * width);
     for (let r = 0; r < n; r++) {
@@ -452,7 +497,10 @@ export function calibrateSnapshot(
         const b = bins[r * p + j];
         if (b < 0) continue;
         const o = r * width + offset[j];
-        if (!isStepped(used[j], encoding)) data[o + b] = 1;
+        if (isLinear(used[j], encoding)) {
+          if (used[j].bins[b].kind === "range") data[o] = binValues.get(used[j])![b];
+          else data[o + 1 + b - used[j].bins.filter((x) => x.kind === "range").length] = 1;
+        } else if (!isStepped(used[j], encoding)) data[o + b] = 1;
         else if (used[j].bins[b].kind !== "range") data[o + b - 1] = 1;
         else for (let s = 1; s <= b; s++) data[o + s - 1] = 1;
       }
@@ -460,7 +508,7 @@ export function calibrateSnapshot(
     return { data, rows: n, cols: width };
   };
 
-  const encodings: Encoding[] = o.encoding === "auto" ? ["dummy", "woe"] : [o.encoding];
+  const encodings: Encoding[] = o.encoding === "auto" ? ["dummy", "linear", "woe"] : [o.encoding];
 
   /** Binning, encoding and penalty chosen on `rows` alone, then the fit on all of them. */
   const fitScorecard = (rows: number[]): Scorecard => {
@@ -523,6 +571,11 @@ export function calibrateSnapshot(
       : used.flatMap((f) =>
         isStepped(f, encoding)
           ? f.bins.slice(1).map((b) => (b.kind === "range" ? `step to ${b.label}` : b.label))
+          : isLinear(f, encoding)
+          ? [
+            `${featureName(f)} (slope)`,
+            ...f.bins.filter((b) => b.kind !== "range").map((b) => b.label),
+          ]
           : f.bins.map((b) => b.label)
       );
     if (encoding === "woe") {
@@ -569,7 +622,21 @@ export function calibrateSnapshot(
         return f.bins.map((b) => model.coef[j] * b.woe);
       }
       let coefs: number[];
-      if (isStepped(f, encoding)) {
+      if (isLinear(f, encoding)) {
+        const ranges = f.bins.filter((b) => b.kind === "range").length;
+        const slope = { coef: model.coef[k], stdErr: model.stdErr[k] };
+        const values = binValues.get(f)!;
+        k++;
+        const others = f.bins.slice(ranges).map(() => ({
+          coef: model.coef[k],
+          stdErr: model.stdErr[k++],
+        }));
+        binCoef.push([...f.bins.slice(0, ranges).map(() => slope), ...others]);
+        coefs = f.bins.map((
+          _,
+          m,
+        ) => (m < ranges ? slope.coef * values[m] : others[m - ranges].coef));
+      } else if (isStepped(f, encoding)) {
         // Each range bin adds its step to the one before; the first range bin is the base.
         const steps = f.bins.slice(1).map(() => ({
           coef: model.coef[k],

@@ -29,7 +29,9 @@ export type PlainColumn =
 
 /** A fitted plain regression: the encoding of each column and the model. */
 export interface PlainRegression {
+  /** How each input column became design columns. */
   columns: PlainColumn[];
+  /** The fitted model, one coefficient per design column. */
   model: LogisticModel;
 }
 

@@ -15,13 +15,14 @@ export interface ModelSelection {
    * numeric column (one per bin otherwise); `"woe"`: one per column on the bins' WoE;
    * `"counts"`: one per event feature (temporal).
    */
-  encoding: "dummy" | "steps" | "woe" | "counts";
+  encoding: "dummy" | "steps" | "linear" | "woe" | "counts";
   /** L2 penalty of the fit. */
   l2: number;
   /** `"cross-validation"` when chosen from the curve, `"given"` when set by the caller. */
   by: "cross-validation" | "given";
   /** Folds actually used. */
   folds: number;
+  /** Whether folds were drawn at random or in time order. */
   foldOrder: FoldOrder;
   /** Mean validation AUC and log-loss of every setting tried. */
   curve: CvPoint[];
@@ -51,9 +52,13 @@ export type HoldoutSpec =
 
 /** One row of the coefficients-and-points table. */
 export interface PointsRow {
+  /** The model feature (`(intercept)` for the constant). */
   feature: string;
+  /** The bin or event the row stands for, for people. */
   label: string;
+  /** The contact column or event type the feature reads. */
   field: string;
+  /** The config rule that carries these points; `null` when none does. */
   ruleId: string | null;
   /**
    * The logistic coefficient of the feature: per WoE unit (snapshot, WoE encoding), of the
@@ -61,25 +66,36 @@ export interface PointsRow {
    * per occurrence (temporal).
    */
   coef: number;
+  /** Standard error of `coef`. */
   stdErr: number;
   /** WoE of the bin (snapshot mode). */
   woe: number | null;
   /** Points before rounding. */
   exactPoints: number;
+  /** Whole points, as written in the config. */
   points: number;
 }
 
 /** What a calibration produced. */
 export interface CalibrationResult {
+  /** The config written, with whole points and proposed tiers. */
   config: ScoringConfigSpec;
+  /** The candidate factors with their bins and information value. */
   factors: Factor[];
+  /** The fitted logistic model. */
   model: LogisticModel;
   /** How encoding and penalty were chosen for the shipped model. */
   selection: ModelSelection | null;
+  /** How coefficients became points. */
   scale: PointScale;
+  /** Maps a score to a predicted conversion probability. */
   scoreToProbability: ScoreToProbability;
+  /** One row per feature: coefficient, exact and whole points. */
   points: PointsRow[];
-  /** The rows outside the hold-out, on which the evidence model was fitted. */
+  /**
+   * The rows outside the hold-out, on which the evidence model was fitted, and what rounding
+   * the shipped config to whole points cost.
+   */
   training: {
     rows: number;
     converters: number;
@@ -114,5 +130,6 @@ export interface CalibrationResult {
    * (`asOf: null`, snapshot), the contact ids.
    */
   holdoutRows: { asOf: number | null; contactIds: string[] }[];
+  /** Features left out and other things a person should know. */
   warnings: string[];
 }

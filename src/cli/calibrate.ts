@@ -1,6 +1,6 @@
 /**
  * `deno task cli calibrate`: derives points from converters and writes a config
- * (`../shared/spec/cli.md`). Contacts with `--label` and no events: snapshot calibration
+ * (`docs/cli.md`). Contacts with `--label` and no events: snapshot calibration
  * on attributes. With `--events` and `--purchases`: temporal calibration on event counts
  * before each cutoff against a purchase within the horizon after it.
  */
@@ -21,6 +21,7 @@ import {
   type ScaleOptions,
   sha256Hex,
 } from "../calibrate/mod.ts";
+import { dataSpan } from "../tables/mod.ts";
 import { defaultTemporalHoldout } from "../calibrate/calibrate_temporal.ts";
 import { type FlagSpec, instantFlag, parseFlags, runCommand, UsageError } from "./_args.ts";
 import { writeFileAtomic } from "./_io.ts";
@@ -72,7 +73,7 @@ const FLAGS: Record<string, FlagSpec> = {
   },
   encoding: {
     help:
-      "Snapshot: dummy (a coefficient per bin, ridge), woe (a coefficient per column on WoE) or auto (chosen by cross-validation, the default).",
+      "Snapshot: dummy (a coefficient per bin, ridge), steps (per step between a numeric column's bins), linear (a slope on a numeric column's bin means), woe (a coefficient per column on WoE) or auto (dummy, linear or woe, chosen by cross-validation; the default).",
     multiple: false,
   },
   "l2-grid": {
@@ -294,10 +295,12 @@ export function run(args: string[]): Promise<number> {
     const folds = num(flags, "folds", (x) => Number.isInteger(x) && x >= 2, "an integer >= 2");
     const refit = !flags["no-refit"];
     const encodingFlag = flags.encoding === undefined ? "auto" : String(flags.encoding);
-    if (!["auto", "dummy", "steps", "woe"].includes(encodingFlag)) {
-      throw new UsageError(`--encoding: "${encodingFlag}" is not auto, dummy, steps or woe`);
+    if (!["auto", "dummy", "steps", "linear", "woe"].includes(encodingFlag)) {
+      throw new UsageError(
+        `--encoding: "${encodingFlag}" is not auto, dummy, steps, linear or woe`,
+      );
     }
-    const encoding = encodingFlag as "auto" | "dummy" | "steps" | "woe";
+    const encoding = encodingFlag as "auto" | "dummy" | "steps" | "linear" | "woe";
     const listFlag = (name: string) =>
       ((flags[name] as string[] | undefined) ?? []).flatMap((x) => x.split(","))
         .map((x) => x.trim()).filter(Boolean);
@@ -426,16 +429,11 @@ export function run(args: string[]): Promise<number> {
       );
       let cutoffs = asOf;
       if (cutoffs.length === 0) {
-        let first = Infinity;
-        let last = -Infinity;
-        for (const e of events.rows) {
-          first = Math.min(first, e.ts);
-          last = Math.max(last, e.ts);
-        }
-        for (const p of purchases.rows) last = Math.max(last, p.ts);
-        cutoffs = Number.isFinite(first)
-          ? defaultCutoffs(first, last, lookbackDays, horizonDays)
-          : [];
+        cutoffs = defaultCutoffs(
+          dataSpan(events.rows, purchases.rows),
+          lookbackDays,
+          horizonDays,
+        );
         if (cutoffs.length === 0) {
           throw new UsageError(
             `No month start has a full ${lookbackDays}-day look-back and ${horizonDays}-day horizon inside the data; give --as-of`,
@@ -585,9 +583,9 @@ export function run(args: string[]): Promise<number> {
         h
           ? `hold-out AUC ${h.unrounded.auc.toFixed(4)} exact, ${
             h.integer.auc.toFixed(4)
-          } with whole points, ${
-            h.baseline ? h.baseline.auc.toFixed(4) : "n/a"
-          } plain regression (${h.unrounded.rows} rows)`
+          } with whole points${
+            h.baseline ? `, ${h.baseline.auc.toFixed(4)} plain regression` : ""
+          } (${h.unrounded.rows} rows)`
           : "no hold-out (cross-validation is the evidence)"
       }${result.selection ? `; ${describeSelection(result)}` : ""}${
         result.model.converged ? "" : "; the fit did NOT converge"

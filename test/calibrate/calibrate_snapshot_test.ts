@@ -121,12 +121,12 @@ Deno.test("calibrateSnapshot() with no hold-out takes its evidence from cross-va
   assert.equal(r.training.rows, 4000);
   assert.equal(r.selection!.by, "cross-validation");
   assert.equal(r.selection!.foldOrder, "random");
-  // Both encodings, every penalty of the grid, each with its mean validation AUC.
+  // Every encoding of "auto" with every penalty of the grid, each with its validation figures.
   assert.deepEqual(
     [...new Set(r.selection!.curve.map((c) => c.variant))].sort(),
-    ["dummy", "woe"],
+    ["dummy", "linear", "woe"],
   );
-  assert.equal(r.selection!.curve.length, 16);
+  assert.equal(r.selection!.curve.length, 24);
   for (const c of r.selection!.curve) assert.ok(c.auc > 0.55 && c.logLoss > 0, JSON.stringify(c));
   const best = r.selection!.curve.reduce((a, c) => (c.logLoss < a.logLoss ? c : a));
   assert.equal(r.selection!.encoding, best.variant);
@@ -203,11 +203,36 @@ Deno.test("calibrateSnapshot() out of time orders the cross-validation folds in 
   assert.equal(r.selection!.folds, 5);
   assert.throws(
     () => calibrateSnapshot(rows, { label: "won", encoding: "onehot" as "dummy" }),
-    /encoding must be "auto", "dummy", "steps" or "woe", got "onehot"/,
+    /encoding must be "auto", "dummy", "steps", "linear" or "woe", got "onehot"/,
   );
   assert.throws(
     () => calibrateSnapshot(rows, { label: "won", l2: -1 }),
     /l2 must be a number >= 0 or "cv", got "-1"/,
   );
   assert.throws(() => calibrateSnapshot(rows, { label: "won", folds: 1 }), /folds must be/);
+});
+
+Deno.test("calibrateSnapshot() with linear coding gives a numeric column points on one slope", () => {
+  // Conversion rises with the score column; an unseen value between two bins gets the points
+  // of its bin, which lie on the fitted line.
+  const rng = seededRng(8);
+  const data: ContactRow[] = [];
+  for (let i = 0; i < 3000; i++) {
+    const x = Math.round(rng() * 1000) / 10;
+    data.push({ contact_id: `s${i}`, score_col: x, won: rng() < sigmoid(-3 + x / 25) ? 1 : 0 });
+  }
+  const r = calibrateSnapshot(data, { label: "won", holdout: null, encoding: "linear", l2: 0.1 });
+  assert.deepEqual(r.model.featureNames, ["score_col (slope)"]);
+  const rows = r.points.filter((p) => p.field === "score_col");
+  assert.ok(rows.length >= 4, String(rows.length));
+  // One coefficient shared by every bin; the points rise with the bins.
+  assert.ok(rows.every((p) => p.coef === rows[0].coef && p.coef > 0));
+  for (let k = 1; k < rows.length; k++) assert.ok(rows[k].exactPoints > rows[k - 1].exactPoints);
+  // Slope per unit: the true 1/25 log-odds per unit, within a bin's width of rounding.
+  const factor = r.factors.find((f) => f.field === "score_col")!;
+  const first = factor.bins[0];
+  const last = factor.bins[factor.bins.length - 1];
+  const span = (rows[rows.length - 1].exactPoints - rows[0].exactPoints) * Math.LN2 / 20;
+  assert.ok(first.kind === "range" && last.kind === "range");
+  assert.ok(span > 2 && span < 4.5, String(span));
 });

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import * as XLSX from "xlsx";
 import { evaluateScores, sigmoid } from "../../src/calibrate/mod.ts";
-import { exists } from "../../src/data/recipes/mod.ts";
+import { exists } from "../recipes/mod.ts";
 import { seededRng } from "../../src/metrics/mod.ts";
 import { runCli, withTempDir, writeFiles } from "../_cli.ts";
 import { CUTOFFS, DAY, syntheticTemporal } from "./_synthetic.ts";
@@ -272,13 +272,16 @@ Deno.test("calibrate CLI with --holdout-fraction 0 fits every row and reports th
     ]);
     assert.equal(cal.code, 0, cal.stderr);
     assert.match(cal.stdout, /on 2000 rows .*no hold-out \(cross-validation is the evidence\)/);
-    assert.match(cal.stdout, /(dummy|woe) coding, L2 [\d.]+ \(cross-validation, 5 random folds\)/);
+    assert.match(
+      cal.stdout,
+      /(dummy|linear|woe) coding, L2 [\d.]+ \(cross-validation, 5 random folds\)/,
+    );
     const prov = JSON.parse(await Deno.readTextFile(`${dir}/config.json`)).provenance;
     assert.equal(prov.holdout, null);
     assert.equal(prov.metrics, null);
     assert.equal(prov.evidenceFrom, "cross-validation");
     assert.equal(prov.training.rows, 2000);
-    assert.equal(prov.selection.curve.length, 16);
+    assert.equal(prov.selection.curve.length, 24);
     assert.equal(prov.model.rows, 2000);
   });
 });
@@ -395,7 +398,7 @@ Deno.test("calibrate CLI refuses the new flags' bad values with status 2", async
     const [args, message] of [
       [
         ["--label", "y", "--encoding", "onehot"],
-        /--encoding: "onehot" is not auto, dummy, steps or woe/,
+        /--encoding: "onehot" is not auto, dummy, steps, linear or woe/,
       ],
       [["--label", "y", "--l2", "much"], /--l2: "much" is not a number >= 0 or "cv"/],
       [["--label", "y", "--l2-grid", "1,x"], /--l2-grid: "x" is not a number >= 0/],
