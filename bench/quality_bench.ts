@@ -94,6 +94,22 @@ if (wanted("bank") && await present(`${REAL_DATA_DIR}uci_bank_marketing`, "bank 
     r.holdout!.integer.auc >= 0.64,
     f4(r.holdout!.integer.auc),
   );
+  // For comparison, not a target: linear coding set by hand. The time-ordered folds over
+  // 2008-2009 cannot see its advantage, which shows only on the later, drifted months.
+  t0 = performance.now();
+  const linear = calibrateSnapshot(contacts, {
+    label,
+    holdout: { after },
+    exclude,
+    encoding: "linear",
+    refit: false,
+    evidence: { resamples: 0 },
+  });
+  console.log(
+    `bank marketing, linear coding set by hand (not chosen by CV): AUC whole points ${
+      f4(linear.holdout!.integer.auc)
+    }, exact fit ${f4(linear.holdout!.unrounded.auc)}, L2 ${linear.selection?.l2} (${seconds(t0)})`,
+  );
 
   // Per month: the static config, the plain regression fitted once, and recalibration.
   const months = [...new Set(contacts.map((c) => c.created_at as number))]
@@ -109,9 +125,7 @@ if (wanted("bank") && await present(`${REAL_DATA_DIR}uci_bank_marketing`, "bank 
     periods: months,
     exclude,
     evidence: { resamples: 0 },
-    // A smaller search than the default keeps 15 refits to a couple of minutes.
-    folds: 3,
-    l2Grid: [1, 10, 100],
+    // The encoding and penalty are chosen once, on the static fit, and kept for the refits.
   });
   const plainAucs: number[] = [];
   console.log(
@@ -230,8 +244,15 @@ if (wanted("cdnow") && await present(`${REAL_DATA_DIR}cdnow`, "CDNOW")) {
   console.log(
     `CDNOW hold-out (pooled 1998 cutoffs): AUC whole points ${f4(h.integer.auc)}, exact fit ${
       f4(h.unrounded.auc)
-    }`,
+    }, plain regression (every candidate count over 90 d, standardized) ${f4(h.baseline?.auc)}`,
   );
+  if (h.baseline) {
+    check(
+      "CDNOW: whole points >= plain regression (pooled hold-out)",
+      h.integer.auc >= h.baseline.auc,
+      `${f4(h.integer.auc)} vs ${f4(h.baseline.auc)}`,
+    );
+  }
   check(
     "CDNOW: window chosen from data >= 0.80 backtest AUC (scored contacts, replay's headline)",
     chosenAuc.scored >= 0.8,

@@ -26,7 +26,8 @@ import {
 import type { EvidenceOptions } from "./evidence.ts";
 import { holdoutEvidence, NO_HOLDOUT_WARNING } from "./_holdout_evidence.ts";
 import { binFeature, type Factor } from "./factors.ts";
-import { fitLogistic, type LogisticModel } from "./fit_logistic.ts";
+import { fitLogistic, type LogisticModel, predictLogit, sigmoid } from "./fit_logistic.ts";
+import { evaluateScores } from "./evidence.ts";
 import {
   averageFolds,
   chooseFromCurve,
@@ -98,6 +99,12 @@ export interface TemporalOptions {
    * with the window and penalty chosen on the training cutoffs. @default true
    */
   refit?: boolean;
+  /**
+   * Also fit the plain regression on the hold-out's training rows and report it beside the
+   * config: every candidate feature counted over `lookbackDays` / `halfLifeDays`,
+   * standardized, L2 1. @default true
+   */
+  baseline?: boolean;
   /** How coefficients become points. @default { pdo: 20 } */
   scale?: ScaleOptions;
   /** Largest AUC whole points may lose against the exact fit on training rows. @default 0.002 */
@@ -129,6 +136,7 @@ function _checkTemporal(input: TemporalInput, options: TemporalOptions) {
     lookbackGrid,
     halfLifeGrid,
     refit = true,
+    baseline = true,
     scale = { pdo: 20 },
     maxRoundingCost = 0.002,
     evidence = {},
@@ -218,6 +226,7 @@ function _checkTemporal(input: TemporalInput, options: TemporalOptions) {
     lookbackGrid,
     halfLifeGrid,
     refit,
+    baseline,
     scale,
     maxRoundingCost,
     evidence,
@@ -683,6 +692,29 @@ export function calibrateTemporal(
       scoreToProbability,
       evidence: o.evidence,
     });
+    if (o.baseline) {
+      // The plain regression: every candidate feature counted over the given window (no
+      // screening, no window search), standardized, L2 1, on the same training rows.
+      const base = options.features ??
+        candidateFeatures(input.events, trainCutoffs, o.lookbackDays, options.candidates);
+      const given = { lookbackDays: o.lookbackDays, halfLifeDays: o.halfLifeDays };
+      const Xb = countFeatures(input.events, base, trainIndex, given);
+      const Xbh = countFeatures(input.events, base, holdIndex, given);
+      const q = base.length;
+      for (let j = 0; j < q; j++) {
+        let m = 0;
+        for (let r = 0; r < trainIndex.rows; r++) m += Xb[r * q + j];
+        m /= trainIndex.rows;
+        let v = 0;
+        for (let r = 0; r < trainIndex.rows; r++) v += (Xb[r * q + j] - m) ** 2;
+        const sd = Math.sqrt(v / trainIndex.rows) || 1;
+        for (let r = 0; r < trainIndex.rows; r++) Xb[r * q + j] = (Xb[r * q + j] - m) / sd;
+        for (let r = 0; r < holdIndex.rows; r++) Xbh[r * q + j] = (Xbh[r * q + j] - m) / sd;
+      }
+      const plain = fitLogistic({ data: Xb, rows: trainIndex.rows, cols: q }, yTrain, { l2: 1 });
+      const eta = predictLogit(plain, { data: Xbh, rows: holdIndex.rows, cols: q });
+      holdout.baseline = evaluateScores(eta, eta.map(sigmoid), yh, o.evidence);
+    }
   } else {
     warnings.push(NO_HOLDOUT_WARNING);
   }

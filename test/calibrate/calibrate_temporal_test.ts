@@ -288,6 +288,10 @@ Deno.test("calibrateTemporal() ships a refit on every cutoff; the hold-out is th
   assert.deepEqual(shipped.holdout, evaluated.holdout);
   assert.equal(evaluated.refit, null);
   assert.deepEqual(shipped.refit!.cutoffs, CUTOFFS);
+  // The plain regression on the same held-out rows: same features here, so a close second.
+  const { baseline, unrounded } = shipped.holdout!;
+  assert.equal(baseline!.rows, unrounded.rows);
+  assert.ok(Math.abs(baseline!.auc - unrounded.auc) < 0.01, `${baseline!.auc} ${unrounded.auc}`);
   assert.equal(shipped.refit!.rows, 4 * 1500);
   assert.equal(shipped.model.rows, 4 * 1500);
   assert.equal(evaluated.model.rows, evaluated.training.rows);
