@@ -543,13 +543,16 @@ export function calibrateSnapshot(
         const bT = binMatrix(inner.used, fTrain);
         const bV = binMatrix(inner.used, fValid);
         for (const e of encodings) {
+          // Only WoE (one coefficient per column) can be fitted without a penalty.
+          const usable = e === "woe" ? grid : grid.filter((x) => x > 0);
+          if (usable.length === 0) continue;
           perFold.get(e)!.push(
             l2Path(
               designOf(inner.used, e, bT, fTrain.length),
               yT,
               designOf(inner.used, e, bV, fValid.length),
               yV,
-              grid,
+              usable,
             ),
           );
         }
@@ -590,6 +593,14 @@ export function calibrateSnapshot(
         l2 = Math.min(...o.l2Grid.filter((x) => x > 0), 1);
       }
     } else {
+      if (l2 === 0) {
+        // A coefficient for every bin of a column repeats the constant: without a penalty the
+        // information matrix is singular.
+        l2 = Math.min(...o.l2Grid.filter((x) => x > 0), 1);
+        notes.push(
+          `One coefficient per bin needs a penalty (each column's bins add up to the constant); used L2 ${l2} instead of 0`,
+        );
+      }
       // Bins holding exactly the same rows in two columns share their points under the penalty.
       const seen = new Map<string, string>();
       used.forEach((f, j) => {

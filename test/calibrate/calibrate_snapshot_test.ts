@@ -236,3 +236,11 @@ Deno.test("calibrateSnapshot() with linear coding gives a numeric column points 
   assert.ok(first.kind === "range" && last.kind === "range");
   assert.ok(span > 2 && span < 4.5, String(span));
 });
+
+Deno.test("calibrateSnapshot() never fits one coefficient per bin without a penalty", () => {
+  const r = calibrateSnapshot(rows, { label: "won", holdout: null, encoding: "dummy", l2: 0 });
+  assert.equal(r.model.l2, 0.1);
+  assert.equal(r.model.converged, true);
+  assert.ok(!r.warnings.some((w) => w.includes("singular")), r.warnings.join("\n"));
+  assert.ok(r.warnings.some((w) => w.includes("used L2 0.1 instead of 0")));
+});
