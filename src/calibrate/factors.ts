@@ -153,6 +153,9 @@ function _checkBinning(
   };
 }
 
+/** Fewest rows a rare category needs to be tested for a bin of its own. */
+const RARE_CATEGORY_MIN = 10;
+
 /** Upper `alpha` quantile of the chi-square distribution with one degree of freedom. */
 export function chiSquareCritical(alpha: number): number {
   // chi2(1) is the square of a standard normal: invert the two-sided normal tail.
@@ -489,6 +492,23 @@ export function binFeature(
   );
   const minCategory = Math.max(opts.minBinCount, opts.minBinShare * n);
   const kept = cats.filter((c, k) => k < opts.maxCategories && c.count >= minCategory);
+  if (opts.chiCritical !== null) {
+    // A rare category that converts unlike the rest of `other` keeps a bin of its own, so
+    // `other` does not hide it; the test is stricter (1 %) as many small ones are tried.
+    const strict = chiSquareCritical(0.01);
+    let pool = cats.filter((c) => !kept.includes(c));
+    for (const c of [...pool]) {
+      if (kept.length >= opts.maxCategories) break;
+      if (c.count < RARE_CATEGORY_MIN) continue;
+      const others = pool.filter((x) => x !== c);
+      const n2 = others.reduce((a, x) => a + x.count, 0);
+      const c2 = others.reduce((a, x) => a + x.converters, 0);
+      if (n2 > 0 && chiSquare2x2(c.count, c.converters, n2, c2) >= strict) {
+        kept.push(c);
+        pool = others;
+      }
+    }
+  }
   const rest = cats.filter((c) => !kept.includes(c));
   const raw: Parameters<typeof withEvidence>[0] = kept.map((c) => ({
     label: `${field}=${String(c.value)}`,

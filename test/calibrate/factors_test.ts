@@ -222,3 +222,23 @@ Deno.test("binFeature() with categorical bins number codes as unordered categori
     /mergeSignificance must be in \(0, 1\) or null, got "1"/,
   );
 });
+
+Deno.test("binFeature() with mergeSignificance keeps a rare category that converts unlike other", () => {
+  // 3000 rows at 10 %; "vip" is 0.5 % of the rows and converts at 80 %, the other rare ones
+  // at the base rate.
+  const values: string[] = [];
+  const y: number[] = [];
+  const rng = seededRng(6);
+  for (let i = 0; i < 3000; i++) {
+    const v = i % 200 === 0 ? "vip" : i % 50 === 1 ? `rare${i % 7}` : ["a", "b", "c"][i % 3];
+    values.push(v);
+    y.push(rng() < (v === "vip" ? 0.8 : 0.1) ? 1 : 0);
+  }
+  const f = binFeature("segment", values, y, FINE_BINNING);
+  const labels = f.bins.map((b) => b.label);
+  assert.ok(labels.includes("segment=vip"), labels.join(", "));
+  assert.ok(!labels.some((l) => /rare\d/.test(l)), labels.join(", "));
+  const other = f.bins.find((b) => b.kind === "other")!;
+  assert.ok(other.rate < 0.2, String(other.rate));
+  assert.equal(binIndex(f, "rare3"), f.bins.indexOf(other));
+});
