@@ -148,7 +148,8 @@ export function calibrateRolling(contacts: ContactRow[], options: RollingOptions
     let l2: number | null = null;
     let encoding: string | null = null;
     if (anchorOnly) {
-      // The static points with a constant and tiers refitted on the rows available now.
+      // The static points; the constant moves by the change in the base log-odds between the
+      // static fit's rows and the rows available now, and the tiers are proposed again.
       const scores = scoreRows(fixed.config, train);
       const yTrain = train.map((c) => parseLabel(c[labelKey], labelKey, c.contact_id));
       const rate = yTrain.reduce((a: number, b) => a + b, 0) / Math.max(1, yTrain.length);
@@ -162,10 +163,7 @@ export function calibrateRolling(contacts: ContactRow[], options: RollingOptions
       const base = refitted.attributes!.find((a) => a.field === "contact_id");
       if (base && Number.isFinite(shift)) base.points += shift;
       const sorted = scores.map((s) => s + (Number.isFinite(shift) ? shift : 0));
-      refitted.tiers = {
-        high: Math.ceil(quantile(sorted, 0.9)),
-        medium: Math.min(Math.ceil(quantile(sorted, 0.6)), Math.ceil(quantile(sorted, 0.9)) - 1),
-      };
+      if (sorted.length) refitted.tiers = proposeTiers(sorted);
     } else {
       try {
         const r = fit(train);
@@ -204,11 +202,6 @@ export function calibrateRolling(contacts: ContactRow[], options: RollingOptions
     lastConfig,
     warnings,
   };
-}
-
-function quantile(xs: number[], q: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))] : 0;
 }
 
 /** Options for `calibrateRollingTemporal`. */

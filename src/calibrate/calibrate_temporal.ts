@@ -462,6 +462,8 @@ export function calibrateTemporal(
   const lookbackGrid = o.lookbackGrid ?? [o.lookbackDays];
   const halfLifeGrid = o.halfLifeGrid ?? [o.halfLifeDays];
   const windows = lookbackGrid.flatMap((lb) => halfLifeGrid.map((hl) => ({ lb, hl })));
+  const windowName = (w: { lb: number; hl: number | null }) =>
+    `lookback ${w.lb}, half-life ${w.hl ?? "none"}`;
   const searching = o.l2 === "cv" || windows.length > 1;
   let chosenL2 = typeof o.l2 === "number" ? o.l2 : 0;
   let chosenWindow = windows[0];
@@ -512,7 +514,7 @@ export function calibrateTemporal(
         if (pos === 0 || pos === yT.length) continue;
         perFold.push(l2Path(designRows(X, f.train), yT, designRows(X, f.valid), yV, grid));
       }
-      const points = averageFolds(`lookback ${w.lb}, half-life ${w.hl ?? "none"}`, perFold);
+      const points = averageFolds(windowName(w), perFold);
       curve.push(...points);
       const best = points.length ? chooseFromCurve(points) : null;
       windowGrid.push({
@@ -525,13 +527,7 @@ export function calibrateTemporal(
     if (curve.length) {
       const best = chooseFromCurve(curve);
       chosenL2 = best.l2;
-      chosenWindow = windows[
-        curve.filter((c) => c.variant === best.variant).length
-          ? windows.findIndex((w) =>
-            `lookback ${w.lb}, half-life ${w.hl ?? "none"}` === best.variant
-          )
-          : 0
-      ];
+      chosenWindow = windows.find((w) => windowName(w) === best.variant) ?? windows[0];
     } else {
       warnings.push("No cross-validation fold had both outcomes; fitted without a penalty");
     }
