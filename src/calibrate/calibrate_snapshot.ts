@@ -309,7 +309,8 @@ export function calibrateSnapshot(
     throw new RangeError(`Cannot calibrate: every training contact has label ${trainPos ? 1 : 0}`);
   }
   let times: Float64Array | null = null;
-  if (o.foldOrder === "time") {
+  let foldOrder = o.foldOrder;
+  if (foldOrder === "time") {
     times = new Float64Array(contacts.length);
     let missing = 0;
     contacts.forEach((c, i) => {
@@ -317,10 +318,18 @@ export function calibrateSnapshot(
       if (typeof t === "number") times![i] = t;
       else missing++;
     });
-    if (missing) {
+    if (missing && options.foldOrder === "time") {
       throw new RangeError(
         `Cannot order cross-validation folds in time: ${missing} contacts have no "${o.timeColumn}"`,
       );
+    }
+    if (missing) {
+      // Chosen by default for an out-of-time hold-out: undated rows make time order moot.
+      warnings.push(
+        `${missing} contacts have no "${o.timeColumn}": cross-validation folds drawn at random`,
+      );
+      foldOrder = "random";
+      times = null;
     }
   }
 
@@ -522,7 +531,7 @@ export function calibrateSnapshot(
     let encoding: Encoding = encodings[0];
     let l2 = typeof o.l2 === "number" ? o.l2 : NaN;
     const ids = rows.map((i) => contacts[i].contact_id);
-    const folds = makeFolds(ids, o.folds, o.foldOrder, {
+    const folds = makeFolds(ids, o.folds, foldOrder, {
       seed: o.holdout && "seed" in o.holdout ? o.holdout.seed : 1,
       times: times ? rows.map((i) => times![i]) : undefined,
     });
@@ -685,7 +694,7 @@ export function calibrateSnapshot(
         l2,
         by: curve.length ? "cross-validation" : "given",
         folds: folds.length,
-        foldOrder: o.foldOrder,
+        foldOrder,
         curve,
       },
       contrib,

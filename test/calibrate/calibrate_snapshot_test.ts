@@ -244,3 +244,15 @@ Deno.test("calibrateSnapshot() never fits one coefficient per bin without a pena
   assert.ok(!r.warnings.some((w) => w.includes("singular")), r.warnings.join("\n"));
   assert.ok(r.warnings.some((w) => w.includes("used L2 0.1 instead of 0")));
 });
+
+Deno.test("calibrateSnapshot() draws folds at random when some rows are undated, or refuses if asked for time", () => {
+  const undated = rows.map((c, i) => (i % 10 === 0 ? { ...c, created_at: null } : c));
+  const after = Date.UTC(2024, 0, 1) + 3000 * 3600_000;
+  const r = calibrateSnapshot(undated, { label: "won", holdout: { after }, refit: false });
+  assert.equal(r.selection!.foldOrder, "random");
+  assert.ok(r.warnings.some((w) => w.includes(`400 contacts have no "created_at"`)));
+  assert.throws(
+    () => calibrateSnapshot(undated, { label: "won", holdout: null, foldOrder: "time" }),
+    /Cannot order cross-validation folds in time: 400 contacts have no "created_at"/,
+  );
+});
