@@ -71,3 +71,21 @@ export {
 export { defaultCutoffs } from "../tables/mod.ts";
 export { hashUniform, parseLabel, proposeTiers, type TierProposalOptions } from "./_common.ts";
 export type { CalibrationResult, HoldoutSpec, PointsRow } from "./types.ts";
+export {
+  calibrateRolling,
+  calibrateRollingTemporal,
+  type RollingOptions,
+  type RollingPeriod,
+  type RollingResult,
+  type RollingTemporalOptions,
+} from "./calibrate_rolling.ts";
+export {
+  fitPlainRegression,
+  type PlainColumn,
+  plainDesign,
+  type PlainRegression,
+  type PlainRegressionOptions,
+  predictPlain,
+} from "./plain_regression.ts";
+export type { CvPoint, FoldOrder, ModelSelection } from "./types.ts";
+export { FINE_BINNING } from "./calibrate_snapshot.ts";
