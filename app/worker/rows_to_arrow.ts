@@ -42,7 +42,8 @@ export function rowsToArrowIpc(kind: TableKind, rows: readonly object[]): Uint8A
   return tableToIPC(tableFromColumns(built), { format: "stream" })!;
 }
 
-function arrowType(type: DuckDBType, values: ArrayLike<unknown>): DataType {
+/** The Arrow type a column of policy type `type` is sent as (strings that repeat as a dictionary). */
+export function arrowType(type: DuckDBType, values: ArrayLike<unknown>): DataType {
   switch (type) {
     case "TIMESTAMP":
       return timestamp(TimeUnit.MICROSECOND);

@@ -11,8 +11,14 @@ import { RowBuilder } from "./_row_builder.ts";
 import { checkTimezone } from "./parse_timestamp.ts";
 import { MAX_FILE_BYTES } from "./read_spreadsheet.ts";
 
-/** A file by path (Deno only) or its bytes with a name for messages. */
-export type LoadSource = string | { name: string; bytes: Uint8Array };
+/**
+ * A file by path (Deno only), its bytes with a name for messages, or a `Blob` (a chosen
+ * `File`), read a chunk at a time so a CSV is never copied whole.
+ */
+export type LoadSource = string | { name: string; bytes: Uint8Array } | {
+  name: string;
+  blob: Blob;
+};
 
 /** Input formats `loadTable` recognises. */
 export type LoadFormat = "csv" | "xlsx" | "xls" | "json" | "ndjson" | "arrow" | "parquet";
@@ -94,6 +100,12 @@ async function* fileChunks(handle: Deno.FsFile): AsyncGenerator<Uint8Array> {
   }
 }
 
+async function* blobChunks(blob: Blob): AsyncGenerator<Uint8Array> {
+  for (let o = 0; o < blob.size; o += CHUNK) {
+    yield new Uint8Array(await blob.slice(o, o + CHUNK).arrayBuffer());
+  }
+}
+
 async function readAll(chunks: AsyncIterable<Uint8Array>, size: number): Promise<Uint8Array> {
   const out = new Uint8Array(size);
   let o = 0;
@@ -151,6 +163,16 @@ export async function loadTable<K extends TableKind>(
     const opened = await readPathHead(source, file);
     size = opened.size;
     const it = fileChunks(opened.handle);
+    const first = await it.next();
+    head = first.done ? new Uint8Array(0) : first.value;
+    chunks = (async function* () {
+      if (head.length) yield head;
+      yield* it;
+    })();
+  } else if ("blob" in source) {
+    const blob = source.blob;
+    size = blob.size;
+    const it = blobChunks(blob);
     const first = await it.next();
     head = first.done ? new Uint8Array(0) : first.value;
     chunks = (async function* () {
