@@ -5,8 +5,8 @@ import type { AppManifest } from "../src/build/build_app.ts";
 import { cellProgress, type CompiledNotebook } from "../src/notebook/mod.ts";
 import {
   decodeWorkspace,
-  encodeWorkspace,
   guessKind,
+  workspaceChunks,
   type WorkspaceSnapshot,
 } from "../src/workspace/mod.ts";
 import { parseConfig } from "../src/config/mod.ts";
@@ -353,14 +353,25 @@ export class AppShell extends LitElement {
     `;
   }
 
-  private saveWorkspace = () => {
+  /**
+   * Downloads the workspace file, written a chunk at a time into a Blob (the browser keeps
+   * a large one on disk): the files' text is never held whole.
+   */
+  private saveWorkspace = async () => {
     if (!this.workspace) return;
     const stamp = new Date().toISOString().slice(0, 10);
-    download(
-      `scorebench-workspace-${stamp}.json`,
-      encodeWorkspace(this.workspace.snapshot()),
-      "application/json",
-    );
+    const chunks = workspaceChunks(this.workspace.snapshot());
+    const encoder = new TextEncoder();
+    const stream = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        const next = await chunks.next();
+        if (next.done) controller.close();
+        else controller.enqueue(encoder.encode(next.value));
+      },
+    });
+    const blob = await new Response(stream, { headers: { "content-type": "application/json" } })
+      .blob();
+    download(`scorebench-workspace-${stamp}.json`, blob);
   };
 
   /** Runs the current page again (its cells read the current config when they start). */

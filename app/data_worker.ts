@@ -1,16 +1,20 @@
 /**
- * The data worker: reads input files with the shared loader and keeps the tables, then runs
- * the pages' heavy tasks on them (`worker_tasks.ts`), so the page never freezes.
+ * The data worker: reads the files DuckDB cannot (`loadInBatches`, the project's loader,
+ * streamed to the page in Arrow batches for DuckDB), and runs the pages' heavy tasks
+ * (`worker_tasks.ts`) on tables the page sends from DuckDB, the one store.
  *
- * In: `{id, op: "load", kind, name, bytes | blob, options}` (the rows wait until
- * `{id, op: "commit", kind}` puts them in force, or `{id, op: "discard", kind}`), `{id, op: "drop", kind}`,
- * `{id, op: "run", task, args}`. Out: `{id, progress, phase?}` while working, then `{id, result}`
- * or `{id, error}`. A load answers with the summary, the rejects and the rows as an Arrow IPC
- * stream for DuckDB; the rows themselves stay here.
+ * In: `{id, op: "loadBatches", kind, name, blob, options}`, `{id, op: "table", kind,
+ * batches}` (Arrow IPC streams of the table as DuckDB holds it, none when it is gone),
+ * `{id, op: "run", task, args}`. Out: `{id, progress, phase?}` and `{id, batch}` while
+ * working, then `{id, result}` or `{id, error}`.
+ *
+ * Tables are kept as Arrow columns; a task gets row objects built for it, which go when it
+ * ends.
  */
-import { loadTable } from "../src/data/mod.ts";
+import { type Table, tableFromIPC } from "@uwdata/flechette";
 import type { TableKind } from "../src/data/types.ts";
-import { rowsToArrowIpc } from "./worker/rows_to_arrow.ts";
+import { tableRows } from "./worker/table_rows.ts";
+import { loadInBatches } from "./worker/load_batches.ts";
 import {
   clearTaskCache,
   runTask,
@@ -23,9 +27,26 @@ const scope = self as unknown as {
   postMessage(message: unknown, transfer?: Transferable[]): void;
 };
 
-const tables: WorkerTables = {};
-/** Rows read but not yet in force: a load waits here until the page commits or discards it. */
-const staged: WorkerTables = {};
+/** The tables as DuckDB sent them, in record batches. */
+const columnar: Partial<Record<TableKind, Table[]>> = {};
+
+/** The kept tables as rows, each built when a task first reads it (a cached answer reads none). */
+function workerTables(): WorkerTables {
+  const out: Record<string, unknown> = {};
+  for (const [kind, batches] of Object.entries(columnar)) {
+    if (!batches?.length) continue;
+    Object.defineProperty(out, kind, {
+      enumerable: true,
+      configurable: true,
+      get() {
+        const rows = tableRows(batches);
+        Object.defineProperty(out, kind, { value: rows, enumerable: true });
+        return rows;
+      },
+    });
+  }
+  return out as WorkerTables;
+}
 
 function errorMessage(err: unknown) {
   const e = err as Error & {
@@ -57,39 +78,31 @@ scope.onmessage = async (e) => {
     }
   };
   try {
-    if (op === "load") {
+    if (op === "loadBatches") {
       const { kind, name, blob, options } = e.data as {
         kind: TableKind;
         name: string;
-        blob?: Blob;
+        blob: Blob;
         options: object;
       };
-      const bytes: Uint8Array = blob ? new Uint8Array(await blob.arrayBuffer()) : e.data.bytes;
-      // No distinct-id set: no page or task reads it, and a million ids would cross to the
-      // page for nothing.
-      const { rows, rejects, summary } = await loadTable(kind, { name, bytes }, {
-        ...options,
-        collectContactIds: false,
-        onProgress,
-      });
-      (staged as Record<string, unknown>)[kind] = rows;
-      // No rows, no columns: DuckDB cannot make a table of that, so an empty stream says "none".
-      const arrow = rows.length ? rowsToArrowIpc(kind, rows) : new Uint8Array(0);
-      scope.postMessage({ id, result: { rejects, summary, arrow } }, [arrow.buffer]);
-    } else if (op === "commit" || op === "discard") {
+      const result = await loadInBatches(kind, { name, blob }, options, (batch) => {
+        scope.postMessage({ id, batch }, [batch.buffer]);
+      }, { onProgress });
+      scope.postMessage({ id, result });
+    } else if (op === "table") {
       const kind = e.data.kind as TableKind;
-      if (op === "commit" && staged[kind]) {
-        (tables as Record<string, unknown>)[kind] = staged[kind];
-        clearTaskCache();
-      }
-      delete staged[kind];
-      scope.postMessage({ id, result: null });
-    } else if (op === "drop") {
-      delete tables[e.data.kind as TableKind];
+      const batches = e.data.batches as Uint8Array[] | null;
+      if (batches?.length) columnar[kind] = batches.map((b) => tableFromIPC(b));
+      else delete columnar[kind];
       clearTaskCache();
       scope.postMessage({ id, result: null });
     } else if (op === "run") {
-      const result = await runTask(tables, e.data.task as WorkerTaskName, e.data.args, onProgress);
+      const result = await runTask(
+        workerTables(),
+        e.data.task as WorkerTaskName,
+        e.data.args,
+        onProgress,
+      );
       scope.postMessage({ id, result });
     } else throw new RangeError(`Unknown operation "${op}"`);
   } catch (err) {

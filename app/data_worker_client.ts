@@ -1,22 +1,17 @@
 /** Page side of `data_worker.ts`: one worker, each request a promise. */
-import type { LoadSummary, RejectedRow, TableKind } from "../src/data/mod.ts";
+import type { TableKind } from "../src/data/mod.ts";
 import type { FileReadOptions } from "../src/workspace/workspace_file.ts";
 import { WorkerError } from "../src/workspace/worker_error.ts";
 import type { WORKER_TASKS, WorkerTaskName } from "./worker/worker_tasks.ts";
+import type { BatchedLoad } from "./worker/load_batches.ts";
 
 export { WorkerError };
-
-export interface LoadReply {
-  rejects: RejectedRow[];
-  summary: LoadSummary;
-  /** The loaded rows as an Arrow IPC stream, for DuckDB. */
-  arrow: Uint8Array;
-}
 
 type Pending = {
   resolve: (r: unknown) => void;
   reject: (e: Error) => void;
   onProgress?: (f: number, phase: string) => void;
+  onBatch?: (ipc: Uint8Array) => void;
 };
 
 // deno-lint-ignore no-explicit-any
@@ -36,10 +31,11 @@ export class DataWorkerClient {
   constructor(url: string | URL) {
     this.worker = new Worker(url, { type: "module" });
     this.worker.onmessage = (e: MessageEvent) => {
-      const { id, progress, phase, result, error } = e.data;
+      const { id, progress, phase, result, error, batch } = e.data;
       const p = this.pending.get(id);
       if (!p) return;
       if (progress !== undefined) return p.onProgress?.(progress, phase ?? "");
+      if (batch !== undefined) return p.onBatch?.(batch);
       this.pending.delete(id);
       if (error) p.reject(new WorkerError(error.message, error.name, error));
       else p.resolve(result);
@@ -56,42 +52,49 @@ export class DataWorkerClient {
     message: Record<string, unknown>,
     onProgress?: (f: number, phase: string) => void,
     transfer: Transferable[] = [],
+    onBatch?: (ipc: Uint8Array) => void,
   ): Promise<T> {
     return new Promise((resolve, reject) => {
       const id = this.nextId++;
-      this.pending.set(id, { resolve: resolve as (r: unknown) => void, reject, onProgress });
+      this.pending.set(id, {
+        resolve: resolve as (r: unknown) => void,
+        reject,
+        onProgress,
+        onBatch,
+      });
       this.worker.postMessage({ id, ...message }, transfer);
     });
   }
 
   /**
-   * Reads a file for the worker's table `kind` (in force after `settle(kind, true)`); rejects with `WorkerError` for a whole-file
-   * failure. A `Blob` crosses by reference and is read in the worker, off the page's thread;
-   * bytes are copied (the workspace keeps the original for saving).
+   * Called before each task, to send the worker the tables that changed (see `setTable`);
+   * the workspace sets it.
    */
-  load(
+  beforeRun: (() => Promise<void>) | null = null;
+
+  /**
+   * Reads a file with the project's loader in the worker (the `Blob` crosses by reference);
+   * `onBatch` hears each batch of good rows as Arrow IPC, in order. Rejects with
+   * `WorkerError` for a whole-file failure.
+   */
+  loadBatches(
     kind: TableKind,
     name: string,
-    source: Uint8Array | Blob,
+    blob: Blob,
     options: FileReadOptions,
+    onBatch: (ipc: Uint8Array) => void,
     onProgress?: (f: number) => void,
-  ) {
-    if (source instanceof Blob) {
-      return this.post<LoadReply>({ op: "load", kind, name, blob: source, options }, onProgress);
-    }
-    const copy = source.slice();
-    return this.post<LoadReply>({ op: "load", kind, name, bytes: copy, options }, onProgress, [
-      copy.buffer,
-    ]);
+  ): Promise<BatchedLoad> {
+    return this.post({ op: "loadBatches", kind, name, blob, options }, onProgress, [], onBatch);
   }
 
-  /** Puts the rows of the last `load` of `kind` in force (`true`) or drops them (`false`). */
-  settle(kind: TableKind, keep: boolean): Promise<void> {
-    return this.post({ op: keep ? "commit" : "discard", kind });
-  }
-
-  drop(kind: TableKind): Promise<void> {
-    return this.post({ op: "drop", kind });
+  /** Gives the worker table `kind` as DuckDB holds it (Arrow IPC batches), or none. */
+  setTable(kind: TableKind, batches: Uint8Array[] | null): Promise<void> {
+    return this.post(
+      { op: "table", kind, batches },
+      undefined,
+      batches?.map((b) => b.buffer) ?? [],
+    );
   }
 
   /**
@@ -103,7 +106,8 @@ export class DataWorkerClient {
     args: WithoutProgress<TaskArgs<K>>,
     onProgress?: (fraction: number, phase: string) => void,
   ): Promise<TaskResult<K>> {
-    return this.post({ op: "run", task, args }, onProgress);
+    const ready = this.beforeRun ? this.beforeRun() : Promise.resolve();
+    return ready.then(() => this.post({ op: "run", task, args }, onProgress));
   }
 
   terminate(): void {

@@ -50,27 +50,3 @@ export async function queryRows(conn: BrowserConnection, sql: string): Promise<Q
   }
   return { columns, rows };
 }
-
-/**
- * Makes the rows of `arrow` (an Arrow IPC stream, see `rowsToArrowIpc`) queryable as table
- * `name`, replacing any table of that name (an empty `arrow` leaves none). Millisecond timestamps become plain TIMESTAMP,
- * the type SQL date functions expect.
- */
-export async function replaceTable(
-  conn: BrowserConnection,
-  name: string,
-  arrow: Uint8Array,
-): Promise<void> {
-  const table = `"${name.replace(/"/g, '""')}"`;
-  await conn.query(`DROP TABLE IF EXISTS ${table}`);
-  if (!arrow.byteLength) return;
-  await conn.insertArrowFromIPCStream(arrow, { name });
-  const columns = await conn.query(
-    `SELECT column_name FROM information_schema.columns WHERE table_name = '${
-      name.replace(/'/g, "''")
-    }' AND data_type = 'TIMESTAMP_MS'`,
-  );
-  for (const row of columns.toArray()) {
-    await conn.query(`ALTER TABLE ${table} ALTER "${row.column_name}" TYPE TIMESTAMP`);
-  }
-}

@@ -4,8 +4,10 @@
  * saved to / opened from a workspace file. Pages read it through notebook built-ins.
  */
 import type { TableKind } from "../src/data/types.ts";
+import * as duckdb from "@duckdb/duckdb-wasm";
+import { Table as ArrowTable, tableToIPC } from "apache-arrow";
 import type { BrowserConnection, BrowserDuckDB } from "./open_browser_duckdb.ts";
-import { replaceTable } from "./open_browser_duckdb.ts";
+import { type DuckTarget, readIntoDuckDB } from "./read_into_duckdb.ts";
 import type { DataWorkerClient } from "./data_worker_client.ts";
 import { observeChanges } from "../src/notebook/run_notebook.ts";
 import type {
@@ -52,43 +54,78 @@ export class Workspace extends EventTarget implements TableStore {
     readonly storeName: string | null = "scorebench",
   ) {
     super();
+    // The worker's tasks read the tables from DuckDB, sent when they changed.
+    worker.beforeRun = () => this.syncWorker();
+  }
+
+  /** How the page's reader reaches DuckDB. */
+  private get target(): DuckTarget {
+    return browserTarget(this.db, this.conn);
   }
 
   /**
-   * Reads `input` (replacing any file of the same kind), makes it a DuckDB table and saves.
-   * `input.file`, the chosen file its bytes came from, saves copying them.
+   * Reads `input` (replacing any file of the same kind) into DuckDB and saves it. DuckDB
+   * reads the file itself where it can (`readIntoDuckDB`); `input.file`, the chosen file,
+   * is handed over by reference, never copied whole.
    */
   async load(
     { file, ...input }: WorkspaceInput & { file?: Blob },
     onProgress?: (fraction: number) => void,
     options: LoadOptions = {},
   ): Promise<LoadedTable> {
-    // The worker reads a Blob and IndexedDB stores it by reference, so a file of a gigabyte
-    // is neither cloned nor serialised on the page's thread; bytes alone are copied once.
-    const blob = file ?? new Blob([input.bytes as Uint8Array<ArrayBuffer>]);
-    const { arrow, rejects, summary } = await this.worker.load(
+    const blob = file ??
+      (input.bytes instanceof Blob
+        ? input.bytes
+        : new Blob([input.bytes as Uint8Array<ArrayBuffer>]));
+    const staging = `sb_staged_${input.kind}`;
+    const staged = await readIntoDuckDB(
+      this.target,
       input.kind,
-      input.name,
-      blob,
-      input.options,
-      onProgress,
+      { name: input.name, data: blob, options: input.options },
+      async (onBatch) => {
+        // Batches go into DuckDB in order while the worker reads on.
+        let tail = Promise.resolve();
+        const result = await this.worker.loadBatches(
+          input.kind,
+          input.name,
+          blob,
+          input.options,
+          (ipc) => (tail = tail.then(() => onBatch(ipc))),
+          onProgress,
+        );
+        await tail;
+        return result;
+      },
+      { table: staging, onProgress },
     );
+    const { summary, rejects } = staged;
     const previous = this.data[input.kind] ?? null;
     if (options.confirm && !(await options.confirm(summary, previous))) {
-      await this.worker.settle(input.kind, false);
+      await this.conn.query(`DROP TABLE IF EXISTS "${staging}"`);
       throw new DOMException(
         `Not loaded: ${input.kind} stay as they were${previous ? ` (${previous.name})` : ""}`,
         "AbortError",
       );
     }
-    await this.worker.settle(input.kind, true);
+    await this.conn.query(`DROP TABLE IF EXISTS "${input.kind}"`);
+    if (staged.table) {
+      await this.conn.query(`ALTER TABLE "${staged.table}" RENAME TO "${input.kind}"`);
+    }
+    this.tableVersion[input.kind] = (this.tableVersion[input.kind] ?? 0) + 1;
     const before = this.inputs.get(input.kind);
     if (before && before !== input) this.replaced = before;
-    await replaceTable(this.conn, input.kind, arrow);
-    const table: LoadedTable = { kind: input.kind, name: input.name, summary, rejects };
-    this.inputs.set(input.kind, input);
+    const table: LoadedTable = {
+      kind: input.kind,
+      name: input.name,
+      summary,
+      rejects,
+      reader: staged.path,
+      readerNote: staged.why,
+    };
+    const kept: WorkspaceInput = { ...input, bytes: blob };
+    this.inputs.set(input.kind, kept);
     try {
-      await this.persistInput(input, blob);
+      await this.persistInput(kept, blob);
     } catch (err) {
       // The table is loaded and usable; only keeping it for the next visit failed (a file of
       // hundreds of megabytes can be over the browser's storage quota).
@@ -102,6 +139,38 @@ export class Workspace extends EventTarget implements TableStore {
     await this.persist();
     this.dispatchEvent(new Event("data"));
     return table;
+  }
+
+  /** Each table's version: it grows when the table changes. */
+  private tableVersion: Partial<Record<TableKind, number>> = {};
+  /** The version of each table the data worker holds. */
+  private sentVersion: Partial<Record<TableKind, number>> = {};
+  private syncing: Promise<void> = Promise.resolve();
+
+  /**
+   * Sends the data worker the tables that changed since it last had them, read from DuckDB
+   * batch by batch (the worker's tasks are fed from the one store). The client calls it
+   * before each task.
+   */
+  syncWorker(): Promise<void> {
+    this.syncing = this.syncing.catch(() => {}).then(async () => {
+      for (const kind of TABLE_KINDS) {
+        const version = this.tableVersion[kind] ?? 0;
+        if ((this.sentVersion[kind] ?? 0) === version) continue;
+        let batches: Uint8Array[] | null = null;
+        if (this.data[kind]) {
+          batches = [];
+          // Scanned in table order, which is `seq` order: the tables are written in it.
+          const reader = await this.conn.send(`SELECT * FROM "${kind}"`);
+          for await (const batch of reader) {
+            batches.push(tableToIPC(new ArrowTable(batch), "stream"));
+          }
+        }
+        await this.worker.setTable(kind, batches);
+        this.sentVersion[kind] = version;
+      }
+    });
+    return this.syncing;
   }
 
   /** Reads the same file again with other options (e.g. a new column mapping). */
@@ -134,7 +203,7 @@ export class Workspace extends EventTarget implements TableStore {
     const { [kind]: _gone, ...rest } = this.data;
     this.data = { ...rest, version: this.data.version + 1 };
     await this.conn.query(`DROP TABLE IF EXISTS "${kind}"`);
-    await this.worker.drop(kind);
+    this.tableVersion[kind] = (this.tableVersion[kind] ?? 0) + 1;
     this.storedKinds.delete(kind);
     if (this.storeName) await idbPut(this.storeName, inputKey(kind), undefined);
     await this.persist();
@@ -250,7 +319,8 @@ export class Workspace extends EventTarget implements TableStore {
     const inputs: WorkspaceInput[] = [];
     for (const kind of saved.kinds) {
       const input = await idbGet<StoredInput>(this.storeName, inputKey(kind));
-      if (input) inputs.push({ ...input, bytes: new Uint8Array(await input.bytes.arrayBuffer()) });
+      // The stored Blob is handed on as it is: a file of a gigabyte is not read into memory.
+      if (input) inputs.push(input);
     }
     return {
       inputs,
@@ -300,6 +370,28 @@ interface StoredWorkspace {
   /** Kept by earlier versions, before config versions. */
   configs?: Record<string, unknown>;
   versions?: ConfigState;
+}
+
+/** DuckDB-WASM as `readIntoDuckDB` uses it: a `Blob` is registered by reference. */
+function browserTarget(db: BrowserDuckDB, conn: BrowserConnection): DuckTarget {
+  return {
+    async query(sql) {
+      const table = await conn.query(sql);
+      return table.toArray().map((r) => {
+        const row = r.toJSON() as Record<string, unknown>;
+        for (const k in row) if (typeof row[k] === "bigint") row[k] = Number(row[k]);
+        return row;
+      });
+    },
+    registerFile: (name, data) =>
+      data instanceof Blob
+        ? db.registerFileHandle(name, data, duckdb.DuckDBDataProtocol.BROWSER_FILEREADER, true)
+        : db.registerFileBuffer(name, data.slice()),
+    dropFile: async (name) => {
+      await db.dropFile(name);
+    },
+    insertArrow: (ipc, table) => conn.insertArrowFromIPCStream(ipc, { name: table }),
+  };
 }
 
 /** An input file as IndexedDB holds it: the bytes as a `Blob`. */

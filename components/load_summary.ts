@@ -33,7 +33,7 @@ const iso = (ms: number | null) => (ms === null ? "—" : new Date(ms).toISOStri
 
 /**
  * What was loaded: per table its file, rows read / loaded / rejected, time span, duplicates,
- * event types and warnings, then every rejected row with file, row, column and reason. With a
+ * event types, who read each file (DuckDB or the loader, and why) and warnings, then every rejected row with file, row, column and reason. With a
  * `workspace`, each table has "Remap columns…": the column mapper with the mapping in use, and
  * its "Load with this mapping" reads the same file again.
  *
@@ -145,6 +145,17 @@ export class LoadSummaryView extends LitElement {
         </table>
       </div>
       ${this.renderRemap(tables)}
+      ${tables.some((t) => t.reader)
+        ? html`<ul class="readers" part="readers">${
+          tables.filter((t) => t.reader).map((t) =>
+            html`<li data-reader=${t.reader!}>${t.name}: ${
+              t.reader === "duckdb"
+                ? "read by DuckDB (read_csv)"
+                : `read by the loader${t.readerNote ? ` (${t.readerNote})` : ""}`
+            }</li>`
+          )
+        }</ul>`
+        : null}
       ${tables.some((t) => t.summary.warnings.length)
         ? html`<ul class="warn">${
           tables.flatMap((t) => t.summary.warnings.map((w) => html`<li>${t.name}: ${w}</li>`))

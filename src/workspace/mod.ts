@@ -6,6 +6,7 @@ export {
   fromBase64,
   toBase64,
   WORKSPACE_FORMAT,
+  workspaceChunks,
   type WorkspaceInput,
   type WorkspaceSnapshot,
 } from "./workspace_file.ts";

@@ -16,6 +16,10 @@ export interface LoadedTable {
   name: string;
   summary: LoadSummary;
   rejects: RejectedRow[];
+  /** Who read the file: DuckDB's `read_csv`, or the project's loader (absent: the loader). */
+  reader?: "duckdb" | "loader";
+  /** Why the loader read it rather than DuckDB. */
+  readerNote?: string | null;
 }
 
 /** The tables of the workspace at one moment; `version` grows with each change. */

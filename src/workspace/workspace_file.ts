@@ -22,7 +22,8 @@ export interface FileReadOptions {
 export interface WorkspaceInput {
   kind: TableKind;
   name: string;
-  bytes: Uint8Array;
+  /** The file's bytes; a `Blob` (a chosen file, or one kept in the browser) is read lazily. */
+  bytes: Uint8Array | Blob;
   options: FileReadOptions;
 }
 
@@ -37,17 +38,63 @@ export interface WorkspaceSnapshot {
   versions?: ConfigState;
 }
 
-/** The JSON text of a workspace file. */
+/** The JSON text of a workspace file whose files are all in memory (see `workspaceChunks`). */
 export function encodeWorkspace(snapshot: WorkspaceSnapshot): string {
+  return skeleton(snapshot, (f) => {
+    if (f.bytes instanceof Uint8Array) return toBase64(f.bytes);
+    throw new TypeError(
+      `Cannot encode "${f.name}" at once: its bytes are a Blob; use workspaceChunks`,
+    );
+  });
+}
+
+// Three bytes make four base64 characters: chunks of a multiple of three join up exactly.
+const BASE64_CHUNK = 3 << 20;
+
+/**
+ * The workspace file as text chunks, the same text as `encodeWorkspace`: each input file is
+ * read and base64-encoded three megabytes at a time, so a workspace of gigabytes is written
+ * out (`new Response(stream)`, a file stream) without its text ever being held whole.
+ */
+export async function* workspaceChunks(snapshot: WorkspaceSnapshot): AsyncGenerator<string> {
+  const marks: string[] = [];
+  const text = skeleton(snapshot, (_f, i) => {
+    const mark = `\u0000file${i}\u0000`;
+    // As it appears in the JSON text (escaped), where the file's base64 goes.
+    marks.push(JSON.stringify(mark).slice(1, -1));
+    return mark;
+  });
+  let at = 0;
+  for (let i = 0; i < marks.length; i++) {
+    const found = text.indexOf(marks[i], at);
+    yield text.slice(at, found);
+    const bytes = snapshot.inputs[i].bytes;
+    for (let o = 0; o < size(bytes); o += BASE64_CHUNK) {
+      const part = bytes instanceof Blob
+        ? new Uint8Array(await bytes.slice(o, o + BASE64_CHUNK).arrayBuffer())
+        : bytes.subarray(o, o + BASE64_CHUNK);
+      yield toBase64(part);
+    }
+    at = found + marks[i].length;
+  }
+  yield text.slice(at);
+}
+
+const size = (b: Uint8Array | Blob) => b instanceof Blob ? b.size : b.length;
+
+function skeleton(
+  snapshot: WorkspaceSnapshot,
+  base64: (f: WorkspaceInput, i: number) => string,
+): string {
   return JSON.stringify(
     {
       format: WORKSPACE_FORMAT,
       savedAt: new Date().toISOString(),
-      files: snapshot.inputs.map((f) => ({
+      files: snapshot.inputs.map((f, i) => ({
         kind: f.kind,
         name: f.name,
         options: f.options,
-        base64: toBase64(f.bytes),
+        base64: base64(f, i),
       })),
       settings: snapshot.settings,
       configs: snapshot.configs,

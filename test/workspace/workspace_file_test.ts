@@ -4,6 +4,7 @@ import {
   encodeWorkspace,
   fromBase64,
   toBase64,
+  workspaceChunks,
 } from "../../src/workspace/workspace_file.ts";
 import {
   editVersion,
@@ -87,4 +88,33 @@ Deno.test("decodeWorkspace() names the JSON path of a bad field", () => {
 Deno.test("toBase64() agrees with the standard alphabet", () => {
   assert.equal(toBase64(new TextEncoder().encode("Man")), "TWFu");
   assert.deepEqual(fromBase64("TWE="), new TextEncoder().encode("Ma"));
+});
+
+Deno.test("workspaceChunks() streams the same workspace file, files read from Blobs a chunk at a time", async () => {
+  // Over two chunks of base64 input, and not a multiple of three bytes.
+  const big = new Uint8Array((3 << 20) * 2 + 7).map((_, i) => (i * 7919) % 256);
+  const small = new TextEncoder().encode("contact_id\n007\n");
+  const snapshot = {
+    inputs: [
+      { kind: "events" as const, name: "events.csv", bytes: new Blob([big]), options: {} },
+      { kind: "contacts" as const, name: "c.csv", bytes: small, options: { rowIds: true } },
+    ],
+    settings: { a: 1 },
+    configs: {},
+  };
+  const parts: string[] = [];
+  for await (const part of workspaceChunks(snapshot)) parts.push(part);
+  assert.ok(parts.length >= 5, "the big file comes in several chunks");
+  assert.ok(Math.max(...parts.map((p) => p.length)) <= (4 << 20) + 4096);
+  const back = decodeWorkspace(parts.join(""));
+  assert.deepEqual(back.inputs[0].bytes, big);
+  assert.deepEqual(back.inputs[1].bytes, small);
+  assert.deepEqual(back.inputs[1].options, { rowIds: true });
+  const inMemory = {
+    ...snapshot,
+    inputs: [{ ...snapshot.inputs[0], bytes: big }, snapshot.inputs[1]],
+  };
+  const text = parts.join("").replace(/"savedAt": "[^"]*"/, "");
+  assert.equal(text, encodeWorkspace(inMemory).replace(/"savedAt": "[^"]*"/, ""));
+  assert.throws(() => encodeWorkspace(snapshot), /workspaceChunks/);
 });

@@ -1,0 +1,33 @@
+import assert from "node:assert/strict";
+import { tableFromIPC } from "@uwdata/flechette";
+import { createRequire } from "node:module";
+import { tableRows } from "../../../app/worker/table_rows.ts";
+import { loadTable } from "../../../src/data/mod.ts";
+import { openDuckDB, writeTable } from "../../../src/db/mod.ts";
+
+Deno.test("tableRows() gives back the loader's rows from DuckDB's Arrow batches (a mixed extra column as text)", async () => {
+  const csv = "contact_id,phone,interests,age,score,created_at\n" +
+    "1,+79000000000,loans;cards,30,1.5,2024-01-02T03:04:05Z\n" +
+    "2,,,,x,\n" +
+    "3,+79000000001,cards,41,,2024-02-01\n";
+  const { rows } = await loadTable("contacts", {
+    name: "contacts.csv",
+    bytes: new TextEncoder().encode(csv),
+  }, { collectContactIds: false });
+  const { conn } = await openDuckDB();
+  writeTable(conn, "contacts", rows);
+  // The blocking DuckDB-WASM answers with CommonJS apache-arrow tables.
+  const arrow = createRequire(import.meta.url)("apache-arrow");
+  const table = conn.query("SELECT * FROM contacts");
+  const batches = table.batches.map((b) =>
+    tableFromIPC(arrow.tableToIPC(new arrow.Table(b), "stream"))
+  );
+  const back = tableRows(batches);
+  // The one difference: an extra column mixing numbers and text is text in the table.
+  const want = rows.map((r) => {
+    const o = r as Record<string, unknown>;
+    return { ...o, score: o.score === null ? null : String(o.score) };
+  });
+  assert.deepEqual(back, want);
+  conn.close();
+});
