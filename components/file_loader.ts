@@ -14,7 +14,7 @@ interface Pending {
   name: string;
   /** The chosen file: the worker and the browser's storage read it without a copy. */
   file: File;
-  bytes: Uint8Array;
+  bytes: Uint8Array | Blob;
   kind: TableKind | "";
   options: FileReadOptions;
   progress: number | null;
@@ -258,7 +258,8 @@ export class FileLoader extends LitElement {
       added.push({
         name: file.name,
         file,
-        bytes: new Uint8Array(await file.arrayBuffer()),
+        // The file itself: DuckDB and the worker read it by reference, never copied whole.
+        bytes: file,
         kind: guessKind(file.name) ?? "",
         options: {},
         progress: null,
