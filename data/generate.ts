@@ -16,8 +16,7 @@ import { parseArgs } from "node:util";
 import { join } from "node:path";
 import type { ContactRow, EventRow, PurchaseRow, VerificationRow } from "../src/data/types.ts";
 import { seededRng as mulberry32 } from "../src/metrics/seeded_rng.ts";
-
-const DAY_MS = 86_400_000;
+import { DAY_MS } from "../src/tables/mod.ts";
 
 /** The event types of the base, in the order of `ground_truth.json`. */
 export const EVENT_TYPES = [

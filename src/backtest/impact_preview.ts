@@ -4,7 +4,7 @@ import { psi } from "../metrics/mod.ts";
 import { type MigrationMatrix, migrationMatrix } from "./migration_matrix.ts";
 import { finiteOrNull, isOneShot, replay, type ReplayInput } from "./replay.ts";
 import { scoreBins } from "./score_bins.ts";
-import { TIERS } from "./tier_codes.ts";
+import { TIERS } from "../tables/mod.ts";
 
 export interface ImpactPreviewOptions {
   asOf: number[];

@@ -1,6 +1,6 @@
 /** How contacts move between tiers from one instant to the next. */
 import type { TierOrUnscored } from "../config/types.ts";
-import { TIERS, TIERS_HIGH_FIRST } from "./tier_codes.ts";
+import { TIERS, TIERS_HIGH_FIRST } from "../tables/mod.ts";
 
 /** `"absent"` marks a contact missing at one of the two instants, so nobody is dropped. */
 export type MigrationState = TierOrUnscored | "absent";

@@ -3,14 +3,14 @@
  * against who actually bought within the horizon after it.
  */
 import type { ScoringConfig, TierOrUnscored } from "../config/types.ts";
-import type { ContactRow, EventRow, PurchaseRow, VerificationRow } from "../data/types.ts";
+import type { ContactRow, EventRow, PurchaseRow, VerificationRow } from "../tables/mod.ts";
 import { createBatchScorer } from "../engine/mod.ts";
 import type { ScoreSummary, TriggerFiring } from "../engine/types.ts";
 import { auc, psi } from "../metrics/mod.ts";
-import { convertersWithin } from "./converters_within.ts";
+import { convertersWithin } from "../tables/mod.ts";
 import { type MigrationMatrix, migrationMatrix } from "./migration_matrix.ts";
 import { scoreBins } from "./score_bins.ts";
-import { tierCode } from "./tier_codes.ts";
+import { tierCode } from "../tables/mod.ts";
 import { type TierStats, tierTable } from "./tier_table.ts";
 
 export interface ReplayInput {

@@ -1,6 +1,6 @@
 /** Per-tier counts, conversion, lift and capture of one period. */
 import type { TierOrUnscored } from "../config/types.ts";
-import { TIERS } from "./tier_codes.ts";
+import { TIERS } from "../tables/mod.ts";
 
 export interface TierStats {
   contacts: number;

@@ -4,7 +4,7 @@
  * prefixed with the tag) beside the global rules, so `scores.csv` gains a `tag:<name>`
  * column per product while tiers stay on the global score.
  */
-import type { PurchaseRow } from "../data/types.ts";
+import type { PurchaseRow } from "../tables/mod.ts";
 import {
   calibrateTemporal,
   type TemporalInput,

@@ -8,7 +8,7 @@
 import type { AttributeRuleSpec, ScoringConfigSpec } from "../config/types.ts";
 import { CONFIG_FORMAT } from "../config/types.ts";
 import { toScoringConfig } from "../config/mod.ts";
-import type { ContactRow } from "../data/types.ts";
+import type { ContactRow } from "../tables/mod.ts";
 import { scoreContacts } from "../engine/mod.ts";
 import {
   binFeature,

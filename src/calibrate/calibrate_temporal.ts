@@ -12,7 +12,7 @@
 import type { EventRuleSpec, ScoringConfigSpec } from "../config/types.ts";
 import { CONFIG_FORMAT } from "../config/types.ts";
 import { toScoringConfig } from "../config/mod.ts";
-import type { ContactRow, EventRow, PurchaseRow } from "../data/types.ts";
+import type { ContactRow, EventRow, PurchaseRow } from "../tables/mod.ts";
 import { scoreContacts } from "../engine/mod.ts";
 import { hashUniform, proposeTiers, roundingCost, scoreTable } from "./_common.ts";
 import {
@@ -31,8 +31,7 @@ import { independentColumns } from "./_linalg.ts";
 import { pointScale, type ScaleOptions, type ScoreToProbability } from "./scale_points.ts";
 import { describeScale } from "./calibrate_snapshot.ts";
 import type { CalibrationResult, PointsRow } from "./types.ts";
-
-const DAY_MS = 86_400_000;
+import { DAY_MS } from "../tables/mod.ts";
 
 /** Inputs of temporal calibration (canonical rows). */
 export interface TemporalInput {

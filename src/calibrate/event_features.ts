@@ -5,10 +5,9 @@
  * and the engine, adding points per kept match, reproduces the count exactly.
  */
 import type { EventRuleSpec, Predicate } from "../config/types.ts";
-import type { EventRow } from "../data/types.ts";
+import type { EventRow } from "../tables/mod.ts";
 import { slug } from "./_common.ts";
-
-const DAY_MS = 86_400_000;
+import { DAY_MS } from "../tables/mod.ts";
 
 /** One candidate event feature. */
 export interface EventFeature {

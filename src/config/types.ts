@@ -3,13 +3,14 @@
  * exported by the workbench (`ScoringConfigSpec`, optional fields), and as the engine
  * runs it (`ScoringConfig`, every default filled in by `toScoringConfig`).
  *
- * The contract is `../shared/spec/scoring-config-v1.md`; extensions are additive.
+ * The contract is `docs/config.md`; extensions are additive.
  */
 
 export const CONFIG_FORMAT = "scorebench.config/v1";
 
 /** A scalar read from an event or contact column. */
-export type Scalar = string | number | boolean;
+export type { Scalar } from "../tables/mod.ts";
+import type { Scalar, TierName } from "../tables/mod.ts";
 
 /**
  * One predicate on a column. Exactly one operator key per predicate object is the
@@ -93,8 +94,7 @@ export interface VerificationSpec {
   factor?: number;
 }
 
-export type TierName = "high" | "medium" | "low";
-export type TierOrUnscored = TierName | "unscored";
+export type { TierName, TierOrUnscored } from "../tables/mod.ts";
 
 export interface TriggerSpec {
   id: string;
@@ -143,6 +143,22 @@ export interface AttributeRule {
   description: string;
 }
 
+/** The `touched` period resolved: instants (epoch ms, UTC), `to` inclusive. */
+export interface Touched {
+  from: number;
+  /** The last instant covered: a bare `to` date covers its whole UTC day. */
+  to: number;
+  /** Event types that count; `null` for any type. */
+  types: string[] | null;
+  /** The dates as written, so the config serializes back as it was given. */
+  written: { from: string; to: string };
+}
+
+/** The audience as the engine runs it: as written, with `touched` resolved. */
+export interface Audience extends Omit<AudienceSpec, "touched"> {
+  touched?: Touched;
+}
+
 /** The config as the engine runs it: no optional fields but `audience` and `verification`. */
 export interface ScoringConfig {
   format: typeof CONFIG_FORMAT;
@@ -151,7 +167,7 @@ export interface ScoringConfig {
   rules: EventRule[];
   attributes: AttributeRule[];
   tiers: TiersSpec;
-  audience: AudienceSpec | null;
+  audience: Audience | null;
   verification: { mode: VerificationMode; factor: number } | null;
   triggers: TriggerSpec[];
   provenance: Record<string, unknown>;

@@ -3,7 +3,7 @@
  * canonical name, then common aliases in English, Russian and Polish, all compared
  * case-insensitively and ignoring spaces, `_`, `-` and `.`.
  */
-import type { TableKind } from "./types.ts";
+import { ANY_OF_REQUIRED, TABLE_KINDS, TABLE_SCHEMAS, type TableKind } from "../tables/mod.ts";
 import { LoadError } from "./load_error.ts";
 
 export interface TableColumns {
@@ -14,19 +14,18 @@ export interface TableColumns {
   anyOf?: boolean;
 }
 
-/** The canonical columns of each table (`../shared/spec/scoring-config-v1.md`). */
-export const TABLE_COLUMNS: Record<TableKind, TableColumns> = {
-  contacts: {
-    required: ["contact_id"],
-    optional: ["phone", "email", "gender", "age", "interests", "stage", "tags", "created_at"],
-  },
-  events: {
-    required: ["contact_id", "ts", "type"],
-    optional: ["channel", "url", "email_id", "source", "phrase", "tag", "stage", "value"],
-  },
-  purchases: { required: ["contact_id", "ts"], optional: ["amount", "channel", "tag"] },
-  verification: { required: ["contact_id", "phone", "email"], optional: [], anyOf: true },
-};
+/** The canonical columns of each table as the mapper reads them, from `TABLE_SCHEMAS`. */
+export const TABLE_COLUMNS: Record<TableKind, TableColumns> = Object.fromEntries(
+  TABLE_KINDS.map((kind) => {
+    const cols = TABLE_SCHEMAS[kind];
+    const spec: TableColumns = {
+      required: cols.filter((c) => c.required).map((c) => c.name),
+      optional: cols.filter((c) => !c.required).map((c) => c.name),
+    };
+    if (ANY_OF_REQUIRED.has(kind)) spec.anyOf = true;
+    return [kind, spec];
+  }),
+) as Record<TableKind, TableColumns>;
 
 /** Aliases per canonical column, most specific first, in normalised form (see `normalizeHeader`). */
 export const COLUMN_ALIASES: Record<string, string[]> = {

@@ -41,7 +41,7 @@ export {
   eventsWithoutContacts,
   formatLoadSummary,
 } from "./format_load_summary.ts";
-export { rejectsToCsv, writeRejectsCsv } from "./write_rejects_csv.ts";
+export { rejectsToCsv } from "./rejects_to_csv.ts";
 export {
   normalizeEmail,
   normalizeGender,
@@ -62,4 +62,3 @@ export {
   TABLE_COLUMNS,
 } from "./map_columns.ts";
 export { CsvReader, parseCsv, sniffDelimiter } from "./csv_reader.ts";
-export { toDuckDB, type ToDuckDBOptions } from "./to_duckdb.ts";

@@ -1,72 +1,14 @@
-/**
- * The canonical in-memory rows of the four input tables of
- * `../shared/spec/scoring-config-v1.md`, as every loader returns them and every
- * consumer (engine, calibration, backtest, workbench) reads them.
- *
- * Timestamps are epoch milliseconds, UTC. Ids are strings, never numbers.
- */
-import type { Scalar } from "../config/types.ts";
-
-/** A value of an extra column: loaders keep what the file had, typed where unambiguous. */
-export type CellValue = Scalar | null | undefined;
-
-export interface EventRow {
-  contact_id: string;
-  /** Epoch milliseconds, UTC. */
-  ts: number;
-  type: string;
-  channel?: string | null;
-  url?: string | null;
-  email_id?: string | null;
-  source?: string | null;
-  phrase?: string | null;
-  tag?: string | null;
-  stage?: string | null;
-  value?: number | null;
-  [column: string]: CellValue;
-}
-
-export interface ContactRow {
-  contact_id: string;
-  /** Digits only, with country code (`79161234567`). */
-  phone?: string | null;
-  /** Trimmed, lower-case. */
-  email?: string | null;
-  gender?: string | null;
-  age?: number | null;
-  /** From a `;`-separated cell. */
-  interests?: string[] | null;
-  stage?: string | null;
-  /** From a `;`-separated cell. */
-  tags?: string[] | null;
-  /** Epoch milliseconds, UTC. */
-  created_at?: number | null;
-  [column: string]: CellValue | string[];
-}
-
-export interface PurchaseRow {
-  contact_id: string;
-  /** Epoch milliseconds, UTC. */
-  ts: number;
-  amount?: number | null;
-  channel?: string | null;
-  tag?: string | null;
-}
-
-export interface VerificationRow {
-  contact_id?: string | null;
-  phone?: string | null;
-  email?: string | null;
-}
-
-export type TableKind = "contacts" | "events" | "purchases" | "verification";
-
-export interface RowTypes {
-  contacts: ContactRow;
-  events: EventRow;
-  purchases: PurchaseRow;
-  verification: VerificationRow;
-}
+/** What the loaders report and take: rejected rows, load summaries and load options. */
+export type {
+  CellValue,
+  ContactRow,
+  EventRow,
+  PurchaseRow,
+  RowTypes,
+  VerificationRow,
+} from "../tables/rows.ts";
+export type { TableKind } from "../tables/table_kinds.ts";
+import type { TableKind } from "../tables/table_kinds.ts";
 
 /** One rejected input row: where it was and why. Row numbers are 1-based, header is row 1. */
 export interface RejectedRow {

@@ -5,7 +5,7 @@
 import type { Compiled } from "./_compile.ts";
 import { DAY_MS } from "./_compile.ts";
 import type { Reason, ScoreRow } from "./types.ts";
-import { tierOf } from "./tier_of.ts";
+import { tierOf } from "../tables/mod.ts";
 
 /** What is known of a contact apart from its events. */
 export interface ContactFacts {

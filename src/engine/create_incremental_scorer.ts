@@ -3,7 +3,7 @@
  * current score can be read at any moment, and triggers fire as tiers rise.
  */
 import type { ScoringConfig } from "../config/types.ts";
-import type { ContactRow, EventRow, VerificationRow } from "../data/types.ts";
+import type { ContactRow, EventRow, VerificationRow } from "../tables/mod.ts";
 import {
   attributeMatches,
   checkEvent,
@@ -12,7 +12,7 @@ import {
   VerificationIndex,
 } from "./_compile.ts";
 import { type ContactFacts, Evaluator } from "./_evaluate.ts";
-import { TIER_RANK } from "./tier_of.ts";
+import { tierCode } from "../tables/mod.ts";
 import type { ScoreRow, TriggerFiring } from "./types.ts";
 
 export interface IncrementalScorerOptions {
@@ -165,10 +165,10 @@ export function createIncrementalScorer(
     }
     if (ts > clock) clock = ts;
     const row = evaluate(st, clock);
-    const rank = row === null ? -1 : TIER_RANK[row.tier];
+    const rank = row === null ? -1 : tierCode(row.tier);
     if (listeners.size > 0) {
       for (const t of c.config.triggers) {
-        const reach = TIER_RANK[t.reaches];
+        const reach = tierCode(t.reaches);
         if (rank >= reach && st.rank < reach) {
           const firing: TriggerFiring = {
             triggerId: t.id,

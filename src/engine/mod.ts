@@ -42,6 +42,6 @@ export {
   scoresCsvChunks,
 } from "./format_scores_csv.ts";
 export { compilePredicate, matchesPredicate, type PredicateValue } from "./match_predicate.ts";
-export { TIER_RANK, tierOf } from "./tier_of.ts";
+export { tierCode, tierOf } from "../tables/mod.ts";
 export { formatNumber } from "./format_number.ts";
 export { emailKey, phoneKey } from "./verification_keys.ts";

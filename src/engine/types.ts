@@ -1,6 +1,6 @@
 /** Inputs and outputs of the rule engine (`scoreContacts`, `createIncrementalScorer`). */
 import type { TierOrUnscored } from "../config/types.ts";
-import type { ContactRow, EventRow, VerificationRow } from "../data/types.ts";
+import type { ContactRow, EventRow, VerificationRow } from "../tables/mod.ts";
 
 export interface ScoreInput {
   /** Any order; ties on `ts` keep input order. */

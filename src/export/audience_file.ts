@@ -9,7 +9,7 @@
  */
 import type { TierOrUnscored } from "../config/types.ts";
 import { normalizeEmail, normalizePhone } from "../data/normalize.ts";
-import { toCsv } from "./csv.ts";
+import { toCsv } from "../tables/csv.ts";
 
 export type AudienceFormat = "yandex" | "csv";
 

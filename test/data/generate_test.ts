@@ -12,8 +12,8 @@ import {
   writeDataset,
 } from "../../data/generate.ts";
 import type { ContactRow, EventRow, PurchaseRow, VerificationRow } from "../../src/data/types.ts";
+import { DAY_MS as DAY } from "../../src/tables/mod.ts";
 
-const DAY = 86_400_000;
 const GENERATE = new URL("../../data/generate.ts", import.meta.url).pathname;
 
 // One mid-sized base shared by the statistical tests: big enough for tight estimates,

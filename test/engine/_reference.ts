@@ -5,6 +5,7 @@
 import type { ScoringConfig } from "../../src/config/types.ts";
 import type { ContactRow, EventRow } from "../../src/data/types.ts";
 import { matchesPredicate } from "../../src/engine/match_predicate.ts";
+import { DAY_MS as DAY } from "../../src/tables/mod.ts";
 
 export interface ReferenceRow {
   score: number;
@@ -13,8 +14,6 @@ export interface ReferenceRow {
   scopes: Record<string, number>;
   contrib: Record<string, number>;
 }
-
-const DAY = 86_400_000;
 
 export function referenceScore(
   config: ScoringConfig,
