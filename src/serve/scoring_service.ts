@@ -258,6 +258,8 @@ export class ScoringService {
   #sinceSnapshot = 0;
   #lastSnapshot = 0;
   #closed = false;
+  /** While opening, webhooks owed are held here until the secret is known to be there. */
+  #owed: Delivery[] | null = [];
   #startedAt = Date.now();
   #m;
 
@@ -407,7 +409,7 @@ export class ScoringService {
     });
     // Deliveries owed at the snapshot go first: their events come before the log tail.
     for (const d of snapshot?.pending ?? []) {
-      if (!this.#doneKeys.has(d.key)) this.#queue.enqueue({ ...d, firedAt: performance.now() });
+      if (!this.#doneKeys.has(d.key)) this.#owed!.push({ ...d, firedAt: performance.now() });
     }
 
     const startOffset = snapshot?.logOffset ?? 0;
@@ -478,6 +480,14 @@ export class ScoringService {
     }
     if (!attached) this.#attach();
     this.#mode = "live";
+    const owed = this.#owed!;
+    if (owed.length && !o.webhookSecret && !o.allowUnsigned) {
+      throw new Error(
+        `Cannot start: ${owed.length} webhook(s) are still owed and are signed: give the service its secret (SCOREBENCH_WEBHOOK_SECRET)`,
+      );
+    }
+    this.#owed = null;
+    for (const d of owed) this.#queue.enqueue(d);
     this.#log = NdjsonAppender.open(this.#path("log"), logEnd.end);
     this.#writeOutbox();
     this.#doneKeys.clear();
@@ -569,13 +579,15 @@ export class ScoringService {
     if (!recovering) this.#m.fired.inc({ trigger: f.triggerId });
     if (trigger.action?.type === "webhook") {
       if (recovering && this.#doneKeys.has(key)) return;
-      this.#queue.enqueue({
+      const d: Delivery = {
         key,
         contactId: f.contactId,
         url: String(trigger.action.url),
         body: JSON.stringify(record),
         firedAt: performance.now(),
-      });
+      };
+      if (this.#owed) this.#owed.push(d);
+      else this.#queue.enqueue(d);
     } else {
       if (recovering && this.#outboxKeys.has(key)) return;
       record.action = trigger.action ?? { type: "none" };

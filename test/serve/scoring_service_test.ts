@@ -372,6 +372,15 @@ Deno.test("ScoringService re-sends owed webhooks after a restart and writes no o
       assertEquals(s.queueLength, warm.length);
     }, data);
     assertEquals(receiver.accepted.size, 0);
+    // Without the secret they would go out unsigned: the start is refused.
+    let refused = "";
+    try {
+      const quiet = toScoringConfig({ ...starterSpec, triggers: [] });
+      await ScoringService.open({ dataDir: data, config: quiet, onNotice: () => {} });
+    } catch (err) {
+      refused = (err as Error).message;
+    }
+    assert(refused.includes(`${warm.length} webhook(s) are still owed`), refused);
     // Second run: the owed webhooks come back from the snapshot and are delivered once each.
     receiver.state.down = false;
     await withService({ config, webhookSecret: SECRET }, async (s) => {
