@@ -471,3 +471,47 @@ Deno.test("ScoringService: PUT /config previews the impact, switches atomically 
     await Deno.remove(data, { recursive: true });
   }
 });
+
+Deno.test("ScoringService recovers from a crash state: torn log line cut, missing outbox lines written once", async () => {
+  const data = await Deno.makeTempDir();
+  try {
+    const config = toScoringConfig({
+      ...starterSpec,
+      triggers: [{ id: "mail", reaches: "medium", action: { type: "email" } }],
+    });
+    const events = allEvents.slice(0, 6_000);
+    const expected = expectedKeys(config, events).get("mail")!;
+    assert(expected.length > 10, `${expected.length} firings`);
+    let early = "";
+    await withService({ config, snapshotEveryEvents: 1_000 }, async (s) => {
+      const handler = createServeHandler(s);
+      await post(handler, events.slice(0, 1_000), 1_000);
+      early = await Deno.readTextFile(`${data}/snapshot.json`);
+      await post(handler, events.slice(1_000), 500);
+    }, data);
+    // The state a crash can leave: an older snapshot, the outbox cut back to it, and half a
+    // batch at the end of the log that was never acknowledged.
+    await Deno.writeTextFile(`${data}/snapshot.json`, early);
+    const { outboxOffset } = JSON.parse(early);
+    const outbox = await Deno.readFile(`${data}/outbox.ndjson`);
+    assert(outbox.length > outboxOffset, "the outbox grew after the early snapshot");
+    await Deno.writeFile(`${data}/outbox.ndjson`, outbox.subarray(0, outboxOffset));
+    const logSize = (await Deno.stat(`${data}/events.ndjson`)).size;
+    await Deno.writeTextFile(
+      `${data}/events.ndjson`,
+      '{"t":"events","seq":6001,"rows":[{"contact_id":"104729","ts":17',
+      { append: true },
+    );
+    const notices: string[] = [];
+    await withService({ config, onNotice: (m) => notices.push(m) }, async (s) => {
+      assertEquals(s.eventCount, 6_000);
+    }, data);
+    assert(notices.some((m) => m.includes("never acknowledged")), notices.join("\n"));
+    assertEquals((await Deno.stat(`${data}/events.ndjson`)).size, logSize);
+    const keys: string[] = [];
+    readNdjsonFile(`${data}/outbox.ndjson`, (v) => keys.push((v as { key: string }).key));
+    assertEquals(keys, expected);
+  } finally {
+    await Deno.remove(data, { recursive: true });
+  }
+});
