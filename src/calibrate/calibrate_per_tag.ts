@@ -22,7 +22,9 @@ export interface PerTagOptions extends Omit<TemporalOptions, "tag"> {
 
 /** The global result, whose config holds every tag's rules too, and each tag's own result. */
 export interface PerTagResult {
+  /** The fit on every purchase; its config also holds each tag's rules. */
   global: CalibrationResult;
+  /** Each fitted tag's own result. */
   tags: Record<string, CalibrationResult>;
   /** Tags not fitted, with the reason. */
   skipped: Record<string, string>;

@@ -56,9 +56,18 @@ export {
 } from "./parse_timestamp.ts";
 export {
   COLUMN_ALIASES,
+  type ColumnMapping,
   likelyCandidates,
   mapColumns,
   normalizeHeader,
   TABLE_COLUMNS,
+  type TableColumns,
 } from "./map_columns.ts";
-export { CsvReader, parseCsv, sniffDelimiter } from "./csv_reader.ts";
+export {
+  CsvReader,
+  type CsvReaderOptions,
+  type CsvRecord,
+  type CsvRecordSink,
+  parseCsv,
+  sniffDelimiter,
+} from "./csv_reader.ts";

@@ -2,6 +2,7 @@
 import * as XLSX from "xlsx";
 import { safeCell } from "../tables/safe_cell.ts";
 
+/** One sheet of a workbook: its name and rows. */
 export interface SheetSpec {
   /** Sheet name; sanitised to Excel's rules (see `sanitizeSheetName`). */
   name: string;

@@ -47,8 +47,9 @@ export const CANONICAL_COLUMNS: Readonly<
   verification: duckdbColumns("verification"),
 };
 
+/** Names of the tables the query reads. */
 export interface SqlTables {
-  /** @default "events" */
+  /** The events table. @default "events" */
   events?: string;
   /** `null`: no contacts table, every contact seen in the events is scored. @default "contacts" */
   contacts?: string | null;
@@ -61,6 +62,7 @@ export interface SqlTables {
   asOf?: string;
 }
 
+/** The columns and types of the tables, when they are not the canonical ones. */
 export interface SqlColumns {
   /**
    * Exactly the columns of each table with their types; a column a rule tests that is not
@@ -68,12 +70,13 @@ export interface SqlColumns {
    * @default the canonical columns (`CANONICAL_COLUMNS`), any other tested column as `VARCHAR`
    */
   events?: Record<string, DuckDBType>;
-  /** @default as for `events` */
+  /** The contacts table's columns. @default as for `events` */
   contacts?: Record<string, DuckDBType>;
-  /** @default as for `events` */
+  /** The verification table's columns. @default as for `events` */
   verification?: Record<string, DuckDBType>;
 }
 
+/** Dialect, instants, tables and columns of the compiled query. */
 export interface CompileToSqlOptions {
   /** Target SQL: a dialect name or a `SqlDialect`. @default "duckdb" */
   dialect?: string | SqlDialect;

@@ -16,6 +16,7 @@ export interface SqlDialect {
   string(value: string): string;
   /** Double-precision literal that reads back as exactly `value`. */
   number(value: number): string;
+  /** Boolean literal. */
   boolean(value: boolean): string;
   /** `NULL` of the dialect's text type. */
   nullText(): string;

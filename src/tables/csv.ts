@@ -1,6 +1,7 @@
 /** CSV text (RFC 4180) from rows, with formula-injection protection on by default. */
 import { safeCell } from "./safe_cell.ts";
 
+/** How `toCsv` writes the text. */
 export interface ToCsvOptions {
   /** Make text cells inert for spreadsheets (see `safeCell`). @default true */
   safe?: boolean;
