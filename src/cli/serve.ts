@@ -8,7 +8,7 @@ import type { ContactRow, VerificationRow } from "../data/types.ts";
 import { createServeHandler } from "../serve/serve_handler.ts";
 import { ScoringService } from "../serve/scoring_service.ts";
 import { type FlagSpec, parseFlags, runCommand, UsageError } from "./_args.ts";
-import { LOAD_FLAGS, loadFromFlags } from "./_load_flags.ts";
+import { LOAD_FLAGS, loadFromFlags, loadOptionsFromFlags } from "./_load_flags.ts";
 
 const SUMMARY = "runs a config as an HTTP scoring service with durable events and triggers";
 
@@ -100,6 +100,7 @@ export function run(args: string[]): Promise<number> {
       contacts,
       verification,
       webhookSecret: secret,
+      eventLoadOptions: loadOptionsFromFlags("events", flags),
       allowUnsigned: flags["allow-unsigned"] === true,
       delivery: {
         maxAttempts: intFlag(flags, "max-attempts", 8, 1),

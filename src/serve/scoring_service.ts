@@ -37,7 +37,7 @@ import { serializeConfig, toConfigSpec } from "../config/serialize_config.ts";
 import type { ScoringConfig, TierOrUnscored, TriggerSpec } from "../config/types.ts";
 import { LoadError } from "../data/load_error.ts";
 import { loadTable } from "../data/load_table.ts";
-import type { ContactRow, EventRow, VerificationRow } from "../data/types.ts";
+import type { ContactRow, EventRow, LoadOptions, VerificationRow } from "../data/types.ts";
 import {
   createIncrementalScorer,
   type IncrementalScorer,
@@ -89,6 +89,11 @@ export interface ScoringServiceOptions {
   contacts?: ContactRow[];
   /** @default undefined */
   verification?: VerificationRow[];
+  /**
+   * How request bodies of events are read: column mapping, time zone of timestamps without
+   * an offset, date order (as for an events file). @default {}
+   */
+  eventLoadOptions?: Pick<LoadOptions, "mapping" | "timezone" | "dateOrder" | "defaultCountry">;
   /** HMAC secret for webhook signatures; `null` refuses configs with webhook triggers. @default null */
   webhookSecret?: string | null;
   /** Allow webhook triggers without a secret (unsigned requests). @default false */
@@ -684,6 +689,7 @@ export class ScoringService {
         name: ndjson ? "body.ndjson" : "body.json",
         bytes: body,
       }, {
+        ...this.#opts.eventLoadOptions,
         onRow: (row, n) => {
           rows.push(row);
           rowNos.push(n);
