@@ -6,8 +6,11 @@
 
 /** One firing to deliver. `key` is its idempotency key. */
 export interface Delivery {
+  /** The idempotency key. */
   key: string;
+  /** Deliveries of one contact go out in order. */
   contactId: string;
+  /** Where the webhook POST goes. */
   url: string;
   /** The JSON body, sent as is on every attempt. */
   body: string;
@@ -17,12 +20,19 @@ export interface Delivery {
 
 /** A failed attempt; `permanent` failures (a 4xx refusal) are not retried. */
 export class DeliveryError extends Error {
+  /** Always `"DeliveryError"`. */
   override name = "DeliveryError";
-  constructor(message: string, readonly permanent = false) {
+  /** `true` when retrying cannot help (the receiver refused the request itself). */
+  readonly permanent: boolean;
+
+  /** A failed attempt; `permanent` ones are not retried. */
+  constructor(message: string, permanent = false) {
     super(message);
+    this.permanent = permanent;
   }
 }
 
+/** How `DeliveryQueue` sends and retries. */
 export interface DeliveryQueueOptions {
   /** Sends one attempt (1-based); resolves when the receiver accepted it, throws otherwise. */
   send: (delivery: Delivery, attempt: number) => Promise<void>;
@@ -65,6 +75,10 @@ export function backoffDelay(
   return d / 2 + random() * (d / 2);
 }
 
+/**
+ * Deliveries waiting, per contact in order; see the module doc. Failed attempts are retried
+ * after `backoffDelay`; the last failure calls `onDead`.
+ */
 export class DeliveryQueue {
   #opts: Required<DeliveryQueueOptions>;
   /** Waiting deliveries per contact, the head being the one in flight or waiting to retry. */
@@ -77,6 +91,7 @@ export class DeliveryQueue {
   #idle: (() => void)[] = [];
   #closed = false;
 
+  /** Throws `RangeError` for a bad attempt count, delay or concurrency. */
   constructor(options: DeliveryQueueOptions) {
     const {
       send,

@@ -3,7 +3,8 @@
  * exposition format (version 0.0.4) for `GET /metrics`.
  */
 
-type Labels = Record<string, string>;
+/** Label names to values, e.g. `{ route: "events", status: "200" }`. */
+export type Labels = Record<string, string>;
 
 interface Family {
   name: string;
@@ -15,8 +16,15 @@ interface Family {
 /** A monotonically increasing count, optionally split by labels. */
 export class Counter {
   #values = new Map<string, { labels: Labels; value: number }>();
-  constructor(readonly name: string) {}
+  /** The metric name, e.g. `scorebench_events_accepted_total`. */
+  readonly name: string;
 
+  /** A counter named `name`, at 0. */
+  constructor(name: string) {
+    this.name = name;
+  }
+
+  /** Adds `by` (default 1) to the count of `labels`. */
   inc(labels: Labels = {}, by = 1): void {
     const key = labelText(labels);
     const v = this.#values.get(key);
@@ -36,6 +44,7 @@ export class Counter {
     return s;
   }
 
+  /** The sample lines of the exposition format. */
   lines(): string[] {
     if (this.#values.size === 0) return [`${this.name} 0`];
     return [...this.#values.entries()].map(([key, v]) => `${this.name}${key} ${num(v.value)}`);
@@ -44,15 +53,22 @@ export class Counter {
 
 /** Observations counted into fixed buckets (cumulative in the output, as Prometheus wants). */
 export class Histogram {
+  /** Upper bounds of the buckets, ascending (`+Inf` is implied). */
   readonly buckets: number[];
   #counts: number[];
   #sum = 0;
   #count = 0;
-  constructor(readonly name: string, buckets: number[]) {
+  /** The metric name. */
+  readonly name: string;
+
+  /** A histogram named `name` over the bucket upper bounds `buckets`. */
+  constructor(name: string, buckets: number[]) {
+    this.name = name;
     this.buckets = [...buckets].sort((a, b) => a - b);
     this.#counts = new Array(this.buckets.length).fill(0);
   }
 
+  /** Counts one observation. */
   observe(value: number): void {
     this.#sum += value;
     this.#count++;
@@ -64,10 +80,12 @@ export class Histogram {
     }
   }
 
+  /** Observations so far. */
   get count(): number {
     return this.#count;
   }
 
+  /** The `_bucket`, `_sum` and `_count` lines of the exposition format. */
   lines(): string[] {
     const out: string[] = [];
     let cum = 0;
@@ -105,6 +123,7 @@ export const LATENCY_BUCKETS = [
 export class MetricsRegistry {
   #families: Family[] = [];
 
+  /** A new counter, rendered with its `# HELP` text. */
   counter(name: string, help: string): Counter {
     const c = new Counter(name);
     this.#families.push({ name, help, type: "counter", render: () => c.lines() });
@@ -116,12 +135,14 @@ export class MetricsRegistry {
     this.#families.push({ name, help, type: "gauge", render: () => [`${name} ${num(read())}`] });
   }
 
+  /** A new histogram (seconds by default: `LATENCY_BUCKETS`). */
   histogram(name: string, help: string, buckets: number[] = LATENCY_BUCKETS): Histogram {
     const h = new Histogram(name, buckets);
     this.#families.push({ name, help, type: "histogram", render: () => h.lines() });
     return h;
   }
 
+  /** Every metric in the Prometheus text format. */
   render(): string {
     const out: string[] = [];
     for (const f of this.#families) {

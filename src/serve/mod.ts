@@ -33,7 +33,7 @@ export {
   WEBHOOK_HEADERS,
   type WebhookSenderOptions,
 } from "./webhook.ts";
-export { Counter, Histogram, LATENCY_BUCKETS, MetricsRegistry } from "./metrics.ts";
+export { Counter, Histogram, type Labels, LATENCY_BUCKETS, MetricsRegistry } from "./metrics.ts";
 export {
   NdjsonAppender,
   ndjsonLines,

@@ -20,6 +20,7 @@ export interface NdjsonReadEnd {
   tornBytes: number;
 }
 
+/** Which bytes of the file `readNdjsonFile` reads. */
 export interface ReadNdjsonOptions {
   /** Byte offset to start at (a line start). @default 0 */
   from?: number;
@@ -121,6 +122,7 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
  * durable (fdatasync). `length` is the file's size after the last append.
  */
 export class NdjsonAppender {
+  /** The file appended to. */
   readonly path: string;
   #file: Deno.FsFile;
   #length: number;
@@ -157,6 +159,7 @@ export class NdjsonAppender {
     }
   }
 
+  /** Bytes in the file, all of them whole lines. */
   get length(): number {
     return this.#length;
   }
@@ -186,6 +189,7 @@ export class NdjsonAppender {
     await this.#file.syncData();
   }
 
+  /** Closes the file (again is a no-op). */
   close(): void {
     try {
       this.#file.close();

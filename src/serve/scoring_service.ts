@@ -51,9 +51,18 @@ import { createWebhookSender } from "./webhook.ts";
 
 /** A whole request refused: the HTTP status and a message for the client. */
 export class ServeError extends Error {
+  /** Always `"ServeError"`. */
   override name = "ServeError";
-  constructor(readonly status: number, message: string, readonly details?: unknown) {
+  /** The HTTP status to answer with (4xx, or 5xx when the service cannot go on). */
+  readonly status: number;
+  /** More fields for the JSON answer (the config problems by JSON path). */
+  readonly details?: unknown;
+
+  /** A refusal with `status` and `message` (and `details` for the JSON answer). */
+  constructor(status: number, message: string, details?: unknown) {
     super(message);
+    this.status = status;
+    this.details = details;
   }
 }
 
@@ -67,19 +76,21 @@ export const DATA_FILES = {
   lock: "LOCK",
 } as const;
 
+/** Webhook delivery settings (see `DeliveryQueueOptions`). */
 export interface DeliverySettings {
-  /** @default 8 */
+  /** Attempts before a dead letter. @default 8 */
   maxAttempts?: number;
-  /** @default 500 */
+  /** Delay before the second attempt, doubled at each further one. @default 500 */
   baseDelayMs?: number;
-  /** @default 60_000 */
+  /** Longest delay between attempts. @default 60_000 */
   maxDelayMs?: number;
-  /** @default 16 */
+  /** Requests in flight at once. @default 16 */
   concurrency?: number;
   /** One attempt's time limit. @default 10_000 */
   timeoutMs?: number;
 }
 
+/** What `ScoringService.open` runs, where it keeps its files, and its limits. */
 export interface ScoringServiceOptions {
   /** Folder of the log, snapshot, outbox, delivery journal and dead letters (created). */
   dataDir: string;
@@ -87,7 +98,7 @@ export interface ScoringServiceOptions {
   config: ScoringConfig;
   /** With contacts, only these are scored and events of others are refused. @default undefined */
   contacts?: ContactRow[];
-  /** @default undefined */
+  /** The verification table, as for `scoreContacts`. @default undefined */
   verification?: VerificationRow[];
   /**
    * How request bodies of events are read: column mapping, time zone of timestamps without
@@ -98,9 +109,9 @@ export interface ScoringServiceOptions {
   webhookSecret?: string | null;
   /** Allow webhook triggers without a secret (unsigned requests). @default false */
   allowUnsigned?: boolean;
-  /** @default {} */
+  /** Retries, back-off and concurrency of webhook deliveries. @default {} */
   delivery?: DeliverySettings;
-  /** @default globalThis.fetch */
+  /** The fetch webhooks are sent with (tests pass their own). @default globalThis.fetch */
   fetch?: typeof fetch;
   /** An event stamped later than the wall clock plus this is refused. @default 86_400_000 */
   maxFutureMs?: number;
@@ -118,62 +129,97 @@ export interface ScoringServiceOptions {
 export interface RejectedEvent {
   /** 0-based element of the JSON array, or 0-based line of the NDJSON body. */
   index: number;
+  /** The column at fault, when one is. */
   column: string | null;
+  /** The value at fault, as text. */
   value: string | null;
+  /** Why, in a sentence. */
   reason: string;
 }
 
+/** The answer to one batch of events. */
 export interface IngestResult {
+  /** Events logged (durable) and scored. */
   accepted: number;
+  /** Events refused, by index. */
   rejected: RejectedEvent[];
-  /** Log sequence numbers of the first and last accepted event (`null` when none). */
+  /** Log sequence number of the first accepted event (`null` when none). */
   firstSeq: number | null;
+  /** Log sequence number of the last accepted event (`null` when none). */
   lastSeq: number | null;
+  /** The loader's warnings about the body (blank elements, ambiguous dates). */
   warnings: string[];
 }
 
+/** `GET /contacts/{id}`: the fields of a `scores.csv` row, in JSON. */
 export interface ContactAnswer {
+  /** The contact. */
   contact_id: string;
+  /** The instant scored, ISO 8601. */
   as_of: string;
   /** `false` when the config's audience or verification `exclude` leaves the contact out. */
   included: boolean;
+  /** Final global score (after verification demotion). */
   score?: number;
+  /** Tier of the score. */
   tier?: TierOrUnscored;
+  /** Matches kept in the window. */
   matched_events?: number;
+  /** Found in the verification table. */
   verified?: boolean;
+  /** Up to three rules that moved the score most, largest absolute first. */
   reasons?: { rule_id: string; points: number }[];
+  /** Non-global scope sums keyed `stage:<name>` or `tag:<name>`. */
   scopes?: Record<string, number>;
+  /** The config version that scored it. */
   config_version: number;
 }
 
+/** `PUT /config`: the impact of the candidate and whether it is now in force. */
 export interface ConfigChangeAnswer {
   /** The version in force after the call. */
   version: number;
+  /** `false` for a dry run. */
   switched: boolean;
+  /** The candidate's name. */
   name: string;
+  /** The instant the preview compares at, ISO 8601. */
   as_of: string;
   /** From `impactPreview`: `tier_change[current][candidate]` counts of contacts. */
   tier_change: MigrationMatrix;
   /** Contacts per tier under the current and the candidate config. */
   tiers: Record<TierOrUnscored, { current: number; candidate: number }>;
+  /** PSI of the candidate's scores against the current ones (`null` when undefined). */
   psi: number | null;
   /** Contacts whose tier changes, with the first 100 of them (sorted by id). */
   moved: { count: number; contacts: { contact_id: string; from: string; to: string }[] };
+  /** The config parser's warnings about the candidate. */
   warnings: string[];
 }
 
 /** What a trigger firing carries: the webhook body and the outbox line. */
 export interface FiringRecord {
+  /** Idempotency key: the log number of the causing event and the trigger id. */
   key: string;
+  /** The trigger that fired. */
   trigger_id: string;
+  /** The contact that crossed. */
   contact_id: string;
+  /** Tier before (`null` at the contact's first evaluation). */
   from: TierOrUnscored | null;
+  /** Tier reached. */
   to: TierOrUnscored;
+  /** Score at the crossing. */
   score: number;
+  /** Up to three rules that moved the score most. */
   reasons: { rule_id: string; points: number }[];
+  /** The engine's clock at the crossing (the latest event time seen), ISO 8601. */
   as_of: string;
+  /** Log number of the event that caused it. */
   seq: number;
+  /** The config version in force. */
   config_version: number;
+  /** The trigger's action (outbox lines only). */
   action?: Record<string, unknown>;
 }
 
@@ -232,9 +278,15 @@ function compactRow(row: EventRow): Record<string, unknown> {
   return out;
 }
 
+/**
+ * The service's state; open one with `ScoringService.open`, put `createServeHandler` in
+ * front of it, and `close` it to stop.
+ */
 export class ScoringService {
+  /** The data folder. */
   readonly dataDir: string;
-  readonly metrics = new MetricsRegistry();
+  /** Counters, gauges and histograms, rendered by `GET /metrics`. */
+  readonly metrics: MetricsRegistry = new MetricsRegistry();
   #opts: ScoringServiceOptions;
   #now: () => number;
   #notice: (m: string) => void;
@@ -322,10 +374,12 @@ export class ScoringService {
     return s;
   }
 
+  /** The config version in force (1 for the first config of the data folder). */
   get configVersion(): number {
     return this.#configVersion;
   }
 
+  /** The config in force. */
   get config(): ScoringConfig {
     return this.#config;
   }
@@ -1009,6 +1063,7 @@ export class ScoringService {
     }
   }
 
+  /** The body of `GET /health`. */
   health(): Record<string, unknown> {
     return {
       status: this.#failed ? "failed" : this.#closed ? "closing" : "ok",
@@ -1022,6 +1077,7 @@ export class ScoringService {
     };
   }
 
+  /** `false` once the log cannot be written or the service is closing. */
   get healthy(): boolean {
     return this.#failed === null && !this.#closed;
   }

@@ -9,6 +9,7 @@
 import { parseConfigDate } from "../config/parse_config.ts";
 import { type ScoringService, ServeError } from "./scoring_service.ts";
 
+/** Access and limits of `createServeHandler`. */
 export interface ServeHandlerOptions {
   /** Bearer token required on every route but `GET /health`; `null` for none. @default null */
   token?: string | null;

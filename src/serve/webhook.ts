@@ -40,12 +40,13 @@ export async function signWebhook(
   return `sha256=${hex(mac)}`;
 }
 
+/** How `createWebhookSender` signs and sends. */
 export interface WebhookSenderOptions {
   /** Shared secret for the signature; `null` sends unsigned requests. */
   secret: string | null;
   /** Give up one attempt after this long. @default 10_000 */
   timeoutMs?: number;
-  /** @default globalThis.fetch */
+  /** The fetch to send with (tests pass their own). @default globalThis.fetch */
   fetch?: typeof fetch;
   /** Unix seconds for the timestamp header. @default the wall clock */
   nowSeconds?: () => number;
