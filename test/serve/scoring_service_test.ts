@@ -515,3 +515,41 @@ Deno.test("ScoringService recovers from a crash state: torn log line cut, missin
     await Deno.remove(data, { recursive: true });
   }
 });
+
+Deno.test("ScoringService: a webhook receiver that does not answer never holds up ingestion", async () => {
+  const release = Promise.withResolvers<void>();
+  let arrived = 0;
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (req) => {
+    arrived++;
+    await req.text();
+    await release.promise;
+    return new Response(null, { status: 204 });
+  });
+  try {
+    const url = `http://127.0.0.1:${server.addr.port}/hook`;
+    const config = toScoringConfig({
+      ...starterSpec,
+      triggers: [{ id: "warm", reaches: "medium", action: { type: "webhook", url } }],
+    });
+    const events = allEvents.slice(0, 6_000);
+    const fired = expectedKeys(config, events).get("warm")!.length;
+    await withService(
+      { config, webhookSecret: SECRET, delivery: { concurrency: 4 } },
+      async (s) => {
+        const handler = createServeHandler(s);
+        // Every batch is answered while the receiver holds the first deliveries unanswered.
+        await post(handler, events, 500);
+        assertEquals(s.eventCount, 6_000);
+        assertEquals(s.queueLength, fired);
+        const health = (await call(handler, "GET", "/health")).body;
+        assertEquals(health.deliveries.in_flight, 4);
+        release.resolve();
+        await s.deliveriesIdle();
+        assertEquals(arrived, fired);
+      },
+    );
+  } finally {
+    release.resolve();
+    await server.shutdown();
+  }
+});
