@@ -115,6 +115,7 @@ export function run(args: string[]): Promise<number> {
       maxEvents: intFlag(flags, "max-events", 10_000, 1),
     });
     const opened = ((performance.now() - started) / 1000).toFixed(1);
+    const { fromEngineState, replayed } = service.startup;
     const done = Promise.withResolvers<void>();
     const server = Deno.serve({
       hostname: host,
@@ -122,7 +123,7 @@ export function run(args: string[]): Promise<number> {
       onListen: ({ hostname, port }) => {
         const shown = hostname.includes(":") ? `[${hostname}]` : hostname;
         console.log(
-          `Listening on http://${shown}:${port}/ (config "${config.name}" version ${service.configVersion}, ${service.eventCount} events in ${dataDir}, opened in ${opened} s, ${service.queueLength} webhook(s) owed)`,
+          `Listening on http://${shown}:${port}/ (config "${config.name}" version ${service.configVersion}, ${service.eventCount} events in ${dataDir}, opened in ${opened} s: ${fromEngineState} from the saved engine state, ${replayed} replayed; ${service.queueLength} webhook(s) owed)`,
         );
       },
     }, handler);

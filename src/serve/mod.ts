@@ -17,8 +17,10 @@ export {
   ScoringService,
   type ScoringServiceOptions,
   ServeError,
+  type StartupReport,
   triggerProblems,
 } from "./scoring_service.ts";
+export { type EngineStateMark, readEngineState, writeEngineState } from "./engine_state_file.ts";
 export { createServeHandler, type ServeHandlerOptions } from "./serve_handler.ts";
 export {
   backoffDelay,

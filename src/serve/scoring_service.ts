@@ -41,10 +41,12 @@ import type { ContactRow, EventRow, LoadOptions, VerificationRow } from "../data
 import {
   createIncrementalScorer,
   type IncrementalScorer,
+  type IncrementalState,
 } from "../engine/create_incremental_scorer.ts";
 import { formatInstant } from "../engine/format_scores_csv.ts";
 import type { ScoreRow, TriggerFiring } from "../engine/types.ts";
 import { type Delivery, DeliveryQueue } from "./delivery_queue.ts";
+import { type EngineStateMark, readEngineState, writeEngineState } from "./engine_state_file.ts";
 import { MetricsRegistry } from "./metrics.ts";
 import { NdjsonAppender, ndjsonLines, readNdjsonFile } from "./ndjson_file.ts";
 import { createWebhookSender } from "./webhook.ts";
@@ -73,6 +75,7 @@ export const DATA_FILES = {
   outbox: "outbox.ndjson",
   journal: "deliveries.ndjson",
   deadLetter: "dead-letter.ndjson",
+  engineState: "engine-state.bin",
   lock: "LOCK",
 } as const;
 
@@ -119,6 +122,11 @@ export interface ScoringServiceOptions {
   snapshotEveryEvents?: number;
   /** ... or after this long with at least one event since the last. @default 60_000 */
   snapshotEveryMs?: number;
+  /**
+   * The engine's state is saved with a snapshot once this many events came since it was
+   * last saved (and at a clean stop, and after a config switch). @default 1_000_000
+   */
+  engineStateEveryEvents?: number;
   /** Wall clock in epoch ms. @default Date.now */
   now?: () => number;
   /** Where notices go (a torn write cut off, a journal write failed). @default console.error */
@@ -237,6 +245,18 @@ interface Snapshot {
   pending: Omit<Delivery, "firedAt">[];
   outboxOffset: number;
   journalOffset: number;
+  /** Where `engine-state.bin` was taken, when it fits this snapshot's config. */
+  engineState: EngineStateMark | null;
+}
+
+/** How the last start rebuilt the state. */
+export interface StartupReport {
+  /** Events restored from the saved engine state. */
+  fromEngineState: number;
+  /** Events replayed from the log. */
+  replayed: number;
+  /** Seconds from opening the folder to ready. */
+  seconds: number;
 }
 
 const SNAPSHOT_FORMAT = "scorebench.serve-snapshot/v1";
@@ -315,6 +335,8 @@ export class ScoringService {
   #sinceSnapshot = 0;
   #lastSnapshot = 0;
   #closed = false;
+  #engineMark: EngineStateMark | null = null;
+  #startup: StartupReport = { fromEngineState: 0, replayed: 0, seconds: 0 };
   /** While opening, webhooks owed are held here until the secret is known to be there. */
   #owed: Delivery[] | null = [];
   #startedAt = Date.now();
@@ -404,6 +426,7 @@ export class ScoringService {
   }
 
   async #open(): Promise<void> {
+    const t0 = performance.now();
     const o = this.#opts;
     await Deno.mkdir(this.dataDir, { recursive: true });
     this.#lock = await Deno.open(this.#path("lock"), { create: true, write: true });
@@ -472,14 +495,23 @@ export class ScoringService {
     }
 
     const startOffset = snapshot?.logOffset ?? 0;
+    let readFrom = 0;
     if (snapshot) {
       this.#config = parseConfig(snapshot.config).config;
       this.#configVersion = snapshot.configVersion;
-      this.#scorer = this.#newScorer(this.#config);
+      const saved = await this.#readEngineState(snapshot);
+      if (saved) {
+        this.#scorer = this.#newScorer(this.#config, saved.state);
+        for (const id of saved.state.ids) this.#known.add(id);
+        this.#seq = saved.mark.seq;
+        this.#engineMark = saved.mark;
+        this.#startup.fromEngineState = saved.mark.seq;
+        readFrom = saved.mark.logOffset;
+      } else this.#scorer = this.#newScorer(this.#config);
     }
     let attached = false;
-    const it = ndjsonLines(this.#path("log"));
-    let lineStart = 0;
+    const it = ndjsonLines(this.#path("log"), { from: readFrom });
+    let lineStart = readFrom;
     let r = it.next();
     for (; !r.done; r = it.next()) {
       const { value, end } = r.value;
@@ -551,6 +583,7 @@ export class ScoringService {
     this.#writeOutbox();
     this.#doneKeys.clear();
     this.#outboxKeys.clear();
+    this.#startup.replayed = this.#seq - this.#startup.fromEngineState;
     if (this.#configVersion === 0) {
       this.#configVersion = 1;
       this.#appendConfig(o.config, 1);
@@ -561,13 +594,44 @@ export class ScoringService {
       );
       await this.#switchConfig(o.config);
     }
-    await this.#snapshot();
+    // A start that had to replay many events saves the engine, so the next one need not.
+    await this.#snapshot({ engine: this.#startup.replayed >= 10_000 });
+    this.#startup.seconds = (performance.now() - t0) / 1000;
   }
 
-  #newScorer(config: ScoringConfig): IncrementalScorer {
+  /** How the last start rebuilt the state (events from the saved engine, events replayed). */
+  get startup(): StartupReport {
+    return { ...this.#startup };
+  }
+
+  /** The saved engine state, when it fits `snapshot` (else `null`: the log is replayed). */
+  async #readEngineState(snapshot: Snapshot) {
+    const want = snapshot.engineState;
+    if (!want || want.configVersion !== snapshot.configVersion) return null;
+    try {
+      const saved = await readEngineState(this.#path("engineState"));
+      const m = saved?.mark;
+      if (
+        !saved || m!.logOffset !== want.logOffset || m!.seq !== want.seq ||
+        m!.configVersion !== want.configVersion || m!.logOffset > snapshot.logOffset
+      ) {
+        this.#notice(`${DATA_FILES.engineState} does not match the snapshot: replaying the log`);
+        return null;
+      }
+      return saved;
+    } catch (err) {
+      this.#notice(
+        `${DATA_FILES.engineState} is unreadable (${(err as Error).message}): replaying the log`,
+      );
+      return null;
+    }
+  }
+
+  #newScorer(config: ScoringConfig, state?: IncrementalState): IncrementalScorer {
     return createIncrementalScorer(config, {
       contacts: this.#opts.contacts,
       verification: this.#opts.verification,
+      state,
     });
   }
 
@@ -911,8 +975,23 @@ export class ScoringService {
     })]);
   }
 
-  /** Writes `snapshot.json` atomically; call only inside `#exclusive` or at start. */
-  async #snapshot(): Promise<void> {
+  /**
+   * Writes `snapshot.json` atomically (with the engine's state first when `engine`, or when
+   * many events came since it was saved); call only inside `#exclusive` or at start.
+   */
+  async #snapshot(options: { engine?: boolean } = {}): Promise<void> {
+    const since = this.#seq - (this.#engineMark?.seq ?? 0);
+    const every = this.#opts.engineStateEveryEvents ?? 1_000_000;
+    if (this.#engineMark?.configVersion !== this.#configVersion) this.#engineMark = null;
+    if ((options.engine && since > 0) || since >= every) {
+      const mark = {
+        logOffset: this.#log.length,
+        seq: this.#seq,
+        configVersion: this.#configVersion,
+      };
+      await writeEngineState(this.#path("engineState"), this.#scorer.exportState(), mark);
+      this.#engineMark = mark;
+    }
     const s: Snapshot = {
       format: SNAPSHOT_FORMAT,
       at: this.#iso(),
@@ -928,6 +1007,7 @@ export class ScoringService {
       })),
       outboxOffset: this.#outbox.length,
       journalOffset: this.#journal.length,
+      engineState: this.#engineMark,
     };
     const path = this.#path("snapshot");
     const tmp = `${path}.tmp`;
@@ -969,7 +1049,7 @@ export class ScoringService {
     this.#config = config;
     this.#configVersion = version;
     this.#attach();
-    await this.#snapshot();
+    await this.#snapshot({ engine: true });
   }
 
   #defaultAsOf(): number {
@@ -1091,7 +1171,7 @@ export class ScoringService {
     await this.#exclusive(async () => {
       this.#closed = true;
       this.#queue.close();
-      if (!this.#failed) await this.#snapshot();
+      if (!this.#failed) await this.#snapshot({ engine: true });
     });
     this.#closeFiles();
   }

@@ -139,9 +139,10 @@ Deno.test("ScoringService scores equal cli score at the same instant (1e-9), als
       assertEquals(res.code, 0, res.stderr);
       await compare(handler);
     }, data);
-    // A restart rebuilds the same state from the snapshot and the log.
+    // A restart rebuilds the same state from the engine state saved at the stop.
     await withService(options, async (s) => {
       assertEquals(s.eventCount, 12_000);
+      assertEquals([s.startup.fromEngineState, s.startup.replayed], [12_000, 0]);
       await compare(createServeHandler(s));
     }, data);
   } finally {
@@ -551,5 +552,58 @@ Deno.test("ScoringService: a webhook receiver that does not answer never holds u
   } finally {
     release.resolve();
     await server.shutdown();
+  }
+});
+
+Deno.test("ScoringService restarts from a copy of its running data folder: saved engine state plus the log tail", async () => {
+  const data = await Deno.makeTempDir();
+  const copy = await Deno.makeTempDir();
+  try {
+    const config = toScoringConfig({
+      ...starterSpec,
+      triggers: [{ id: "mail", reaches: "medium", action: { type: "email" } }],
+    });
+    const events = allEvents.slice(0, 6_000);
+    const expected = expectedKeys(config, events).get("mail")!;
+    const asOf = "2024-06-15T00:00:00Z";
+    const ids = [...new Set(events.map((e) => e.contact_id))];
+    const scores = new Map<string, number>();
+    const options = { config, snapshotEveryEvents: 1_000, engineStateEveryEvents: 2_000 };
+    await withService(options, async (s) => {
+      const handler = createServeHandler(s);
+      await post(handler, events, 500);
+      for (const id of ids) {
+        scores.set(id, (await call(handler, "GET", `/contacts/${id}?as_of=${asOf}`)).body.score);
+      }
+      // The files as a crash would leave them: no stop, no last snapshot.
+      for await (const f of Deno.readDir(data)) {
+        if (f.isFile) await Deno.copyFile(`${data}/${f.name}`, `${copy}/${f.name}`);
+      }
+    }, data);
+    const snapshot = JSON.parse(await Deno.readTextFile(`${copy}/snapshot.json`));
+    assert(
+      snapshot.engineState && snapshot.engineState.seq < 6_000,
+      JSON.stringify(snapshot.engineState),
+    );
+    await withService(options, async (s) => {
+      assertEquals(s.eventCount, 6_000);
+      const { fromEngineState, replayed } = s.startup;
+      assertEquals([fromEngineState, fromEngineState + replayed], [
+        snapshot.engineState.seq,
+        6_000,
+      ]);
+      assert(replayed > 0);
+      const handler = createServeHandler(s);
+      for (const id of ids) {
+        const r = await call(handler, "GET", `/contacts/${id}?as_of=${asOf}`);
+        assertEquals(r.body.score, scores.get(id), id);
+      }
+    }, copy);
+    const keys: string[] = [];
+    readNdjsonFile(`${copy}/outbox.ndjson`, (v) => keys.push((v as { key: string }).key));
+    assertEquals(keys, expected);
+  } finally {
+    await Deno.remove(data, { recursive: true });
+    await Deno.remove(copy, { recursive: true });
   }
 });
