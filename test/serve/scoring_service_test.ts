@@ -504,8 +504,9 @@ Deno.test("ScoringService recovers from a crash state: torn log line cut, missin
       { append: true },
     );
     const notices: string[] = [];
-    await withService({ config, onNotice: (m) => notices.push(m) }, async (s) => {
+    await withService({ config, onNotice: (m) => notices.push(m) }, (s) => {
       assertEquals(s.eventCount, 6_000);
+      return Promise.resolve();
     }, data);
     assert(notices.some((m) => m.includes("never acknowledged")), notices.join("\n"));
     assertEquals((await Deno.stat(`${data}/events.ndjson`)).size, logSize);
