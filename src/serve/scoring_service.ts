@@ -22,11 +22,9 @@
  * number of the event that caused it and the trigger id (its idempotency key), and replay
  * is deterministic, so a restart regenerates exactly the firings of the log tail and skips
  * those the delivery journal or the outbox already holds. The snapshot records the log
- * position, the config in force, the deliveries still pending and the journal positions,
- * so a restart reads only the tail of the journals and regenerates firings only for the
- * log tail. The engine itself is rebuilt by replaying the events with triggers muted:
- * it has no serialized form of its state yet (TODO(#14): snapshot the engine's matches
- * so that restart reads only the log tail).
+ * position, the config in force, the deliveries still pending, the journal positions and
+ * where the engine's state was last saved (`engine-state.bin`, binary), so a restart loads
+ * that state and replays only the events logged after it.
  */
 import { join } from "node:path";
 import { impactPreview } from "../backtest/impact_preview.ts";
