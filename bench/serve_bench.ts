@@ -16,8 +16,9 @@
  * 3. Memory per 1M contacts: the service fed in-process (3 events a contact), heap and RSS
  *    after a forced GC, against the bare incremental engine fed the same events.
  * 4. Restart: a log of N events (10M by default) written straight to a data folder, then
- *    `cli serve` started on it, timed to "Listening" (without and then with a snapshot);
- *    the reference is reading and parsing the log alone.
+ *    `cli serve` started on it, timed to "Listening": first replaying the whole log (it then
+ *    saves the engine state), then again from that saved state. The reference is reading and
+ *    parsing the log alone.
  */
 import { parseArgs } from "node:util";
 import { parseConfig } from "../src/config/mod.ts";
@@ -405,7 +406,12 @@ if (parts.has("restart")) {
       ((performance.now() - t1) / 1000).toFixed(1)
     } s (${parsed} events)`,
   );
-  for (const label of ["first start (no snapshot)", "second start (with snapshot)"]) {
+  for (
+    const label of [
+      "first start (no snapshot: the whole log replayed, then the engine state saved)",
+      "second start (saved engine state)",
+    ]
+  ) {
     const s = await startServe(["--config", `${dir}/config.json`, "--data", data, "--port", "0"]);
     const rss = peakRss(s.pid);
     await s.stop();
