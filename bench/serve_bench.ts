@@ -418,6 +418,8 @@ if (parts.has("restart")) {
     console.log(
       `restart, ${label}: listening after ${s.startSeconds.toFixed(1)} s, peak RSS ${mb(rss)}`,
     );
+    const state = await Deno.stat(`${data}/engine-state.bin`).catch(() => null);
+    if (state) console.log(`  engine-state.bin: ${mb(state.size)}`);
   }
   await Deno.remove(dir, { recursive: true });
 }
