@@ -8,6 +8,9 @@ import assert from "node:assert/strict";
 import { loadTable } from "../../src/data/mod.ts";
 import { type DuckDBConnection, openDuckDB, writeTable } from "../../src/db/mod.ts";
 import { rowsToArrowIpc } from "../../app/worker/rows_to_arrow.ts";
+import { readIntoDuckDB } from "../../app/read_into_duckdb.ts";
+import { loadInBatches } from "../../app/worker/load_batches.ts";
+import { blockingTarget } from "../app/_duck_target.ts";
 import { TABLE_KINDS } from "../../src/tables/mod.ts";
 import { runCli } from "../_cli.ts";
 
@@ -72,6 +75,52 @@ Deno.test({
     }
     cli.close();
     page.close();
+  },
+});
+
+Deno.test({
+  name:
+    "writeTable() and the page's readIntoDuckDB() (DuckDB's read_csv and the loader's batches) make the same tables, and the SQL cells agree",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const tables = await loadSample();
+    const cli = (await openDuckDB()).conn;
+    const page = await openDuckDB();
+    const paths: string[] = [];
+    for (const kind of TABLE_KINDS) {
+      writeTable(cli, kind, tables[kind]);
+      const name = `${kind}.csv`;
+      const bytes = await Deno.readFile(`${SAMPLE}${name}`);
+      const staged = await readIntoDuckDB(
+        blockingTarget(page.db, page.conn),
+        kind,
+        { name, data: bytes, options: {} },
+        (onBatch) => loadInBatches(kind, { name, bytes }, {}, onBatch),
+      );
+      page.conn.query(`ALTER TABLE "${staged.table}" RENAME TO "${kind}"`);
+      paths.push(`${kind} ${staged.path}`);
+    }
+    assert.deepEqual(paths, [
+      "contacts loader",
+      "events duckdb",
+      "purchases duckdb",
+      "verification loader",
+    ]);
+    const schema =
+      "SELECT table_name, column_name, data_type FROM information_schema.columns ORDER BY table_name, ordinal_position";
+    assert.deepEqual(rowsOf(page.conn, schema), rowsOf(cli, schema));
+    for (const sql of await sqlCells()) {
+      const a = rowsOf(cli, sql);
+      assert.ok(a.length > 0, `no rows from ${sql}`);
+      assert.deepEqual(rowsOf(page.conn, sql), a, sql);
+    }
+    for (const kind of TABLE_KINDS) {
+      const all = `SELECT * FROM "${kind}" ORDER BY seq`;
+      assert.deepEqual(rowsOf(page.conn, all), rowsOf(cli, all), kind);
+    }
+    cli.close();
+    page.conn.close();
   },
 });
 

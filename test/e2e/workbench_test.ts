@@ -110,6 +110,26 @@ Deno.test({
         // Columns: table, file, read, loaded, rejected, ...
         const loaded = Number(await events.nth(3).textContent());
         assert.ok(loaded > 1000, `events loaded: ${loaded}`);
+        // Events and purchases are read by DuckDB itself; contacts go through the loader.
+        const readers = await page.locator("sb-load-summary li[data-reader]").evaluateAll((lis) =>
+          lis.map((li) => `${li.textContent?.split(":")[0]} ${li.getAttribute("data-reader")}`)
+        );
+        assert.ok(readers.includes("events.csv duckdb"), readers.join("; "));
+        assert.ok(readers.includes("purchases.csv duckdb"), readers.join("; "));
+        assert.ok(readers.includes("contacts.csv loader"), readers.join("; "));
+        const tables = await page.evaluate(async () => {
+          // deno-lint-ignore no-explicit-any
+          const conn = (globalThis as any).scorebench.conn;
+          const t = await conn.query(
+            "SELECT table_name FROM information_schema.tables ORDER BY table_name",
+          );
+          return t.toArray().map((r: { table_name: string }) => r.table_name);
+        });
+        assert.deepEqual(
+          tables.filter((t: string) => !t.startsWith("sb_")),
+          tables,
+          "no staging table is left behind",
+        );
         await page.locator("sb-sql-cell").first().locator("text=rows in").waitFor();
         const types = await page.locator("sb-sql-cell").first().locator("tbody tr").count();
         assert.ok(types >= 5, `event types in the SQL answer: ${types}`);
