@@ -8,6 +8,7 @@ import * as duckdb from "@duckdb/duckdb-wasm";
 import { Table as ArrowTable, tableToIPC } from "apache-arrow";
 import type { BrowserConnection, BrowserDuckDB } from "./open_browser_duckdb.ts";
 import { type DuckTarget, readIntoDuckDB } from "./read_into_duckdb.ts";
+import { scoreInDuckDB, type SqlScores } from "./score_in_duckdb.ts";
 import type { DataWorkerClient } from "./data_worker_client.ts";
 import { observeChanges } from "../src/notebook/run_notebook.ts";
 import type {
@@ -139,6 +140,14 @@ export class Workspace extends EventTarget implements TableStore {
     await this.persist();
     this.dispatchEvent(new Event("data"));
     return table;
+  }
+
+  /**
+   * Scores every contact at `asOf` with the compiled SQL in DuckDB, where the tables are:
+   * equal to the engine, answered as columns (see `scoreInDuckDB`).
+   */
+  scoreWithSql(spec: ScoringConfigSpec, asOf: number): Promise<SqlScores> {
+    return scoreInDuckDB({ arrow: (sql) => this.conn.query(sql) }, spec, asOf);
   }
 
   /** Each table's version: it grows when the table changes. */
