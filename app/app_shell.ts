@@ -3,12 +3,7 @@ import * as Plot from "@observablehq/plot";
 import * as aq from "arquero";
 import type { AppManifest } from "../src/build/build_app.ts";
 import { cellProgress, type CompiledNotebook } from "../src/notebook/mod.ts";
-import {
-  decodeWorkspace,
-  guessKind,
-  workspaceChunks,
-  type WorkspaceSnapshot,
-} from "../src/workspace/mod.ts";
+import { decodeWorkspace, guessKind, type WorkspaceSnapshot } from "../src/workspace/mod.ts";
 import { parseConfig } from "../src/config/mod.ts";
 import "../components/config_bar.ts";
 import { type Language, LANGUAGES, message, type MessageKey } from "../src/i18n/messages.ts";
@@ -353,25 +348,11 @@ export class AppShell extends LitElement {
     `;
   }
 
-  /**
-   * Downloads the workspace file, written a chunk at a time into a Blob (the browser keeps
-   * a large one on disk): the files' text is never held whole.
-   */
+  /** Downloads the workspace file, streamed out (see `Workspace.fileBlob`). */
   private saveWorkspace = async () => {
     if (!this.workspace) return;
     const stamp = new Date().toISOString().slice(0, 10);
-    const chunks = workspaceChunks(this.workspace.snapshot());
-    const encoder = new TextEncoder();
-    const stream = new ReadableStream<Uint8Array>({
-      async pull(controller) {
-        const next = await chunks.next();
-        if (next.done) controller.close();
-        else controller.enqueue(encoder.encode(next.value));
-      },
-    });
-    const blob = await new Response(stream, { headers: { "content-type": "application/json" } })
-      .blob();
-    download(`scorebench-workspace-${stamp}.json`, blob);
+    download(`scorebench-workspace-${stamp}.json`, await this.workspace.fileBlob());
   };
 
   /** Runs the current page again (its cells read the current config when they start). */

@@ -11,10 +11,11 @@ import { type DuckTarget, readIntoDuckDB } from "./read_into_duckdb.ts";
 import { scoreInDuckDB, type SqlScores } from "./score_in_duckdb.ts";
 import type { DataWorkerClient } from "./data_worker_client.ts";
 import { observeChanges } from "../src/notebook/run_notebook.ts";
-import type {
-  FileReadOptions,
-  WorkspaceInput,
-  WorkspaceSnapshot,
+import {
+  type FileReadOptions,
+  workspaceChunks,
+  type WorkspaceInput,
+  type WorkspaceSnapshot,
 } from "../src/workspace/workspace_file.ts";
 import { TABLE_KINDS } from "../src/tables/mod.ts";
 import type {
@@ -295,6 +296,23 @@ export class Workspace extends EventTarget implements TableStore {
       change(read());
       return () => this.removeEventListener(event, listener);
     });
+  }
+
+  /**
+   * The workspace file (`workspaceChunks`) as a Blob, written a chunk at a time: the
+   * browser keeps a large Blob on disk, and the files' text is never held whole.
+   */
+  async fileBlob(): Promise<Blob> {
+    const chunks = workspaceChunks(this.snapshot());
+    const encoder = new TextEncoder();
+    const stream = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        const next = await chunks.next();
+        if (next.done) controller.close();
+        else controller.enqueue(encoder.encode(next.value));
+      },
+    });
+    return await new Response(stream, { headers: { "content-type": "application/json" } }).blob();
   }
 
   snapshot(): WorkspaceSnapshot {
