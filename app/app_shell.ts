@@ -3,7 +3,7 @@ import * as Plot from "@observablehq/plot";
 import * as aq from "arquero";
 import type { AppManifest } from "../src/build/build_app.ts";
 import { cellProgress, type CompiledNotebook } from "../src/notebook/mod.ts";
-import { decodeWorkspace, guessKind, type WorkspaceSnapshot } from "../src/workspace/mod.ts";
+import { decodeWorkspaceBlob, guessKind, type WorkspaceSnapshot } from "../src/workspace/mod.ts";
 import { parseConfig } from "../src/config/mod.ts";
 import "../components/config_bar.ts";
 import { type Language, LANGUAGES, message, type MessageKey } from "../src/i18n/messages.ts";
@@ -402,7 +402,7 @@ export class AppShell extends LitElement {
     let snapshot: WorkspaceSnapshot;
     try {
       this.error = "";
-      snapshot = decodeWorkspace(await file.text(), file.name);
+      snapshot = await decodeWorkspaceBlob(file, file.name);
     } catch (err) {
       this.error = (err as Error).message;
       return;

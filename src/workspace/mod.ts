@@ -1,6 +1,8 @@
 /** The workbench's workspace as plain data: its file format, loaded tables and errors. */
 export {
   decodeWorkspace,
+  decodeWorkspaceBlob,
+  type DecodeWorkspaceBlobOptions,
   encodeWorkspace,
   type FileReadOptions,
   fromBase64,

@@ -110,12 +110,98 @@ function skeleton(
  * naming the JSON path of the first field that is wrong (`files[1].kind: expected one of ...`).
  */
 export function decodeWorkspace(text: string, file = "workspace"): WorkspaceSnapshot {
-  let json: unknown;
+  return decodeJson(parseJson(text, file), file, (b64) => fromBase64(b64));
+}
+
+function parseJson(text: string, file: string): unknown {
   try {
-    json = JSON.parse(text);
+    return JSON.parse(text);
   } catch (err) {
     throw new SyntaxError(`Cannot open workspace "${file}": not JSON (${(err as Error).message})`);
   }
+}
+
+/** Options of `decodeWorkspaceBlob`. */
+export interface DecodeWorkspaceBlobOptions {
+  /** Files up to this size are read as one text. @default 67108864 */
+  wholeBelow?: number;
+}
+
+const MARKER = new TextEncoder().encode('"base64"');
+const SCAN_CHUNK = 8 << 20;
+
+/**
+ * Reads a workspace file of any size from a `Blob`: the JSON around the files is parsed as
+ * text, and each file's base64 is decoded a chunk at a time into a `Blob`, so a workspace of
+ * gigabytes opens without its text (over the browser's largest string) being held whole.
+ * Throws as `decodeWorkspace`.
+ */
+export async function decodeWorkspaceBlob(
+  blob: Blob,
+  file = "workspace",
+  { wholeBelow = 64 << 20 }: DecodeWorkspaceBlobOptions = {},
+): Promise<WorkspaceSnapshot> {
+  if (blob.size <= wholeBelow) return decodeWorkspace(await blob.text(), file);
+  // Where each `"base64": "..."` value starts and ends (base64 holds no quote or backslash).
+  const spans: [number, number][] = [];
+  let state: "key" | "colon" | "value" = "key";
+  let matched = 0, start = 0;
+  for (let o = 0; o < blob.size; o += SCAN_CHUNK) {
+    const bytes = new Uint8Array(await blob.slice(o, o + SCAN_CHUNK).arrayBuffer());
+    for (let i = 0; i < bytes.length; i++) {
+      const b = bytes[i];
+      if (state === "key") {
+        matched = b === MARKER[matched] ? matched + 1 : b === MARKER[0] ? 1 : 0;
+        if (matched === MARKER.length) state = "colon", matched = 0;
+      } else if (state === "colon") {
+        if (b === 0x22) state = "value", start = o + i + 1;
+        else if (b !== 0x3a && b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09) state = "key";
+      } else if (b === 0x22) {
+        spans.push([start, o + i]);
+        state = "key";
+      }
+    }
+  }
+  // The JSON with each file's base64 replaced by its number.
+  const parts: Blob[] = [];
+  let at = 0;
+  spans.forEach(([a, b], k) => {
+    parts.push(blob.slice(at, a), new Blob([String(k)]));
+    at = b;
+  });
+  parts.push(blob.slice(at));
+  const json = parseJson(await new Blob(parts).text(), file);
+  const decoded: (Blob | null)[] = [];
+  for (const [a, b] of spans) {
+    const pieces: Uint8Array<ArrayBuffer>[] = [];
+    let ok = true;
+    // Four base64 characters make three bytes: chunks of a multiple of four decode apart.
+    for (let o = a; o < b && ok; o += 4 << 20) {
+      try {
+        pieces.push(
+          fromBase64(await blob.slice(o, Math.min(b, o + (4 << 20))).text()) as Uint8Array<
+            ArrayBuffer
+          >,
+        );
+      } catch {
+        ok = false;
+      }
+    }
+    decoded.push(ok ? new Blob(pieces) : null);
+  }
+  return decodeJson(json, file, (value) => {
+    const k = Number(value);
+    const bytes = String(k) === value ? decoded[k] : undefined;
+    if (!bytes) throw new SyntaxError("not valid base64");
+    return bytes;
+  });
+}
+
+function decodeJson(
+  json: unknown,
+  file: string,
+  bytesOf: (base64: string) => Uint8Array | Blob,
+): WorkspaceSnapshot {
   const fail = (path: string, what: string): never => {
     throw new TypeError(`Cannot open workspace "${file}": ${path}: ${what}`);
   };
@@ -137,9 +223,9 @@ export function decodeWorkspace(text: string, file = "workspace"): WorkspaceSnap
     if (f.options !== undefined && !isObject(f.options)) {
       fail(`files[${i}].options`, "expected an object");
     }
-    let bytes: Uint8Array;
+    let bytes: Uint8Array | Blob;
     try {
-      bytes = fromBase64(f.base64 as string);
+      bytes = bytesOf(f.base64 as string);
     } catch {
       return fail(`files[${i}].base64`, "is not valid base64");
     }

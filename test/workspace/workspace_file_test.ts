@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import {
   decodeWorkspace,
+  decodeWorkspaceBlob,
   encodeWorkspace,
   fromBase64,
   toBase64,
@@ -117,4 +118,33 @@ Deno.test("workspaceChunks() streams the same workspace file, files read from Bl
   const text = parts.join("").replace(/"savedAt": "[^"]*"/, "");
   assert.equal(text, encodeWorkspace(inMemory).replace(/"savedAt": "[^"]*"/, ""));
   assert.throws(() => encodeWorkspace(snapshot), /workspaceChunks/);
+});
+
+Deno.test("decodeWorkspaceBlob() opens a large workspace file a chunk at a time, files as Blobs", async () => {
+  const big = new Uint8Array((3 << 20) * 3 + 1).map((_, i) => (i * 131) % 256);
+  const snapshot = {
+    inputs: [
+      { kind: "events" as const, name: "e.csv", bytes: new Blob([big]), options: {} },
+      { kind: "purchases" as const, name: "p.csv", bytes: new Uint8Array(0), options: {} },
+    ],
+    settings: { note: 'a "base64": "x" in a setting' },
+    configs: {},
+  };
+  const parts: string[] = [];
+  for await (const part of workspaceChunks(snapshot)) parts.push(part);
+  const blob = new Blob(parts);
+  const back = await decodeWorkspaceBlob(blob, "w.json", { wholeBelow: 1000 });
+  assert.ok(back.inputs[0].bytes instanceof Blob);
+  assert.deepEqual(new Uint8Array(await (back.inputs[0].bytes as Blob).arrayBuffer()), big);
+  assert.equal((back.inputs[1].bytes as Blob).size, 0);
+  assert.deepEqual(back.settings, snapshot.settings);
+  // The same answer as reading it whole.
+  const whole = decodeWorkspace(await blob.text(), "w.json");
+  assert.deepEqual(whole.inputs[0].bytes, big);
+  // Bad base64 is named by its JSON path, as decodeWorkspace names it.
+  const bad = new Blob([parts.join("").replace(/"base64": "(.{10})/, '"base64": "!!!!$1')]);
+  await assert.rejects(
+    () => decodeWorkspaceBlob(bad, "w.json", { wholeBelow: 1000 }),
+    /files\[0\]\.base64: is not valid base64/,
+  );
 });
