@@ -95,6 +95,39 @@ Deno.test("readIntoDuckDB() checks the head with a small head too, and the whole
   assert.equal(staged.path, "duckdb", staged.why ?? "");
 });
 
+const DUCKDB_CASES: {
+  name: string;
+  kind: TableKind;
+  bytes: Uint8Array;
+  options?: FileReadOptions;
+}[] = [
+  {
+    name: "CRLF line ends and quoted cells with delimiters",
+    kind: "events",
+    bytes: enc(
+      'contact_id,ts,type,url\r\n1,2024-01-05,page_view,"https://x.example/?a=1,b=2"\r\n2,2024-01-06,"call ""in""",\r\n',
+    ),
+  },
+  {
+    name: "semicolons and Russian headers",
+    kind: "events",
+    bytes: enc("ID клиента;Дата;Тип события\n1;2024-01-05 10:00:00;звонок\n2;2024-01-06;чат\n"),
+  },
+  {
+    name: "a hand mapping",
+    kind: "purchases",
+    bytes: enc("Client,When,Sum\n1,2024-01-05,10.5\n2,2024-01-06,-3\n"),
+    options: { mapping: { contact_id: "Client", ts: "When", amount: "Sum" } },
+  },
+];
+
+for (const c of DUCKDB_CASES) {
+  Deno.test(`readIntoDuckDB() reads ${c.name} with DuckDB, as the loader does`, async () => {
+    const staged = await readBoth(c.kind, `${c.kind}.csv`, c.bytes, c.options);
+    assert.equal(staged.path, "duckdb", staged.why ?? "");
+  });
+}
+
 const FALLBACKS: {
   name: string;
   kind: TableKind;
