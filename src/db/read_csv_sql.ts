@@ -64,6 +64,17 @@ export interface CsvTableSql {
 }
 
 const raw = (i: number) => `sb_c${i}`;
+
+/**
+ * `x` trimmed as JavaScript trims. `trim(x, chars)` over every cell costs more than reading
+ * the file: nearly every cell starts and ends with printable ASCII, and only the others are
+ * trimmed.
+ */
+function jsTrim(x: string): string {
+  return `CASE WHEN ascii(${x}) BETWEEN 33 AND 126 AND ascii(right(${x}, 1)) BETWEEN 33 AND 126 THEN ${x} ELSE trim(${x}, ${
+    sqlString(JS_SPACE)
+  }) END`;
+}
 const trimmed = (i: number) => `sb_t${i}`;
 
 /**
@@ -76,8 +87,10 @@ const trimmed = (i: number) => `sb_t${i}`;
 export function csvTableSql(spec: CsvTableSpec): CsvTableSql {
   const { kind, header, index } = spec;
   const types = duckdbColumns(kind);
-  const space = sqlString(JS_SPACE);
+  // Three layers, so each cell is trimmed and each value cast once: the trimmed text, then
+  // the values (`sb_v<i>`), then the columns and the problems read from them.
   const inner: string[] = header.map((_, i) => raw(i));
+  const middle: string[] = header.map((_, i) => raw(i));
   const problems: string[] = [];
   const values: string[] = [];
   const problem = (column: string, text: string, reason: string) =>
@@ -91,8 +104,13 @@ export function csvTableSql(spec: CsvTableSpec): CsvTableSql {
       values.push(`NULL::${types[c.name]} AS ${name}`);
       continue;
     }
-    const r = raw(i), t = trimmed(i), h = header[i];
-    inner.push(`trim(${r}, ${space}) AS ${t}`);
+    const r = raw(i), t = trimmed(i), h = header[i], v = `sb_v${i}`;
+    inner.push(`${jsTrim(r)} AS ${t}`);
+    middle.push(t);
+    const value = (expr: string) => {
+      middle.push(`${expr} AS ${v}`);
+      values.push(`${v} AS ${name}`);
+    };
     const blank = `COALESCE(${t}, '') = ''`;
     if (c.required) {
       problems.push(`WHEN ${blank} THEN ${problem(h, r, sqlString(`${c.name} is empty`))}`);
@@ -100,15 +118,17 @@ export function csvTableSql(spec: CsvTableSpec): CsvTableSql {
     switch (c.kind) {
       case "id": {
         const unwrapped =
-          `CASE WHEN ${blank} THEN NULL WHEN starts_with(${t}, '="') AND ends_with(${t}, '"') AND length(${t}) >= 3 THEN trim(${t}[3:-2], ${space}) ELSE ${t} END`;
-        values.push(`${unwrapped} AS ${name}`);
+          `CASE WHEN ${blank} THEN NULL WHEN starts_with(${t}, '="') AND ends_with(${t}, '"') AND length(${t}) >= 3 THEN ${
+            jsTrim(`${t}[3:-2]`)
+          } ELSE ${t} END`;
+        value(unwrapped);
         // The loader's SCIENTIFIC pattern, tried only on ids with an e in them.
         problems.push(
-          `WHEN NOT (${blank}) AND (contains(${t}, 'e') OR contains(${t}, 'E')) AND regexp_full_match(${unwrapped}, '[+-]?\\d(?:[.,]\\d+)?[eE]\\+?\\d+') THEN ${
+          `WHEN ${v} IS NOT NULL AND (contains(${v}, 'e') OR contains(${v}, 'E')) AND regexp_full_match(${v}, '[+-]?\\d(?:[.,]\\d+)?[eE]\\+?\\d+') THEN ${
             problem(
               h,
               r,
-              `${sqlString(`${c.name} "`)} || ${unwrapped} || ${
+              `${sqlString(`${c.name} "`)} || ${v} || ${
                 sqlString(
                   '" is a number a spreadsheet shortened to scientific notation; its digits are lost (export the column as text)',
                 )
@@ -119,12 +139,12 @@ export function csvTableSql(spec: CsvTableSpec): CsvTableSql {
         break;
       }
       case "text":
-        values.push(`NULLIF(${t}, '') AS ${name}`);
+        value(`NULLIF(${t}, '')`);
         break;
       case "number": {
-        const v =
-          `CASE WHEN ${blank} OR contains(${t}, '_') THEN NULL ELSE TRY_CAST(${t} AS DOUBLE) END`;
-        values.push(`${v} AS ${name}`);
+        value(
+          `CASE WHEN ${blank} OR contains(${t}, '_') THEN NULL ELSE TRY_CAST(${t} AS DOUBLE) END`,
+        );
         problems.push(
           `WHEN NOT (${blank}) AND NOT COALESCE(isfinite(${v}), false) THEN ${
             problem(h, r, sqlString(JUDGE_NUMBER))
@@ -135,9 +155,9 @@ export function csvTableSql(spec: CsvTableSpec): CsvTableSql {
       case "instant": {
         // Offsets go through TIMESTAMPTZ (a TIMESTAMP cast ignores them); the loader keeps
         // milliseconds, so a finer time is left to its reader.
-        const v =
-          `CASE WHEN ${blank} THEN NULL WHEN contains(${t}[11:], '+') OR contains(${t}[11:], '-') THEN TRY_CAST(${t} AS TIMESTAMPTZ)::TIMESTAMP ELSE TRY_CAST(${t} AS TIMESTAMP) END`;
-        values.push(`${v} AS ${name}`);
+        value(
+          `CASE WHEN ${blank} THEN NULL WHEN contains(${t}[11:], '+') OR contains(${t}[11:], '-') THEN TRY_CAST(${t} AS TIMESTAMPTZ)::TIMESTAMP ELSE TRY_CAST(${t} AS TIMESTAMP) END`,
+        );
         problems.push(
           `WHEN NOT (${blank}) AND NOT COALESCE(${v} >= TIMESTAMP '1900-01-01' AND ${v} < TIMESTAMP '2200-01-01' AND epoch_us(${v}) % 1000 = 0, false) THEN ${
             problem(h, r, sqlString(JUDGE_TIME))
@@ -146,8 +166,10 @@ export function csvTableSql(spec: CsvTableSpec): CsvTableSql {
         break;
       }
       case "list":
-        values.push(
-          `CASE WHEN ${blank} THEN NULL ELSE list_filter(list_transform(string_split(${t}, ';'), s -> trim(s, ${space})), s -> s <> '') END AS ${name}`,
+        value(
+          `CASE WHEN ${blank} THEN NULL ELSE list_filter(list_transform(string_split(${t}, ';'), s -> ${
+            jsTrim("s")
+          }), s -> s <> '') END`,
         );
         break;
     }
@@ -177,7 +199,7 @@ export function csvTableSql(spec: CsvTableSpec): CsvTableSql {
   return {
     create: `CREATE OR REPLACE TABLE ${sqlName(spec.table)} AS SELECT ${
       values.join(", ")
-    } FROM (SELECT ${inner.join(", ")} FROM ${source})`,
+    } FROM (SELECT ${middle.join(", ")} FROM (SELECT ${inner.join(", ")} FROM ${source}))`,
     extras,
     problem: problemColumn,
   };
