@@ -85,8 +85,8 @@ scope.onmessage = async (e) => {
         blob: Blob;
         options: object;
       };
-      const result = await loadInBatches(kind, { name, blob }, options, (batch) => {
-        scope.postMessage({ id, batch }, [batch.buffer]);
+      const result = await loadInBatches(kind, { name, blob }, options, (batch, columns) => {
+        scope.postMessage({ id, batch, columns }, [batch.buffer]);
       }, { onProgress });
       scope.postMessage({ id, result });
     } else if (op === "table") {

@@ -11,7 +11,7 @@ type Pending = {
   resolve: (r: unknown) => void;
   reject: (e: Error) => void;
   onProgress?: (f: number, phase: string) => void;
-  onBatch?: (ipc: Uint8Array) => void;
+  onBatch?: (ipc: Uint8Array, columns: number) => void;
 };
 
 // deno-lint-ignore no-explicit-any
@@ -31,11 +31,11 @@ export class DataWorkerClient {
   constructor(url: string | URL) {
     this.worker = new Worker(url, { type: "module" });
     this.worker.onmessage = (e: MessageEvent) => {
-      const { id, progress, phase, result, error, batch } = e.data;
+      const { id, progress, phase, result, error, batch, columns } = e.data;
       const p = this.pending.get(id);
       if (!p) return;
       if (progress !== undefined) return p.onProgress?.(progress, phase ?? "");
-      if (batch !== undefined) return p.onBatch?.(batch);
+      if (batch !== undefined) return p.onBatch?.(batch, columns);
       this.pending.delete(id);
       if (error) p.reject(new WorkerError(error.message, error.name, error));
       else p.resolve(result);
@@ -52,7 +52,7 @@ export class DataWorkerClient {
     message: Record<string, unknown>,
     onProgress?: (f: number, phase: string) => void,
     transfer: Transferable[] = [],
-    onBatch?: (ipc: Uint8Array) => void,
+    onBatch?: (ipc: Uint8Array, columns: number) => void,
   ): Promise<T> {
     return new Promise((resolve, reject) => {
       const id = this.nextId++;
@@ -82,7 +82,7 @@ export class DataWorkerClient {
     name: string,
     blob: Blob,
     options: FileReadOptions,
-    onBatch: (ipc: Uint8Array) => void,
+    onBatch: (ipc: Uint8Array, columns: number) => void,
     onProgress?: (f: number) => void,
   ): Promise<BatchedLoad> {
     return this.post({ op: "loadBatches", kind, name, blob, options }, onProgress, [], onBatch);

@@ -45,13 +45,13 @@ export interface DuckTarget {
   /** Makes `data` readable as file `name`, by reference when it is a `Blob`. */
   registerFile(name: string, data: Blob | Uint8Array): Promise<void>;
   dropFile(name: string): Promise<void>;
-  /** Creates table `table` from an Arrow IPC stream. */
-  insertArrow(ipc: Uint8Array, table: string): Promise<void>;
+  /** Creates table `table` from an Arrow IPC stream, or appends to it (same columns, in order). */
+  insertArrow(ipc: Uint8Array, table: string, append?: boolean): Promise<void>;
 }
 
 /** Reads the file with the loader, calling `onBatch` with each batch of rows in order. */
 export type LoaderRead = (
-  onBatch: (ipc: Uint8Array) => Promise<void>,
+  onBatch: (ipc: Uint8Array, columns: number) => Promise<void>,
 ) => Promise<BatchedLoad>;
 
 /** How a file was read: by DuckDB's `read_csv`, or by the project's loader. */
@@ -134,7 +134,8 @@ async function readWithLoader(
   let created = false;
   let columns = new Set<string>();
   const batchTable = `${table}_batch`;
-  const loaded = await viaLoader(async (ipc) => {
+  const loaded = await viaLoader(async (ipc, count) => {
+    if (created && count === columns.size) return await target.insertArrow(ipc, table, true);
     if (!created) {
       await target.insertArrow(ipc, table);
       created = true;

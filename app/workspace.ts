@@ -92,7 +92,7 @@ export class Workspace extends EventTarget implements TableStore {
           input.name,
           blob,
           input.options,
-          (ipc) => (tail = tail.then(() => onBatch(ipc))),
+          (ipc, columns) => (tail = tail.then(() => onBatch(ipc, columns))),
           onProgress,
         );
         await tail;
@@ -126,17 +126,22 @@ export class Workspace extends EventTarget implements TableStore {
     };
     const kept: WorkspaceInput = { ...input, bytes: blob };
     this.inputs.set(input.kind, kept);
-    try {
-      await this.persistInput(kept, blob);
-    } catch (err) {
-      // The table is loaded and usable; only keeping it for the next visit failed (a file of
-      // hundreds of megabytes can be over the browser's storage quota).
-      summary.warnings.push(
-        `Not kept in this browser's storage (${
-          (err as Error).message || (err as Error).name
-        }): after a reload, load the file again`,
-      );
-    }
+    // Kept for the next visit in the background: copying a file of a gigabyte into the
+    // browser's storage takes seconds, and the table is usable now.
+    this.keeping = this.keeping.then(() => this.persistInput(kept, blob)).then(
+      () => this.persist(),
+      (err) => {
+        // Only keeping it for the next visit failed (a file of hundreds of megabytes can be
+        // over the browser's storage quota).
+        summary.warnings.push(
+          `Not kept in this browser's storage (${
+            (err as Error).message || (err as Error).name
+          }): after a reload, load the file again`,
+        );
+        this.data = { ...this.data };
+        this.dispatchEvent(new Event("data"));
+      },
+    );
     this.data = { ...this.data, [input.kind]: table, version: this.data.version + 1 };
     await this.persist();
     this.dispatchEvent(new Event("data"));
@@ -149,6 +154,14 @@ export class Workspace extends EventTarget implements TableStore {
    */
   scoreWithSql(spec: ScoringConfigSpec, asOf: number): Promise<SqlScores> {
     return scoreInDuckDB({ arrow: (sql) => this.conn.query(sql) }, spec, asOf);
+  }
+
+  /** The input files being written to the browser's storage, in order. */
+  private keeping: Promise<void> = Promise.resolve();
+
+  /** Resolves once every loaded file is kept in the browser's storage (or failed to be). */
+  kept(): Promise<void> {
+    return this.keeping;
   }
 
   /** Each table's version: it grows when the table changes. */
@@ -417,7 +430,8 @@ function browserTarget(db: BrowserDuckDB, conn: BrowserConnection): DuckTarget {
     dropFile: async (name) => {
       await db.dropFile(name);
     },
-    insertArrow: (ipc, table) => conn.insertArrowFromIPCStream(ipc, { name: table }),
+    insertArrow: (ipc, table, append) =>
+      conn.insertArrowFromIPCStream(ipc, { name: table, create: !append }),
   };
 }
 

@@ -38,7 +38,7 @@ export interface ExtraColumn {
 
 /** Options of `loadInBatches`. */
 export interface LoadInBatchesOptions {
-  /** Rows per batch. @default 65536 */
+  /** Rows per batch. @default 131072 */
   batchRows?: number;
   onProgress?: (fraction: number) => void;
 }
@@ -53,15 +53,16 @@ export interface BatchedLoad {
 
 /**
  * Reads `source` as table `kind` with `loadTable` and calls `onBatch` with each batch of
- * good rows as an Arrow IPC stream (canonical columns in their policy types, `seq`, then
+ * good rows as an Arrow IPC stream and its number of columns (a batch with as many columns as
+ * the one before has the same ones: new extra columns only come last) (canonical columns in their policy types, `seq`, then
  * every extra column seen so far, as text).
  */
 export async function loadInBatches(
   kind: TableKind,
   source: LoadSource,
   options: Omit<LoadOptions, "onRow" | "onProgress">,
-  onBatch: (ipc: Uint8Array) => void | Promise<void>,
-  { batchRows = 65_536, onProgress }: LoadInBatchesOptions = {},
+  onBatch: (ipc: Uint8Array, columns: number) => void | Promise<void>,
+  { batchRows = 131_072, onProgress }: LoadInBatchesOptions = {},
 ): Promise<BatchedLoad> {
   const types = duckdbColumns(kind);
   const canonical = TABLE_SCHEMAS[kind].map((c) => c.name);
@@ -122,7 +123,8 @@ export async function loadInBatches(
       built[e.name] = columnFromValues(values, arrowType("VARCHAR", values));
     }
     const ipc = tableToIPC(tableFromColumns(built), { format: "stream" })!;
-    tail = tail.then(() => onBatch(ipc));
+    const columns = Object.keys(built).length;
+    tail = tail.then(() => onBatch(ipc, columns));
   };
   const { summary, rejects } = await loadTable(kind, source, {
     ...options,

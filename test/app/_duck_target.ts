@@ -19,7 +19,7 @@ export function blockingTarget(db: DuckDBBindings, conn: DuckDBConnection): Duck
       );
     },
     dropFile: (name) => Promise.resolve(db.dropFile(name)),
-    insertArrow: (ipc, table) =>
-      Promise.resolve(conn.insertArrowFromIPCStream(ipc, { name: table })),
+    insertArrow: (ipc, table, append) =>
+      Promise.resolve(conn.insertArrowFromIPCStream(ipc, { name: table, create: !append })),
   };
 }

@@ -339,6 +339,9 @@ Deno.test({
       });
 
       await step("a reload keeps the data, the config and the thresholds", async () => {
+        // Files are written to the browser's storage in the background after a load.
+        // deno-lint-ignore no-explicit-any
+        await page.evaluate(() => (globalThis as any).scorebench.workspace.kept());
         await page.reload();
         await waitReady(page, 90_000);
         await settle(page);

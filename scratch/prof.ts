@@ -1,0 +1,15 @@
+import { openDuckDB } from "../src/db/mod.ts";
+import { readIntoDuckDB } from "../app/read_into_duckdb.ts";
+import { blockingTarget } from "../test/app/_duck_target.ts";
+const { db, conn } = await openDuckDB();
+const base = blockingTarget(db, conn);
+const target = { ...base, query: async (sql: string) => { const t = performance.now(); const r = await base.query(sql); console.log(((performance.now() - t)).toFixed(0).padStart(6), "ms", sql.slice(0, 90).replace(/\s+/g, " ")); return r; } };
+const bytes = await Deno.readFile("/tmp/sbbench/c1m_e1m/events.csv");
+console.log(new TextDecoder().decode(bytes.subarray(0, 300)));
+let t = performance.now();
+db.registerFileBuffer("raw.csv", bytes);
+conn.query("CREATE TABLE raw AS SELECT * FROM read_csv('raw.csv', header=true, types={'contact_id': 'VARCHAR'})");
+console.log("raw read_csv", (performance.now() - t).toFixed(0));
+t = performance.now();
+const staged = await readIntoDuckDB(target, "events", { name: "events.csv", data: bytes, options: {} }, () => { throw new Error("no"); });
+console.log("total", (performance.now() - t).toFixed(0), staged.path, staged.why);
