@@ -3,6 +3,7 @@
  * the rows of `scores.csv` in a database (tables and columns: `src/sql/compile_to_sql.ts`).
  */
 import { readConfigFile } from "../config/mod.ts";
+import { CANONICAL_COLUMNS } from "../db/canonical_columns.ts";
 import { compileToSql } from "../sql/compile_to_sql.ts";
 import { SQL_DIALECTS, sqlDialect } from "../sql/dialects/mod.ts";
 import { type FlagSpec, instantFlag, parseFlags, runCommand, UsageError } from "./_args.ts";
@@ -79,6 +80,12 @@ export function run(args: string[]): Promise<number> {
       asOf: asOf.length > 0 ? asOf : undefined,
       timestamps,
       tables: flags["no-contacts"] ? { contacts: null } : {},
+      // The tables as the project's loader writes them (any other column as text).
+      assumedColumns: {
+        events: { ...CANONICAL_COLUMNS.events },
+        contacts: { ...CANONICAL_COLUMNS.contacts },
+        verification: { ...CANONICAL_COLUMNS.verification },
+      },
       partition,
     });
     const what = `${config.rules.length} event rules, ${config.attributes.length} attribute rules`;

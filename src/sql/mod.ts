@@ -5,11 +5,11 @@
  * @module
  */
 export {
-  CANONICAL_COLUMNS,
   compileToSql,
   type CompileToSqlOptions,
   type SqlColumns,
   type SqlTables,
 } from "./compile_to_sql.ts";
 export type { SqlDialect } from "./sql_dialect.ts";
+export type { ColumnType } from "./column_type.ts";
 export { duckdb, globToLike, SQL_DIALECTS, sqlDialect } from "./dialects/mod.ts";
