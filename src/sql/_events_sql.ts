@@ -65,8 +65,9 @@ export function addEventRelations(p: EventsInput): { scan: string; ruleSums: str
     byType.set(r.on, [...(byType.get(r.on) ?? []), item]);
   });
   const types = [...byType.keys()];
-  const matchList = `CASE ${p.type} ${
-    [...byType].map(([on, items]) => `WHEN ${d.string(on)} THEN ${d.intList(items)}`).join(" ")
+  const matchList = `CASE ${
+    [...byType].map(([on, items]) => `WHEN ${p.type} = ${d.string(on)} THEN ${d.intList(items)}`)
+      .join(" ")
   } ELSE ${d.intList([])} END`;
   const inWindow = `${p.ts} > ${p.instants.min} - ${lookback} AND ${p.ts} <= ${p.instants.max}`;
   const typeCond = `${p.type} IN (${types.map(d.string).join(", ")})`;
@@ -126,7 +127,7 @@ export function addEventRelations(p: EventsInput): { scan: string; ruleSums: str
   const perCount = ids.filter((i) => rules[i].maxCount !== Infinity);
   const limited = ids.filter((i) => perDay.includes(i) || perCount.includes(i));
   const keep = (picked: number[], limit: (i: number) => number) =>
-    `CASE sb_rule ${picked.map((i) => `WHEN ${i} THEN sb_rank <= ${limit(i)}`).join(" ")} END`;
+    `CASE ${picked.map((i) => `WHEN sb_rule = ${i} THEN sb_rank <= ${limit(i)}`).join(" ")} END`;
   const inList = (xs: number[]) => `sb_rule IN (${xs.join(", ")})`;
   const partitionBy = [
     { expr: "sb_as_of", alias: "sb_as_of" },
@@ -195,8 +196,8 @@ export function addEventRelations(p: EventsInput): { scan: string; ruleSums: str
   }
 
   // One row per (instant, contact, rule), split by the event's stage for stage scopes.
-  const points = `CASE sb_rule ${
-    rules.map((r, i) => `WHEN ${i} THEN ${num(r.points)}`).join(" ")
+  const points = `CASE ${
+    rules.map((r, i) => `WHEN sb_rule = ${i} THEN ${num(r.points)}`).join(" ")
   } END`;
   const hl = config.window.halfLifeDays;
   const value = hl === null

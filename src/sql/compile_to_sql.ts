@@ -409,42 +409,6 @@ function addScopes(
     return m;
   });
   const stageOf = rules.map((r) => r.scopes.some((s) => s.kind === "stage"));
-  if (d.sumMap) {
-    const arms = rules.map((_, i) => {
-      const tags = [...tagsOf[i]];
-      if (tags.length === 0 && !stageOf[i]) return null;
-      const keys = tags.map(([k]) => d.string(k));
-      const values = tags.map(([, times]) =>
-        times === 1 ? "sb_points" : `sb_points * ${num(times)}`
-      );
-      const plain = `${d.textList(keys)}`;
-      const keysExpr = stageOf[i]
-        ? `CASE WHEN sb_stage IS NULL THEN ${plain} ELSE ${
-          d.textList([...keys, `concat('stage:', ${d.text("sb_stage")})`])
-        } END`
-        : plain;
-      const valuesExpr = stageOf[i]
-        ? `CASE WHEN sb_stage IS NULL THEN ${d.numberListOf(values)} ELSE ${
-          d.numberListOf([...values, "sb_points"])
-        } END`
-        : d.numberListOf(values);
-      return { i, keysExpr, valuesExpr };
-    }).filter((a) => a !== null);
-    const caseOf = (pick: (a: (typeof arms)[number]) => string, empty: string) =>
-      `CASE sb_rule ${arms.map((a) => `WHEN ${a.i} THEN ${pick(a)}`).join(" ")} ELSE ${empty} END`;
-    plan.add(
-      "sb_scopes",
-      `SELECT sb_as_of, sb_cid, ${
-        d.sumMap(
-          caseOf((a) => a.keysExpr, d.textList([])),
-          caseOf((a) => a.valuesExpr, d.numberListOf([])),
-        )
-      } AS sb_scopes\nFROM ${plan.from(rows)}\nWHERE sb_rule IN (${
-        arms.map((a) => a.i).join(", ")
-      })\nGROUP BY sb_as_of, sb_cid`,
-    );
-    return;
-  }
   const parts: string[] = [];
   const stageRules = rules.map((_, i) => i).filter((i) => stageOf[i]);
   if (stageRules.length > 0) {
@@ -462,7 +426,7 @@ function addScopes(
   });
   for (const [key, m] of tagRules) {
     const times = [...m.values()].some((k) => k > 1)
-      ? ` * CASE sb_rule ${[...m].map(([i, k]) => `WHEN ${i} THEN ${num(k)}`).join(" ")} END`
+      ? ` * CASE ${[...m].map(([i, k]) => `WHEN sb_rule = ${i} THEN ${num(k)}`).join(" ")} END`
       : "";
     parts.push(
       `SELECT sb_as_of, sb_cid, ${d.string(key)} AS sb_scope, sb_points${times} AS sb_value FROM ${

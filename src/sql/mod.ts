@@ -12,4 +12,4 @@ export {
 } from "./compile_to_sql.ts";
 export type { SqlDialect } from "./sql_dialect.ts";
 export type { ColumnType } from "./column_type.ts";
-export { duckdb, globToLike, SQL_DIALECTS, sqlDialect } from "./dialects/mod.ts";
+export { clickhouse, duckdb, globToLike, SQL_DIALECTS, sqlDialect } from "./dialects/mod.ts";

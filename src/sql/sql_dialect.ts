@@ -73,8 +73,6 @@ export interface SqlDialect {
   intList(items: string[]): string;
   /** A list of double literals. */
   numberList(values: number[]): string;
-  /** A list of double expressions. */
-  numberListOf(items: string[]): string;
   /** The distinct values of `expr` over table `table`, as a list (a scalar subquery). */
   distinctList(expr: string, table: string): string;
   /** The smallest and the largest element of a list of doubles. */
@@ -121,17 +119,9 @@ export interface SqlDialect {
     limit: number,
   ): string;
 
-  /**
-   * Aggregate over rows holding a list of scope keys and a list of values of the same
-   * length: a map from each key to the sum of its values (a key seen with a zero sum
-   * stays). `undefined` when the dialect has none: the compiler then groups by key.
-   */
-  readonly sumMap?: (keys: string, values: string) => string;
-  /** List of texts (for `sumMap` keys), none NULL. */
-  textList(items: string[]): string;
   /** Aggregate: a map from `key` to `value` (keys in no particular order, no repeats). */
   mapAgg(key: string, value: string): string;
-  /** An empty map of the type `mapAgg` (or `sumMap`) returns. */
+  /** An empty map of the type `mapAgg` returns. */
   emptyMap(): string;
   /**
    * Keyword put before a CTE's body (`x AS MATERIALIZED (...)`) so that a relation read

@@ -81,7 +81,6 @@ export const duckdb: SqlDialect = {
     `list_filter(list_transform(string_split(${text}, ';'), lambda sb_part: trim(sb_part)), lambda sb_part: sb_part <> '')`,
   intList: (items) => `[${items.join(", ")}]::INTEGER[]`,
   numberList: (values) => `[${values.map((v) => duckdb.number(v)).join(", ")}]::DOUBLE[]`,
-  numberListOf: (items) => `[${items.join(", ")}]::DOUBLE[]`,
   distinctList: (expr, table) => `(SELECT list(DISTINCT ${expr}) FROM ${table})`,
   listMin: (listExpr) => `list_min(${listExpr})`,
   listMax: (listExpr) => `list_max(${listExpr})`,
@@ -115,7 +114,6 @@ export const duckdb: SqlDialect = {
       `CASE WHEN ${v} > 0 THEN '+' ELSE '' END || ${duckdb.formatNumber(v)}`;
     return `COALESCE(array_to_string(list_transform(list_filter(${merged}, lambda sb_r: ${v} <> 0)[1:${limit}], lambda sb_r: ${label}), ';'), '')`;
   },
-  textList: (items) => `[${items.join(", ")}]::VARCHAR[]`,
   mapAgg: (key, value) => `map_from_entries(list({'k': ${key}, 'v': ${value}}))`,
   emptyMap: () => `MAP([]::VARCHAR[], []::DOUBLE[])`,
   materialized: "MATERIALIZED ",
