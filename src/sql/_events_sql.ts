@@ -127,7 +127,9 @@ export function addEventRelations(p: EventsInput): { scan: string; ruleSums: str
   const perCount = ids.filter((i) => rules[i].maxCount !== Infinity);
   const limited = ids.filter((i) => perDay.includes(i) || perCount.includes(i));
   const keep = (picked: number[], limit: (i: number) => number) =>
-    `CASE ${picked.map((i) => `WHEN sb_rule = ${i} THEN sb_rank <= ${limit(i)}`).join(" ")} END`;
+    `CASE ${picked.map((i) => `WHEN sb_rule = ${i} THEN sb_rank <= ${limit(i)}`).join(" ")} ELSE ${
+      d.boolean(true)
+    } END`;
   const inList = (xs: number[]) => `sb_rule IN (${xs.join(", ")})`;
   const partitionBy = [
     { expr: "sb_as_of", alias: "sb_as_of" },
@@ -135,7 +137,55 @@ export function addEventRelations(p: EventsInput): { scan: string; ruleSums: str
     { expr: "sb_rule", alias: "sb_rule" },
   ];
   let kept = "sb_at";
-  if (limited.length > 0) {
+  if (limited.length > 0 && d.materialized === null) {
+    // Where relations are written in place, each reader would repeat the scan: the limits
+    // are then one chain over every match, ranked within (instant, contact, rule[, day]),
+    // the rules without a limit keeping all.
+    const carry = ["sb_ts", "sb_seq", "sb_event_stage"];
+    let source = "sb_at";
+    if (perDay.length > 0) {
+      plan.add(
+        "sb_day_ranked",
+        d.rankWithin({
+          source: plan.from(source),
+          partition: [...partitionBy, {
+            expr: `CASE WHEN ${inList(perDay)} THEN ${d.floor(`sb_ts / ${num(DAY_MS)}`)} ELSE ${
+              num(0)
+            } END`,
+            alias: "sb_day",
+          }],
+          carry,
+          order: [{ column: "sb_ts", desc: false }, { column: "sb_seq", desc: false }],
+        }),
+      );
+      plan.add(
+        "sb_day_kept",
+        `SELECT ${cols} FROM ${plan.from("sb_day_ranked")} WHERE ${
+          keep(perDay, (i) => rules[i].maxPerDay)
+        }`,
+      );
+      source = "sb_day_kept";
+    }
+    if (perCount.length > 0) {
+      plan.add(
+        "sb_count_ranked",
+        d.rankWithin({
+          source: plan.from(source),
+          partition: partitionBy,
+          carry,
+          order: [{ column: "sb_ts", desc: true }, { column: "sb_seq", desc: true }],
+        }),
+      );
+      plan.add(
+        "sb_count_kept",
+        `SELECT ${cols} FROM ${plan.from("sb_count_ranked")} WHERE ${
+          keep(perCount, (i) => rules[i].maxCount)
+        }`,
+      );
+      source = "sb_count_kept";
+    }
+    kept = source;
+  } else if (limited.length > 0) {
     const parts: string[] = [];
     const unlimited = ids.filter((i) => !limited.includes(i));
     if (unlimited.length > 0) {

@@ -319,7 +319,7 @@ export function compileToSql(config: ScoringConfig, options: CompileToSqlOptions
       plan.add(
         "sb_per_rule",
         `SELECT sb_as_of, sb_cid, sb_rule, sum(sb_points) AS sb_points, sum(sb_n) AS sb_n FROM ${
-          plan.from(ruleSums)
+          plan.from(rows)
         } GROUP BY sb_as_of, sb_cid, sb_rule`,
       );
       perRule = "sb_per_rule";
@@ -409,32 +409,37 @@ function addScopes(
     return m;
   });
   const stageOf = rules.map((r) => r.scopes.some((s) => s.kind === "stage"));
-  const parts: string[] = [];
-  const stageRules = rules.map((_, i) => i).filter((i) => stageOf[i]);
-  if (stageRules.length > 0) {
-    parts.push(
-      `SELECT sb_as_of, sb_cid, ${
-        d.string("stage:")
-      } || sb_stage AS sb_scope, sb_points AS sb_value FROM ${plan.from(rows)} WHERE sb_rule IN (${
-        stageRules.join(", ")
-      }) AND sb_stage IS NOT NULL`,
-    );
-  }
-  const tagRules = new Map<string, Map<number, number>>();
-  tagsOf.forEach((m, i) => {
-    for (const [key, times] of m) tagRules.set(key, (tagRules.get(key) ?? new Map()).set(i, times));
-  });
-  for (const [key, m] of tagRules) {
-    const times = [...m.values()].some((k) => k > 1)
-      ? ` * CASE ${[...m].map(([i, k]) => `WHEN sb_rule = ${i} THEN ${num(k)}`).join(" ")} END`
-      : "";
-    parts.push(
-      `SELECT sb_as_of, sb_cid, ${d.string(key)} AS sb_scope, sb_points${times} AS sb_value FROM ${
-        plan.from(rows)
-      } WHERE sb_rule IN (${[...m.keys()].join(", ")})`,
-    );
-  }
-  plan.add("sb_scope_parts", parts.join("\nUNION ALL\n"));
+  // Each row yields one scope row per slot: its tags, then its stage (NULL: dropped).
+  const slots = rules.map((_, i) => [
+    ...[...tagsOf[i]].map(([key, times]) => ({
+      key: d.string(key),
+      value: times === 1 ? "sb_points" : `sb_points * ${num(times)}`,
+    })),
+    ...(stageOf[i] ? [{ key: `${d.string("stage:")} || sb_stage`, value: "sb_points" }] : []),
+  ]);
+  const scoped = rules.map((_, i) => i).filter((i) => slots[i].length > 0);
+  const slotList = `CASE ${
+    scoped.map((i) => `WHEN sb_rule = ${i} THEN ${d.intList(slots[i].map((_, k) => `${k}`))}`)
+      .join(" ")
+  } ELSE ${d.intList([])} END`;
+  const bySlot = (pick: (s: { key: string; value: string }) => string) =>
+    `CASE ${
+      scoped.flatMap((i) =>
+        slots[i].map((s, k) => `WHEN sb_rule = ${i} AND sb_slot = ${k} THEN ${pick(s)}`)
+      ).join(" ")
+    } END`;
+  plan.add(
+    "sb_scope_parts",
+    `SELECT sb_as_of, sb_cid, sb_scope, sb_value FROM (SELECT sb_as_of, sb_cid, ${
+      bySlot((s) => s.key)
+    } AS sb_scope, ${
+      bySlot((s) => s.value)
+    } AS sb_value FROM (SELECT sb_as_of, sb_cid, sb_rule, sb_points, ${
+      stageOf.some((x) => x) ? "sb_stage" : `${d.nullText()} AS sb_stage`
+    }, ${d.unnest(slotList, "sb_slot")} FROM ${plan.from(rows)} WHERE sb_rule IN (${
+      scoped.join(", ")
+    })) AS sb_sl) AS sb_sp WHERE sb_scope IS NOT NULL`,
+  );
   plan.add(
     "sb_scopes",
     `SELECT sb_as_of, sb_cid, ${

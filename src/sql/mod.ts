@@ -13,3 +13,9 @@ export {
 export type { SqlDialect } from "./sql_dialect.ts";
 export type { ColumnType } from "./column_type.ts";
 export { clickhouse, duckdb, globToLike, SQL_DIALECTS, sqlDialect } from "./dialects/mod.ts";
+export {
+  clickhouseSchema,
+  type ClickhouseSchemaOptions,
+  clickhouseType,
+  type TableKind,
+} from "./clickhouse_schema.ts";

@@ -15,11 +15,6 @@ function string(value: string): string {
   return `'${value.replaceAll("\\", "\\\\").replaceAll("'", "\\'")}'`;
 }
 
-/** `LIKE` pattern of a literal substring (no wildcard of its own). */
-function likeLiteral(value: string): string {
-  return value.replace(/[%_\\]/g, (c) => `\\${c}`);
-}
-
 const TRIM = string("^\\s+|\\s+$");
 const DECIMAL = string(
   "^\\s*([+-]?(?:[0-9]+\\.?[0-9]*|\\.[0-9]+)(?:[eE][+-]?[0-9]+)?)\\s*$",
@@ -118,7 +113,7 @@ export const clickhouse: SqlDialect = {
       `if(${v} > 0, '+', ''), ${clickhouse.formatNumber(v)})`;
     return `arrayStringConcat(arrayMap(sb_r -> ${label}, arraySlice(arrayFilter(sb_r -> ${v} != 0, ${merged}), 1, ${limit})), ';')`;
   },
-  mapAgg: (key, value) => `(groupArray(${key}), groupArray(${value}))`,
+  mapAgg: (key, value) => `(groupArray(assumeNotNull(${key})), groupArray(${value}))`,
   emptyMap: () => `(CAST([], 'Array(String)'), CAST([], 'Array(Float64)'))`,
   materialized: null,
   // ClickHouse prints the shortest round-trip digits as JavaScript does, except that an
