@@ -100,9 +100,9 @@ export function addEventRelations(p: EventsInput): { scan: string; ruleSums: str
   const hitCols = "sb_cid, sb_ts, sb_seq, sb_event_stage";
   plan.add(
     "sb_hits",
-    `SELECT ${hitCols}, sb_rule FROM (SELECT ${hitCols}, ${d.unnest("sb_rules", "sb_rule")} FROM ${
-      plan.from("sb_scan")
-    }) AS sb_u\nWHERE sb_rule IS NOT NULL`,
+    `SELECT ${hitCols}, ${d.notNull("sb_rule_n")} AS sb_rule FROM (SELECT ${hitCols}, ${
+      d.unnest("sb_rules", "sb_rule_n")
+    } FROM ${plan.from("sb_scan")}) AS sb_u\nWHERE sb_rule_n IS NOT NULL`,
   );
   const cols = `sb_as_of, ${hitCols}, sb_rule`;
   if (p.instants.single !== null) {

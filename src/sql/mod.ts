@@ -19,3 +19,4 @@ export {
   clickhouseType,
   type TableKind,
 } from "./clickhouse_schema.ts";
+export { type ShardScoringOptions, shardScoringSql } from "./clickhouse_cluster.ts";

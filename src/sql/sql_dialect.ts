@@ -26,6 +26,8 @@ export interface SqlDialect {
   text(expr: string): string;
   /** A number as a double. */
   double(expr: string): string;
+  /** A value known not to be NULL, typed so (an element of a list of nullable numbers). */
+  notNull(expr: string): string;
   /** A whole number as a 64-bit integer. */
   integer(expr: string): string;
 

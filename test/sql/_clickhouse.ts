@@ -16,7 +16,8 @@ import type { SqlRow, Tables } from "./_harness.ts";
 
 const ROOT = new URL("../../", import.meta.url);
 const CHDB_DIR = new URL(".cache/chdb/", ROOT);
-export const SERVER_BINARY = "/usr/bin/clickhouse-server";
+/** Where Debian puts the server (a symlink to the one `clickhouse` binary). */
+export const SERVER_BINARY = "/usr/sbin/clickhouse-server";
 
 /** Anything that runs a ClickHouse query and returns its text output. */
 export interface ClickhouseClient {
@@ -121,7 +122,12 @@ export async function startServers(
     await Deno.writeTextFile(
       `${dir}/users.xml`,
       `<?xml version="1.0"?><yandex><profiles><default><max_threads>${maxThreads}</max_threads>` +
-        `<max_memory_usage>4000000000</max_memory_usage></default></profiles>` +
+        `<max_memory_usage>4000000000</max_memory_usage>` +
+        // 18.16 reads no SETTINGS clause: inserts through a Distributed table land before
+        // the INSERT returns, and an IN over a Distributed table inside a distributed read
+        // runs on the initiator (GLOBAL IN).
+        `<insert_distributed_sync>1</insert_distributed_sync>` +
+        `<distributed_product_mode>global</distributed_product_mode></default></profiles>` +
         `<users><default><password></password><networks><ip>127.0.0.1</ip><ip>::1</ip></networks>` +
         `<profile>default</profile><quota>default</quota></default></users>` +
         `<quotas><default></default></quotas></yandex>`,
@@ -266,7 +272,6 @@ export async function loadTables(
   }
   // Through the Distributed tables of the first server when there is a cluster.
   const into = clients[0];
-  const settings = cluster ? " SETTINGS insert_distributed_sync = 1" : "";
   const insert = async (
     name: string,
     rows: Row[],
@@ -275,7 +280,7 @@ export async function loadTables(
   ) => {
     if (rows.length === 0) return;
     await into.query(
-      `INSERT INTO ${name}${settings} FORMAT TabSeparated`,
+      `INSERT INTO ${name} FORMAT TabSeparated`,
       toTsv(rows, cols, extra),
     );
   };

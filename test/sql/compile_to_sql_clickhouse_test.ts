@@ -8,9 +8,9 @@ import { chdbClient, clickhouseScores, loadChdb } from "./_clickhouse.ts";
 import { compareRows, engineScores } from "./_harness.ts";
 import { randomCase } from "./_random_case.ts";
 
-// CI runs 60 cases (each query takes ClickHouse's analyser about 0.3 s); set
+// CI runs 40 cases (each query takes ClickHouse's analyser about 0.3 s); set
 // SB_CLICKHOUSE_CASES for more, such as 300.
-const CASES = Number(Deno.env.get("SB_CLICKHOUSE_CASES") ?? 60);
+const CASES = Number(Deno.env.get("SB_CLICKHOUSE_CASES") ?? 40);
 const chdb = loadChdb();
 
 Deno.test({

@@ -39,6 +39,7 @@ export const clickhouse: SqlDialect = {
   nullIf: (a, b) => `nullIf(${a}, ${b})`,
   text: (expr) => `toString(${expr})`,
   double: (expr) => `toFloat64(${expr})`,
+  notNull: (expr) => `assumeNotNull(${expr})`,
   integer: (expr) => `toInt64(${expr})`,
 
   asText: (expr, type) =>
@@ -67,7 +68,8 @@ export const clickhouse: SqlDialect = {
 
   listHasAny: (listExpr, values) => `hasAny(${listExpr}, [${values.map(string).join(", ")}])`,
   listLength: (listExpr) => `length(${listExpr})`,
-  listAny: (listExpr, predicate) => `arrayExists(sb_item -> ${predicate("sb_item")}, ${listExpr})`,
+  listAny: (listExpr, predicate) =>
+    `arrayExists(sb_item -> ifNull(${predicate("sb_item")}, 0), ${listExpr})`,
   splitList: (text) =>
     `arrayFilter(sb_part -> sb_part != '', arrayMap(sb_part -> replaceRegexpAll(sb_part, ${TRIM}, ''), splitByChar(';', ifNull(${text}, ''))))`,
   intList: (items) => `CAST([${items.join(", ")}], 'Array(Nullable(Int32))')`,
@@ -100,7 +102,7 @@ export const clickhouse: SqlDialect = {
     const lists = [
       ...(pairs === null ? [] : [pairs]),
       ...extra.map((e) =>
-        `arrayFilter(sb_e -> ${e.cond}, [(${clickhouse.number(e.index)}, ${
+        `arrayFilter(sb_e -> ifNull(${e.cond}, 0), [(${clickhouse.number(e.index)}, ${
           clickhouse.number(e.points)
         })])`
       ),
@@ -108,7 +110,7 @@ export const clickhouse: SqlDialect = {
     const merged = `arraySort(sb_r -> (-abs(sb_r.2), sb_r.1), ${
       lists.length === 1 ? lists[0] : `arrayConcat(${lists.join(", ")})`
     })`;
-    const v = `(sb_r.2 * ${factor})`;
+    const v = `assumeNotNull(sb_r.2 * ${factor})`;
     const label = `concat([${ids.map(string).join(", ")}][toUInt32(sb_r.1) + 1], ':', ` +
       `if(${v} > 0, '+', ''), ${clickhouse.formatNumber(v)})`;
     return `arrayStringConcat(arrayMap(sb_r -> ${label}, arraySlice(arrayFilter(sb_r -> ${v} != 0, ${merged}), 1, ${limit})), ';')`;

@@ -42,6 +42,7 @@ export const duckdb: SqlDialect = {
   nullIf: (a, b) => `NULLIF(${a}, ${b})`,
   text: (expr) => `CAST(${expr} AS VARCHAR)`,
   double: (expr) => `CAST(${expr} AS DOUBLE)`,
+  notNull: (expr) => expr,
   integer: (expr) => `CAST(${expr} AS BIGINT)`,
 
   asText: (expr, type) =>
