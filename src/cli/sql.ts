@@ -4,9 +4,19 @@
  */
 import { readConfigFile } from "../config/mod.ts";
 import { CANONICAL_COLUMNS } from "../db/canonical_columns.ts";
+import { clickhouseSchema } from "../sql/clickhouse_schema.ts";
+import { shardScoringSql } from "../sql/clickhouse_cluster.ts";
+import type { ColumnType } from "../sql/column_type.ts";
 import { compileToSql } from "../sql/compile_to_sql.ts";
 import { SQL_DIALECTS, sqlDialect } from "../sql/dialects/mod.ts";
-import { type FlagSpec, instantFlag, parseFlags, runCommand, UsageError } from "./_args.ts";
+import {
+  type FlagSpec,
+  helpText,
+  instantFlag,
+  parseFlags,
+  runCommand,
+  UsageError,
+} from "./_args.ts";
 import { writeFileAtomic } from "./_io.ts";
 
 const SUMMARY = [
@@ -14,11 +24,12 @@ const SUMMARY = [
   "sums in one `scopes` map column. The query reads table events (contact_id, ts in epoch",
   "milliseconds, type, seq = input order, and the columns the rules test), contacts (unless",
   "--no-contacts), verification (when the config has a verification block) and as_of",
-  "(column as_of, unless --as-of is given).",
+  "(column as_of, unless --as-of is given). With --dialect clickhouse --schema it prints the",
+  "ClickHouse tables instead; with --cluster the query to run on every shard (docs/scale-out.md).",
 ].join("\n");
 
 const FLAGS: Record<string, FlagSpec> = {
-  config: { help: "Scoring config (scorebench.config/v1 JSON).", required: true },
+  config: { help: "Scoring config (scorebench.config/v1 JSON); not needed with --schema." },
   dialect: {
     help: `Target SQL: ${Object.keys(SQL_DIALECTS).join(", ")} (default duckdb).`,
   },
@@ -37,6 +48,15 @@ const FLAGS: Record<string, FlagSpec> = {
   partition: {
     help:
       "Score only contact bucket I of N, written I/N (0/4, 1/4, ...): run once per bucket and concatenate, when one query needs more memory than the database has.",
+  },
+  schema: {
+    help:
+      "Print the CREATE TABLE statements of events, contacts and verification (clickhouse only): MergeTree ordered by contact_id and ts.",
+    boolean: true,
+  },
+  cluster: {
+    help:
+      "ClickHouse cluster name: with --schema, <table>_local MergeTree tables plus Distributed tables sharded by cityHash64(contact_id); without, the query each shard runs over its own tables.",
   },
   out: { help: "Write the SQL to this file instead of printing it." },
 };
@@ -72,22 +92,50 @@ export function run(args: string[]): Promise<number> {
       }
       partition = { index: Number(m[1]), count: Number(m[2]) };
     }
-    const configPath = String(flags.config);
+    const clickhouse = dialect.name === "clickhouse";
+    const cluster = typeof flags.cluster === "string" ? flags.cluster : undefined;
+    if ((flags.schema || cluster !== undefined) && !clickhouse) {
+      throw new UsageError("--schema and --cluster go with --dialect clickhouse");
+    }
+    // The tables as the project's loader writes them (any other column as text); on
+    // ClickHouse `ts` is Float64 epoch ms, as 18.16's DateTime holds whole seconds only.
+    const assumed: Record<"events" | "contacts" | "verification", Record<string, ColumnType>> = {
+      events: {
+        ...CANONICAL_COLUMNS.events,
+        ...(clickhouse ? { ts: "DOUBLE", seq: "BIGINT" } : {}),
+      },
+      contacts: { ...CANONICAL_COLUMNS.contacts },
+      verification: { ...CANONICAL_COLUMNS.verification },
+    };
+    if (flags.schema) {
+      const text = clickhouseSchema(assumed, { cluster }).join(";\n\n") + ";\n";
+      if (typeof flags.out === "string") {
+        await writeFileAtomic(flags.out, text);
+        console.log(`Wrote the ClickHouse tables to ${flags.out}`);
+      } else {
+        console.log(text);
+      }
+      return 0;
+    }
+    if (typeof flags.config !== "string") {
+      throw new UsageError(`Missing required flag --config.\n\n${helpText("sql", SUMMARY, FLAGS)}`);
+    }
+    const configPath = flags.config;
     const { config, warnings } = await readConfigFile(configPath);
     for (const w of warnings) console.error(`Warning: ${w}`);
-    const sql = compileToSql(config, {
-      dialect,
+    const common = {
       asOf: asOf.length > 0 ? asOf : undefined,
-      timestamps,
-      tables: flags["no-contacts"] ? { contacts: null } : {},
-      // The tables as the project's loader writes them (any other column as text).
-      assumedColumns: {
-        events: { ...CANONICAL_COLUMNS.events },
-        contacts: { ...CANONICAL_COLUMNS.contacts },
-        verification: { ...CANONICAL_COLUMNS.verification },
-      },
+      timestamps: timestamps as "epoch_ms" | "timestamp",
       partition,
-    });
+      assumedColumns: assumed,
+    };
+    const sql = cluster !== undefined
+      ? shardScoringSql(config, { ...common, contacts: !flags["no-contacts"] })
+      : compileToSql(config, {
+        ...common,
+        dialect,
+        tables: flags["no-contacts"] ? { contacts: null } : {},
+      });
     const what = `${config.rules.length} event rules, ${config.attributes.length} attribute rules`;
     if (typeof flags.out === "string") {
       await writeFileAtomic(flags.out, sql);
