@@ -90,6 +90,8 @@ export function httpClient(port: number, label = `127.0.0.1:${port}`): Clickhous
 
 export interface Servers {
   ports: number[];
+  /** Process ids of the servers (to read their CPU time). */
+  pids: number[];
   clients: ClickhouseClient[];
   stop(): Promise<void>;
 }
@@ -181,7 +183,7 @@ export async function startServers(
       }
     }
   }
-  return { ports, clients, stop };
+  return { ports, pids: children.map((c) => c.pid), clients, stop };
 }
 
 type Row = Record<string, unknown>;
