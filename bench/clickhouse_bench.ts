@@ -25,7 +25,6 @@ import {
 } from "../test/sql/_clickhouse.ts";
 import type { SqlRow } from "../test/sql/_harness.ts";
 import {
-  cpuSeconds,
   generate,
   loadDuckDB,
   minMedian,
