@@ -11,8 +11,8 @@ import type { ColumnData } from "../src/db/mod.ts";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { compileToSql } from "../src/sql/mod.ts";
 import { seededRng as seededRandom } from "../src/metrics/seeded_rng.ts";
+import { DAY_MS as DAY } from "../src/tables/mod.ts";
 
-const DAY = 86_400_000;
 const T = Date.UTC(2024, 2, 31);
 
 export const SPEC: ScoringConfigSpec = {

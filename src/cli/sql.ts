@@ -3,11 +3,10 @@
  * the rows of `scores.csv` in a database (tables and columns: `src/sql/compile_to_sql.ts`).
  */
 import { readConfigFile } from "../config/mod.ts";
-import { CANONICAL_COLUMNS } from "../db/canonical_columns.ts";
 import { clickhouseSchema } from "../sql/clickhouse_schema.ts";
 import { shardScoringSql } from "../sql/clickhouse_cluster.ts";
 import type { ColumnType } from "../sql/column_type.ts";
-import { compileToSql } from "../sql/compile_to_sql.ts";
+import { CANONICAL_COLUMNS, compileToSql } from "../sql/compile_to_sql.ts";
 import { SQL_DIALECTS, sqlDialect } from "../sql/dialects/mod.ts";
 import {
   type FlagSpec,
@@ -21,11 +20,12 @@ import { writeFileAtomic } from "./_io.ts";
 
 const SUMMARY = [
   "Prints the SQL that computes `score` in a database: the rows of scores.csv, with the scope",
-  "sums in one `scopes` map column. The query reads table events (contact_id, ts in epoch",
-  "milliseconds, type, seq = input order, and the columns the rules test), contacts (unless",
-  "--no-contacts), verification (when the config has a verification block) and as_of",
-  "(column as_of, unless --as-of is given). With --dialect clickhouse --schema it prints the",
-  "ClickHouse tables instead; with --cluster the query to run on every shard (docs/scale-out.md).",
+  "sums in one `scopes` map column. The query reads the tables as scorebench loads them",
+  "(docs/formats.md): events (contact_id, ts as a UTC TIMESTAMP, type, seq = input order,",
+  "and the columns the rules test), contacts (unless --no-contacts), verification (when",
+  "the config has a verification block) and as_of (column as_of, unless --as-of is given).",
+  "With --dialect clickhouse, the tables --schema prints (ts in Float64 epoch milliseconds);",
+  "with --cluster, the query each shard runs over its own tables (docs/scale-out.md).",
 ].join("\n");
 
 const FLAGS: Record<string, FlagSpec> = {
@@ -39,7 +39,8 @@ const FLAGS: Record<string, FlagSpec> = {
     multiple: true,
   },
   timestamps: {
-    help: "How ts and as_of are stored: epoch_ms (number, default) or timestamp (TIMESTAMP, UTC).",
+    help:
+      "How ts and as_of are stored: timestamp (TIMESTAMP, UTC; default for duckdb) or epoch_ms (number; default for clickhouse).",
   },
   "no-contacts": {
     help: "There is no contacts table: score every contact seen in the events.",
@@ -74,7 +75,10 @@ export function run(args: string[]): Promise<number> {
       );
     }
     const dialect = sqlDialect(name);
-    const timestamps = String(flags.timestamps ?? "epoch_ms");
+    // ClickHouse 18.16 keeps whole seconds in a DateTime: its tables hold epoch ms.
+    const timestamps = String(
+      flags.timestamps ?? (name === "clickhouse" ? "epoch_ms" : "timestamp"),
+    );
     if (timestamps !== "epoch_ms" && timestamps !== "timestamp") {
       throw new UsageError(
         `--timestamps must be "epoch_ms" or "timestamp", got "${timestamps}"`,
@@ -97,14 +101,12 @@ export function run(args: string[]): Promise<number> {
     if ((flags.schema || cluster !== undefined) && !clickhouse) {
       throw new UsageError("--schema and --cluster go with --dialect clickhouse");
     }
-    // The tables as the project's loader writes them (any other column as text); on
-    // ClickHouse `ts` is Float64 epoch ms, as 18.16's DateTime holds whole seconds only.
+    // The tables as the product's loaders write them (any other column as text), with
+    // instants as --timestamps says.
+    const instant: ColumnType = timestamps === "timestamp" ? "TIMESTAMP" : "DOUBLE";
     const assumed: Record<"events" | "contacts" | "verification", Record<string, ColumnType>> = {
-      events: {
-        ...CANONICAL_COLUMNS.events,
-        ...(clickhouse ? { ts: "DOUBLE", seq: "BIGINT" } : {}),
-      },
-      contacts: { ...CANONICAL_COLUMNS.contacts },
+      events: { ...CANONICAL_COLUMNS.events, ts: instant },
+      contacts: { ...CANONICAL_COLUMNS.contacts, created_at: instant },
       verification: { ...CANONICAL_COLUMNS.verification },
     };
     if (flags.schema) {

@@ -23,12 +23,18 @@ export function columnLookup(
   given: Record<string, ColumnType> | undefined,
   fallback: (name: string) => ColumnType = () => "VARCHAR",
 ): (name: string) => Column | null {
-  // Text columns are cast so that a column of another type reads as its text instead of
-  // failing the query; on a text column the cast costs nothing.
+  // Instants read as epoch milliseconds, as the engine's rows hold them. Text columns are
+  // cast so that a column of another type reads as its text instead of failing the query;
+  // on a text column the cast costs nothing.
   const column = (key: string, declared: ColumnType): Column => {
     const ref = d.ident(key);
     const type = valueType(declared);
-    return { expr: type === "VARCHAR" ? d.text(ref) : ref, ref, type, declared };
+    const expr = declared === "TIMESTAMP"
+      ? d.epochMs(ref, "timestamp")
+      : type === "VARCHAR"
+      ? d.text(ref)
+      : ref;
+    return { expr, ref, type, declared };
   };
   return (name) => {
     if (given) {

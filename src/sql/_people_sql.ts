@@ -3,13 +3,10 @@
  * verification `exclude`, with its stage, verification, demotion factor and the outcome of
  * each attribute rule. And the first touch of the audience's `touched` period.
  */
-import { parseConfigDate } from "../config/parse_config.ts";
 import type { Predicate, ScoringConfig } from "../config/types.ts";
 import { type Column, textOf } from "./_columns.ts";
 import { predicateSql } from "./_predicate_sql.ts";
 import type { SqlDialect } from "./sql_dialect.ts";
-
-const DAY_MS = 86_400_000;
 
 export interface PeopleInput {
   d: SqlDialect;
@@ -125,16 +122,8 @@ export function peopleSql(p: PeopleInput): string {
   }\nFROM (SELECT *, ${verifiedTest} AS sb_verified FROM ${p.source.from}) AS sb_c${where}`;
 }
 
-/** The `touched` period as epoch ms bounds, a bare end date covering its whole day. */
+/** The `touched` period as epoch ms bounds (both included), as the config resolved it. */
 export function touchedPeriod(config: ScoringConfig): { from: number; to: number } | null {
   const touched = config.audience?.touched;
-  if (!touched) return null;
-  const from = parseConfigDate(touched.from);
-  const to = parseConfigDate(touched.to);
-  if (from === null || to === null) {
-    throw new RangeError(
-      `Cannot write SQL: audience.touched needs dates, got "${touched.from}" .. "${touched.to}"`,
-    );
-  }
-  return { from, to: /^\d{4}-\d{2}-\d{2}$/.test(touched.to) ? to + DAY_MS - 1 : to };
+  return touched ? { from: touched.from, to: touched.to } : null;
 }

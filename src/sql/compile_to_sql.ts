@@ -3,15 +3,15 @@
  * `scoreContacts` would score them), so production can score inside its database.
  *
  * Tables the query reads (names configurable):
- * - `events`: `contact_id`, `ts`, `type`, an input-order column `seq` (ties on `ts` keep
- *   this order), and the columns the rules test. `ts` is epoch milliseconds UTC as a
- *   number, or a timestamp (UTC) when its declared type is `TIMESTAMP` or `timestamps`
- *   says so.
+ * - `events`: `contact_id`, `ts`, `type`, the input-order column `seq` (ties on `ts` keep
+ *   this order) and the columns the rules test, as the product's loaders write them
+ *   (`docs/formats.md`, "DuckDB tables": `ts` a UTC `TIMESTAMP`, lists `VARCHAR[]`);
+ *   `timestamps: "epoch_ms"` (or a `ts` declared as a number) reads epoch milliseconds.
  * - `contacts`: `contact_id` and the columns of attributes, audience, stage and verification
  *   (`interests`/`tags` as lists or `;`-separated text). Optional: without it every
  *   contact seen in the events is scored.
  * - `verification`: any of `contact_id`, `phone`, `email`. Optional.
- * - `as_of` (column `as_of`, same time form as `ts`) unless the instants are given.
+ * - `as_of` (column `as_of`, stored as `timestamps` says) unless the instants are given.
  *
  * Output columns, ordered by `as_of` then `contact_id`: `as_of` (ISO 8601 UTC text),
  * `contact_id`, `score`, `tier`, `matched_events`, `verified`, `reasons` (`id:+12.5;id:-20`)
@@ -41,9 +41,23 @@ import { addEventRelations, type Instants } from "./_events_sql.ts";
 import { peopleSql, touchedPeriod } from "./_people_sql.ts";
 import { createPlan } from "./_plan.ts";
 import type { ColumnType } from "./column_type.ts";
+import { duckdbColumns } from "../tables/mod.ts";
 import { sqlDialect } from "./dialects/mod.ts";
 import type { SqlDialect } from "./sql_dialect.ts";
 
+/**
+ * Column types of the tables the product loads (`duckdbColumns`, `docs/formats.md`),
+ * assumed when neither `columns` nor `assumedColumns` says.
+ */
+export const CANONICAL_COLUMNS: Readonly<
+  Record<"events" | "contacts" | "verification", Readonly<Record<string, ColumnType>>>
+> = {
+  events: duckdbColumns("events"),
+  contacts: duckdbColumns("contacts"),
+  verification: duckdbColumns("verification"),
+};
+
+/** Names of the tables the query reads. */
 export interface SqlTables {
   /** @default "events" */
   events?: string;
@@ -58,19 +72,21 @@ export interface SqlTables {
   asOf?: string;
 }
 
+/** The columns and types of the tables. */
 export interface SqlColumns {
   /**
    * Exactly the columns of each table with their types; a column a rule tests that is not
    * listed holds only missing values.
-   * @default every column exists: `ts` a time (see `timestamps`), `seq` a number, the rest text
+   * @default as `assumedColumns` says
    */
   events?: Record<string, ColumnType>;
-  /** @default every column exists, as text */
+  /** The contacts table's columns. @default as for `events` */
   contacts?: Record<string, ColumnType>;
-  /** @default every column exists, as text */
+  /** The verification table's columns. @default as for `events` */
   verification?: Record<string, ColumnType>;
 }
 
+/** Dialect, instants, tables and columns of the compiled query. */
 export interface CompileToSqlOptions {
   /** Target SQL: a dialect name or a `SqlDialect`. @default "duckdb" */
   dialect?: string | SqlDialect;
@@ -85,15 +101,14 @@ export interface CompileToSqlOptions {
   columns?: SqlColumns;
   /**
    * For a table `columns` does not declare, the types of the columns it is assumed to
-   * have; every other column is assumed to exist as text (the tables of the project's
-   * loader: `src/db/canonical_columns.ts`).
-   * @default {} (`ts` a time as `timestamps` says, the order column a number)
+   * have; every other column is assumed to exist as text.
+   * @default `CANONICAL_COLUMNS`, with `ts` and `created_at` as `timestamps` says
    */
   assumedColumns?: SqlColumns;
   /**
-   * How `ts` and `as_of` are stored when `columns` does not declare `ts`: epoch
-   * milliseconds or a timestamp. A `ts` declared `TIMESTAMP` is read as a timestamp.
-   * @default "epoch_ms"
+   * How `as_of` (and `ts` and `created_at` when the columns do not say) are stored:
+   * `TIMESTAMP`, as the product's loaders write them, or epoch milliseconds as numbers.
+   * @default "timestamp"
    */
   timestamps?: "epoch_ms" | "timestamp";
   /**
@@ -144,8 +159,8 @@ export function compileToSql(config: ScoringConfig, options: CompileToSqlOptions
     asOf,
     tables = {},
     columns = {},
-    assumedColumns = {},
-    timestamps = "epoch_ms",
+    assumedColumns,
+    timestamps = "timestamp",
     orderColumn = "seq",
     partition,
   } = options;
@@ -163,33 +178,33 @@ export function compileToSql(config: ScoringConfig, options: CompileToSqlOptions
     : tables.verification;
   const asOfTable = tables.asOf ?? "as_of";
 
+  const instant: ColumnType = timestamps === "timestamp" ? "TIMESTAMP" : "DOUBLE";
+  const assumedTypes = assumedColumns ?? {
+    events: { ...CANONICAL_COLUMNS.events, ts: instant },
+    contacts: { ...CANONICAL_COLUMNS.contacts, created_at: instant },
+    verification: CANONICAL_COLUMNS.verification,
+  };
   const assumed = (types: Record<string, ColumnType> | undefined, name: string) =>
     types && Object.hasOwn(types, name) ? types[name] : "VARCHAR";
   const eventCol = columnLookup(d, columns.events, (name) => {
-    if (name === "ts") {
-      return timestamps === "timestamp"
-        ? "TIMESTAMP"
-        : assumed(assumedColumns.events, "ts") === "VARCHAR"
-        ? "DOUBLE"
-        : assumed(assumedColumns.events, "ts");
-    }
-    if (name === orderColumn && assumed(assumedColumns.events, name) === "VARCHAR") return "DOUBLE";
-    return assumed(assumedColumns.events, name);
+    const type = assumed(assumedTypes.events, name);
+    if (name === "ts" && type === "VARCHAR") return instant;
+    if (name === orderColumn && type === "VARCHAR") return "DOUBLE";
+    return type;
   });
   const contactCol = contactsTable === null
     ? () => null
-    : columnLookup(d, columns.contacts, (name) => assumed(assumedColumns.contacts, name));
+    : columnLookup(d, columns.contacts, (name) => assumed(assumedTypes.contacts, name));
   const verificationCol = columnLookup(
     d,
     columns.verification,
-    (name) => assumed(assumedColumns.verification, name),
+    (name) => assumed(assumedTypes.verification, name),
   );
   const eId = required(eventCol("contact_id"), eventsTable, "contact_id");
   const eTs = required(eventCol("ts"), eventsTable, "ts");
   const eType = required(eventCol("type"), eventsTable, "type");
-  // The stored form of time is read in this one place.
-  const stored = eTs.declared === "TIMESTAMP" ? "timestamp" : "epoch_ms";
-  const tsExpr = d.epochMs(eTs.ref, stored);
+  // The stored form of time is read in this one place: a TIMESTAMP, or epoch ms.
+  const tsExpr = d.epochMs(eTs.ref, eTs.declared === "TIMESTAMP" ? "timestamp" : "epoch_ms");
   const orderCol = orderColumn === null ? null : eventCol(orderColumn);
   if (orderColumn !== null && orderCol === null) {
     throw new RangeError(`Cannot write SQL: table "${eventsTable}" has no column "${orderColumn}"`);
@@ -212,7 +227,7 @@ export function compileToSql(config: ScoringConfig, options: CompileToSqlOptions
       max: num(list[list.length - 1]),
     };
   } else {
-    const list = d.distinctList(d.epochMs(d.ident("as_of"), stored), d.ident(asOfTable));
+    const list = d.distinctList(d.epochMs(d.ident("as_of"), timestamps), d.ident(asOfTable));
     instants = { list, single: null, min: d.listMin(list), max: d.listMax(list) };
   }
 

@@ -5,6 +5,7 @@
  * @module
  */
 export {
+  CANONICAL_COLUMNS,
   compileToSql,
   type CompileToSqlOptions,
   type SqlColumns,
