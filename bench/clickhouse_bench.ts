@@ -24,14 +24,7 @@ import {
   startServers,
 } from "../test/sql/_clickhouse.ts";
 import type { SqlRow } from "../test/sql/_harness.ts";
-import {
-  generate,
-  loadDuckDB,
-  minMedian,
-  SPEC,
-  TABLE_TYPES,
-  writeTables,
-} from "./sql_bench.ts";
+import { generate, loadDuckDB, minMedian, SPEC, TABLE_TYPES, writeTables } from "./sql_bench.ts";
 
 const T = Date.UTC(2024, 2, 31);
 type Generated = ReturnType<typeof generate>;
