@@ -10,6 +10,7 @@
 import type { ScoringConfig } from "../config/types.ts";
 import { compileToSql, type CompileToSqlOptions } from "./compile_to_sql.ts";
 
+/** What `compileToSql` takes, less the dialect and tables, plus which tables exist. */
 export interface ShardScoringOptions extends Omit<CompileToSqlOptions, "dialect" | "tables"> {
   /** Whether there is a contacts table. @default true */
   contacts?: boolean;

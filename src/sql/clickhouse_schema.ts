@@ -9,6 +9,7 @@ import type { ColumnType } from "./column_type.ts";
 /** The input tables, by kind. */
 export type TableKind = "events" | "contacts" | "verification";
 
+/** Cluster, database and table names of `clickhouseSchema`. */
 export interface ClickhouseSchemaOptions {
   /**
    * Cluster name from the servers' `remote_servers`: each table becomes `<name>_local`

@@ -59,7 +59,7 @@ export const CANONICAL_COLUMNS: Readonly<
 
 /** Names of the tables the query reads. */
 export interface SqlTables {
-  /** @default "events" */
+  /** The events table. @default "events" */
   events?: string;
   /** `null`: no contacts table, every contact seen in the events is scored. @default "contacts" */
   contacts?: string | null;

@@ -21,3 +21,4 @@ export {
   type TableKind,
 } from "./clickhouse_schema.ts";
 export { type ShardScoringOptions, shardScoringSql } from "./clickhouse_cluster.ts";
+export type { ScoringConfig } from "../config/types.ts";

@@ -77,8 +77,9 @@ export interface SqlDialect {
   numberList(values: number[]): string;
   /** The distinct values of `expr` over table `table`, as a list (a scalar subquery). */
   distinctList(expr: string, table: string): string;
-  /** The smallest and the largest element of a list of doubles. */
+  /** The smallest element of a list of doubles. */
   listMin(listExpr: string): string;
+  /** The largest element of a list of doubles. */
   listMax(listExpr: string): string;
   /**
    * A select-list item giving one row per element of a list (rows whose element is NULL

@@ -20,6 +20,7 @@ const DECIMAL = string(
   "^\\s*([+-]?(?:[0-9]+\\.?[0-9]*|\\.[0-9]+)(?:[eE][+-]?[0-9]+)?)\\s*$",
 );
 
+/** ClickHouse SQL (18.16 and later): see the module doc. */
 export const clickhouse: SqlDialect = {
   name: "clickhouse",
   ident: (name) => `\`${name.replaceAll("\\", "\\\\").replaceAll("`", "\\`")}\``,
