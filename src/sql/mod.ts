@@ -21,4 +21,3 @@ export {
   type TableKind,
 } from "./clickhouse_schema.ts";
 export { type ShardScoringOptions, shardScoringSql } from "./clickhouse_cluster.ts";
-export type { ScoringConfig } from "../config/types.ts";
