@@ -24,7 +24,15 @@ import {
   startServers,
 } from "../test/sql/_clickhouse.ts";
 import type { SqlRow } from "../test/sql/_harness.ts";
-import { generate, loadDuckDB, minMedian, SPEC, TABLE_TYPES, writeTables } from "./sql_bench.ts";
+import {
+  generate,
+  loadDuckDB,
+  minMedian,
+  scoreAgreement,
+  SPEC,
+  TABLE_TYPES,
+  writeTables,
+} from "./sql_bench.ts";
 
 const T = Date.UTC(2024, 2, 31);
 type Generated = ReturnType<typeof generate>;
@@ -114,20 +122,20 @@ function describe(label: string, t: Timing) {
 
 function agreement(label: string, reference: SqlRow[], rows: SqlRow[]) {
   const byId = new Map(reference.map((r) => [`${r.as_of}|${r.contact_id}`, r]));
-  let worst = 0, differing = 0;
+  const scores: [number, number][] = [];
+  let differing = 0;
   for (const r of rows) {
     const s = byId.get(`${r.as_of}|${r.contact_id}`);
     if (!s || s.tier !== r.tier || Number(s.matched_events) !== r.matched_events) {
       differing++;
       continue;
     }
-    const a = Number(s.score), b = r.score;
-    if (a !== b) worst = Math.max(worst, Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b)));
+    scores.push([Number(s.score), r.score]);
   }
   console.log(
-    `  agreement with DuckDB, ${label}: ${rows.length} rows (DuckDB ${reference.length}), ${differing} differing in tier/matched_events, largest score difference ${
-      worst.toExponential(2)
-    } relative`,
+    `  agreement with DuckDB, ${label}: ${rows.length} rows (DuckDB ${reference.length}), ${differing} differing in tier/matched_events; ${
+      scoreAgreement(scores)
+    }`,
   );
 }
 

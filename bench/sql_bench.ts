@@ -408,6 +408,24 @@ export async function loadDuckDB(
   );
 }
 
+/**
+ * How far pairs of scores agree: the largest relative difference where the scores are
+ * not about zero, the largest absolute one where they are (sums that cancel to about zero
+ * differ by rounding alone), and how many pairs miss the contract's 1e-9 relative.
+ */
+export function scoreAgreement(pairs: [number, number][]): string {
+  let rel = 0, abs = 0, outside = 0;
+  for (const [a, b] of pairs) {
+    const m = Math.max(Math.abs(a), Math.abs(b));
+    if (m >= 1e-9) rel = Math.max(rel, Math.abs(a - b) / m);
+    else abs = Math.max(abs, Math.abs(a - b));
+    if (Math.abs(a - b) > 1e-9 * m + 1e-12) outside++;
+  }
+  return `largest score difference ${rel.toExponential(2)} relative (${
+    abs.toExponential(2)
+  } absolute on scores within 1e-9 of zero), ${outside} beyond 1e-9 relative + 1e-12`;
+}
+
 /** Min and median of a list of numbers. */
 export function minMedian(xs: number[]): { min: number; median: number } {
   const s = [...xs].sort((a, b) => a - b);
@@ -478,21 +496,21 @@ async function run(nEvents: number, repeats: number): Promise<void> {
         ratio((x) => minMedian(x).median).toFixed(2)
       }x (median); target <= 1.5x`,
     );
-    let worst = 0, differing = 0;
     const byId = new Map(handRows.map((r) => [r.contact_id as string, r]));
+    const scores: [number, number][] = [];
+    let differing = 0;
     for (const s of compiledRows) {
       const h = byId.get(s.contact_id as string);
       if (!h || h.tier !== s.tier || Number(h.matched_events) !== Number(s.matched_events)) {
         differing++;
         continue;
       }
-      const a = Number(h.score), b = Number(s.score);
-      if (a !== b) worst = Math.max(worst, Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b)));
+      scores.push([Number(h.score), Number(s.score)]);
     }
     console.log(
-      `  agreement       ${compiledRows.length} rows (hand-written ${handRows.length}), ${differing} differing in id/tier/matched_events, largest score difference ${
-        worst.toExponential(2)
-      } relative`,
+      `  agreement       ${compiledRows.length} rows (hand-written ${handRows.length}), ${differing} differing in id/tier/matched_events; ${
+        scoreAgreement(scores)
+      }`,
     );
     conn.closeSync();
   } finally {
