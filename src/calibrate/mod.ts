@@ -44,6 +44,11 @@ export {
   type RowIndex,
 } from "./event_features.ts";
 export { evaluateScores, type Evidence, type EvidenceOptions } from "./evidence.ts";
+export {
+  evaluateHoldout,
+  type EvaluateHoldoutOptions,
+  type HoldoutOf,
+} from "./evaluate_holdout.ts";
 export { calibrateSnapshot, featureName, type SnapshotOptions } from "./calibrate_snapshot.ts";
 export {
   calibrateTemporal,
@@ -57,12 +62,18 @@ export {
   type PerTagResult,
   purchaseTags,
 } from "./calibrate_per_tag.ts";
-export {
-  buildProvenance,
-  calibrationReport,
-  type InputFingerprint,
-  sha256Hex,
-} from "./provenance.ts";
+export { buildProvenance, type InputFingerprint, sha256Hex } from "./provenance.ts";
 export { defaultCutoffs } from "../tables/mod.ts";
 export { hashUniform, parseLabel, proposeTiers, type TierProposalOptions } from "./_common.ts";
 export type { CalibrationResult, HoldoutSpec, PointsRow } from "./types.ts";
+export {
+  fitPlainRegression,
+  type PlainColumn,
+  plainDesign,
+  type PlainRegression,
+  type PlainRegressionOptions,
+  predictPlain,
+} from "./plain_regression.ts";
+export type { CvPoint, FoldOrder, ModelSelection } from "./types.ts";
+export { FINE_BINNING } from "./calibrate_snapshot.ts";
+export { CALIBRATION_DEFAULTS } from "./calibration_defaults.ts";

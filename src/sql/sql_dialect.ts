@@ -69,7 +69,10 @@ export interface SqlDialect {
   listLength(listExpr: string): string;
   /** Any element of a list column satisfies `predicate(element)`. */
   listAny(listExpr: string, predicate: (element: string) => string): string;
-  /** A `;`-separated text as a list of its trimmed, non-empty parts. */
+  /**
+   * A text list as its trimmed, non-empty parts, split as the engine's `splitList` does: on
+   * `;` when the text has one, else on `,`.
+   */
   splitList(text: string): string;
   /** A list of (possibly NULL) small integer expressions; `[]` gives an empty list. */
   intList(items: string[]): string;

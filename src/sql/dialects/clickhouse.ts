@@ -71,8 +71,11 @@ export const clickhouse: SqlDialect = {
   listLength: (listExpr) => `length(${listExpr})`,
   listAny: (listExpr, predicate) =>
     `arrayExists(sb_item -> ifNull(${predicate("sb_item")}, 0), ${listExpr})`,
-  splitList: (text) =>
-    `arrayFilter(sb_part -> sb_part != '', arrayMap(sb_part -> replaceRegexpAll(sb_part, ${TRIM}, ''), splitByChar(';', ifNull(${text}, ''))))`,
+  // splitByChar takes a constant separator: without a `;`, the commas become `;` first.
+  splitList: (text) => {
+    const t = `ifNull(${text}, '')`;
+    return `arrayFilter(sb_part -> sb_part != '', arrayMap(sb_part -> replaceRegexpAll(sb_part, ${TRIM}, ''), splitByChar(';', if(position(${t}, ';') > 0, ${t}, replaceAll(${t}, ',', ';')))))`;
+  },
   intList: (items) => `CAST([${items.join(", ")}], 'Array(Nullable(Int32))')`,
   numberList: (values) => `[${values.map((v) => clickhouse.number(v)).join(", ")}]`,
   distinctList: (expr, table) => `(SELECT groupUniqArray(${expr}) FROM ${table})`,
