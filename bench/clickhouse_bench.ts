@@ -247,6 +247,6 @@ if (import.meta.main) {
     console.log(`Skipped: ${SERVER_BINARY} is absent (apt-get install clickhouse-server)`);
   } else {
     const sizes = Deno.args.length > 0 ? Deno.args.map(Number) : [1_000_000];
-    for (const n of sizes) await run(n, 3);
+    for (const n of sizes) await run(n, n >= 5_000_000 ? 1 : 3);
   }
 }
