@@ -346,7 +346,7 @@ people AS (
   FROM contacts c LEFT JOIN verification v USING (contact_id)
 ),
 totals AS (
-  SELECT contact_id, sum(p) FILTER (WHERE r <> 16) AS points, sum(n) AS n,
+  SELECT contact_id, coalesce(sum(p) FILTER (WHERE r <> 16), 0) AS points, sum(n) AS n,
     list({'i': r, 'p': p} ORDER BY abs(p) DESC, r) FILTER (WHERE r <> 16 AND p <> 0) AS top
   FROM (SELECT contact_id, r, sum(p) AS p, sum(n) AS n FROM per_rule GROUP BY ALL) GROUP BY ALL
 ),
