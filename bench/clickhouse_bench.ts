@@ -171,7 +171,8 @@ async function run(nEvents: number, repeats: number) {
   describe("native DuckDB (compiled SQL)", duck);
 
   const withServers = async (count: number, body: (s: Servers) => Promise<void>) => {
-    const servers = await startServers(count, { basePort: 19700 });
+    // 18.16 needs about 4 GB for one query over 10M events on one server.
+    const servers = await startServers(count, { basePort: 19700, maxMemory: 12_000_000_000 });
     if ("why" in servers) throw new Error(servers.why);
     try {
       await body(servers);

@@ -103,7 +103,12 @@ export interface Servers {
  */
 export async function startServers(
   count: number,
-  { basePort = 19100, maxThreads = 1 }: { basePort?: number; maxThreads?: number } = {},
+  { basePort = 19100, maxThreads = 1, maxMemory = 4_000_000_000 }: {
+    basePort?: number;
+    maxThreads?: number;
+    /** Bytes one query may use. */
+    maxMemory?: number;
+  } = {},
 ): Promise<Servers | { why: string }> {
   try {
     Deno.statSync(SERVER_BINARY);
@@ -124,7 +129,7 @@ export async function startServers(
     await Deno.writeTextFile(
       `${dir}/users.xml`,
       `<?xml version="1.0"?><yandex><profiles><default><max_threads>${maxThreads}</max_threads>` +
-        `<max_memory_usage>4000000000</max_memory_usage>` +
+        `<max_memory_usage>${maxMemory}</max_memory_usage>` +
         // 18.16 reads no SETTINGS clause: inserts through a Distributed table land before
         // the INSERT returns, and an IN over a Distributed table inside a distributed read
         // runs on the initiator (GLOBAL IN).
