@@ -171,7 +171,7 @@ async function run(nEvents: number, repeats: number) {
   describe("native DuckDB (compiled SQL)", duck);
 
   const withServers = async (count: number, body: (s: Servers) => Promise<void>) => {
-    // 18.16 needs about 4 GB for one query over 10M events on one server.
+    // One 18.16 server needs more than 3.7 GiB for one query over 10M events.
     const servers = await startServers(count, { basePort: 19700, maxMemory: 12_000_000_000 });
     if ("why" in servers) throw new Error(servers.why);
     try {
