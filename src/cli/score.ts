@@ -9,9 +9,27 @@ import type { ContactRow, EventRow, VerificationRow } from "../data/types.ts";
 import { createBatchScorer } from "../engine/create_batch_scorer.ts";
 import { formatInstant, formatTriggersCsv, scoresCsvChunks } from "../engine/format_scores_csv.ts";
 import type { ScoreResult } from "../engine/types.ts";
-import { type FlagSpec, instantFlag, parseFlags, runCommand, UsageError } from "./_args.ts";
-import { writeFileAtomic } from "./_io.ts";
-import { LOAD_FLAGS, loadFromFlags } from "./_load_flags.ts";
+import {
+  type FlagSpec,
+  instantFlag,
+  type ParsedFlags,
+  parseFlags,
+  runCommand,
+  UsageError,
+} from "./_args.ts";
+import { writeFileAtomic, writeFileAtomicWith } from "./_io.ts";
+import {
+  closeNativeSession,
+  DUCKDB_FLAGS,
+  LOAD_FLAGS,
+  loadFromFlags,
+  loadIntoDuckDB,
+  nativeSession,
+  readerOf,
+} from "./_load_flags.ts";
+import { scoreNative } from "../db/score_native.ts";
+import type { NativeTable } from "../db/read_table_native.ts";
+import type { ScoringConfig } from "../config/types.ts";
 
 const SUMMARY = "scores contacts with a config";
 
@@ -36,7 +54,12 @@ const FLAGS: Record<string, FlagSpec> = {
   triggers: {
     help: "Also write the trigger firings (trigger_id,contact_id,as_of,from,to) to this CSV.",
   },
+  scorer: {
+    help:
+      "How to score: sql (the compiled SQL in native DuckDB; needs --reader duckdb) or engine (the in-memory rule engine). Default: sql with --reader duckdb, else engine",
+  },
   ...LOAD_FLAGS,
+  ...DUCKDB_FLAGS,
 };
 
 async function checkOutputFolder(flag: string, path: string): Promise<void> {
@@ -80,22 +103,48 @@ export function run(args: string[]): Promise<number> {
       throw new UsageError("Nothing to score: give --contacts (and --events for event rules)");
     }
 
+    const reader = readerOf(flags);
+    const scorerName = flags.scorer ?? (reader === "duckdb" ? "sql" : "engine");
+    if (scorerName !== "sql" && scorerName !== "engine") {
+      throw new UsageError(`--scorer: "${scorerName}" is not sql or engine`);
+    }
+    if (scorerName === "sql" && reader !== "duckdb") {
+      throw new UsageError("--scorer sql needs --reader duckdb");
+    }
+    if (scorerName === "sql") {
+      try {
+        return await scoreWithSql(config, flags, {
+          started,
+          asOf,
+          out,
+          triggersOut,
+          eventsPath,
+          contactsPath,
+        });
+      } finally {
+        await closeNativeSession();
+      }
+    }
+
     let contacts: ContactRow[] | undefined;
     if (contactsPath !== null) {
-      contacts = (await loadFromFlags("contacts", contactsPath, flags)).rows;
+      contacts = (await loadFromFlags("contacts", contactsPath, flags, { reader })).rows;
     }
     let verification: VerificationRow[] | undefined;
     if (typeof flags.verification === "string") {
-      verification = (await loadFromFlags("verification", flags.verification, flags)).rows;
+      verification =
+        (await loadFromFlags("verification", flags.verification, flags, { reader })).rows;
     }
     const scorer = createBatchScorer(config, { contacts, verification });
     if (eventsPath !== null) {
       const loaded = await loadFromFlags("events", eventsPath, flags, {
         onRow: (e: EventRow) => scorer.add(e),
-      });
+        reader,
+      }).finally(closeNativeSession);
       const types = Object.keys(loaded.summary.eventTypes ?? {});
       for (const w of unknownEventTypeWarnings(config, types)) console.error(`  warning: ${w}`);
     }
+    await closeNativeSession();
     const loaded = performance.now();
     const slow = loaded - started > 1000;
     if (slow) {
@@ -135,4 +184,82 @@ export function run(args: string[]): Promise<number> {
     );
     return 0;
   });
+}
+
+interface SqlRun {
+  started: number;
+  asOf: number[];
+  out: string;
+  triggersOut: string | null;
+  eventsPath: string | null;
+  contactsPath: string | null;
+}
+
+/** Reads the inputs into native DuckDB and scores them with the compiled SQL there. */
+async function scoreWithSql(
+  config: ScoringConfig,
+  flags: ParsedFlags,
+  run: SqlRun,
+): Promise<number> {
+  const { started, asOf, out, triggersOut, eventsPath, contactsPath } = run;
+  const db = await nativeSession(flags);
+  const input = (t: NativeTable | null) =>
+    t === null ? null : { table: t.table, columns: t.columns };
+  const contacts = contactsPath === null
+    ? null
+    : await loadIntoDuckDB("contacts", contactsPath, flags);
+  const verification = typeof flags.verification === "string"
+    ? await loadIntoDuckDB("verification", flags.verification, flags)
+    : null;
+  const events = eventsPath === null ? null : await loadIntoDuckDB("events", eventsPath, flags);
+  if (events !== null) {
+    const types = Object.keys(events.summary.eventTypes ?? {});
+    for (const w of unknownEventTypeWarnings(config, types)) console.error(`  warning: ${w}`);
+  }
+  const loaded = performance.now();
+  if (loaded - started > 1000) {
+    console.error(`Scoring at ${asOf.length} instant(s) with the compiled SQL in DuckDB...`);
+  }
+  const result = await writeFileAtomicWith(out, (write) =>
+    scoreNative(db.conn, config, {
+      asOf,
+      events: input(events),
+      contacts: input(contacts),
+      verification: input(verification),
+      write,
+    }));
+  const scored = performance.now();
+  if (triggersOut) {
+    await writeFileAtomic(
+      triggersOut,
+      formatTriggersCsv({ rows: [], triggers: result.triggers, summaries: [], scopeColumns: [] }),
+    );
+  }
+  const last = result.instants.length - 1;
+  const s = result.summaries[last];
+  const t = result.tiers[last];
+  const parts = [
+    `Scored ${s.contacts} contacts at ${result.instants.length} instant(s) from ${result.events} events with the compiled SQL in DuckDB`,
+    `at ${
+      formatInstant(result.instants[last])
+    } high ${t.high}, medium ${t.medium}, low ${t.low}, unscored ${t.unscored} (coverage ${
+      (s.coverage * 100).toFixed(1)
+    }%)`,
+  ];
+  if (s.ignoredEvents) {
+    parts.push(`${s.ignoredEvents} events of contacts not in --contacts ignored`);
+  }
+  if (s.excludedByAudience) {
+    parts.push(`${s.excludedByAudience} left out by the audience or verification`);
+  }
+  parts.push(`wrote ${out} (${result.rows} rows)`);
+  if (triggersOut) parts.push(`${triggersOut} (${result.triggers.length} firings)`);
+  const secs = (a: number, b: number) => ((b - a) / 1000).toFixed(1);
+  const done = performance.now();
+  console.log(
+    `${parts.join("; ")} in ${secs(started, done)} s (loading ${
+      secs(started, loaded)
+    } s, scoring and writing ${secs(loaded, scored)} s)`,
+  );
+  return 0;
 }
