@@ -131,6 +131,10 @@ export function nativeSession(flags: ParsedFlags): Promise<NativeDuckDB> {
     session = openNativeDuckDB({
       memoryLimit: typeof flags["memory-limit"] === "string" ? flags["memory-limit"] : undefined,
       tempDirectory: typeof flags["temp-dir"] === "string" ? flags["temp-dir"] : undefined,
+    }).then((db) => {
+      // A command that stops on an error still leaves no spill folder behind.
+      globalThis.addEventListener("unload", () => db.closeSync());
+      return db;
     }).catch((err) => {
       session = null;
       if (err instanceof RangeError) throw new UsageError(err.message);

@@ -239,7 +239,7 @@ async function scoreWithSql(
   const s = result.summaries[last];
   const t = result.tiers[last];
   const parts = [
-    `Scored ${s.contacts} contacts at ${result.instants.length} instant(s) from ${result.events} events with the compiled SQL in DuckDB`,
+    `Scored ${s.contacts} contacts at ${result.instants.length} instant(s) from ${result.events} events`,
     `at ${
       formatInstant(result.instants[last])
     } high ${t.high}, medium ${t.medium}, low ${t.low}, unscored ${t.unscored} (coverage ${

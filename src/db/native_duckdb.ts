@@ -3,7 +3,7 @@
  * with a memory limit and a spill folder, so that tables and queries larger than memory
  * still run (DuckDB moves blocks past the limit to the folder). The browser keeps DuckDB-WASM (`open_duckdb.ts`).
  */
-import { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
+import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 
 export type { DuckDBConnection as NativeConnection } from "@duckdb/node-api";
 
@@ -27,6 +27,8 @@ export interface NativeDuckDB {
   tempDirectory: string;
   /** Closes the database and removes its files. */
   close(): Promise<void>;
+  /** `close`, synchronously (for an `unload` handler). */
+  closeSync(): void;
 }
 
 const MEMORY = /^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i;
@@ -62,19 +64,22 @@ export async function openNativeDuckDB(options: NativeDuckDBOptions = {}): Promi
   const conn = await instance.connect();
   await conn.run("SET TimeZone = 'UTC'");
   let closed = false;
+  const closeSync = () => {
+    if (closed) return;
+    closed = true;
+    conn.closeSync();
+    instance.closeSync();
+    try {
+      Deno.removeSync(own ? dir : `${dir}/spill`, { recursive: true });
+    } catch {
+      // Already gone, or never made (nothing spilled).
+    }
+  };
   return {
     conn,
     tempDirectory: dir,
-    async close() {
-      if (closed) return;
-      closed = true;
-      conn.closeSync();
-      instance.closeSync();
-      const targets = own ? [dir] : [`${dir}/spill`];
-      for (const t of targets) {
-        await Deno.remove(t, { recursive: true }).catch(() => {});
-      }
-    },
+    close: () => Promise.resolve(closeSync()),
+    closeSync,
   };
 }
 

@@ -22,6 +22,7 @@
  */
 import {
   BIGINT,
+  BOOLEAN,
   DOUBLE,
   DuckDBDataChunk,
   DuckDBListValue,
@@ -47,6 +48,7 @@ import { detectFormat, loadTable } from "../data/load_table.ts";
 import { mapColumns } from "../data/map_columns.ts";
 import { parseCsv, sniffDelimiter } from "../data/csv_reader.ts";
 import { LoadError } from "../data/load_error.ts";
+import { readTimestamp } from "../data/parse_timestamp.ts";
 import { type RawRecord, type RawValue, RowBuilder } from "../data/_row_builder.ts";
 
 /** How a file was read. */
@@ -79,6 +81,11 @@ export interface NativeTable {
 
 const HEAD_BYTES = 256 * 1024;
 const MIN_TS = "1900-01-01";
+// Marks a problem whose reject the loader words from the cell's own text, which DuckDB's
+// typed read no longer has: such a file goes to the loader.
+const FALLBACK = "\u0002";
+// Marks a time the loader's reader judges: its reason, or the file goes to the loader.
+const TIME_CHECK = "\u0003";
 const MAX_TS = "2200-01-01";
 // Every character JavaScript's `trim()` removes, so SQL trims cells as the loader does.
 const JS_SPACE =
@@ -140,7 +147,7 @@ export async function readTableNative(
   if (format !== "csv") {
     return await viaLoader(conn, kind, path, table, options, `${format.toUpperCase()} file`, t0);
   }
-  const why = csvObstacle(kind, path, head, options);
+  const why = csvObstacle(kind, head, options);
   if (why !== null) return await viaLoader(conn, kind, path, table, options, why, t0);
   const read = await readCsvWithDuckDB(conn, kind, path, table, head, options, t0);
   if (typeof read === "string") return await viaLoader(conn, kind, path, table, options, read, t0);
@@ -219,7 +226,6 @@ function csvLayout(
 /** Why a CSV cannot take the DuckDB path, or `null`. */
 function csvObstacle(
   kind: TableKind,
-  path: string,
   head: Uint8Array,
   options: ReadTableNativeOptions,
 ): string | null {
@@ -267,9 +273,9 @@ async function readCsvWithDuckDB(
   const readTypes: string[] = header.map((_, i) => {
     const canon = canonAt.get(i);
     const k = canon === undefined ? null : kindOf(kind, canon);
-    // Instants are read with their offsets applied (a TIMESTAMP cast drops them) and
-    // stored as UTC TIMESTAMPs.
-    return k === "instant" ? "TIMESTAMPTZ" : k === "number" ? "DOUBLE" : "VARCHAR";
+    // Instants are read as text and cast to TIMESTAMPTZ in SQL: a TIMESTAMP cast drops an
+    // offset, and read_csv's TIMESTAMPTZ turns an unreadable value into NULL unreported.
+    return k === "number" ? "DOUBLE" : "VARCHAR";
   });
   const raw = (i: number) => `sb_c${i}`;
   // Nearly every cell starts and ends with printable ASCII: only the others are trimmed.
@@ -308,7 +314,7 @@ async function readCsvWithDuckDB(
           `WHEN regexp_full_match(${v}, '[+-]?\\d(?:[.,]\\d+)?[eE]\\+?\\d+') THEN ${
             problem(
               h,
-              v,
+              r,
               `${literal(`${c.name} "`)} || ${v} || ${
                 literal(
                   `" is a number a spreadsheet shortened to scientific notation; its digits are lost (export the column as text)`,
@@ -333,26 +339,22 @@ async function readCsvWithDuckDB(
         selects.push(`${r} AS ${ident(c.name)}`);
         problems.push(
           `WHEN NOT isfinite(${r}) THEN ${
-            problem(
-              h,
-              `${r}::VARCHAR`,
-              `${literal(`${c.name} "`)} || ${r}::VARCHAR || '" is not a number'`,
-            )
+            problem(h, `${r}::VARCHAR`, literal(`${FALLBACK}${c.name} is not a finite number`))
           }`,
         );
         break;
-      case "instant":
-        selects.push(`timezone('UTC', ${r}) AS ${ident(c.name)}`);
+      case "instant": {
+        const utc = `timezone('UTC', TRY_CAST(${r} AS TIMESTAMPTZ))`;
+        selects.push(`${utc} AS ${ident(c.name)}`);
+        // Values DuckDB cannot read, or outside the loader's range, are judged by the
+        // loader's own timestamp reader once the table is written.
         problems.push(
-          `WHEN timezone('UTC', ${r}) < TIMESTAMP '${MIN_TS}' OR timezone('UTC', ${r}) >= TIMESTAMP '${MAX_TS}' THEN ${
-            problem(
-              h,
-              `${r}::VARCHAR`,
-              `'Timestamp "' || ${r}::VARCHAR || '" is outside 1900-2199'`,
-            )
+          `WHEN NOT (${blank}) AND (${utc} IS NULL OR ${utc} < TIMESTAMP '${MIN_TS}' OR ${utc} >= TIMESTAMP '${MAX_TS}') THEN ${
+            problem(h, r, literal(TIME_CHECK))
           }`,
         );
         break;
+      }
     }
   }
   header.forEach((h, i) => {
@@ -438,7 +440,12 @@ async function readCsvWithDuckDB(
       ident(data)
     } WHERE sb_problem IS NOT NULL ORDER BY rowid`,
   )).getRowObjectsJS() as { id: bigint; sb_problem: string }[];
-  if (problemRows.length > 0) {
+  const special = problemRows.find((p) => p.sb_problem.split("\u001f")[2].startsWith(FALLBACK));
+  if (special) {
+    const [column, value, reason] = special.sb_problem.split("\u001f");
+    return `column "${column}" has "${value}": ${reason.slice(1)}`;
+  }
+  if (problemRows.length > 0 || refused.length > 0) {
     const lines = await countLines(conn, path);
     const total = await scalar(conn, `SELECT count(*) FROM ${ident(data)}`);
     if (lines !== 1 + total + refused.length) {
@@ -451,7 +458,18 @@ async function readCsvWithDuckDB(
       while (j < refusedLines.length && refusedLines[j] <= line) {
         j++, shift++, line++;
       }
-      const [column, value, reason] = p.sb_problem.split("\u001f");
+      let [column, value, reason] = p.sb_problem.split("\u001f");
+      if (reason === TIME_CHECK) {
+        try {
+          readTimestamp(value, "UTC", { order: null, decidedBy: null, decidedRow: 0 }, line);
+          return `row ${line} has the time "${
+            preview(value, 60)
+          }", which DuckDB cannot read and the loader can`;
+        } catch (err) {
+          if (!(err instanceof SyntaxError || err instanceof RangeError)) throw err;
+          reason = err.message;
+        }
+      }
       rejects.push({ file: path, row: line, column, value: preview(value, 120), reason });
     }
     rejects.sort((a, b) => a.row - b.row);
@@ -625,25 +643,19 @@ class RowSink {
     this.#chain = this.#chain.then(() => this.#write(rows));
   }
 
-  async #create(first: Record<string, unknown> | null): Promise<void> {
+  async #create(rows: Record<string, unknown>[]): Promise<void> {
     const spec = TABLE_SCHEMAS[this.#kind];
-    const names = first ? Object.keys(first) : spec.filter((c) => c.required).map((c) => c.name);
+    const names = rows.length
+      ? Object.keys(rows[0])
+      : spec.filter((c) => c.required).map((c) => c.name);
     this.#names = names;
+    // Extra columns keep the type of their values (JSON and spreadsheets give numbers and
+    // booleans); a later value of another type turns the column to text.
     this.#types = names.map((n) => {
       const k = kindOf(this.#kind, n);
-      return k === null ? "VARCHAR" : TYPE_OF_KIND[k];
+      return k === null ? extraType(rows, n) : TYPE_OF_KIND[k];
     });
-    this.#nodeTypes = this.#types.map((t) =>
-      t === "TIMESTAMP"
-        ? TIMESTAMP
-        : t === "DOUBLE"
-        ? DOUBLE
-        : t === "VARCHAR[]"
-        ? LIST(VARCHAR)
-        : t === "BIGINT"
-        ? BIGINT
-        : VARCHAR
-    );
+    this.#nodeTypes = this.#types.map(nodeType);
     await this.#conn.run(
       `CREATE OR REPLACE TABLE ${ident(this.#data)} (${
         names.map((n, i) => `${ident(n)} ${this.#types[i]}`).join(", ")
@@ -652,9 +664,20 @@ class RowSink {
   }
 
   async #write(rows: Record<string, unknown>[]): Promise<void> {
-    if (this.#names === null) await this.#create(rows[0] ?? null);
+    if (this.#names === null) await this.#create(rows);
     if (rows.length === 0) return;
     const names = this.#names!;
+    for (let k = 0; k < names.length; k++) {
+      const type = this.#types[k];
+      if (kindOf(this.#kind, names[k]) !== null || type === "VARCHAR") continue;
+      if (extraType(rows, names[k]) !== type) {
+        await this.#conn.run(
+          `ALTER TABLE ${ident(this.#data)} ALTER ${ident(names[k])} TYPE VARCHAR`,
+        );
+        this.#types[k] = "VARCHAR";
+        this.#nodeTypes[k] = VARCHAR;
+      }
+    }
     const cols = names.map((name, k) => {
       const type = this.#types[k];
       return rows.map((row) => {
@@ -665,6 +688,8 @@ class RowSink {
             return new DuckDBTimestampValue(BigInt(Math.round((v as number) * 1000)));
           case "DOUBLE":
             return v as number;
+          case "BOOLEAN":
+            return v as boolean;
           case "VARCHAR[]":
             return new DuckDBListValue((v as string[]).map(String));
           default:
@@ -678,6 +703,36 @@ class RowSink {
     appender.appendDataChunk(chunk);
     appender.closeSync();
   }
+}
+
+function nodeType(t: DuckDBType): NodeType {
+  switch (t) {
+    case "TIMESTAMP":
+      return TIMESTAMP;
+    case "DOUBLE":
+      return DOUBLE;
+    case "BOOLEAN":
+      return BOOLEAN;
+    case "VARCHAR[]":
+      return LIST(VARCHAR);
+    case "BIGINT":
+      return BIGINT;
+    default:
+      return VARCHAR;
+  }
+}
+
+/** `DOUBLE` when every value of column `name` is a number, `BOOLEAN` for booleans, else text. */
+function extraType(rows: Record<string, unknown>[], name: string): DuckDBType {
+  let type: DuckDBType | null = null;
+  for (const row of rows) {
+    const v = row[name];
+    if (v === null || v === undefined) continue;
+    const t = typeof v === "number" ? "DOUBLE" : typeof v === "boolean" ? "BOOLEAN" : "VARCHAR";
+    if (type === null) type = t;
+    else if (type !== t) return "VARCHAR";
+  }
+  return type ?? "VARCHAR";
 }
 
 async function finishSink(
