@@ -257,7 +257,7 @@ async function scoreWithSql(
   const secs = (a: number, b: number) => ((b - a) / 1000).toFixed(1);
   const done = performance.now();
   console.log(
-    `${parts.join("; ")} in ${secs(started, done)} s (loading ${
+    `${parts.join("; ")} in ${secs(started, done)} s (compiled SQL in DuckDB: loading ${
       secs(started, loaded)
     } s, scoring and writing ${secs(loaded, scored)} s)`,
   );

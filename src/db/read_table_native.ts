@@ -795,14 +795,17 @@ async function viaRecords(
     : `read_json(${literal(path)}, format = ${
       literal(format === "json" ? "array" : "newline_delimited")
     }, records = true, sample_size = -1)`;
-  let result;
+  // The records are kept in a table first and read back in slices: the rows made from
+  // them are appended on the same connection, which would end a pending stream.
+  const raw = `sb_raw_${table}`;
   try {
-    result = await conn.stream(`SELECT * FROM ${reader}`);
+    await conn.run(`CREATE OR REPLACE TEMP TABLE ${ident(raw)} AS SELECT * FROM ${reader}`);
   } catch (err) {
     if (format !== "parquet") throw err;
     throw new LoadError(`Cannot read "${path}": ${firstLine(err)}`, { file: path, cause: err });
   }
-  const header = result.columnNames();
+  const header = (await conn.runAndReadAll(`SELECT * FROM ${ident(raw)} LIMIT 0`)).columnNames();
+  const total = await scalar(conn, `SELECT count(*) FROM ${ident(raw)}`);
   const data = `sb_data_${table}`;
   const sink = new RowSink(conn, kind, data);
   const builder = new RowBuilder<RowTypes[TableKind]>(kind, path, header, format, {
@@ -810,17 +813,22 @@ async function viaRecords(
     collectContactIds: false,
     onRow: (row) => sink.add(row as Record<string, unknown>),
   });
+  const SLICE = 65_536;
   let rowNo = 1;
-  for (;;) {
-    const chunk = await result.fetchChunk();
-    if (chunk === null || chunk.rowCount === 0) break;
-    const rows = chunk.convertRows(JSDuckDBValueConverter) as unknown[][];
+  for (let from = 0; from < total; from += SLICE) {
+    const slice = await conn.runAndReadAll(
+      `SELECT * FROM ${ident(raw)} WHERE rowid >= ${from} AND rowid < ${
+        from + SLICE
+      } ORDER BY rowid`,
+    );
+    const rows = slice.convertRows(JSDuckDBValueConverter) as unknown[][];
     for (const cells of rows) {
       const rec: RawRecord = { row: ++rowNo, cells: cells.map(rawValue) };
       builder.add(rec);
     }
     await sink.flush();
   }
+  await conn.run(`DROP TABLE IF EXISTS ${ident(raw)}`);
   const loaded: LoadResult<unknown> = builder.finish();
   const columns = await finishSink(conn, sink, table, data);
   loaded.summary.seconds = (performance.now() - t0) / 1000;
