@@ -28,7 +28,7 @@ import {
   hillstrom,
   onlineShoppers,
   REAL_DATA_DIR,
-} from "../src/data/recipes/mod.ts";
+} from "../test/recipes/mod.ts";
 import { seededRng } from "../src/metrics/mod.ts";
 
 function synthetic(rows: number, cols: number, seed: number) {

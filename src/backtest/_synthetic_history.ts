@@ -2,7 +2,7 @@
  * Seeded synthetic history for tests and benchmarks: contacts whose activity comes in
  * bursts, and purchases that follow bursts, so a sensible config ranks future buyers.
  */
-import type { EventRow, PurchaseRow } from "../data/types.ts";
+import type { EventRow, PurchaseRow } from "../tables/mod.ts";
 import { seededRng } from "../metrics/mod.ts";
 import { DAY_MS as DAY } from "../tables/mod.ts";
 

@@ -8,6 +8,7 @@ export type MigrationState = TierOrUnscored | "absent";
 /** `matrix[from][to]` = contacts in tier `from` at the earlier instant and `to` at the later. */
 export type MigrationMatrix = Record<MigrationState, Record<MigrationState, number>>;
 
+/** Rows and columns of a migration matrix, highest tier first, `absent` last. */
 export const MIGRATION_STATES: readonly MigrationState[] = [...TIERS_HIGH_FIRST, "absent"];
 
 function emptyMatrix(): MigrationMatrix {

@@ -1,6 +1,6 @@
 /**
  * `deno task cli calibrate`: derives points from converters and writes a config
- * (`../shared/spec/cli.md`). Contacts with `--label` and no events: snapshot calibration
+ * (`docs/cli.md`). Contacts with `--label` and no events: snapshot calibration
  * on attributes. With `--events` and `--purchases`: temporal calibration on event counts
  * before each cutoff against a purchase within the horizon after it.
  */

@@ -15,6 +15,7 @@ import {
   type ScoringConfigSpec,
 } from "./types.ts";
 
+/** What `parseConfig` may check the config against. */
 export interface ParseConfigOptions {
   /**
    * Event types the data has. When given, a rule whose `on` names another type is
@@ -26,12 +27,15 @@ export interface ParseConfigOptions {
   file?: string;
 }
 
+/** A config that passed the checks, with the warnings it raised. */
 export interface ParsedConfig {
+  /** The config with every default filled in. */
   config: ScoringConfig;
+  /** Problems that do not refuse the config (an event type the data lacks). */
   warnings: string[];
 }
 
-/** Predicate operators of the spec, in the order the error messages list them. */
+/** Predicate operators (`docs/config.md`), in the order the error messages list them. */
 export const PREDICATE_OPERATORS = [
   "eq",
   "neq",

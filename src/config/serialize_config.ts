@@ -90,7 +90,7 @@ export function toConfigSpec(config: ScoringConfigSpec | ScoringConfig): Scoring
 
 /**
  * JSON text of a config (spec or resolved), two-space indented with a final newline,
- * keys in the order of the spec page; reads back through `parseConfig` unchanged.
+ * keys in the order of `docs/config.md`; reads back through `parseConfig` unchanged.
  */
 export function serializeConfig(config: ScoringConfigSpec | ScoringConfig): string {
   return JSON.stringify(toConfigSpec(config), null, 2) + "\n";

@@ -6,9 +6,11 @@
 import { ANY_OF_REQUIRED, TABLE_KINDS, TABLE_SCHEMAS, type TableKind } from "../tables/mod.ts";
 import { LoadError } from "./load_error.ts";
 
+/** The canonical columns of one table, as the column mapper looks for them. */
 export interface TableColumns {
   /** Columns a file must have (for `verification`: at least one of them). */
   required: string[];
+  /** Columns a file may have. */
   optional: string[];
   /** `true` when any one of `required` is enough. */
   anyOf?: boolean;
@@ -169,6 +171,7 @@ export function normalizeHeader(name: string): string {
   return name.replace(/^\ufeff/, "").toLowerCase().replace(/[\s_\-.:/\\]+/g, "");
 }
 
+/** Which file column holds each canonical column, and what the mapper had to say. */
 export interface ColumnMapping {
   /** Canonical column -> index of the file column. */
   index: Record<string, number>;
@@ -179,6 +182,7 @@ export interface ColumnMapping {
    * column, whose value is appended to the date.
    */
   timeIndex?: number;
+  /** Guesses and ambiguities a person should check. */
   warnings: string[];
 }
 

@@ -9,6 +9,7 @@ import { DAY_MS as MS_PER_DAY } from "../tables/mod.ts";
 /** Day-first (`dmy`) or month-first (`mdy`) reading of `01/02/2024`. */
 export type DateOrder = "dmy" | "mdy";
 
+/** How a timestamp without an offset, or a slash date, is read. */
 export interface ParseTimestampOptions {
   /** IANA zone for values without an offset (and Excel serials). @default "UTC" */
   timezone?: string;

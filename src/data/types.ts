@@ -12,10 +12,15 @@ import type { TableKind } from "../tables/table_kinds.ts";
 
 /** One rejected input row: where it was and why. Row numbers are 1-based, header is row 1. */
 export interface RejectedRow {
+  /** The input file as named by the caller. */
   file: string;
+  /** Row number in the file, 1-based with the header as row 1. */
   row: number;
+  /** The file's own name of the column at fault; `null` when the whole row is. */
   column: string | null;
+  /** The offending value, cut at 120 characters; `null` when the whole row is at fault. */
   value: string | null;
+  /** Why, in a sentence. */
   reason: string;
 }
 
@@ -62,16 +67,21 @@ export interface LoadOptions<R = unknown> {
 
 /** What one load did, for the one-line summary and the workbench. */
 export interface LoadSummary {
+  /** The file, as named by the caller. */
   file: string;
+  /** The table it was loaded as. */
   kind: TableKind;
   /** Format read: `csv`, `xlsx`, `xls`, `json`, `ndjson`, `arrow`. */
   format: string;
   /** Data records read (header and blank lines excluded). */
   rowsRead: number;
+  /** Rows that passed every check. */
   rowsLoaded: number;
+  /** Rows rejected (listed in `LoadResult.rejects`). */
   rowsRejected: number;
   /** Earliest and latest `ts` (`created_at` for contacts), epoch ms UTC. */
   minTs: number | null;
+  /** See `minTs`. */
   maxTs: number | null;
   /** Events: count per type. */
   eventTypes?: Record<string, number>;
@@ -81,6 +91,7 @@ export interface LoadSummary {
   columns: string[];
   /** Canonical column -> file column actually used. */
   mapping: Record<string, string>;
+  /** What a person should know about the load but that rejected no row. */
   warnings: string[];
   /** Distinct contact ids among the loaded rows (see `LoadOptions.collectContactIds`). */
   contactIds?: Set<string>;
@@ -88,9 +99,12 @@ export interface LoadSummary {
   seconds: number;
 }
 
+/** What `loadTable` returns: the good rows, the rejected ones and the summary. */
 export interface LoadResult<R> {
   /** Good rows, in file order (empty when `onRow` was given). */
   rows: R[];
+  /** Every rejected row, in file order. */
   rejects: RejectedRow[];
+  /** Counts, time range, mapping and warnings of the load. */
   summary: LoadSummary;
 }

@@ -1,6 +1,6 @@
 /** A resolved config prepared for the hot loop: rules by event type, predicates compiled. */
 import type { ScoringConfig } from "../config/types.ts";
-import type { ContactRow, EventRow, VerificationRow } from "../data/types.ts";
+import type { ContactRow, EventRow, VerificationRow } from "../tables/mod.ts";
 import {
   type CompiledPredicate,
   compilePredicate,

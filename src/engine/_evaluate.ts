@@ -1,5 +1,5 @@
 /**
- * The scoring rules of `../shared/spec/scoring-config-v1.md` for one contact at one
+ * The scoring rules of `docs/rules.md` for one contact at one
  * instant, shared by the batch and the incremental scorer so both agree exactly.
  */
 import type { Compiled } from "./_compile.ts";

@@ -4,7 +4,7 @@
  * be scored from a file without holding the rows.
  */
 import type { ScoringConfig } from "../config/types.ts";
-import type { ContactRow, EventRow, VerificationRow } from "../data/types.ts";
+import type { ContactRow, EventRow, VerificationRow } from "../tables/mod.ts";
 import {
   attributeMatches,
   compileConfig,
@@ -17,6 +17,7 @@ import { type ContactFacts, type ContactMatches, Evaluator } from "./_evaluate.t
 import { tierCode } from "../tables/mod.ts";
 import type { ScoreResult, ScoreRow, ScoreSummary, TriggerFiring } from "./types.ts";
 
+/** The contacts and verification table a batch scorer scores with. */
 export interface BatchScorerOptions {
   /**
    * With contacts, exactly these contacts are scored and events of others are ignored
@@ -28,6 +29,7 @@ export interface BatchScorerOptions {
   verification?: VerificationRow[];
 }
 
+/** How `finish` hands over the rows. */
 export interface FinishOptions {
   /**
    * Takes each instant's rows (contacts sorted by id) and summary as soon as the instant is
@@ -38,6 +40,7 @@ export interface FinishOptions {
   onInstant?: (asOf: number, rows: ScoreRow[], summary: ScoreSummary) => void;
 }
 
+/** A streaming scorer: `add` every event, then `finish` once. */
 export interface BatchScorer {
   /** Takes one event; ties on `ts` keep the order of `add` calls. */
   add(event: EventRow): void;

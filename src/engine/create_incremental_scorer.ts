@@ -3,7 +3,7 @@
  * current score can be read at any moment, and triggers fire as tiers rise.
  */
 import type { ScoringConfig } from "../config/types.ts";
-import type { ContactRow, EventRow, VerificationRow } from "../data/types.ts";
+import type { ContactRow, EventRow, VerificationRow } from "../tables/mod.ts";
 import {
   attributeMatches,
   checkEvent,
@@ -15,6 +15,7 @@ import { type ContactFacts, Evaluator } from "./_evaluate.ts";
 import { tierCode } from "../tables/mod.ts";
 import type { ScoreRow, TriggerFiring } from "./types.ts";
 
+/** The contacts and verification table an incremental scorer scores with. */
 export interface IncrementalScorerOptions {
   /** With contacts, only these contacts are scored; events of others are ignored. @default undefined */
   contacts?: ContactRow[];
@@ -22,6 +23,10 @@ export interface IncrementalScorerOptions {
   verification?: VerificationRow[];
 }
 
+/**
+ * A scorer for event streams: read any contact's current score, and hear trigger firings as tiers
+ * rise.
+ */
 export interface IncrementalScorer {
   /** Takes one event, re-scores its contact at the latest time seen and fires triggers. */
   add(event: EventRow): void;

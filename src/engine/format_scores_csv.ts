@@ -1,17 +1,12 @@
-/** The `scores.csv` and `triggers.csv` files of `../shared/spec/cli.md`. */
+/** The `scores.csv` and `triggers.csv` files (`docs/formats.md`). */
 import { formatNumber } from "./format_number.ts";
+import { csvField } from "../tables/csv.ts";
+import { formatInstant } from "../tables/mod.ts";
 import type { Reason, ScoreResult, ScoreRow } from "./types.ts";
 
-/** An instant as `2024-03-31T00:00:00Z` (milliseconds only when there are some). */
-export function formatInstant(ms: number): string {
-  const iso = new Date(ms).toISOString();
-  return iso.endsWith(".000Z") ? `${iso.slice(0, -5)}Z` : iso;
-}
+export { formatInstant };
 
-/** Quotes a CSV field when it holds a comma, a quote or a line break (RFC 4180). */
-export function csvField(text: string): string {
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
+export { csvField };
 
 /** `id:+12.5;id:-20`: the sign is always written so the direction reads at a glance. */
 export function formatReasons(reasons: Reason[]): string {
@@ -48,7 +43,7 @@ export function formatScoresCsv(result: ScoreResult): string {
  * so a large file can be written without holding every line and the whole text at once.
  */
 export function* scoresCsvChunks(result: ScoreResult, chunkChars = 1 << 20): Generator<string> {
-  let text = [...HEADER, ...result.scopeColumns].map(csvField).join(",") + "\n";
+  let text = [...HEADER, ...result.scopeColumns].map((c) => csvField(c)).join(",") + "\n";
   let lastAsOf = NaN, asOfText = "";
   for (const row of result.rows) {
     if (row.asOf !== lastAsOf) {

@@ -7,6 +7,7 @@ import type { ThresholdResult } from "../backtest/thresholds.ts";
 import { formatInstant } from "../engine/format_scores_csv.ts";
 import type { SheetSpec } from "./workbook.ts";
 
+/** Limits of the backtest workbook. */
 export interface BacktestReportOptions {
   /**
    * Most contacts listed on the interest-dynamics sheet (Excel holds about a million rows);

@@ -16,7 +16,9 @@ export type DuckDBType = "VARCHAR" | "DOUBLE" | "BOOLEAN" | "VARCHAR[]" | "TIMES
 
 /** One canonical column of an input table. */
 export interface ColumnSpec {
+  /** The canonical column name, as in `docs/formats.md`. */
   name: string;
+  /** What a value of the column is. */
   kind: ColumnKind;
   /** A file must have it (for `verification`: at least one of the required ones). */
   required: boolean;

@@ -6,8 +6,11 @@ import { DAY_MS } from "./time.ts";
 
 /** What the data covers: first and last event, last purchase (epoch ms, `null` when none). */
 export interface DataSpan {
+  /** The first event, epoch ms UTC; `null` without events. */
   eventsFrom: number | null;
+  /** The last event; `null` without events. */
   eventsTo: number | null;
+  /** The last purchase; `null` without purchases. */
   purchasesTo: number | null;
 }
 

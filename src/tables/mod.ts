@@ -46,3 +46,5 @@ export {
 } from "./time.ts";
 export { dataEnd, type DataSpan, dataSpan, defaultCutoffs } from "./cutoffs.ts";
 export { convertersWithin, convertsWithin } from "./label.ts";
+export { cellText, csvField, toCsv, type ToCsvOptions } from "./csv.ts";
+export { isFormulaLike, safeCell } from "./safe_cell.ts";

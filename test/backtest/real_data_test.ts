@@ -5,7 +5,7 @@
 import { deepStrictEqual as assertEquals, ok } from "node:assert/strict";
 import * as XLSX from "xlsx";
 import { toScoringConfig } from "../../src/config/mod.ts";
-import { bankMarketing, cdnow, REAL_DATA_DIR } from "../../src/data/recipes/mod.ts";
+import { bankMarketing, cdnow, REAL_DATA_DIR } from "../recipes/mod.ts";
 import type { EventRow, PurchaseRow } from "../../src/data/types.ts";
 import {
   periodInstants,

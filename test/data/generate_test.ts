@@ -103,7 +103,7 @@ function solve(a: number[][], b: number[]): number[] {
   return m.map((r, i) => r[n] / r[i]);
 }
 
-/** Window counts per ground-truth feature, straight from the spec's window rule. */
+/** Window counts per ground-truth feature, straight from the window rule of `docs/rules.md`. */
 function features(events: EventRow[], cutoff: number, names: string[], lookbackDays: number) {
   const row = names.map(() => 0);
   for (const e of events) {

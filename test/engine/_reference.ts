@@ -1,5 +1,5 @@
 /**
- * A deliberately plain reading of `../shared/spec/scoring-config-v1.md`, one contact and
+ * A deliberately plain reading of `docs/rules.md`, one contact and
  * one instant at a time, sorting and filtering arrays. Tests compare the engine to it.
  */
 import type { ScoringConfig } from "../../src/config/types.ts";
