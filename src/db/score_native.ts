@@ -60,37 +60,6 @@ async function count(conn: NativeConnection, sql: string): Promise<number> {
 }
 
 /**
- * Views of the inputs as the compiled SQL reads them in every version of the compiler:
- * instants as epoch milliseconds (`DOUBLE`), `seq` as a number.
- */
-async function sqlView(
-  conn: NativeConnection,
-  input: NativeInput,
-  name: string,
-): Promise<Record<string, "VARCHAR" | "DOUBLE" | "BOOLEAN" | "VARCHAR[]">> {
-  const types: Record<string, "VARCHAR" | "DOUBLE" | "BOOLEAN" | "VARCHAR[]"> = {};
-  const exprs: string[] = [];
-  for (const [col, type] of Object.entries(input.columns)) {
-    if (type === "TIMESTAMP") {
-      exprs.push(`CAST(epoch_ms(${ident(col)}) AS DOUBLE) AS ${ident(col)}`);
-      types[col] = "DOUBLE";
-    } else if (type === "BIGINT") {
-      exprs.push(`CAST(${ident(col)} AS DOUBLE) AS ${ident(col)}`);
-      types[col] = "DOUBLE";
-    } else {
-      exprs.push(ident(col));
-      types[col] = type;
-    }
-  }
-  await conn.run(
-    `CREATE OR REPLACE TEMP VIEW ${ident(name)} AS SELECT ${exprs.join(", ")} FROM ${
-      ident(input.table)
-    }`,
-  );
-  return types;
-}
-
-/**
  * Scores with the compiled SQL in DuckDB and writes `scores.csv` through `write`; rows are
  * those of `createBatchScorer(...).finish(asOf)` (sums agree to about 1e-15 relative).
  */
@@ -105,47 +74,53 @@ export async function scoreNative(
   if (events === null && contacts === null) {
     throw new RangeError("Cannot score: neither events nor contacts given");
   }
-  let eventTypes: Record<string, "VARCHAR" | "DOUBLE" | "BOOLEAN" | "VARCHAR[]">;
-  if (events !== null) eventTypes = await sqlView(conn, events, "sb_sql_events");
-  else {
+  // The tables are read in the table policy's types (instants TIMESTAMP, seq BIGINT).
+  let eventsTable = "sb_no_events";
+  let eventColumns: Record<string, DuckDBType>;
+  if (events !== null) {
+    eventsTable = events.table;
+    eventColumns = events.columns;
+  } else {
     await conn.run(
-      "CREATE OR REPLACE TEMP VIEW sb_sql_events AS SELECT NULL::VARCHAR AS contact_id, NULL::DOUBLE AS ts, NULL::VARCHAR AS type, NULL::DOUBLE AS seq WHERE FALSE",
+      "CREATE OR REPLACE TEMP VIEW sb_no_events AS SELECT NULL::VARCHAR AS contact_id, NULL::TIMESTAMP AS ts, NULL::VARCHAR AS type, NULL::BIGINT AS seq WHERE FALSE",
     );
-    eventTypes = { contact_id: "VARCHAR", ts: "DOUBLE", type: "VARCHAR", seq: "DOUBLE" };
+    eventColumns = { contact_id: "VARCHAR", ts: "TIMESTAMP", type: "VARCHAR", seq: "BIGINT" };
   }
-  const contactTypes = contacts ? await sqlView(conn, contacts, "sb_sql_contacts") : undefined;
-  const verificationTypes = verification
-    ? await sqlView(conn, verification, "sb_sql_verification")
-    : undefined;
   const sql = compileToSql(config, {
     asOf: instants,
-    timestamps: "epoch_ms",
+    timestamps: "timestamp",
     orderColumn: "seq",
     tables: {
-      events: "sb_sql_events",
-      contacts: contacts ? "sb_sql_contacts" : null,
-      verification: verification ? "sb_sql_verification" : null,
+      events: eventsTable,
+      contacts: contacts ? contacts.table : null,
+      verification: verification ? verification.table : null,
     },
-    columns: { events: eventTypes, contacts: contactTypes, verification: verificationTypes },
+    columns: {
+      events: eventColumns,
+      contacts: contacts?.columns,
+      verification: verification?.columns,
+    },
   });
   await conn.run(`CREATE OR REPLACE TEMP TABLE sb_scores AS ${sql}`);
   const scopeColumns = ((await conn.runAndReadAll(
     "SELECT DISTINCT unnest(map_keys(scopes)) AS k FROM sb_scores",
   )).getRows().map((r) => String(r[0]))).sort();
 
-  const eventCount = events ? await count(conn, `SELECT count(*) FROM sb_sql_events`) : 0;
+  const eventCount = events ? await count(conn, `SELECT count(*) FROM ${ident(events.table)}`) : 0;
   const ignored = events && contacts
     ? await count(
       conn,
-      "SELECT count(*) FROM sb_sql_events AS e ANTI JOIN sb_sql_contacts AS c ON c.contact_id = e.contact_id",
+      `SELECT count(*) FROM ${ident(events.table)} AS e ANTI JOIN ${
+        ident(contacts.table)
+      } AS c ON c.contact_id = e.contact_id`,
     )
     : 0;
   const population = contacts
-    ? await count(conn, "SELECT count(*) FROM sb_sql_contacts")
-    : await count(conn, "SELECT count(DISTINCT contact_id) FROM sb_sql_events");
+    ? await count(conn, `SELECT count(*) FROM ${ident(contacts.table)}`)
+    : await count(conn, `SELECT count(DISTINCT contact_id) FROM ${ident(eventsTable)}`);
 
   const header = ["as_of", "contact_id", "score", "tier", "matched_events", "verified", "reasons"];
-  let text = [...header, ...scopeColumns].map(csvField).join(",") + "\n";
+  let text = [...header, ...scopeColumns].map((f) => csvField(f)).join(",") + "\n";
   const result = await conn.stream("SELECT * FROM sb_scores");
   const summaries: ScoreSummary[] = [];
   const tiers: Record<TierOrUnscored, number>[] = [];
