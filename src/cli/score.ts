@@ -135,7 +135,7 @@ export function run(args: string[]): Promise<number> {
       verification =
         (await loadFromFlags("verification", flags.verification, flags, { reader })).rows;
     }
-    const scorer = createBatchScorer(config, { contacts, verification });
+    const scorer = createBatchScorer(config, { contacts, verification, asOf });
     if (eventsPath !== null) {
       const loaded = await loadFromFlags("events", eventsPath, flags, {
         onRow: (e: EventRow) => scorer.add(e),

@@ -14,11 +14,19 @@ import {
   VerificationIndex,
 } from "./_compile.ts";
 import { type ContactFacts, type ContactMatches, Evaluator } from "./_evaluate.ts";
+import { ContactTable } from "./_contact_table.ts";
 import { tierCode } from "../tables/mod.ts";
 import type { ScoreResult, ScoreRow, ScoreSummary, TriggerFiring } from "./types.ts";
 
 /** The contacts and verification table a batch scorer scores with. */
 export interface BatchScorerOptions {
+  /**
+   * The instants `finish` will be given (or a superset): matches outside every one of their
+   * windows are dropped as events arrive instead of kept to the end. `finish` then refuses
+   * an instant not listed here.
+   * @default undefined (every match is kept)
+   */
+  asOf?: number[];
   /**
    * With contacts, exactly these contacts are scored and events of others are ignored
    * (and counted); without, every contact seen in the events.
@@ -48,6 +56,8 @@ export interface BatchScorer {
   readonly eventCount: number;
   /** Kept match records so far (one per matching rule per event). */
   readonly matchCount: number;
+  /** Events outside every window of the declared instants (`asOf` option), not matched. */
+  readonly droppedEvents: number;
   /** Scores every contact at each instant (epoch ms); the scorer can finish only once. */
   finish(asOf: number[], options?: FinishOptions): ScoreResult;
 }
@@ -153,8 +163,8 @@ export function createBatchScorer(
 ): BatchScorer {
   const { contacts, verification } = options;
   const c = compileConfig(config);
-  const contactIndex = new Map<string, number>();
-  const ids: string[] = [];
+  const table = new ContactTable();
+  const ids = table.ids;
   const rows: (ContactRow | null)[] = [];
   const fixedContacts = contacts !== undefined;
   if (contacts) {
@@ -165,14 +175,28 @@ export function createBatchScorer(
           `Cannot score contact #${i + 1}: contact_id must be a non-empty string, got "${id}"`,
         );
       }
-      if (contactIndex.has(id)) {
+      const before = table.size;
+      table.getOrAdd(id);
+      if (table.size === before) {
         throw new RangeError(`Cannot score: contact "${id}" appears twice in the contacts`);
       }
-      contactIndex.set(id, ids.length);
-      ids.push(id);
       rows.push(row);
     });
   }
+  // Declared instants: a match counts only when some instant T has T - lookback < ts <= T.
+  const declared = options.asOf === undefined ? null : checkInstants(options.asOf);
+  const lookbackMs = c.lookbackMs;
+  function inSomeWindow(ts: number): boolean {
+    const list = declared!;
+    let lo = 0, hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (list[mid] < ts) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < list.length && ts > list[lo] - lookbackMs;
+  }
+  let dropped = 0;
   const stages = new Interner();
   const needStage = c.anyStageScope;
   const touched = c.audience?.touched ?? null;
@@ -211,12 +235,10 @@ export function createBatchScorer(
   let lastIndex = -1;
 
   function lookup(id: string): number {
-    let ci = contactIndex.get(id);
-    if (ci === undefined) {
-      if (fixedContacts) return -1;
-      ci = ids.length;
-      contactIndex.set(id, ci);
-      ids.push(id);
+    if (fixedContacts) return table.get(id);
+    const before = table.size;
+    const ci = table.getOrAdd(id);
+    if (table.size !== before) {
       rows.push(null);
       if (ci >= touchedMin.length) {
         const t2 = new Float64Array(touchedMin.length * 2).fill(Infinity);
@@ -255,6 +277,10 @@ export function createBatchScorer(
       touched !== null && ts >= touched.from && ts <= touched.to &&
       (touched.types === null || touched.types.has(type)) && ts < touchedMin[ci]
     ) touchedMin[ci] = ts;
+    if (declared !== null && !inSomeWindow(ts)) {
+      dropped++;
+      return;
+    }
     if (matchAll !== null) {
       let m = matchAll(e, type);
       if (m === 0) return;
@@ -310,6 +336,16 @@ export function createBatchScorer(
     const { onInstant } = options;
     if (finished) throw new Error("Cannot finish twice: the scorer has finished");
     const instants = checkInstants(asOfInput);
+    if (declared !== null) {
+      const missing = instants.find((t) => !declared.includes(t));
+      if (missing !== undefined) {
+        throw new RangeError(
+          `Cannot finish as of ${
+            new Date(missing).toISOString()
+          }: the scorer was created for other instants (its asOf option)`,
+        );
+      }
+    }
     finished = true;
     const nContacts = ids.length;
     const nRules = c.rules.length;
@@ -450,6 +486,9 @@ export function createBatchScorer(
     },
     get matchCount() {
       return n;
+    },
+    get droppedEvents() {
+      return dropped;
     },
   };
 }
