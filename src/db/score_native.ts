@@ -34,6 +34,12 @@ export interface ScoreNativeOptions {
   write: (text: string) => Promise<void> | void;
   /** Characters per piece handed to `write`. @default 1 << 20 */
   chunkChars?: number;
+  /**
+   * Contact buckets the query runs in, one after another (`compileToSql`'s `partition`),
+   * so that each run's working set fits DuckDB's memory limit.
+   * @default one per 2,000,000 events
+   */
+  partitions?: number;
 }
 
 /** What `scoreNative` worked out besides the CSV. */
@@ -86,27 +92,48 @@ export async function scoreNative(
     );
     eventColumns = { contact_id: "VARCHAR", ts: "TIMESTAMP", type: "VARCHAR", seq: "BIGINT" };
   }
-  const sql = compileToSql(config, {
-    asOf: instants,
-    timestamps: "timestamp",
-    orderColumn: "seq",
-    tables: {
-      events: eventsTable,
-      contacts: contacts ? contacts.table : null,
-      verification: verification ? verification.table : null,
-    },
-    columns: {
-      events: eventColumns,
-      contacts: contacts?.columns,
-      verification: verification?.columns,
-    },
-  });
-  await conn.run(`CREATE OR REPLACE TEMP TABLE sb_scores AS ${sql}`);
+  const eventCount = events ? await count(conn, `SELECT count(*) FROM ${ident(events.table)}`) : 0;
+  const { partitions = Math.max(1, Math.ceil(eventCount / 2_000_000)) } = options;
+  const compile = (partition?: { count: number; index: number }) =>
+    compileToSql(config, {
+      partition,
+      asOf: instants,
+      timestamps: "timestamp",
+      orderColumn: "seq",
+      tables: {
+        events: eventsTable,
+        contacts: contacts ? contacts.table : null,
+        verification: verification ? verification.table : null,
+      },
+      columns: {
+        events: eventColumns,
+        contacts: contacts?.columns,
+        verification: verification?.columns,
+      },
+    });
+  const sql = compile();
+  // The rows are sorted at the end: the query's operators need not keep any order, which
+  // lets DuckDB spill more of them.
+  await conn.run("SET preserve_insertion_order = false");
+  try {
+    if (partitions === 1) await conn.run(`CREATE OR REPLACE TEMP TABLE sb_scores AS ${sql}`);
+    else {
+      for (let index = 0; index < partitions; index++) {
+        const part = compile({ count: partitions, index });
+        await conn.run(
+          index === 0
+            ? `CREATE OR REPLACE TEMP TABLE sb_scores AS ${part}`
+            : `INSERT INTO sb_scores ${part}`,
+        );
+      }
+    }
+  } finally {
+    await conn.run("SET preserve_insertion_order = true");
+  }
   const scopeColumns = ((await conn.runAndReadAll(
     "SELECT DISTINCT unnest(map_keys(scopes)) AS k FROM sb_scores",
   )).getRows().map((r) => String(r[0]))).sort();
 
-  const eventCount = events ? await count(conn, `SELECT count(*) FROM ${ident(events.table)}`) : 0;
   const ignored = events && contacts
     ? await count(
       conn,
@@ -121,7 +148,7 @@ export async function scoreNative(
 
   const header = ["as_of", "contact_id", "score", "tier", "matched_events", "verified", "reasons"];
   let text = [...header, ...scopeColumns].map((f) => csvField(f)).join(",") + "\n";
-  const result = await conn.stream("SELECT * FROM sb_scores");
+  const result = await conn.stream("SELECT * FROM sb_scores ORDER BY as_of, contact_id");
   const summaries: ScoreSummary[] = [];
   const tiers: Record<TierOrUnscored, number>[] = [];
   const triggers: TriggerFiring[] = [];
