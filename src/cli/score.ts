@@ -7,8 +7,7 @@ import { dirname } from "node:path";
 import { readConfigFile, unknownEventTypeWarnings } from "../config/mod.ts";
 import type { ContactRow, EventRow, VerificationRow } from "../data/types.ts";
 import { createBatchScorer } from "../engine/create_batch_scorer.ts";
-import { formatInstant, formatTriggersCsv, scoresCsvChunks } from "../engine/format_scores_csv.ts";
-import type { ScoreResult } from "../engine/types.ts";
+import { formatInstant, formatTriggersCsv } from "../engine/format_scores_csv.ts";
 import {
   type FlagSpec,
   instantFlag,
@@ -29,7 +28,7 @@ import {
 } from "./_load_flags.ts";
 import { scoreNative } from "../db/score_native.ts";
 import type { NativeTable } from "../db/read_table_native.ts";
-import type { ScoringConfig } from "../config/types.ts";
+import type { ScoringConfig, TierOrUnscored } from "../config/types.ts";
 
 const SUMMARY = "scores contacts with a config";
 
@@ -71,9 +70,9 @@ async function checkOutputFolder(flag: string, path: string): Promise<void> {
   }
 }
 
-function tierCounts(result: ScoreResult, asOf: number): string {
-  const counts = { high: 0, medium: 0, low: 0, unscored: 0 };
-  for (const row of result.rows) if (row.asOf === asOf) counts[row.tier]++;
+function tierCounts(
+  counts: Record<TierOrUnscored, number> = { high: 0, medium: 0, low: 0, unscored: 0 },
+): string {
   return `high ${counts.high}, medium ${counts.medium}, low ${counts.low}, unscored ${counts.unscored}`;
 }
 
@@ -152,17 +151,23 @@ export function run(args: string[]): Promise<number> {
         `Scoring at ${asOf.length} instant(s): ${scorer.eventCount} events, ${scorer.matchCount} rule matches...`,
       );
     }
-    const result = scorer.finish(asOf);
+    // Rows go from the scorer's typed arrays straight to the file, no object per row.
+    const result = await writeFileAtomicWith(out, (write) => scorer.finishCsv(asOf, write));
     const scored = performance.now();
-    await writeFileAtomic(out, scoresCsvChunks(result));
-    if (triggersOut) await writeFileAtomic(triggersOut, formatTriggersCsv(result));
+    if (triggersOut) {
+      await writeFileAtomic(triggersOut, formatTriggersCsv({ ...result, rows: [] }));
+    }
 
     const last = result.summaries.length - 1;
-    const lastAsOf = result.rows.length ? result.rows[result.rows.length - 1].asOf : asOf[0];
+    let withRows = -1;
+    result.summaries.forEach((x, k) => {
+      if (x.contacts > 0) withRows = k;
+    });
+    const lastAsOf = withRows >= 0 ? result.instants[withRows] : asOf[0];
     const s = result.summaries[last];
     const parts = [
       `Scored ${s.contacts} contacts at ${result.summaries.length} instant(s) from ${scorer.eventCount} events`,
-      `at ${formatInstant(lastAsOf)} ${tierCounts(result, lastAsOf)} (coverage ${
+      `at ${formatInstant(lastAsOf)} ${tierCounts(result.tiers[withRows])} (coverage ${
         (s.coverage * 100).toFixed(1)
       }%)`,
     ];
@@ -173,14 +178,14 @@ export function run(args: string[]): Promise<number> {
     if (s.excludedByVerification) {
       parts.push(`${s.excludedByVerification} excluded by verification`);
     }
-    parts.push(`wrote ${out} (${result.rows.length} rows)`);
+    parts.push(`wrote ${out} (${result.rows} rows)`);
     if (triggersOut) parts.push(`${triggersOut} (${result.triggers.length} firings)`);
     const secs = (a: number, b: number) => ((b - a) / 1000).toFixed(1);
     const done = performance.now();
     console.log(
       `${parts.join("; ")} in ${secs(started, done)} s (loading and matching ${
         secs(started, loaded)
-      } s, scoring ${secs(loaded, scored)} s, writing ${secs(scored, done)} s)`,
+      } s, scoring and writing ${secs(loaded, scored)} s)`,
     );
     return 0;
   });

@@ -73,6 +73,26 @@ export class Evaluator {
     return this.#finish(T, facts);
   }
 
+  /**
+   * `evaluate`, with the row written into `out` (typed arrays) instead of an object, for
+   * outputs of millions of rows. Returns the row's tier code (`TIERS`).
+   */
+  evaluateInto(
+    T: number,
+    facts: ContactFacts,
+    m: ContactMatches | null,
+    contact: number,
+    out: RowColumns,
+  ): number {
+    this.#begin();
+    if (m) {
+      for (let g = m.from; g < m.to; g++) {
+        this.#group(T, facts, m.groupRule[g], m.ts, m.stage, m.groupStart[g], m.groupEnd[g]);
+      }
+    }
+    return this.#finishInto(facts, contact, out);
+  }
+
   /** The same, with each rule's matches in arrays of their own (the incremental scorer). */
   evaluateGroups(
     T: number,
@@ -168,6 +188,65 @@ export class Evaluator {
     }
   }
 
+  /** `#finish` into columns: the same sums, the same reasons, no objects kept. */
+  #finishInto(facts: ContactFacts, contact: number, out: RowColumns): number {
+    const c = this.#c;
+    const contrib = this.#contrib;
+    const touched = this.#touchedRules;
+    const matched = this.#matched;
+    const scopes = this.#scopes;
+    let global = this.#global;
+    const scored = !c.hasEventRules || matched > 0;
+    const row = out.next(contact);
+    out.verified[row] = facts.verified ? 1 : 0;
+    const r0 = row * 3;
+    const rule = out.reasonRule, pts = out.reasonPoints;
+    rule[r0] = rule[r0 + 1] = rule[r0 + 2] = -1;
+    if (!scored) {
+      for (const i of touched) contrib[i] = 0;
+      out.score[row] = 0;
+      out.tier[row] = 0;
+      out.matched[row] = 0;
+      out.endScopes();
+      return 0;
+    }
+    for (const at of facts.attrs) {
+      if (contrib[at.index] === 0) touched.push(at.index);
+      contrib[at.index] += at.points;
+      global += at.points;
+    }
+    const f = facts.factor;
+    const score = global * f;
+    // The three largest absolute contributions, ties in rule order: the first three of a
+    // stable sort by size, as `#finish` takes them.
+    touched.sort((x, y) => x - y);
+    let kept = 0;
+    for (const i of touched) {
+      const v = contrib[i] * f;
+      contrib[i] = 0;
+      if (v === 0) continue;
+      const a = Math.abs(v);
+      let p = kept;
+      while (p > 0 && Math.abs(pts[r0 + p - 1]) < a) p--;
+      if (p >= 3) continue;
+      for (let k = Math.min(kept, 2); k > p; k--) {
+        rule[r0 + k] = rule[r0 + k - 1];
+        pts[r0 + k] = pts[r0 + k - 1];
+      }
+      rule[r0 + p] = i;
+      pts[r0 + p] = v;
+      if (kept < 3) kept++;
+    }
+    out.score[row] = score;
+    const tier = tierOf(score, c.config.tiers);
+    const code = tier === "high" ? 3 : tier === "medium" ? 2 : 1;
+    out.tier[row] = code;
+    out.matched[row] = matched;
+    if (scopes !== null) { for (const key in scopes) out.addScope(key, scopes[key]); }
+    out.endScopes();
+    return code;
+  }
+
   #finish(T: number, facts: ContactFacts): ScoreRow {
     const c = this.#c;
     const contrib = this.#contrib;
@@ -219,4 +298,76 @@ export class Evaluator {
       scopes: scopes ?? {},
     };
   }
+}
+
+/**
+ * Score rows as columns of typed arrays (row `i`: `contact[i]`, `score[i]`, ...), grown as
+ * rows are added: millions of rows without an object each. Reasons are three slots a row
+ * (`reasonRule` -1 when empty); scopes are runs of (key, value) pairs.
+ */
+export class RowColumns {
+  size = 0;
+  contact = new Int32Array(1024);
+  score = new Float64Array(1024);
+  tier = new Int8Array(1024);
+  matched = new Int32Array(1024);
+  verified = new Uint8Array(1024);
+  reasonRule = new Int32Array(3 * 1024);
+  reasonPoints = new Float64Array(3 * 1024);
+  /** Row `i`'s scopes are pairs `scopeStart[i] .. scopeStart[i + 1] - 1`. */
+  scopeStart = new Int32Array(1025);
+  scopeKey = new Int32Array(1024);
+  scopeValue = new Float64Array(1024);
+  /** Scope names by key id. */
+  readonly keys: string[] = [];
+  #keyIds = new Map<string, number>();
+  #pairs = 0;
+
+  /** Starts a row for contact index `contact`; returns its number. */
+  next(contact: number): number {
+    const row = this.size++;
+    if (row === this.contact.length) this.#grow();
+    this.contact[row] = contact;
+    return row;
+  }
+
+  addScope(key: string, value: number): void {
+    let id = this.#keyIds.get(key);
+    if (id === undefined) {
+      id = this.keys.length;
+      this.keys.push(key);
+      this.#keyIds.set(key, id);
+    }
+    if (this.#pairs === this.scopeKey.length) {
+      this.scopeKey = grown(this.scopeKey, this.#pairs * 2);
+      this.scopeValue = grown(this.scopeValue, this.#pairs * 2);
+    }
+    this.scopeKey[this.#pairs] = id;
+    this.scopeValue[this.#pairs++] = value;
+  }
+
+  /** Closes the scopes of the row just written. */
+  endScopes(): void {
+    this.scopeStart[this.size] = this.#pairs;
+  }
+
+  #grow(): void {
+    const n = this.contact.length * 2;
+    this.contact = grown(this.contact, n);
+    this.score = grown(this.score, n);
+    this.tier = grown(this.tier, n);
+    this.matched = grown(this.matched, n);
+    this.verified = grown(this.verified, n);
+    this.reasonRule = grown(this.reasonRule, 3 * n);
+    this.reasonPoints = grown(this.reasonPoints, 3 * n);
+    this.scopeStart = grown(this.scopeStart, n + 1);
+  }
+}
+
+type Typed = Int32Array | Float64Array | Int8Array | Uint8Array;
+
+function grown<A extends Typed>(a: A, n: number): A {
+  const b = new (a.constructor as { new (n: number): A })(n);
+  b.set(a);
+  return b;
 }

@@ -13,7 +13,10 @@ import {
   refuseEvent,
   VerificationIndex,
 } from "./_compile.ts";
-import { type ContactFacts, type ContactMatches, Evaluator } from "./_evaluate.ts";
+import { type ContactFacts, type ContactMatches, Evaluator, RowColumns } from "./_evaluate.ts";
+import { csvField, formatInstant } from "./format_scores_csv.ts";
+import { formatNumber } from "./format_number.ts";
+import type { TierOrUnscored } from "../config/types.ts";
 import { ContactTable } from "./_contact_table.ts";
 import { tierCode } from "../tables/mod.ts";
 import type { ScoreResult, ScoreRow, ScoreSummary, TriggerFiring } from "./types.ts";
@@ -46,6 +49,22 @@ export interface FinishOptions {
    * @default undefined
    */
   onInstant?: (asOf: number, rows: ScoreRow[], summary: ScoreSummary) => void;
+  /**
+   * Writes every row into these columns instead of making `ScoreRow` objects (`rows` of the
+   * result is empty; `onInstant` gets no rows).
+   * @default undefined
+   */
+  columns?: RowColumns;
+}
+
+/** What `finishCsv` returns: the result less its rows, with the tier counts per instant. */
+export interface CsvFinish extends Omit<ScoreResult, "rows"> {
+  /** Instants scored, ascending. */
+  instants: number[];
+  /** Rows written. */
+  rows: number;
+  /** Rows per tier at each instant. */
+  tiers: Record<TierOrUnscored, number>[];
 }
 
 /** A streaming scorer: `add` every event, then `finish` once. */
@@ -60,6 +79,15 @@ export interface BatchScorer {
   readonly droppedEvents: number;
   /** Scores every contact at each instant (epoch ms); the scorer can finish only once. */
   finish(asOf: number[], options?: FinishOptions): ScoreResult;
+  /**
+   * `finish`, with `scores.csv` (the exact text of `scoresCsvChunks`) handed to `write` in
+   * pieces of whole lines, written straight from typed arrays: no object per row.
+   */
+  finishCsv(
+    asOf: number[],
+    write: (text: string) => Promise<void> | void,
+    options?: { chunkChars?: number },
+  ): Promise<CsvFinish>;
 }
 
 /** Instants sorted ascending without repeats; refuses a non-finite one. */
@@ -333,7 +361,7 @@ export function createBatchScorer(
   }
 
   function finish(asOfInput: number[], options: FinishOptions = {}): ScoreResult {
-    const { onInstant } = options;
+    const { onInstant, columns } = options;
     if (finished) throw new Error("Cannot finish twice: the scorer has finished");
     const instants = checkInstants(asOfInput);
     if (declared !== null) {
@@ -456,6 +484,12 @@ export function createBatchScorer(
         inAudience++;
         view.from = contactGroups[i];
         view.to = contactGroups[i + 1];
+        if (columns) {
+          const code = evaluator.evaluateInto(T, facts[i], view, i, columns);
+          if (code !== 0) scored++;
+          cur[i] = code;
+          continue;
+        }
         const row = evaluator.evaluate(T, facts[i], view);
         if (row.tier !== "unscored") scored++;
         for (const key in row.scopes) scopeNames.add(key);
@@ -475,12 +509,87 @@ export function createBatchScorer(
       summaries.push(summary);
       onInstant?.(T, rows, summary);
     });
+    if (columns) { for (const key of columns.keys) scopeNames.add(key); }
     return { rows: out, triggers, summaries, scopeColumns: [...scopeNames].sort() };
+  }
+
+  async function finishCsv(
+    asOfInput: number[],
+    write: (text: string) => Promise<void> | void,
+    options: { chunkChars?: number } = {},
+  ): Promise<CsvFinish> {
+    const { chunkChars = 1 << 20 } = options;
+    const cols = new RowColumns();
+    const result = finish(asOfInput, { columns: cols });
+    const instants = checkInstants(asOfInput);
+    const names = [...c.rules.map((r) => r.id), ...c.attributes.map((a) => a.id)];
+    const scopeColumns = result.scopeColumns;
+    const width = scopeColumns.length;
+    // Column of each scope key id, and a row's values by column (NaN: not in the row).
+    const colOf = Int32Array.from(cols.keys, (k) => scopeColumns.indexOf(k));
+    const values = new Float64Array(width).fill(NaN);
+    const tierNames = ["unscored", "low", "medium", "high"];
+    let text = [
+      "as_of",
+      "contact_id",
+      "score",
+      "tier",
+      "matched_events",
+      "verified",
+      "reasons",
+      ...scopeColumns,
+    ].map((f) => csvField(f)).join(",") + "\n";
+    const tiers: Record<TierOrUnscored, number>[] = [];
+    let row = 0;
+    for (let ti = 0; ti < instants.length; ti++) {
+      const asOfText = formatInstant(instants[ti]);
+      const counts = { unscored: 0, low: 0, medium: 0, high: 0 };
+      const end = row + result.summaries[ti].contacts;
+      for (; row < end; row++) {
+        const tier = tierNames[cols.tier[row]] as TierOrUnscored;
+        counts[tier]++;
+        let reasons = "";
+        for (let k = 0; k < 3; k++) {
+          const rule = cols.reasonRule[row * 3 + k];
+          if (rule < 0) break;
+          const p = cols.reasonPoints[row * 3 + k];
+          reasons += `${k ? ";" : ""}${names[rule]}:${p > 0 ? "+" : ""}${formatNumber(p)}`;
+        }
+        let line = `${asOfText},${csvField(ids[cols.contact[row]])},${
+          formatNumber(cols.score[row])
+        },${tier},${cols.matched[row]},${cols.verified[row] === 1},${csvField(reasons)}`;
+        if (width > 0) {
+          const a = cols.scopeStart[row], b = cols.scopeStart[row + 1];
+          for (let j = a; j < b; j++) values[colOf[cols.scopeKey[j]]] = cols.scopeValue[j];
+          for (let k = 0; k < width; k++) {
+            const v = values[k];
+            line += v === v ? `,${formatNumber(v)}` : ",0";
+            values[k] = NaN;
+          }
+        }
+        text += line + "\n";
+        if (text.length >= chunkChars) {
+          await write(text);
+          text = "";
+        }
+      }
+      tiers.push(counts);
+    }
+    if (text !== "") await write(text);
+    return {
+      instants,
+      rows: row,
+      tiers,
+      triggers: result.triggers,
+      summaries: result.summaries,
+      scopeColumns,
+    };
   }
 
   return {
     add,
     finish,
+    finishCsv,
     get eventCount() {
       return events;
     },

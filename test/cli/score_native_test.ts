@@ -56,7 +56,7 @@ const SCORE_ARGS = [
   "2024-12-01",
 ];
 
-Deno.test("score --scorer sql agrees with the engine on the sample data, triggers exactly", async () => {
+Deno.test("score --scorer sql agrees with the engine on the sample data, --scorer engine on DuckDB equals it byte for byte", async () => {
   const dir = await Deno.makeTempDir();
   try {
     const sql = await runCli([
@@ -97,6 +97,20 @@ Deno.test("score --scorer sql agrees with the engine on the sample data, trigger
       await Deno.readTextFile(`${dir}/sql_triggers.csv`),
       await Deno.readTextFile(`${dir}/engine_triggers.csv`),
     );
+    // The engine fed from DuckDB's reading writes the very bytes of the loader's.
+    const fed = await runCli([
+      "score",
+      ...SCORE_ARGS,
+      "--events",
+      `${SAMPLE}events.csv`,
+      "--out",
+      `${dir}/fed.csv`,
+      "--scorer",
+      "engine",
+    ]);
+    assert.equal(fed.code, 0, fed.stderr);
+    assert.match(fed.stderr, /events\.csv: .*; read by DuckDB/);
+    assert.equal(await Deno.readTextFile(`${dir}/fed.csv`), b);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -67,3 +67,48 @@ Deno.test("ContactTable gives each id one dense index, in the order added", () =
   assert.equal(t.size, ids.length);
   assert.deepEqual(t.ids.slice(0, 3), ids.slice(0, 3));
 });
+
+Deno.test("finishCsv() writes formatScoresCsv()'s text from typed arrays, with the same triggers", async () => {
+  const withAttributes = config({
+    window: { lookbackDays: 30, halfLifeDays: 7 },
+    rules: [
+      { id: "view", on: "page_view", points: 1, maxPerDay: 2, scopes: ["global", { tag: "web" }] },
+      { id: "click", on: "email_click", points: 5, maxCount: 3, scopes: ["global", "stage"] },
+      { id: "call", on: "call", where: { value: { gte: 60 } }, points: -9 },
+      { id: "other", on: "other", points: 2.5 },
+    ],
+    attributes: [{ id: "adult", field: "age", where: { gte: 18 }, points: 3 }],
+    tiers: { high: 12, medium: 4 },
+    verification: { mode: "demote", factor: 0.5 },
+    triggers: [{ id: "warm", reaches: "medium" }, { id: "hot", reaches: "high" }],
+  });
+  const contacts = Array.from({ length: 250 }, (_, i) => ({
+    contact_id: `c${i}`,
+    age: i % 40,
+    stage: i % 3 === 0 ? "mql" : null,
+  }));
+  const verification = [{ contact_id: "c7" }, { contact_id: "c8" }];
+  for (const seed of [4, 5]) {
+    const list = events(seed, 8000);
+    const asOf = [T - 60 * DAY, T - 20 * DAY, T];
+    const a = createBatchScorer(withAttributes, { contacts, verification });
+    const b = createBatchScorer(withAttributes, { contacts, verification, asOf });
+    for (const e of list) {
+      a.add(e);
+      b.add(e);
+    }
+    const expected = a.finish(asOf);
+    let text = "";
+    const got = await b.finishCsv(asOf, (t) => {
+      text += t;
+    }, { chunkChars: 5000 });
+    assert.equal(text, formatScoresCsv(expected));
+    assert.deepEqual(got.triggers, expected.triggers);
+    assert.deepEqual(got.summaries, expected.summaries);
+    assert.equal(got.rows, expected.rows.length);
+    assert.equal(
+      got.tiers[2].high,
+      expected.rows.filter((r) => r.asOf === T && r.tier === "high").length,
+    );
+  }
+});
