@@ -18,7 +18,7 @@ const { values } = parseArgs({
   options: {
     events: { type: "string", default: "2000000" },
     repeat: { type: "string", default: "2" },
-    "memory-limit": { type: "string", default: "640MB" },
+    "memory-limit": { type: "string", default: "512MB" },
     keep: { type: "string" },
   },
 });

@@ -106,7 +106,7 @@ export const DUCKDB_FLAGS: Record<string, FlagSpec> = {
   },
   "memory-limit": {
     help:
-      "DuckDB's memory limit, e.g. 512MB or 2GB; past it DuckDB spills to --temp-dir (default 640MB)",
+      "DuckDB's memory limit, e.g. 512MB or 2GB; past it DuckDB spills to --temp-dir (default 512MB)",
   },
   "temp-dir": {
     help:

@@ -284,7 +284,11 @@ async function readCsvWithDuckDB(
       literal(JS_SPACE)
     }) END`;
   const spec = TABLE_SCHEMAS[kind];
+  // Three layers, so that each cell is trimmed and each time parsed once: `sb_t<i>` the
+  // trimmed text, `sb_u<i>` the instant, then the values, then the problems.
+  const parsed: string[] = header.map((_, i) => raw(i));
   const selects: string[] = [];
+  const finals: string[] = [];
   const problems: string[] = [];
   const columns: Record<string, DuckDBType> = {};
   const problem = (column: string, value: string, reason: string) =>
@@ -293,29 +297,33 @@ async function readCsvWithDuckDB(
     const i = index[c.name];
     if (i === undefined) continue;
     const r = raw(i);
+    const t = `sb_t${i}`;
     const h = header[i];
-    const required = c.required;
+    const name = ident(c.name);
     columns[c.name] = TYPE_OF_KIND[c.kind];
-    const blank = readTypes[i] === "VARCHAR" ? `COALESCE(${trim(r)}, '') = ''` : `${r} IS NULL`;
-    if (required) {
+    finals.push(name);
+    if (readTypes[i] === "VARCHAR") parsed.push(`${trim(r)} AS ${t}`);
+    const blank = readTypes[i] === "VARCHAR" ? `COALESCE(${t}, '') = ''` : `${r} IS NULL`;
+    if (c.required) {
       problems.push(
         `WHEN ${blank} THEN ${problem(h, `${r}::VARCHAR`, literal(`${c.name} is empty`))}`,
       );
     }
+    selects.push(r);
+    if (readTypes[i] === "VARCHAR") selects.push(t);
     switch (c.kind) {
       case "id": {
-        const t = trim(r);
-        const v =
+        selects.push(
           `CASE WHEN ${blank} THEN NULL WHEN starts_with(${t}, '="') AND ends_with(${t}, '"') AND length(${t}) >= 3 THEN ${
             trim(`${t}[3:-2]`)
-          } ELSE ${t} END`;
-        selects.push(`${v} AS ${ident(c.name)}`);
+          } ELSE ${t} END AS ${name}`,
+        );
         problems.push(
-          `WHEN regexp_full_match(${v}, '[+-]?\\d(?:[.,]\\d+)?[eE]\\+?\\d+') THEN ${
+          `WHEN regexp_full_match(${name}, '[+-]?\\d(?:[.,]\\d+)?[eE]\\+?\\d+') THEN ${
             problem(
               h,
               r,
-              `${literal(`${c.name} "`)} || ${v} || ${
+              `${literal(`${c.name} "`)} || ${name} || ${
                 literal(
                   `" is a number a spreadsheet shortened to scientific notation; its digits are lost (export the column as text)`,
                 )
@@ -326,30 +334,34 @@ async function readCsvWithDuckDB(
         break;
       }
       case "text":
-        selects.push(`NULLIF(${trim(r)}, '') AS ${ident(c.name)}`);
+        selects.push(`NULLIF(${t}, '') AS ${name}`);
         break;
       case "list":
         selects.push(
           `CASE WHEN ${blank} THEN NULL ELSE list_filter(list_transform(string_split(${r}, ';'), s -> ${
             trim("s")
-          }), s -> s <> '') END AS ${ident(c.name)}`,
+          }), s -> s <> '') END AS ${name}`,
         );
         break;
       case "number":
-        selects.push(`${r} AS ${ident(c.name)}`);
+        selects.push(`${r} AS ${name}`);
         problems.push(
-          `WHEN NOT isfinite(${r}) THEN ${
+          `WHEN NOT isfinite(${name}) THEN ${
             problem(h, `${r}::VARCHAR`, literal(`${FALLBACK}${c.name} is not a finite number`))
           }`,
         );
         break;
       case "instant": {
-        const utc = `timezone('UTC', TRY_CAST(${r} AS TIMESTAMPTZ))`;
-        selects.push(`${utc} AS ${ident(c.name)}`);
+        // A value with an offset goes through TIMESTAMPTZ (a TIMESTAMP cast would drop the
+        // offset); the rest, nearly all, through the cheaper TIMESTAMP cast.
+        parsed.push(
+          `CASE WHEN length(${t}) > 10 AND (contains(${t}[11:], '+') OR contains(${t}[11:], '-')) THEN timezone('UTC', TRY_CAST(${t} AS TIMESTAMPTZ)) ELSE TRY_CAST(${t} AS TIMESTAMP) END AS sb_u${i}`,
+        );
+        selects.push(`sb_u${i} AS ${name}`);
         // Values DuckDB cannot read, or outside the loader's range, are judged by the
         // loader's own timestamp reader once the table is written.
         problems.push(
-          `WHEN NOT (${blank}) AND (${utc} IS NULL OR ${utc} < TIMESTAMP '${MIN_TS}' OR ${utc} >= TIMESTAMP '${MAX_TS}') THEN ${
+          `WHEN NOT (${blank}) AND (${name} IS NULL OR ${name} < TIMESTAMP '${MIN_TS}' OR ${name} >= TIMESTAMP '${MAX_TS}') THEN ${
             problem(h, r, literal(TIME_CHECK))
           }`,
         );
@@ -360,6 +372,7 @@ async function readCsvWithDuckDB(
   header.forEach((h, i) => {
     if (canonAt.has(i)) return;
     selects.push(`${raw(i)} AS ${ident(h)}`);
+    finals.push(ident(h));
     columns[h] = "VARCHAR";
   });
   const problemExpr = problems.length ? `CASE ${problems.join("\n    ")} END` : "NULL::VARCHAR";
@@ -374,8 +387,10 @@ async function readCsvWithDuckDB(
   try {
     await conn.run(
       `CREATE OR REPLACE TABLE ${ident(data)} AS SELECT ${
-        selects.join(",\n  ")
-      },\n  ${problemExpr} AS sb_problem\nFROM ${source}`,
+        finals.join(", ")
+      },\n  ${problemExpr} AS sb_problem\nFROM (SELECT ${selects.join(",\n  ")} FROM (SELECT ${
+        parsed.join(",\n  ")
+      } FROM ${source}))`,
     );
   } catch (err) {
     return `DuckDB could not read it (${firstLine(err)})`;

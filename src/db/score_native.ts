@@ -37,7 +37,8 @@ export interface ScoreNativeOptions {
   /**
    * Contact buckets the query runs in, one after another (`compileToSql`'s `partition`),
    * so that each run's working set fits DuckDB's memory limit.
-   * @default one per 2,000,000 events
+   * A run that still exceeds the limit is run again with twice as many buckets.
+   * @default one per 4,000,000 events
    */
   partitions?: number;
 }
@@ -55,8 +56,10 @@ export interface ScoreNativeResult {
   rows: number;
   /** Events in the events table. */
   events: number;
-  /** The compiled query that ran. */
+  /** The compiled query (without a partition). */
   sql: string;
+  /** Contact buckets the query ran in. */
+  partitions: number;
 }
 
 const TIERS = ["unscored", "low", "medium", "high"] as const;
@@ -93,7 +96,7 @@ export async function scoreNative(
     eventColumns = { contact_id: "VARCHAR", ts: "TIMESTAMP", type: "VARCHAR", seq: "BIGINT" };
   }
   const eventCount = events ? await count(conn, `SELECT count(*) FROM ${ident(events.table)}`) : 0;
-  const { partitions = Math.max(1, Math.ceil(eventCount / 2_000_000)) } = options;
+  let { partitions = Math.max(1, Math.ceil(eventCount / 4_000_000)) } = options;
   const compile = (partition?: { count: number; index: number }) =>
     compileToSql(config, {
       partition,
@@ -116,15 +119,20 @@ export async function scoreNative(
   // lets DuckDB spill more of them.
   await conn.run("SET preserve_insertion_order = false");
   try {
-    if (partitions === 1) await conn.run(`CREATE OR REPLACE TEMP TABLE sb_scores AS ${sql}`);
-    else {
-      for (let index = 0; index < partitions; index++) {
-        const part = compile({ count: partitions, index });
-        await conn.run(
-          index === 0
-            ? `CREATE OR REPLACE TEMP TABLE sb_scores AS ${part}`
-            : `INSERT INTO sb_scores ${part}`,
-        );
+    for (;;) {
+      try {
+        for (let index = 0; index < partitions; index++) {
+          const part = partitions === 1 ? sql : compile({ count: partitions, index });
+          await conn.run(
+            index === 0
+              ? `CREATE OR REPLACE TEMP TABLE sb_scores AS ${part}`
+              : `INSERT INTO sb_scores ${part}`,
+          );
+        }
+        break;
+      } catch (err) {
+        if (!/Out of Memory/i.test(String(err)) || partitions >= 256) throw err;
+        partitions *= 2;
       }
     }
   } finally {
@@ -274,5 +282,6 @@ export async function scoreNative(
     rows,
     events: eventCount,
     sql,
+    partitions,
   };
 }
