@@ -20,7 +20,7 @@ import { parseArgs } from "node:util";
 import { parseConfig } from "../src/config/mod.ts";
 import type { EventRow } from "../src/data/types.ts";
 import { createBatchScorer } from "../src/engine/create_batch_scorer.ts";
-import { writeDataset } from "../data/generate.ts";
+import { writeDataset } from "../data/generator/mod.ts";
 import { seededRng as rng } from "../src/metrics/seeded_rng.ts";
 import { DAY_MS as DAY } from "../src/tables/mod.ts";
 

@@ -6,6 +6,7 @@ import type { LoadOptions, LoadResult, LoadSummary, RejectedRow, TableKind } fro
 import { mapColumns, TABLE_COLUMNS } from "./map_columns.ts";
 import { normalizeEmail, normalizeGender, normalizePhone } from "./normalize.ts";
 import { canGenerate } from "../_can_generate.ts";
+import { splitList } from "../tables/mod.ts";
 import {
   AMBIGUOUS,
   type DateOrderState,
@@ -66,6 +67,8 @@ interface Handler {
   required: boolean;
   dates?: DateOrderState;
   ambiguous: number;
+  /** List cells split on `,` (they had no `;`), for the summary to say so. */
+  commaLists?: number;
   /** One shared string per distinct value of a low-cardinality column (`type`, `channel`). */
   intern?: Map<string, string>;
   /** Ids: the previous row's value, shared when the next row repeats it. */
@@ -627,10 +630,9 @@ export class RowBuilder<R> {
       case "email":
         return normalizeEmail(text);
       case "list": {
-        const items = Array.isArray(raw)
-          ? raw.map((x) => String(x).trim())
-          : text.split(";").map((s) => s.trim());
-        return items.filter((s) => s !== "");
+        if (Array.isArray(raw)) return raw.map((x) => String(x).trim()).filter((s) => s !== "");
+        if (!text.includes(";") && text.includes(",")) h.commaLists = (h.commaLists ?? 0) + 1;
+        return splitList(text);
       }
       case "age": {
         const n = typeof raw === "number" ? raw : readNumber(text);
@@ -684,6 +686,15 @@ export class RowBuilder<R> {
           `Column "${this.#header[h.index]}": slash dates read as ${
             h.dates.order === "dmy" ? "day/month/year" : "month/day/year"
           } (decided by "${h.dates.decidedBy}" in row ${h.dates.decidedRow})`,
+        );
+      }
+    }
+    for (const h of this.#handlers) {
+      if (h.commaLists) {
+        this.summary.warnings.push(
+          `Column "${
+            this.#header[h.index]
+          }": ${h.commaLists} list cell(s) had no ";" and were split on ","`,
         );
       }
     }

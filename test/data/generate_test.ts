@@ -10,7 +10,7 @@ import {
   SNAPSHOT_EFFECTS,
   TEMPORAL_WEIGHTS,
   writeDataset,
-} from "../../data/generate.ts";
+} from "../../data/generator/mod.ts";
 import type { ContactRow, EventRow, PurchaseRow, VerificationRow } from "../../src/data/types.ts";
 import { DAY_MS as DAY } from "../../src/tables/mod.ts";
 
