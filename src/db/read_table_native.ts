@@ -894,37 +894,40 @@ export async function tableRows<K extends TableKind>(
   const { limit, onRow } = options;
   const cols = await viewColumns(conn, table);
   const names = Object.keys(cols).filter((n) => n !== "seq");
-  const exprs = names.map((n) =>
-    cols[n].startsWith("TIMESTAMP")
-      ? `CAST(epoch_ms(${ident(n)}) AS DOUBLE) AS ${ident(n)}`
-      : ident(n)
-  );
+  const times = names.filter((n) => cols[n].startsWith("TIMESTAMP"));
+  // Each row comes as one JSON text that V8 parses: several times cheaper than reading
+  // every cell through the bindings. Doubles are printed with every digit.
+  const replace = times.length
+    ? ` REPLACE (${
+      times.map((n) => `CAST(epoch_ms(${ident(n)}) AS DOUBLE) AS ${ident(n)}`).join(", ")
+    })`
+    : "";
   const result = await conn.stream(
-    `SELECT ${exprs.join(", ")} FROM ${ident(table)} ORDER BY seq${
+    `SELECT to_json(sb_r) AS j FROM (SELECT ${
+      names.map(ident).join(", ")
+    } FROM (SELECT * EXCLUDE (seq)${replace} FROM ${ident(table)} ORDER BY seq${
       limit === undefined ? "" : ` LIMIT ${limit}`
-    }`,
+    })) AS sb_r`,
   );
-  const canonical = names.map((n) => kindOf(kind, n));
+  const extras = names.filter((n) => kindOf(kind, n) === null && cols[n] === "VARCHAR");
   const out: RowTypes[K][] = [];
   for (;;) {
     const chunk = await result.fetchChunk();
     if (chunk === null || chunk.rowCount === 0) break;
-    const columns = chunk.convertColumns(JSDuckDBValueConverter) as unknown[][];
+    const vector = chunk.getColumnVector(0);
     const m = chunk.rowCount;
     for (let r = 0; r < m; r++) {
-      const row: Record<string, unknown> = {};
-      for (let k = 0; k < names.length; k++) {
-        let v = columns[k][r];
-        if (v === undefined) v = null;
-        if (canonical[k] === null && typeof v === "string" && PLAIN_NUMBER.test(v)) v = Number(v);
-        if (names[k] === "__proto__") {
-          Object.defineProperty(row, names[k], {
-            value: v,
-            enumerable: true,
-            writable: true,
-            configurable: true,
-          });
-        } else row[names[k]] = v;
+      const row = JSON.parse(vector.getItem(r) as string) as Record<string, unknown>;
+      for (const n of extras) {
+        const v = row[n];
+        if (typeof v !== "string" || !PLAIN_NUMBER.test(v)) continue;
+        // A column named __proto__ must not reach the setter.
+        Object.defineProperty(row, n, {
+          value: Number(v),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
       }
       if (onRow) onRow(row as RowTypes[K]);
       else out.push(row as RowTypes[K]);
