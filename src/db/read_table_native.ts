@@ -287,6 +287,8 @@ async function readCsvWithDuckDB(
   // Three layers, so that each cell is trimmed and each time parsed once: `sb_t<i>` the
   // trimmed text, `sb_u<i>` the instant, then the values, then the problems.
   const parsed: string[] = header.map((_, i) => raw(i));
+  // The loader counts rows that repeat an earlier row cell for cell: a hash of the cells.
+  parsed.push(`hash(${header.map((_, i) => raw(i)).join(", ")}) AS sb_hash`);
   const selects: string[] = [];
   const finals: string[] = [];
   const problems: string[] = [];
@@ -375,6 +377,8 @@ async function readCsvWithDuckDB(
     finals.push(ident(h));
     columns[h] = "VARCHAR";
   });
+  selects.push("sb_hash");
+  finals.push("sb_hash");
   const problemExpr = problems.length ? `CASE ${problems.join("\n    ")} END` : "NULL::VARCHAR";
   const readColumns = `{${
     header.map((_, i) => `${literal(raw(i))}: '${readTypes[i]}'`).join(", ")
@@ -522,6 +526,19 @@ async function readCsvWithDuckDB(
   summary.columns = header;
   summary.mapping = layout.names;
   summary.warnings.push(...layout.warnings);
+  if (kind !== "contacts") {
+    // Rows equal to an earlier one in every column, counted from 64-bit hashes as the
+    // loader counts them.
+    summary.duplicates = summary.rowsLoaded - await scalar(
+      conn,
+      `SELECT count(DISTINCT sb_hash) FROM ${ident(data)} WHERE sb_problem IS NULL`,
+    );
+    if (summary.duplicates) {
+      summary.warnings.push(
+        `${summary.duplicates} row(s) repeat an earlier row exactly; loaded as they are`,
+      );
+    }
+  }
   if (layout.delimiter !== ",") {
     summary.format = layout.delimiter === "\t" ? "tsv" : `csv(${layout.delimiter})`;
   }

@@ -41,6 +41,8 @@ async function compareBothWays(
   assert.equal(got.summary.rowsLoaded, expected.summary.rowsLoaded, `${path}: rowsLoaded`);
   assert.equal(got.summary.minTs, expected.summary.minTs, `${path}: minTs`);
   assert.equal(got.summary.maxTs, expected.summary.maxTs, `${path}: maxTs`);
+  assert.equal(got.summary.duplicates, expected.summary.duplicates, `${path}: duplicates`);
+  assert.deepEqual(got.summary.eventTypes, expected.summary.eventTypes, `${path}: event types`);
   return got.path;
 }
 
