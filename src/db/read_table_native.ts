@@ -20,19 +20,6 @@
  * (the whole file when it is small) must come out equal, and no row DuckDB refused may be
  * one the loader reads; otherwise the file takes the loader path, and the summary says why.
  */
-import {
-  BIGINT,
-  BOOLEAN,
-  DOUBLE,
-  DuckDBDataChunk,
-  DuckDBListValue,
-  DuckDBTimestampValue,
-  type DuckDBType as NodeType,
-  JSDuckDBValueConverter,
-  LIST,
-  TIMESTAMP,
-  VARCHAR,
-} from "@duckdb/node-api";
 import type { NativeConnection } from "./native_duckdb.ts";
 import { ident, literal } from "./native_duckdb.ts";
 import { type ColumnKind, type DuckDBType, TABLE_SCHEMAS } from "../tables/mod.ts";
@@ -49,7 +36,7 @@ import { mapColumns } from "../data/map_columns.ts";
 import { parseCsv, sniffDelimiter } from "../data/csv_reader.ts";
 import { LoadError } from "../data/load_error.ts";
 import { readTimestamp } from "../data/parse_timestamp.ts";
-import { type RawRecord, type RawValue, RowBuilder } from "../data/_row_builder.ts";
+import { type RawValue, RowBuilder } from "../data/_row_builder.ts";
 
 /** How a file was read. */
 export type ReadPath = "duckdb" | "duckdb+rows" | "loader";
@@ -643,128 +630,113 @@ class RowSink {
   #kind: TableKind;
   #data: string;
   #names: string[] | null = null;
-  #types: DuckDBType[] = [];
-  #nodeTypes: NodeType[] = [];
-  #buffer: Record<string, unknown>[] = [];
+  /** JavaScript types seen per extra column (`number`, `boolean`, `string`). */
+  #seen = new Map<string, Set<string>>();
+  #text = "";
+  #file: Deno.FsFile | null = null;
+  #path: string | null = null;
+  #rows = 0;
   // Writes run one after another, in the order rows came.
   #chain: Promise<void> = Promise.resolve();
+  #columns: Record<string, DuckDBType> = {};
   constructor(conn: NativeConnection, kind: TableKind, data: string) {
     this.#conn = conn;
     this.#kind = kind;
     this.#data = data;
   }
 
+  /** Columns of the table, once `close` has made it. */
   columns(): Record<string, DuckDBType> {
-    return Object.fromEntries((this.#names ?? []).map((n, i) => [n, this.#types[i]]));
+    return this.#columns;
   }
 
+  /**
+   * Takes one row. Rows are staged as NDJSON in a temporary file and read by DuckDB in one
+   * `read_json` at `close`: far cheaper than appending them value by value.
+   */
   add(row: Record<string, unknown>): void {
-    this.#buffer.push(row);
-    if (this.#buffer.length >= 2048) this.#enqueue();
+    if (this.#names === null) this.#names = Object.keys(row);
+    for (const n of this.#names) {
+      if (kindOf(this.#kind, n) !== null) continue;
+      const v = row[n];
+      if (v === null || v === undefined) continue;
+      let seen = this.#seen.get(n);
+      if (seen === undefined) this.#seen.set(n, seen = new Set());
+      seen.add(typeof v);
+    }
+    this.#text += JSON.stringify(row) + "\n";
+    this.#rows++;
+    if (this.#text.length >= 1 << 20) this.#enqueue();
   }
 
-  /** Waits for every write; the rows written so far are in the table. */
+  /** Waits for the staged rows to be written to the file. */
   async flush(): Promise<void> {
     this.#enqueue();
     await this.#chain;
   }
 
   #enqueue(): void {
-    const rows = this.#buffer;
-    this.#buffer = [];
-    this.#chain = this.#chain.then(() => this.#write(rows));
-  }
-
-  async #create(rows: Record<string, unknown>[]): Promise<void> {
-    const spec = TABLE_SCHEMAS[this.#kind];
-    const names = rows.length
-      ? Object.keys(rows[0])
-      : spec.filter((c) => c.required).map((c) => c.name);
-    this.#names = names;
-    // Extra columns keep the type of their values (JSON and spreadsheets give numbers and
-    // booleans); a later value of another type turns the column to text.
-    this.#types = names.map((n) => {
-      const k = kindOf(this.#kind, n);
-      return k === null ? extraType(rows, n) : TYPE_OF_KIND[k];
-    });
-    this.#nodeTypes = this.#types.map(nodeType);
-    await this.#conn.run(
-      `CREATE OR REPLACE TABLE ${ident(this.#data)} (${
-        names.map((n, i) => `${ident(n)} ${this.#types[i]}`).join(", ")
-      })`,
-    );
-  }
-
-  async #write(rows: Record<string, unknown>[]): Promise<void> {
-    if (this.#names === null) await this.#create(rows);
-    if (rows.length === 0) return;
-    const names = this.#names!;
-    for (let k = 0; k < names.length; k++) {
-      const type = this.#types[k];
-      if (kindOf(this.#kind, names[k]) !== null || type === "VARCHAR") continue;
-      if (extraType(rows, names[k]) !== type) {
-        await this.#conn.run(
-          `ALTER TABLE ${ident(this.#data)} ALTER ${ident(names[k])} TYPE VARCHAR`,
-        );
-        this.#types[k] = "VARCHAR";
-        this.#nodeTypes[k] = VARCHAR;
+    const text = this.#text;
+    this.#text = "";
+    if (text === "") return;
+    this.#chain = this.#chain.then(async () => {
+      if (this.#file === null) {
+        this.#path = await Deno.makeTempFile({ prefix: "scorebench-rows-", suffix: ".ndjson" });
+        this.#file = await Deno.open(this.#path, { write: true });
       }
-    }
-    const cols = names.map((name, k) => {
-      const type = this.#types[k];
-      return rows.map((row) => {
-        const v = row[name];
-        if (v === null || v === undefined) return null;
-        switch (type) {
-          case "TIMESTAMP":
-            return new DuckDBTimestampValue(BigInt(Math.round((v as number) * 1000)));
-          case "DOUBLE":
-            return v as number;
-          case "BOOLEAN":
-            return v as boolean;
-          case "VARCHAR[]":
-            return new DuckDBListValue((v as string[]).map(String));
-          default:
-            return typeof v === "string" ? v : String(v);
-        }
-      });
+      const bytes = new TextEncoder().encode(text);
+      for (let o = 0; o < bytes.length;) o += await this.#file.write(bytes.subarray(o));
     });
-    const chunk = DuckDBDataChunk.create(this.#nodeTypes, rows.length);
-    chunk.setColumns(cols);
-    const appender = await this.#conn.createAppender(this.#data);
-    appender.appendDataChunk(chunk);
-    appender.closeSync();
   }
-}
 
-function nodeType(t: DuckDBType): NodeType {
-  switch (t) {
-    case "TIMESTAMP":
-      return TIMESTAMP;
-    case "DOUBLE":
-      return DOUBLE;
-    case "BOOLEAN":
-      return BOOLEAN;
-    case "VARCHAR[]":
-      return LIST(VARCHAR);
-    case "BIGINT":
-      return BIGINT;
-    default:
-      return VARCHAR;
+  /** Writes the table from the staged rows (input order kept) and removes the file. */
+  async close(): Promise<void> {
+    await this.flush();
+    this.#file?.close();
+    this.#file = null;
+    const spec = TABLE_SCHEMAS[this.#kind];
+    const names = this.#names ?? spec.filter((c) => c.required).map((c) => c.name);
+    const types = names.map((n) => {
+      const k = kindOf(this.#kind, n);
+      if (k !== null) return TYPE_OF_KIND[k];
+      const seen = this.#seen.get(n);
+      return seen?.size === 1 && seen.has("number")
+        ? "DOUBLE"
+        : seen?.size === 1 && seen.has("boolean")
+        ? "BOOLEAN"
+        : "VARCHAR";
+    });
+    this.#columns = Object.fromEntries(names.map((n, i) => [n, types[i]]));
+    try {
+      if (this.#rows === 0 || this.#path === null) {
+        await this.#conn.run(
+          `CREATE OR REPLACE TABLE ${ident(this.#data)} (${
+            names.map((n, i) => `${ident(n)} ${types[i]}`).join(", ")
+          })`,
+        );
+        return;
+      }
+      // Instants are staged as epoch milliseconds.
+      const read = names.map((n, i) =>
+        `${literal(n)}: '${types[i] === "TIMESTAMP" ? "DOUBLE" : types[i]}'`
+      );
+      const exprs = names.map((n, i) =>
+        types[i] === "TIMESTAMP"
+          ? `make_timestamp(CAST(round(${ident(n)} * 1000) AS BIGINT)) AS ${ident(n)}`
+          : ident(n)
+      );
+      await this.#conn.run(
+        `CREATE OR REPLACE TABLE ${ident(this.#data)} AS SELECT ${
+          exprs.join(", ")
+        } FROM read_json(${literal(this.#path)}, format = 'newline_delimited', columns = {${
+          read.join(", ")
+        }})`,
+      );
+    } finally {
+      if (this.#path !== null) await Deno.remove(this.#path).catch(() => {});
+      this.#path = null;
+    }
   }
-}
-
-/** `DOUBLE` when every value of column `name` is a number, `BOOLEAN` for booleans, else text. */
-function extraType(rows: Record<string, unknown>[], name: string): DuckDBType {
-  let type: DuckDBType | null = null;
-  for (const row of rows) {
-    const v = row[name];
-    if (v === null || v === undefined) continue;
-    const t = typeof v === "number" ? "DOUBLE" : typeof v === "boolean" ? "BOOLEAN" : "VARCHAR";
-    if (type === null) type = t;
-    else if (type !== t) return "VARCHAR";
-  }
-  return type ?? "VARCHAR";
 }
 
 async function finishSink(
@@ -773,7 +745,7 @@ async function finishSink(
   table: string,
   data: string,
 ): Promise<Record<string, DuckDBType>> {
-  await sink.flush();
+  await sink.close();
   const columns = sink.columns();
   await conn.run(
     `CREATE OR REPLACE VIEW ${ident(table)} AS SELECT ${
@@ -836,7 +808,15 @@ async function viaRecords(
     if (format !== "parquet") throw err;
     throw new LoadError(`Cannot read "${path}": ${firstLine(err)}`, { file: path, cause: err });
   }
-  const header = (await conn.runAndReadAll(`SELECT * FROM ${ident(raw)} LIMIT 0`)).columnNames();
+  const head = await conn.runAndReadAll(`SELECT * FROM ${ident(raw)} LIMIT 0`);
+  const header = head.columnNames();
+  // Records come as one JSON text each (cheaper than reading every cell through the
+  // bindings); a zoneless TIMESTAMP is written with its UTC offset so it stays an instant.
+  const cellExprs = header.map((h, i) =>
+    head.columnType(i).toString() === "TIMESTAMP"
+      ? `CAST(${ident(h)} AS TIMESTAMPTZ) AS ${ident(h)}`
+      : ident(h)
+  );
   const total = await scalar(conn, `SELECT count(*) FROM ${ident(raw)}`);
   const data = `sb_data_${table}`;
   const sink = new RowSink(conn, kind, data);
@@ -849,14 +829,14 @@ async function viaRecords(
   let rowNo = 1;
   for (let from = 0; from < total; from += SLICE) {
     const slice = await conn.runAndReadAll(
-      `SELECT * FROM ${ident(raw)} WHERE rowid >= ${from} AND rowid < ${
-        from + SLICE
-      } ORDER BY rowid`,
+      `SELECT to_json(sb_r) FROM (SELECT ${cellExprs.join(", ")} FROM ${
+        ident(raw)
+      } WHERE rowid >= ${from} AND rowid < ${from + SLICE} ORDER BY rowid) AS sb_r`,
     );
-    const rows = slice.convertRows(JSDuckDBValueConverter) as unknown[][];
-    for (const cells of rows) {
-      const rec: RawRecord = { row: ++rowNo, cells: cells.map(rawValue) };
-      builder.add(rec);
+    for (const text of slice.getColumns()[0] ?? []) {
+      const object = JSON.parse(text as string) as Record<string, unknown>;
+      const cells = header.map((h) => rawValue(object[h]));
+      builder.add({ row: ++rowNo, cells });
     }
     await sink.flush();
   }

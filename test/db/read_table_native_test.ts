@@ -160,6 +160,21 @@ Deno.test({
       assert.deepEqual(rows.map(stable), fromCsv.rows.map(stable));
       assert.deepEqual(t.rejects.map((r) => r.row), fromCsv.rejects.map((r) => r.row));
 
+      // Typed Parquet: times as a zoneless TIMESTAMP (UTC) and as TIMESTAMPTZ, numbers as DOUBLE.
+      for (const cast of ["timezone('UTC', ts::TIMESTAMPTZ)", "ts::TIMESTAMPTZ"]) {
+        const typed = `${dir}/typed.parquet`;
+        await db.conn.run(
+          `COPY (SELECT contact_id, ${cast} AS ts, type, 2.5::DOUBLE AS value FROM read_csv('${DATA}iso_offsets.csv', all_varchar = true) WHERE TRY_CAST(ts AS TIMESTAMPTZ) IS NOT NULL) TO '${typed}' (FORMAT parquet)`,
+        );
+        const p = await readTableNative(db.conn, "events", typed);
+        const prows = await tableRows(db.conn, "events", p.table);
+        assert.deepEqual(
+          prows.map((r) => [r.contact_id, r.ts, r.value]),
+          fromCsv.rows.map((r) => [r.contact_id, r.ts, 2.5]),
+          cast,
+        );
+      }
+
       // NDJSON the same way.
       const ndjson = `${dir}/events.ndjson`;
       await Deno.writeTextFile(
