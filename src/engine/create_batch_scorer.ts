@@ -13,7 +13,8 @@ import {
   refuseEvent,
   VerificationIndex,
 } from "./_compile.ts";
-import { type ContactFacts, type ContactMatches, Evaluator, RowColumns } from "./_evaluate.ts";
+import { type ContactFacts, type ContactMatches, Evaluator } from "./_evaluate.ts";
+import { RowColumns } from "./row_columns.ts";
 import { csvField, formatInstant } from "./format_scores_csv.ts";
 import { formatNumber } from "./format_number.ts";
 import type { TierOrUnscored } from "../config/types.ts";

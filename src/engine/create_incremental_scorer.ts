@@ -179,7 +179,8 @@ export function createIncrementalScorer(
     let g = 0, m = 0;
     for (let i = 0; i < state.ids.length; i++) {
       const id = state.ids[i];
-      let st = states.get(id);
+      const at = index.get(id);
+      let st = at < 0 ? undefined : states[at];
       if (st === undefined) {
         if (fixed) {
           g += state.groupCount[i];
@@ -187,7 +188,8 @@ export function createIncrementalScorer(
           continue;
         }
         st = makeState(id, null);
-        states.set(id, st);
+        index.getOrAdd(id);
+        states.push(st);
       }
       st.touchedMin = state.touchedMin[i];
       st.rank = state.rank[i];
@@ -305,9 +307,9 @@ export function createIncrementalScorer(
       return ignored;
     },
     exportState(): IncrementalState {
-      const n = states.size;
+      const n = states.length;
       let groups = 0, matches = 0;
-      for (const st of states.values()) {
+      for (const st of states) {
         groups += st.groups.length;
         for (const g of st.groups) matches += g.ts.length;
       }
@@ -327,8 +329,8 @@ export function createIncrementalScorer(
         stage: new Int32Array(matches),
       };
       let i = 0, g = 0, m = 0;
-      for (const [id, st] of states) {
-        out.ids[i] = id;
+      for (const st of states) {
+        out.ids[i] = st.facts.id;
         out.touchedMin[i] = st.touchedMin;
         out.rank[i] = st.rank;
         out.groupCount[i] = st.groups.length;
