@@ -144,6 +144,20 @@ export function nativeSession(flags: ParsedFlags): Promise<NativeDuckDB> {
   return session;
 }
 
+/**
+ * DuckDB's out-of-memory error as a `UsageError` that names what was being done and the
+ * flag to change; any other error as it is.
+ */
+export function outOfMemory(err: unknown, doing: string, flags: ParsedFlags): unknown {
+  if (!/Out of Memory/i.test(String((err as Error)?.message ?? err))) return err;
+  const limit = typeof flags["memory-limit"] === "string" ? flags["memory-limit"] : "512MB";
+  return new UsageError(
+    `DuckDB ran out of memory ${doing} with --memory-limit ${limit}: give it more (e.g. --memory-limit 2GB) (${
+      String((err as Error).message).split("\n")[0]
+    })`,
+  );
+}
+
 /** Closes the native database (and removes its spill folder), if one was opened. */
 export async function closeNativeSession(): Promise<void> {
   const open = session;
@@ -223,7 +237,7 @@ export async function loadIntoDuckDB(
     table = await readTableNative(db.conn, kind, path, loadOptions);
   } catch (err) {
     if (err instanceof RangeError || err instanceof TypeError) throw new UsageError(err.message);
-    throw err;
+    throw outOfMemory(err, `reading "${path}"`, flags);
   }
   await reportLoad(table.summary, table.rejects, flags, readPathText(table));
   return table;

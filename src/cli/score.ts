@@ -24,6 +24,7 @@ import {
   loadFromFlags,
   loadIntoDuckDB,
   nativeSession,
+  outOfMemory,
   readerOf,
 } from "./_load_flags.ts";
 import { scoreNative } from "../db/score_native.ts";
@@ -232,7 +233,9 @@ async function scoreWithSql(
       contacts: input(contacts),
       verification: input(verification),
       write,
-    }));
+    })).catch((err) => {
+      throw outOfMemory(err, "scoring", flags);
+    });
   const scored = performance.now();
   if (triggersOut) {
     await writeFileAtomic(

@@ -203,3 +203,45 @@ Deno.test("score --rejects lists rows DuckDB refused with file, row, column and 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("score under a small --memory-limit writes the same scores; too small a limit says so", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const args = [
+      "score",
+      "--config",
+      STARTER,
+      "--events",
+      `${SAMPLE}events.csv`,
+      "--as-of",
+      "2024-06-01",
+      "--as-of",
+      "2024-12-01",
+    ];
+    const plain = await runCli([...args, "--out", `${dir}/plain.csv`]);
+    assert.equal(plain.code, 0, plain.stderr);
+    const small = await runCli([
+      ...args,
+      "--out",
+      `${dir}/small.csv`,
+      "--memory-limit",
+      "64MB",
+      "--temp-dir",
+      `${dir}/spill`,
+    ]);
+    assert.equal(small.code, 0, small.stderr);
+    assert.equal(
+      await Deno.readTextFile(`${dir}/small.csv`),
+      await Deno.readTextFile(`${dir}/plain.csv`),
+    );
+    const tiny = await runCli([...args, "--out", `${dir}/tiny.csv`, "--memory-limit", "16MB"]);
+    assert.equal(tiny.code, 2);
+    assert.match(
+      tiny.stderr,
+      /DuckDB ran out of memory reading ".*events\.csv" with --memory-limit 16MB/,
+    );
+    await assert.rejects(Deno.stat(`${dir}/tiny.csv`), Deno.errors.NotFound);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
