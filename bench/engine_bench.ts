@@ -1,7 +1,7 @@
 /**
  * Rule engine throughput and the end-to-end `score` command at scale.
  *
- *   deno run -A bench/engine_bench.ts [--sizes 1000000,10000000] [--contacts 25000,1000000]
+ *   deno run -A bench/engine_bench.ts [--sizes 10000000] [--contacts 25000,1000000]
  *     [--e2e 10000000 | --e2e 0]
  *
  * `SCOREBENCH_BENCH_QUICK=1` (also through `deno task bench engine`) skips part 2 unless
@@ -38,7 +38,7 @@ const { values } = parseArgs({
 const contactCounts = (values.contacts ?? "25000,1000000").split(",").map(Number).filter((n) =>
   n > 0
 );
-const sizes = (values.sizes ?? "1000000,10000000").split(",").map(Number).filter((n) => n > 0);
+const sizes = (values.sizes ?? "10000000").split(",").map(Number).filter((n) => n > 0);
 const quick = Deno.env.get("SCOREBENCH_BENCH_QUICK") === "1";
 const e2eEvents = Number(values.e2e ?? (quick ? 0 : 10_000_000));
 
