@@ -18,7 +18,7 @@ const { values } = parseArgs({
   options: {
     events: { type: "string", default: "2000000" },
     repeat: { type: "string", default: "2" },
-    "memory-limit": { type: "string", default: "512MB" },
+    "memory-limit": { type: "string", default: "400MB" },
     keep: { type: "string" },
   },
 });

@@ -106,7 +106,7 @@ export const DUCKDB_FLAGS: Record<string, FlagSpec> = {
   },
   "memory-limit": {
     help:
-      "DuckDB's memory limit, e.g. 512MB or 2GB; past it DuckDB spills to --temp-dir (default 512MB)",
+      "DuckDB's memory limit, e.g. 512MB or 2GB; past it DuckDB spills to --temp-dir (default 400MB)",
   },
   "temp-dir": {
     help:
@@ -150,7 +150,7 @@ export function nativeSession(flags: ParsedFlags): Promise<NativeDuckDB> {
  */
 export function outOfMemory(err: unknown, doing: string, flags: ParsedFlags): unknown {
   if (!/Out of Memory/i.test(String((err as Error)?.message ?? err))) return err;
-  const limit = typeof flags["memory-limit"] === "string" ? flags["memory-limit"] : "512MB";
+  const limit = typeof flags["memory-limit"] === "string" ? flags["memory-limit"] : "400MB";
   return new UsageError(
     `DuckDB ran out of memory ${doing} with --memory-limit ${limit}: give it more (e.g. --memory-limit 2GB) (${
       String((err as Error).message).split("\n")[0]

@@ -9,7 +9,7 @@ export type { DuckDBConnection as NativeConnection } from "@duckdb/node-api";
 
 /** Options of `openNativeDuckDB`. */
 export interface NativeDuckDBOptions {
-  /** DuckDB's `memory_limit`, e.g. `"1GB"` or `"512MB"`. @default "512MB" */
+  /** DuckDB's `memory_limit`, e.g. `"1GB"` or `"512MB"`. @default "400MB" */
   memoryLimit?: string;
   /**
    * Folder for the spill files; removed on `close` when it was made here.
@@ -39,7 +39,7 @@ const MEMORY = /^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i;
  * extensions are never downloaded (json, parquet and icu are built in).
  */
 export async function openNativeDuckDB(options: NativeDuckDBOptions = {}): Promise<NativeDuckDB> {
-  const { memoryLimit = "512MB", threads = 1 } = options;
+  const { memoryLimit = "400MB", threads = 1 } = options;
   if (!MEMORY.test(memoryLimit)) {
     throw new RangeError(
       `Memory limit "${memoryLimit}" is not a size such as "512MB" or "2GB"`,
