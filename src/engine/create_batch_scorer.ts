@@ -5,21 +5,15 @@
  */
 import type { ScoringConfig } from "../config/types.ts";
 import type { ContactRow, EventRow, VerificationRow } from "../tables/mod.ts";
-import {
-  attributeMatches,
-  compileConfig,
-  type Compiled,
-  passesStaticAudience,
-  refuseEvent,
-  VerificationIndex,
-} from "./_compile.ts";
-import { type ContactFacts, type ContactMatches, Evaluator } from "./_evaluate.ts";
+import { compileConfig, refuseEvent, VerificationIndex } from "./_compile.ts";
+import { type ContactMatches, Evaluator } from "./_evaluate.ts";
+import { contactFacts, fireTriggers, Interner, sortedContactOrder } from "./_contact_facts.ts";
 import { RowColumns } from "./row_columns.ts";
 import { csvField, formatInstant } from "./format_scores_csv.ts";
 import { formatNumber } from "./format_number.ts";
 import type { TierOrUnscored } from "../config/types.ts";
 import { ContactTable } from "./_contact_table.ts";
-import { tierCode } from "../tables/mod.ts";
+import { checkInstants, tierCode } from "../tables/mod.ts";
 import type { ScoreResult, ScoreRow, ScoreSummary, TriggerFiring } from "./types.ts";
 
 /** The contacts and verification table a batch scorer scores with. */
@@ -91,97 +85,6 @@ export interface BatchScorer {
   ): Promise<CsvFinish>;
 }
 
-/** Instants sorted ascending without repeats; refuses a non-finite one. */
-export function checkInstants(asOf: number[]): number[] {
-  if (asOf.length === 0) throw new RangeError("Cannot score: no instant given (asOf is empty)");
-  for (const t of asOf) {
-    if (typeof t !== "number" || !Number.isFinite(t)) {
-      throw new TypeError(`Cannot score as of "${t}": expected epoch milliseconds`);
-    }
-  }
-  return [...new Set(asOf)].sort((a, b) => a - b);
-}
-
-class Interner {
-  ids = new Map<string, number>();
-  names: string[] = [];
-  get(name: string): number {
-    let i = this.ids.get(name);
-    if (i === undefined) {
-      i = this.names.length;
-      this.ids.set(name, i);
-      this.names.push(name);
-    }
-    return i;
-  }
-}
-
-/** Facts (attributes, audience columns, verification, stage) of every contact. */
-export function contactFacts(
-  c: Compiled,
-  ids: string[],
-  rows: (ContactRow | null)[],
-  verification: VerificationIndex | null,
-  stages: Interner,
-): { facts: ContactFacts[]; staticAudience: Uint8Array; excludedByVerification: Uint8Array } {
-  const mode = c.config.verification?.mode ?? "flag";
-  const factor = c.config.verification?.factor ?? 1;
-  const facts: ContactFacts[] = new Array(ids.length);
-  const staticAudience = new Uint8Array(ids.length);
-  const excluded = new Uint8Array(ids.length);
-  for (let i = 0; i < ids.length; i++) {
-    const row = rows[i];
-    const verified = verification !== null && verification.has(ids[i], row);
-    const st = row?.stage;
-    facts[i] = {
-      id: ids[i],
-      stageId: typeof st === "string" && st !== "" ? stages.get(st) : -1,
-      attrs: attributeMatches(c, row),
-      verified,
-      factor: verified && mode === "demote" ? factor : 1,
-    };
-    staticAudience[i] = c.audience === null || passesStaticAudience(c.audience, row) ? 1 : 0;
-    excluded[i] = verified && mode === "exclude" ? 1 : 0;
-  }
-  return { facts, staticAudience, excludedByVerification: excluded };
-}
-
-/** Fires triggers between consecutive instants from each contact's tier rank (-1 = absent). */
-export function fireTriggers(
-  c: Compiled,
-  asOf: number,
-  ids: string[],
-  order: ArrayLike<number>,
-  prev: Int8Array,
-  cur: Int8Array,
-  first: boolean,
-  out: TriggerFiring[],
-): void {
-  const names = ["unscored", "low", "medium", "high"] as const;
-  for (const t of c.config.triggers) {
-    const reach = tierCode(t.reaches);
-    for (let k = 0; k < order.length; k++) {
-      const i = order[k];
-      const before = first ? -1 : prev[i];
-      if (cur[i] >= reach && before < reach) {
-        out.push({
-          triggerId: t.id,
-          contactId: ids[i],
-          asOf,
-          from: before < 0 ? null : names[before],
-          to: names[cur[i]],
-        });
-      }
-    }
-  }
-}
-
-/** Sorts contact indices by id in code-unit order, the order of every output. */
-export function sortedContactOrder(ids: string[]): Uint32Array {
-  const order = Uint32Array.from(ids.keys());
-  return order.sort((a, b) => (ids[a] < ids[b] ? -1 : ids[a] > ids[b] ? 1 : 0));
-}
-
 /**
  * A streaming scorer: `add` every event (any order), then `finish(asOf)`. Equivalent to
  * `scoreContacts(config, { events, contacts, verification }, { asOf })`.
@@ -213,7 +116,7 @@ export function createBatchScorer(
     });
   }
   // Declared instants: a match counts only when some instant T has T - lookback < ts <= T.
-  const declared = options.asOf === undefined ? null : checkInstants(options.asOf);
+  const declared = options.asOf === undefined ? null : checkInstants(options.asOf, "score");
   const lookbackMs = c.lookbackMs;
   function inSomeWindow(ts: number): boolean {
     const list = declared!;
@@ -364,7 +267,7 @@ export function createBatchScorer(
   function finish(asOfInput: number[], options: FinishOptions = {}): ScoreResult {
     const { onInstant, columns } = options;
     if (finished) throw new Error("Cannot finish twice: the scorer has finished");
-    const instants = checkInstants(asOfInput);
+    const instants = checkInstants(asOfInput, "score");
     if (declared !== null) {
       const missing = instants.find((t) => !declared.includes(t));
       if (missing !== undefined) {
@@ -522,7 +425,7 @@ export function createBatchScorer(
     const { chunkChars = 1 << 20 } = options;
     const cols = new RowColumns();
     const result = finish(asOfInput, { columns: cols });
-    const instants = checkInstants(asOfInput);
+    const instants = checkInstants(asOfInput, "score");
     const names = [...c.rules.map((r) => r.id), ...c.attributes.map((a) => a.id)];
     const scopeColumns = result.scopeColumns;
     const width = scopeColumns.length;
