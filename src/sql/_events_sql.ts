@@ -11,7 +11,7 @@ import type { Plan } from "./_plan.ts";
 import { predicateSql } from "./_predicate_sql.ts";
 import type { SqlDialect } from "./sql_dialect.ts";
 
-const DAY_MS = 86_400_000;
+import { DAY_MS } from "../tables/mod.ts";
 
 /** The instants, as the plan reads them. */
 export interface Instants {

@@ -41,7 +41,7 @@ import { addEventRelations, type Instants } from "./_events_sql.ts";
 import { peopleSql, touchedPeriod } from "./_people_sql.ts";
 import { createPlan } from "./_plan.ts";
 import type { ColumnType } from "./column_type.ts";
-import { duckdbColumns } from "../tables/mod.ts";
+import { checkInstants, duckdbColumns } from "../tables/mod.ts";
 import { sqlDialect } from "./dialects/mod.ts";
 import type { SqlDialect } from "./sql_dialect.ts";
 
@@ -124,16 +124,6 @@ export interface CompileToSqlOptions {
    * @default "seq"
    */
   orderColumn?: string | null;
-}
-
-function checkInstants(asOf: number[]): number[] {
-  if (asOf.length === 0) throw new RangeError("Cannot write SQL: no instant given (asOf is empty)");
-  for (const t of asOf) {
-    if (typeof t !== "number" || !Number.isFinite(t)) {
-      throw new TypeError(`Cannot write SQL as of "${t}": expected epoch milliseconds`);
-    }
-  }
-  return [...new Set(asOf)].sort((a, b) => a - b);
 }
 
 function checkPartition(partition: { count: number; index: number } | undefined): void {
@@ -219,7 +209,7 @@ export function compileToSql(config: ScoringConfig, options: CompileToSqlOptions
 
   let instants: Instants;
   if (asOf !== undefined) {
-    const list = checkInstants(asOf);
+    const list = checkInstants(asOf, "write SQL");
     instants = {
       list: d.numberList(list),
       single: list.length === 1 ? num(list[0]) : null,
