@@ -557,6 +557,24 @@ async function benchAtScale(): Promise<void> {
     });
     for (const line of loaded) console.log(line);
     if (ok) {
+      // Save workspace at this size, before any task: the files streamed into the workspace
+      // file's Blob.
+      memory.mark();
+      const saved = await page.evaluate(async () => {
+        // deno-lint-ignore no-explicit-any
+        const sb = (globalThis as any).scorebench;
+        const t = performance.now();
+        const blob = await sb.workspace.fileBlob();
+        return { ms: performance.now() - t, bytes: blob.size };
+      });
+      const peak = memory.phase();
+      console.log(
+        `save workspace: ${mb(saved.bytes)} file written in ${
+          f(saved.ms / 1000)
+        } s; browser peak RSS ${mb(peak.rss)}, PSS ${mb(peak.pss)}`,
+      );
+    }
+    if (ok) {
       const starter = JSON.parse(
         await Deno.readTextFile(join(root, "data", "configs", "starter.json")),
       );
@@ -663,23 +681,6 @@ async function benchAtScale(): Promise<void> {
         } ms (max ${f(figures.redrawMaxMs)}); to the next painted frame median ${
           f(figures.frameMedianMs)
         } ms (max ${f(figures.frameMaxMs)}); load average ${load()}`,
-      );
-    }
-    if (ok) {
-      // Save workspace at this size: the files streamed into the workspace file's Blob.
-      memory.mark();
-      const saved = await page.evaluate(async () => {
-        // deno-lint-ignore no-explicit-any
-        const sb = (globalThis as any).scorebench;
-        const t = performance.now();
-        const blob = await sb.workspace.fileBlob();
-        return { ms: performance.now() - t, bytes: blob.size };
-      });
-      const peak = memory.phase();
-      console.log(
-        `save workspace: ${mb(saved.bytes)} file written in ${
-          f(saved.ms / 1000)
-        } s; browser peak RSS ${mb(peak.rss)}, PSS ${mb(peak.pss)}`,
       );
     }
     clearInterval(heapTimer);
