@@ -71,7 +71,7 @@ const raw = (i: number) => `sb_c${i}`;
  * trimmed.
  */
 function jsTrim(x: string): string {
-  return `CASE WHEN ascii(${x}) BETWEEN 33 AND 126 AND ascii(right(${x}, 1)) BETWEEN 33 AND 126 THEN ${x} ELSE trim(${x}, ${
+  return `CASE WHEN ascii(${x}) BETWEEN 33 AND 126 AND ascii(${x}[-1]) BETWEEN 33 AND 126 THEN ${x} ELSE trim(${x}, ${
     sqlString(JS_SPACE)
   }) END`;
 }

@@ -1,0 +1,16 @@
+import { openDuckDB } from "../src/db/mod.ts";
+const { db, conn } = await openDuckDB();
+const bytes = await Deno.readFile("/tmp/sbbench/c1m_e1m/events.csv");
+db.registerFileBuffer("e.csv", bytes);
+const names = ["contact_id","ts","type","channel","url","email_id","source","phrase","tag","stage","value"];
+const cols = `{${names.map((n, i) => `'c${i}': 'VARCHAR'`).join(", ")}}`;
+const src = `read_csv('e.csv', header=true, auto_detect=false, delim=',', quote='"', escape='"', columns=${cols})`;
+const fast = (x: string) => `CASE WHEN ascii(${x}) BETWEEN 33 AND 126 AND ascii(right(${x}, 1)) BETWEEN 33 AND 126 THEN ${x} ELSE trim(${x}) END`;
+const q = (name: string, sql: string) => { const t = performance.now(); conn.query(sql); console.log(name.padEnd(20), (performance.now() - t).toFixed(0)); };
+q("raw sniffed", `CREATE OR REPLACE TABLE a AS SELECT * FROM read_csv('e.csv', header=true, types={'contact_id': 'VARCHAR'})`);
+q("all varchar", `CREATE OR REPLACE TABLE a AS SELECT * FROM ${src}`);
+q("count only", `SELECT count(*) FROM ${src}`);
+q("varchar+casts", `CREATE OR REPLACE TABLE a AS SELECT c0, TRY_CAST(c1 AS TIMESTAMP) c1, c2,c3,c4,c5,c6,c7,c8,c9, TRY_CAST(c10 AS DOUBLE) c10 FROM ${src}`);
+q("fast trims", `CREATE OR REPLACE TABLE a AS SELECT ${names.map((_, i) => fast(`c${i}`) + ` c${i}`).join(", ")} FROM ${src}`);
+q("nullif only", `CREATE OR REPLACE TABLE a AS SELECT ${names.map((_, i) => `NULLIF(c${i}, '') c${i}`).join(", ")} FROM ${src}`);
+q("typed in read_csv", `CREATE OR REPLACE TABLE a AS SELECT * FROM read_csv('e.csv', header=true, auto_detect=false, delim=',', quote='"', escape='"', columns={${names.map((n, i) => `'c${i}': '${i === 1 ? "TIMESTAMP" : i === 10 ? "DOUBLE" : "VARCHAR"}'`).join(", ")}})`);

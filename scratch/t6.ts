@@ -1,0 +1,15 @@
+import { openDuckDB } from "../src/db/mod.ts";
+const { db, conn } = await openDuckDB();
+const bytes = await Deno.readFile("/tmp/sbbench/c1m_e1m/events.csv");
+db.registerFileBuffer("e.csv", bytes);
+const names = ["contact_id","ts","type","channel","url","email_id","source","phrase","tag","stage","value"];
+const cols = `{${names.map((n, i) => `'c${i}': 'VARCHAR'`).join(", ")}}`;
+const src = `read_csv('e.csv', header=true, auto_detect=false, delim=',', quote='"', escape='"', columns=${cols})`;
+const q = (name: string, f: (x: string) => string) => { const t = performance.now(); conn.query(`CREATE OR REPLACE TABLE a AS SELECT ${names.map((_, i) => f(`c${i}`) + ` c${i}`).join(", ")} FROM ${src}`); console.log(name.padEnd(20), (performance.now() - t).toFixed(0)); };
+q("none", (x) => x);
+q("trim()", (x) => `trim(${x})`);
+q("ascii+right", (x) => `CASE WHEN ascii(${x}) BETWEEN 33 AND 126 AND ascii(right(${x}, 1)) BETWEEN 33 AND 126 THEN ${x} ELSE trim(${x}) END`);
+q("ascii only", (x) => `CASE WHEN ascii(${x}) BETWEEN 33 AND 126 THEN ${x} ELSE trim(${x}) END`);
+q("prefix/suffix like", (x) => `CASE WHEN ${x} SIMILAR TO '\\S(.*\\S)?' THEN ${x} ELSE trim(${x}) END`);
+q("ends via [-1]", (x) => `CASE WHEN ascii(${x}) > 32 AND ascii(${x}[-1]) > 32 THEN ${x} ELSE trim(${x}) END`);
+q("regexp_replace", (x) => `regexp_replace(${x}, '^\\s+|\\s+$', '', 'g')`);
