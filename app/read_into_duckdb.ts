@@ -66,6 +66,8 @@ export interface StagedTable {
   path: ReadPath;
   /** Why the file took the loader's path (`null` for DuckDB's). */
   why: string | null;
+  /** Milliseconds per step of DuckDB's path (`head`, `read`, `rejects`, `summary`). */
+  timings?: Record<string, number>;
 }
 
 /** Options of `readIntoDuckDB`. */
@@ -302,6 +304,7 @@ async function readCsvWithDuckDB(
     }
   }
   onProgress?.(0.05);
+  const headMs = performance.now() - t0;
   const fileName = `sb_file_${++counter}_${name}`;
   await target.registerFile(fileName, blob);
   try {
@@ -312,6 +315,7 @@ async function readCsvWithDuckDB(
       if (differs) return differs;
     }
     got.summary.seconds = (performance.now() - t0) / 1000;
+    got.timings = { head: headMs, ...got.timings };
     onProgress?.(1);
     return got;
   } finally {
@@ -390,6 +394,7 @@ async function readCsv(
     scansTable,
   });
   const t = sqlName(table);
+  const started = performance.now();
   try {
     await target.query(plan.create);
   } catch (err) {
@@ -398,6 +403,7 @@ async function readCsv(
   try {
     const rejects: RejectedRow[] = [];
     // One reject per line DuckDB refused (its first error), judged by the loader.
+    const readMs = performance.now() - started;
     const refused = await target.query(
       `SELECT line, any_value(csv_line ORDER BY byte_position) AS csv_line FROM ${
         sqlName(rejectsTable)
@@ -468,6 +474,7 @@ async function readCsv(
         } FROM ${t} WHERE ${plan.problem} IS NULL ORDER BY ${ORDER_COLUMN}`,
       );
     } else await target.query(`ALTER TABLE ${t} DROP COLUMN ${plan.problem}`);
+    const rejectsMs = performance.now() - started - readMs;
     if (plan.extras.length) {
       const numeric = (await target.query(extrasNumericSql(table, plan.extras)))[0] ?? {};
       for (let e = 0; e < plan.extras.length; e++) {
@@ -514,7 +521,18 @@ async function readCsv(
       warnings,
       seconds: 0,
     };
-    return { table: loaded ? table : null, summary, rejects, path: "duckdb", why: null };
+    return {
+      table: loaded ? table : null,
+      summary,
+      rejects,
+      path: "duckdb",
+      why: null,
+      timings: {
+        read: readMs,
+        rejects: rejectsMs,
+        summary: performance.now() - started - readMs - rejectsMs,
+      },
+    };
   } finally {
     await target.query(
       `DROP TABLE IF EXISTS ${sqlName(rejectsTable)}; DROP TABLE IF EXISTS ${sqlName(scansTable)}`,

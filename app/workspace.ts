@@ -123,6 +123,7 @@ export class Workspace extends EventTarget implements TableStore {
       rejects,
       reader: staged.path,
       readerNote: staged.why,
+      readerTimings: staged.timings,
     };
     const kept: WorkspaceInput = { ...input, bytes: blob };
     this.inputs.set(input.kind, kept);

@@ -141,6 +141,9 @@ async function benchPrimitives(): Promise<void> {
       result.workbenchLoadMs = ms(t);
       result.workbenchRowsLoaded = table.summary.rowsLoaded;
       result.workbenchReadByDuckDB = table.reader === "duckdb" ? 1 : 0;
+      for (const [step, stepMs] of Object.entries(table.readerTimings ?? {})) {
+        result[`step_${step}`] = Number(stepMs);
+      }
 
       // Re-tiering a million scores: index once (sort), then every move is binary searches.
       let seed = 11;
@@ -217,7 +220,11 @@ async function benchPrimitives(): Promise<void> {
         figures.workbenchReadByDuckDB ? "DuckDB read_csv under the table policy" : "the loader"
       }): ${f(figures.workbenchLoadMs)} ms, ${
         f(figures.workbenchLoadMs / figures.duckdbLoadCsvMs)
-      }x the raw read_csv above`,
+      }x the raw read_csv above (${
+        Object.entries(figures).filter(([k]) => k.startsWith("step_")).map(([k, v]) =>
+          `${k.slice(5)} ${f(v)} ms`
+        ).join(", ")
+      })`,
     );
     console.log(
       `tier index build (sort ${ROWS}): ${f(figures.tierIndexBuildMs)} ms; full tier codes: ${
@@ -548,9 +555,15 @@ async function benchAtScale(): Promise<void> {
       // deno-lint-ignore no-explicit-any
       const data = (globalThis as any).scorebench.workspace.data;
       return ["contacts", "events"].filter((k) => data[k]).map((k) =>
-        `${k}: read by ${data[k].reader}${data[k].readerNote ? ` (${data[k].readerNote})` : ""}; ${
-          data[k].summary.rowsLoaded
-        } rows loaded, ${data[k].summary.rowsRejected} rejected${
+        `${k}: read by ${data[k].reader}${data[k].readerNote ? ` (${data[k].readerNote})` : ""}${
+          data[k].readerTimings
+            ? ` (${
+              Object.entries(data[k].readerTimings).map(([s, ms]) =>
+                `${s} ${(Number(ms) / 1000).toFixed(1)} s`
+              ).join(", ")
+            })`
+            : ""
+        }; ${data[k].summary.rowsLoaded} rows loaded, ${data[k].summary.rowsRejected} rejected${
           data[k].summary.warnings.length ? `; ${data[k].summary.warnings.join("; ")}` : ""
         }`
       );

@@ -20,6 +20,8 @@ export interface LoadedTable {
   reader?: "duckdb" | "loader";
   /** Why the loader read it rather than DuckDB. */
   readerNote?: string | null;
+  /** Milliseconds per step when DuckDB read it (`head`, `read`, `rejects`, `summary`). */
+  readerTimings?: Record<string, number>;
 }
 
 /** The tables of the workspace at one moment; `version` grows with each change. */
