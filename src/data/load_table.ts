@@ -212,7 +212,9 @@ export async function loadTable<K extends TableKind>(
   let formulas: { where: string; formula: string }[] = [];
   if (format === "xlsx" || format === "xls") {
     const { readSpreadsheet } = await import("./read_spreadsheet.ts");
-    const s = await readSpreadsheet(bytes, file, format, sheet);
+    const s = await readSpreadsheet(bytes, file, format, sheet, {
+      timeoutMs: options.parseTimeoutMs,
+    });
     header = s.header;
     records = s.records;
     formulas = s.formulas;
