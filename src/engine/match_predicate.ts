@@ -36,14 +36,71 @@ export function scalarEquals(v: Scalar, x: Scalar): boolean {
   return String(v) === String(x);
 }
 
-function globToRegExp(glob: string): RegExp {
-  let src = "";
-  for (const ch of glob) {
-    if (ch === "*") src += "[\\s\\S]*";
-    else if (ch === "?") src += "[\\s\\S]";
-    else src += ch.replace(/[.+^${}()|[\]\\\/-]/g, "\\$&");
+const SURROGATE = /[\uD800-\uDFFF]/;
+const ANY = -1;
+
+/** Characters of `s` as code points; in a glob segment `?` is `ANY`. */
+function codePoints(s: string, glob: boolean): number[] {
+  return Array.from(s, (ch) => glob && ch === "?" ? ANY : ch.codePointAt(0)!);
+}
+
+/** `seg` matches `text` (code points, or a string without surrogates) at `at`. */
+function matchAt(text: string | number[], at: number, seg: number[]): boolean {
+  if (typeof text === "string") {
+    for (let k = 0; k < seg.length; k++) {
+      if (seg[k] !== ANY && text.charCodeAt(at + k) !== seg[k]) return false;
+    }
+  } else {
+    for (let k = 0; k < seg.length; k++) {
+      if (seg[k] !== ANY && text[at + k] !== seg[k]) return false;
+    }
   }
-  return new RegExp(`^${src}$`, "u");
+  return true;
+}
+
+/**
+ * Compiles a glob (`*` any run of characters, `?` exactly one character, every other
+ * character itself) to a test that never backtracks: the pattern is cut at its `*` into
+ * segments; the first and last must sit at the ends of the text, and each middle one is
+ * taken at its leftmost place after the previous one (leftmost leaves the most room for
+ * the rest, so no other placement need be tried). Time is at most the text's length
+ * times the pattern's, whatever the pattern. Characters are code points, as SQL's `LIKE`
+ * counts them.
+ */
+export function compileGlob(glob: string): (text: string) => boolean {
+  const parts = glob.split("*");
+  const segs = parts.map((p) => codePoints(p, true));
+  // Middle segments without `?` are found with `indexOf` on text without surrogates.
+  const literal = parts.map((p) => !p.includes("?") && !SURROGATE.test(p));
+  const first = segs[0], last = segs[segs.length - 1];
+  const minLength = segs.reduce((n, seg) => n + seg.length, 0);
+  return (s: string): boolean => {
+    const text: string | number[] = SURROGATE.test(s) ? codePoints(s, false) : s;
+    const n = text.length;
+    if (segs.length === 1) return n === first.length && matchAt(text, 0, first);
+    if (n < minLength) return false;
+    if (!matchAt(text, 0, first) || !matchAt(text, n - last.length, last)) return false;
+    let pos = first.length;
+    const end = n - last.length;
+    for (let m = 1; m < segs.length - 1; m++) {
+      const seg = segs[m];
+      let found = -1;
+      if (typeof text === "string" && literal[m]) {
+        const at = text.indexOf(parts[m], pos);
+        if (at !== -1 && at + seg.length <= end) found = at;
+      } else {
+        for (let p = pos; p + seg.length <= end; p++) {
+          if (matchAt(text, p, seg)) {
+            found = p;
+            break;
+          }
+        }
+      }
+      if (found === -1) return false;
+      pos = found + seg.length;
+    }
+    return true;
+  };
 }
 
 type ScalarTest = (v: Scalar) => boolean;
@@ -62,8 +119,8 @@ function globTest(glob: string): ScalarTest {
     if (trail) return (v) => text(v).startsWith(core);
     return (v) => text(v) === core;
   }
-  const re = globToRegExp(glob);
-  return (v) => re.test(text(v));
+  const test = compileGlob(glob);
+  return (v) => test(text(v));
 }
 
 function orderTest(bound: number | string, cmp: (d: number) => boolean): ScalarTest {
