@@ -7,7 +7,7 @@ import type { FlagSpec, ParsedFlags } from "./_args.ts";
 import { UsageError } from "./_args.ts";
 import { formatLoadSummary, loadTable, rejectsToCsv, TABLE_COLUMNS } from "../data/mod.ts";
 import type { LoadOptions, LoadResult, RejectedRow, RowTypes, TableKind } from "../data/mod.ts";
-import { writeFileAtomic } from "./_io.ts";
+import type { OutputFile, OutputPath } from "./_io.ts";
 
 const KINDS: TableKind[] = ["contacts", "events", "purchases", "verification"];
 
@@ -95,9 +95,42 @@ export function loadOptionsFromFlags(kind: TableKind, flags: ParsedFlags): LoadO
   return options;
 }
 
-// Rejects of every file loaded in this process, per --rejects path: each load rewrites the
-// file whole, so a command loading contacts, events and purchases leaves all of them in it.
+// Rejects of every file loaded in this process, per --rejects path: a command loading
+// contacts, events and purchases writes all of them, with its other outputs, at its end.
 const rejectsByPath = new Map<string, RejectedRow[]>();
+
+/** The input files among `flags` (flag -> path), which no output may overwrite. */
+export function inputsOf(flags: ParsedFlags): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (
+    const flag of [
+      "config",
+      "candidate",
+      "events",
+      "contacts",
+      "purchases",
+      "verification",
+      "scores",
+    ]
+  ) {
+    if (typeof flags[flag] === "string") out[flag] = flags[flag] as string;
+  }
+  return out;
+}
+
+/** The `--rejects` output to check before any work, when the flag is given. */
+export function rejectsOutput(flags: ParsedFlags): OutputPath[] {
+  return typeof flags.rejects === "string" ? [{ flag: "rejects", path: flags.rejects }] : [];
+}
+
+/**
+ * The `--rejects` file of every load so far, to write with the command's other outputs
+ * (`writeOutputs`), when the flag is given.
+ */
+export function rejectsFile(flags: ParsedFlags): OutputFile[] {
+  if (typeof flags.rejects !== "string") return [];
+  return [{ path: flags.rejects, data: rejectsToCsv(rejectsByPath.get(flags.rejects) ?? []) }];
+}
 
 export interface LoadFromFlagsOptions<R> {
   /** Streaming: each good row is handed over and not kept. @default undefined */
@@ -108,8 +141,8 @@ export interface LoadFromFlagsOptions<R> {
 
 /**
  * Loads `path` as table `kind` with the shared flags, prints the one-line summary (and
- * each warning) to stderr, writes rejects to `--rejects` atomically, and returns the
- * result. Throws `LoadError` for a whole-file failure and `UsageError` for a bad flag.
+ * each warning) to stderr, keeps rejects for `--rejects` (see `rejectsFile`), and returns
+ * the result. Throws `LoadError` for a whole-file failure and `UsageError` for a bad flag.
  */
 export async function loadFromFlags<K extends TableKind>(
   kind: K,
@@ -152,9 +185,8 @@ export async function loadFromFlags<K extends TableKind>(
     const all = rejectsByPath.get(rejectsPath) ?? [];
     all.push(...result.rejects);
     rejectsByPath.set(rejectsPath, all);
-    await writeFileAtomic(rejectsPath, rejectsToCsv(all));
     if (result.rejects.length) {
-      console.error(`  ${result.rejects.length} rejected row(s) written to ${rejectsPath}`);
+      console.error(`  ${result.rejects.length} rejected row(s) go to ${rejectsPath}`);
     }
   } else if (result.rejects.length) {
     const first = result.rejects[0];

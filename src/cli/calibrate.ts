@@ -20,8 +20,8 @@ import {
 } from "../calibrate/mod.ts";
 import { defaultTemporalHoldout } from "../calibrate/calibrate_temporal.ts";
 import { type FlagSpec, instantFlag, parseFlags, runCommand, UsageError } from "./_args.ts";
-import { writeFileAtomic } from "./_io.ts";
-import { LOAD_FLAGS, loadFromFlags } from "./_load_flags.ts";
+import { checkOutputs, type OutputFile, writeOutputs } from "./_io.ts";
+import { inputsOf, LOAD_FLAGS, loadFromFlags, rejectsFile, rejectsOutput } from "./_load_flags.ts";
 
 const SUMMARY = "derives points from converters and writes a config";
 
@@ -201,6 +201,14 @@ export function run(args: string[]): Promise<number> {
     if (reportPath !== undefined && !reportPath.toLowerCase().endsWith(".xlsx")) {
       throw new UsageError(`--report: "${reportPath}" should end in .xlsx`);
     }
+    await checkOutputs(
+      [
+        { flag: "out", path: out },
+        ...(reportPath ? [{ flag: "report", path: reportPath }] : []),
+        ...rejectsOutput(flags),
+      ],
+      inputsOf(flags),
+    );
 
     const contactsPath = String(flags.contacts);
     const contacts = await loadFromFlags("contacts", contactsPath, flags);
@@ -350,10 +358,11 @@ export function run(args: string[]): Promise<number> {
     // The config must read back through the engine's own checker before it is written.
     const text = serializeConfig(result.config);
     parseConfig(JSON.parse(text));
-    await writeFileAtomic(out, text);
+    const files: OutputFile[] = [{ path: out, data: text }];
     if (reportPath) {
-      await writeFileAtomic(reportPath, calibrationReport(result, result.config.provenance));
+      files.push({ path: reportPath, data: calibrationReport(result, result.config.provenance) });
     }
+    await writeOutputs([...files, ...rejectsFile(flags)]);
     for (const w of result.warnings) console.error(`  warning: ${w}`);
     const h = result.holdout;
     const rules = (result.config.rules?.length ?? 0) + (result.config.attributes?.length ?? 0);

@@ -3,15 +3,14 @@
  * `scores.csv` (and `triggers.csv`) per `../shared/spec/cli.md`. Events stream from the
  * file into the batch scorer, so only compact match records are kept in memory.
  */
-import { dirname } from "node:path";
 import { readConfigFile, unknownEventTypeWarnings } from "../config/mod.ts";
 import type { ContactRow, EventRow, VerificationRow } from "../data/types.ts";
 import { createBatchScorer } from "../engine/create_batch_scorer.ts";
 import { formatInstant, formatTriggersCsv, scoresCsvChunks } from "../engine/format_scores_csv.ts";
 import type { ScoreResult } from "../engine/types.ts";
 import { type FlagSpec, instantFlag, parseFlags, runCommand, UsageError } from "./_args.ts";
-import { writeFileAtomic } from "./_io.ts";
-import { LOAD_FLAGS, loadFromFlags } from "./_load_flags.ts";
+import { checkOutputs, type OutputFile, type OutputPath, writeOutputs } from "./_io.ts";
+import { inputsOf, LOAD_FLAGS, loadFromFlags, rejectsFile, rejectsOutput } from "./_load_flags.ts";
 
 const SUMMARY = "scores contacts with a config";
 
@@ -39,15 +38,6 @@ const FLAGS: Record<string, FlagSpec> = {
   ...LOAD_FLAGS,
 };
 
-async function checkOutputFolder(flag: string, path: string): Promise<void> {
-  const dir = dirname(path);
-  try {
-    if (!(await Deno.stat(dir)).isDirectory) throw new Error();
-  } catch {
-    throw new UsageError(`--${flag} "${path}": folder "${dir}" does not exist`);
-  }
-}
-
 function tierCounts(result: ScoreResult, asOf: number): string {
   const counts = { high: 0, medium: 0, low: 0, unscored: 0 };
   for (const row of result.rows) if (row.asOf === asOf) counts[row.tier]++;
@@ -64,8 +54,9 @@ export function run(args: string[]): Promise<number> {
     );
     const out = String(flags.out);
     const triggersOut = typeof flags.triggers === "string" ? flags.triggers : null;
-    await checkOutputFolder("out", out);
-    if (triggersOut) await checkOutputFolder("triggers", triggersOut);
+    const outputs: OutputPath[] = [{ flag: "out", path: out }];
+    if (triggersOut) outputs.push({ flag: "triggers", path: triggersOut });
+    await checkOutputs([...outputs, ...rejectsOutput(flags)], inputsOf(flags));
 
     const configPath = String(flags.config);
     const { config } = await readConfigFile(configPath);
@@ -105,8 +96,9 @@ export function run(args: string[]): Promise<number> {
     }
     const result = scorer.finish(asOf);
     const scored = performance.now();
-    await writeFileAtomic(out, scoresCsvChunks(result));
-    if (triggersOut) await writeFileAtomic(triggersOut, formatTriggersCsv(result));
+    const files: OutputFile[] = [{ path: out, data: scoresCsvChunks(result) }];
+    if (triggersOut) files.push({ path: triggersOut, data: formatTriggersCsv(result) });
+    await writeOutputs([...files, ...rejectsFile(flags)]);
 
     const last = result.summaries.length - 1;
     const lastAsOf = result.rows.length ? result.rows[result.rows.length - 1].asOf : asOf[0];

@@ -6,7 +6,7 @@ import { readConfigFile } from "../config/mod.ts";
 import { compileToSql } from "../sql/compile_to_sql.ts";
 import { SQL_DIALECTS, sqlDialect } from "../sql/dialects/mod.ts";
 import { type FlagSpec, instantFlag, parseFlags, runCommand, UsageError } from "./_args.ts";
-import { writeFileAtomic } from "./_io.ts";
+import { checkOutputs, writeFileAtomic } from "./_io.ts";
 
 const SUMMARY = [
   "Prints the SQL that computes `score` in a database: the rows of scores.csv, with the scope",
@@ -72,6 +72,9 @@ export function run(args: string[]): Promise<number> {
       partition = { index: Number(m[1]), count: Number(m[2]) };
     }
     const configPath = String(flags.config);
+    if (typeof flags.out === "string") {
+      await checkOutputs([{ flag: "out", path: flags.out }], { config: configPath });
+    }
     const { config, warnings } = await readConfigFile(configPath);
     for (const w of warnings) console.error(`Warning: ${w}`);
     const sql = compileToSql(config, {

@@ -327,9 +327,11 @@ export class CsvReader {
       }
       this.#row++;
       if (broken) {
-        // An unterminated quote: reject its line and read on from the next one.
-        let nl = text.indexOf("\n", start);
-        nl = nl === -1 ? n : nl + 1;
+        // An unterminated quote: reject its line and read on from the next one, whatever
+        // ends the lines (LF, CRLF or a lone CR).
+        let nl = start;
+        while (nl < n && text.charCodeAt(nl) !== LF && text.charCodeAt(nl) !== CR) nl++;
+        if (nl < n) nl += text.charCodeAt(nl) === CR && text.charCodeAt(nl + 1) === LF ? 2 : 1;
         out.push({
           row: this.#row,
           fields: null,

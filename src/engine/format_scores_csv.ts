@@ -1,6 +1,7 @@
 /** The `scores.csv` and `triggers.csv` files of `../shared/spec/cli.md`. */
 import { formatNumber } from "./format_number.ts";
 import type { Reason, ScoreResult, ScoreRow } from "./types.ts";
+import { safeCell } from "../export/safe_cell.ts";
 
 /** An instant as `2024-03-31T00:00:00Z` (milliseconds only when there are some). */
 export function formatInstant(ms: number): string {
@@ -11,6 +12,14 @@ export function formatInstant(ms: number): string {
 /** Quotes a CSV field when it holds a comma, a quote or a line break (RFC 4180). */
 export function csvField(text: string): string {
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/**
+ * A text field from the data or the config (an id, reasons, a scope name): made inert for
+ * spreadsheets (`=cmd|...` gets a leading `'`, see `safeCell`), then quoted as needed.
+ */
+function textField(text: string): string {
+  return csvField(String(safeCell(text)));
 }
 
 /** `id:+12.5;id:-20`: the sign is always written so the direction reads at a glance. */
@@ -24,9 +33,9 @@ const HEADER = ["as_of", "contact_id", "score", "tier", "matched_events", "verif
 
 /** One CSV line (without the line break) of a row. */
 function line(row: ScoreRow, scopeColumns: string[], asOfText: string): string {
-  let s = `${asOfText},${csvField(row.contactId)},${
+  let s = `${asOfText},${textField(row.contactId)},${
     formatNumber(row.score)
-  },${row.tier},${row.matchedEvents},${row.verified},${csvField(formatReasons(row.reasons))}`;
+  },${row.tier},${row.matchedEvents},${row.verified},${textField(formatReasons(row.reasons))}`;
   for (const col of scopeColumns) {
     const v = row.scopes[col];
     s += `,${v === undefined ? "0" : formatNumber(v)}`;
@@ -48,7 +57,7 @@ export function formatScoresCsv(result: ScoreResult): string {
  * so a large file can be written without holding every line and the whole text at once.
  */
 export function* scoresCsvChunks(result: ScoreResult, chunkChars = 1 << 20): Generator<string> {
-  let text = [...HEADER, ...result.scopeColumns].map(csvField).join(",") + "\n";
+  let text = [...HEADER, ...result.scopeColumns].map(textField).join(",") + "\n";
   let lastAsOf = NaN, asOfText = "";
   for (const row of result.rows) {
     if (row.asOf !== lastAsOf) {
@@ -69,7 +78,7 @@ export function formatTriggersCsv(result: ScoreResult): string {
   const lines = ["trigger_id,contact_id,as_of,from,to"];
   for (const f of result.triggers) {
     lines.push(
-      `${csvField(f.triggerId)},${csvField(f.contactId)},${formatInstant(f.asOf)},${
+      `${textField(f.triggerId)},${textField(f.contactId)},${formatInstant(f.asOf)},${
         f.from ?? ""
       },${f.to}`,
     );

@@ -5,7 +5,7 @@
  *
  * @module
  */
-export { isFormulaLike, safeCell } from "./safe_cell.ts";
+export { isFormulaLike, safeCell, unguardCell } from "./safe_cell.ts";
 export { cellText, toCsv, type ToCsvOptions } from "./csv.ts";
 export { buildWorkbook, sanitizeSheetName, type SheetSpec } from "./workbook.ts";
 export {
