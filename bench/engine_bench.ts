@@ -19,8 +19,9 @@ import { parseArgs } from "node:util";
 import { parseConfig } from "../src/config/mod.ts";
 import type { EventRow } from "../src/data/types.ts";
 import { createBatchScorer } from "../src/engine/create_batch_scorer.ts";
-import { writeDataset } from "../data/generate.ts";
+import { writeDataset } from "../data/generator/mod.ts";
 import { seededRng as rng } from "../src/metrics/seeded_rng.ts";
+import { DAY_MS as DAY } from "../src/tables/mod.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -35,7 +36,6 @@ const starter = JSON.parse(await Deno.readTextFile(`${root}data/configs/starter.
 starter.rules = starter.rules.filter((r: { id: string }) => r.id !== "purchase-online");
 const { config } = parseConfig(starter);
 
-const DAY = 86_400_000;
 const START = Date.UTC(2024, 0, 1);
 const TYPES = [
   ["page_view", 0.5],

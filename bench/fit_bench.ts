@@ -28,7 +28,7 @@ import {
   hillstrom,
   onlineShoppers,
   REAL_DATA_DIR,
-} from "../src/data/recipes/mod.ts";
+} from "../test/recipes/mod.ts";
 import { seededRng } from "../src/metrics/mod.ts";
 
 function synthetic(rows: number, cols: number, seed: number) {
@@ -143,7 +143,11 @@ if (!quick && await exists(REAL_DATA_DIR)) {
   const [h, hs] = timed(() => calibrateSnapshot(hill.contacts, { label: "conversion" }));
   report("hillstrom conversion (snapshot, random 30%)", hs, h);
   const cd = await cdnow();
-  const cutoffs = defaultCutoffs(Date.UTC(1997, 0, 1), Date.UTC(1998, 5, 30), 90, 30);
+  const cutoffs = defaultCutoffs(
+    { eventsFrom: Date.UTC(1997, 0, 1), eventsTo: Date.UTC(1998, 5, 30), purchasesTo: null },
+    90,
+    30,
+  );
   const [c, cs] = timed(() =>
     calibrateTemporal(cd, { cutoffs, lookbackDays: 90, horizonDays: 30 })
   );

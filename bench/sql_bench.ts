@@ -11,8 +11,8 @@ import { type ColumnData, insertColumns, openDuckDB, tableColumns } from "../src
 import { createBatchScorer } from "../src/engine/mod.ts";
 import { compileToSql } from "../src/sql/mod.ts";
 import { seededRng as seededRandom } from "../src/metrics/seeded_rng.ts";
+import { DAY_MS as DAY } from "../src/tables/mod.ts";
 
-const DAY = 86_400_000;
 const T = Date.UTC(2024, 2, 31);
 
 export const SPEC: ScoringConfigSpec = {

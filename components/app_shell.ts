@@ -1,5 +1,6 @@
 import { css, html, LitElement } from "lit";
 import * as Plot from "@observablehq/plot";
+import * as aq from "arquero";
 import type { AppManifest } from "../src/app/build_app.ts";
 import { cellProgress, type CompiledNotebook } from "../src/notebook/mod.ts";
 import { openBrowserDuckDB } from "../src/app/open_browser_duckdb.ts";
@@ -145,6 +146,7 @@ export class AppShell extends LitElement {
     this.options = {
       builtins: {
         Plot,
+        aq,
         html: domHtml,
         sb: {
           ...library,

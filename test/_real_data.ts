@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { exists, REAL_DATA_DIR } from "../src/data/recipes/mod.ts";
+import { exists, REAL_DATA_DIR } from "./recipes/mod.ts";
 
 /**
  * Whether `path` exists; when it does not, logs `Skipping <what>: <path> is absent`.

@@ -2,10 +2,20 @@
  * Names every notebook can read without defining them. The build resolves cell inputs
  * against this list; the page provides the values (see `components/app_shell.ts`).
  *
- * - `Plot`: Observable Plot; `html`: a tagged template returning a DOM element (Lit syntax)
+ * - `Plot`: Observable Plot; `aq`: Arquero, for reshaping query results as Observable users do;
+ *   `html`: a tagged template returning a DOM element (Lit syntax)
  * - `sb`: the workbench library (`src/app/library.ts`): engine, config, metrics, charts, exports,
  *   and `sb.run(task, args)`, which runs a task of `src/app/worker_tasks.ts` in the data worker
  * - `workspace`: the workspace (files, settings, configs); `db`: the DuckDB connection
  * - `data`: the loaded tables, updated after each load; `configs`: saved configs, updated on save
  */
-export const BUILTIN_NAMES = ["Plot", "html", "sb", "workspace", "db", "data", "configs"] as const;
+export const BUILTIN_NAMES = [
+  "Plot",
+  "aq",
+  "html",
+  "sb",
+  "workspace",
+  "db",
+  "data",
+  "configs",
+] as const;

@@ -19,9 +19,6 @@ const scope = self as unknown as {
 
 const tables: WorkerTables = {};
 
-/** Columns holding epoch ms in the canonical rows: DuckDB gets them as timestamps. */
-const TIMESTAMP_COLUMNS = ["ts", "created_at"];
-
 function errorMessage(err: unknown) {
   const e = err as Error & {
     file?: string;
@@ -70,9 +67,7 @@ scope.onmessage = async (e) => {
       (tables as Record<string, unknown>)[kind] = rows;
       clearTaskCache();
       // No rows, no columns: DuckDB cannot make a table of that, so an empty stream says "none".
-      const arrow = rows.length
-        ? rowsToArrowIpc(rows as unknown as Record<string, unknown>[], TIMESTAMP_COLUMNS)
-        : new Uint8Array(0);
+      const arrow = rows.length ? rowsToArrowIpc(kind, rows) : new Uint8Array(0);
       scope.postMessage({ id, result: { rejects, summary, arrow } }, [arrow.buffer]);
     } else if (op === "drop") {
       delete tables[e.data.kind as TableKind];

@@ -5,9 +5,7 @@
 import type { ScoringConfigSpec, TiersSpec } from "../config/types.ts";
 import type { TemporalOptions } from "../calibrate/calibrate_temporal.ts";
 import { periodInstants } from "../backtest/mod.ts";
-
-const DAY_MS = 86_400_000;
-
+import { dataEnd, type DataSpan, defaultCutoffs } from "../tables/mod.ts";
 /** Calibration and backtest settings as the settings form holds them (dates as epoch ms). */
 export interface PeriodSettings {
   /** First cutoff. */
@@ -25,20 +23,11 @@ export interface PeriodSettings {
 }
 
 /** What the data worker's `span` task reports. */
-export interface DataSpan {
-  eventsFrom: number | null;
-  eventsTo: number | null;
-  purchasesTo: number | null;
-}
-
-const startOfMonth = (ms: number, add = 0) => {
-  const d = new Date(ms);
-  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + add, 1);
-};
+export type { DataSpan };
 
 /**
- * Defaults from the data: monthly cutoffs from the first month with a full look-back window
- * to the last month whose horizon the purchases still cover. Throws `RangeError` when the
+ * Defaults from the data: the default cutoffs of the CLI (`defaultCutoffs`), monthly
+ * from the first month with a full look-back to the last whose horizon the data covers. Throws `RangeError` when the
  * data spans too little time for one cutoff.
  */
 export function defaultPeriodSettings(
@@ -49,19 +38,17 @@ export function defaultPeriodSettings(
   if (span.eventsFrom === null || span.eventsTo === null) {
     throw new RangeError("Cannot choose periods: no events are loaded");
   }
-  const end = Math.min(span.eventsTo, span.purchasesTo ?? span.eventsTo);
-  const from = startOfMonth(span.eventsFrom + lookbackDays * DAY_MS - 1, 1);
-  const to = startOfMonth(end - horizonDays * DAY_MS);
-  if (to < from) {
+  const cutoffs = defaultCutoffs(span, lookbackDays, horizonDays);
+  if (cutoffs.length === 0) {
     throw new RangeError(
       `Cannot choose periods: events from ${iso(span.eventsFrom)} to ${
-        iso(end)
+        iso(dataEnd(span)!)
       } leave no cutoff with ${lookbackDays} days before and ${horizonDays} days after`,
     );
   }
   return {
-    from,
-    to,
+    from: cutoffs[0],
+    to: cutoffs[cutoffs.length - 1],
     every: "month",
     lookbackDays,
     horizonDays,

@@ -9,74 +9,59 @@ import {
   type DataType,
   dictionary,
   float64,
+  int64,
+  list,
   tableFromColumns,
   tableToIPC,
   timestamp,
   TimeUnit,
   utf8,
 } from "@uwdata/flechette";
+import { tableLayout } from "../db/table_layout.ts";
+import type { DuckDBType, TableKind } from "../tables/mod.ts";
 
 /** Values per column looked at to choose a dictionary; under half of them distinct, it is one. */
 const DICTIONARY_SAMPLE = 4096;
 
 /**
- * Arrow IPC stream of `rows`: every key seen in any row is a column (missing is NULL).
- * Numbers become DOUBLE, booleans BOOLEAN, lists `;`-joined text, anything else text; a
- * column of mixed kinds is text. `timestampColumns` (epoch ms) become TIMESTAMP.
+ * Arrow IPC stream of the canonical rows of table `kind`, laid out by the one table policy
+ * (`tableLayout`: canonical columns in their types, instants as `TIMESTAMP`, lists as
+ * `VARCHAR[]`, the input order `seq`, then the extra columns), so the page's DuckDB tables
+ * are the CLI's.
  */
-export function rowsToArrowIpc(
-  rows: readonly Record<string, unknown>[],
-  timestampColumns: readonly string[] = [],
-): Uint8Array {
-  const columns: string[] = [];
-  const seen = new Set<string>();
-  for (const row of rows) {
-    for (const key in row) {
-      if (!seen.has(key)) {
-        seen.add(key);
-        columns.push(key);
-      }
-    }
-  }
-  // Column by column, straight from the rows: no per-column copy of ten million values
-  // is ever held, only the Arrow buffers being filled.
+export function rowsToArrowIpc(kind: TableKind, rows: readonly object[]): Uint8Array {
+  const layout = tableLayout(kind, rows);
+  // Column by column: only the Arrow buffers being filled are held, never a second copy
+  // of ten million values.
   const built: Record<string, Column<unknown>> = {};
-  for (const column of columns) {
-    let kind: "number" | "boolean" | "text" | null = null;
-    // Distinct values among the first ones: a column that repeats (event types, URLs, ids of
-    // a file grouped by contact) is sent as a dictionary, each distinct string encoded once.
-    const sample = new Set<unknown>();
-    for (const row of rows) {
-      const v = row[column];
-      if (v === null || v === undefined) continue;
-      if (sample.size < DICTIONARY_SAMPLE) sample.add(v);
-      const k = typeof v === "number" ? "number" : typeof v === "boolean" ? "boolean" : "text";
-      if (kind === null) kind = k;
-      else if (kind !== k) {
-        kind = "text";
-        break;
-      }
-    }
-    const type: DataType = kind === "number"
-      ? (timestampColumns.includes(column) ? timestamp(TimeUnit.MILLISECOND) : float64())
-      : kind === "boolean"
-      ? bool()
-      : sample.size < DICTIONARY_SAMPLE / 2
-      ? dictionary(utf8())
-      : utf8();
-    const text = kind === "text";
-    built[column] = columnFromValues((add: (value: unknown) => void) => {
-      for (let i = 0; i < rows.length; i++) {
-        const v = rows[i][column];
-        add(
-          v === null || v === undefined
-            ? null
-            : text
-            ? (Array.isArray(v) ? v.join(";") : typeof v === "string" ? v : String(v))
-            : v,
-        );
-      }
-    }, type);
+  for (const [name, { type, values }] of Object.entries(layout)) {
+    built[name] = columnFromValues((add: (value: unknown) => void) => {
+      for (let i = 0; i < values.length; i++) add(values[i] ?? null);
+    }, arrowType(type, values));
   }
   return tableToIPC(tableFromColumns(built), { format: "stream" })!;
+}
+
+function arrowType(type: DuckDBType, values: ArrayLike<unknown>): DataType {
+  switch (type) {
+    case "TIMESTAMP":
+      return timestamp(TimeUnit.MICROSECOND);
+    case "BIGINT":
+      return int64();
+    case "DOUBLE":
+      return float64();
+    case "BOOLEAN":
+      return bool();
+    case "VARCHAR[]":
+      return list(utf8());
+    case "VARCHAR": {
+      // A column that repeats (event types, URLs, ids of a file grouped by contact) is sent
+      // as a dictionary, each distinct string encoded once.
+      const sample = new Set<unknown>();
+      for (let i = 0; i < values.length && sample.size < DICTIONARY_SAMPLE; i++) {
+        if (values[i] !== null && values[i] !== undefined) sample.add(values[i]);
+      }
+      return sample.size < DICTIONARY_SAMPLE / 2 ? dictionary(utf8()) : utf8();
+    }
+  }
 }

@@ -1,4 +1,7 @@
-import { tierCode, type TierTable, tierTable } from "../backtest/mod.ts";
+import { type TierTable, tierTable } from "../backtest/mod.ts";
+import { tierCode } from "../tables/mod.ts";
+
+const [LOW, MEDIUM, HIGH] = [tierCode("low"), tierCode("medium"), tierCode("high")];
 
 /**
  * Live re-tiering for the threshold tuner: the scores are sorted once, then any pair of
@@ -32,7 +35,7 @@ export interface TierIndex {
   countAtLeast(threshold: number): number;
   /** High, medium, low at `{high, medium}` (medium is capped at high). */
   split(tiers: { high: number; medium: number }): TierSplit[];
-  /** Tier codes per contact in input order (2 high, 1 medium, 0 low), for charts and exports. */
+  /** Tier codes (`TIERS`: 3 high, 2 medium, 1 low) per contact in input order. */
   codes(tiers: { high: number; medium: number }, out?: Uint8Array): Uint8Array;
   /** The score below which `fraction` of contacts fall (nearest rank). */
   quantile(fraction: number): number;
@@ -110,7 +113,7 @@ export function createTierIndex(
     codes({ high, medium }, out = new Uint8Array(n)) {
       for (let i = 0; i < n; i++) {
         const s = source[i];
-        out[i] = s >= high ? 2 : s >= medium ? 1 : 0;
+        out[i] = s >= high ? HIGH : s >= medium ? MEDIUM : LOW;
       }
       return out;
     },
@@ -158,7 +161,6 @@ export function retierPeriods(
     throw new TypeError("Cannot re-tier periods: the replay kept no contacts (keepContacts)");
   }
   const UNSCORED = tierCode("unscored");
-  const [LOW, MEDIUM, HIGH] = [tierCode("low"), tierCode("medium"), tierCode("high")];
   return replay.periods.map((p, k) => {
     const codes: number[] = [];
     const conv: number[] = [];

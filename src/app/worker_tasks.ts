@@ -6,6 +6,7 @@
 import type { ContactRow, EventRow, PurchaseRow, VerificationRow } from "../data/types.ts";
 import type { ScoringConfigSpec } from "../config/types.ts";
 import { parseConfig } from "../config/mod.ts";
+import { dataSpan } from "../tables/mod.ts";
 import { scoreContacts } from "../engine/mod.ts";
 import {
   compareWindows,
@@ -64,20 +65,10 @@ function resolve(tables: WorkerTables, spec: ScoringConfigSpec) {
 export const WORKER_TASKS = {
   /** First and last event and purchase instants, and the event types with counts. */
   span(tables: WorkerTables) {
-    let min = Infinity;
-    let max = -Infinity;
     const types: Record<string, number> = {};
-    for (const e of tables.events ?? []) {
-      if (e.ts < min) min = e.ts;
-      if (e.ts > max) max = e.ts;
-      types[e.type] = (types[e.type] ?? 0) + 1;
-    }
-    let purchasesMax = -Infinity;
-    for (const p of tables.purchases ?? []) if (p.ts > purchasesMax) purchasesMax = p.ts;
+    for (const e of tables.events ?? []) types[e.type] = (types[e.type] ?? 0) + 1;
     return {
-      eventsFrom: Number.isFinite(min) ? min : null,
-      eventsTo: Number.isFinite(max) ? max : null,
-      purchasesTo: Number.isFinite(purchasesMax) ? purchasesMax : null,
+      ...dataSpan(tables.events ?? [], tables.purchases ?? []),
       eventTypes: types,
       contacts: tables.contacts?.length ?? 0,
     };

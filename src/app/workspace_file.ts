@@ -2,6 +2,7 @@
  * The workspace file an analyst saves and opens again: the input files' bytes (base64) with
  * how they were read, the settings and the configs. Plain JSON, so it diffs and mails well.
  */
+import { TABLE_KINDS } from "../tables/mod.ts";
 import type { TableKind } from "../data/types.ts";
 
 export const WORKSPACE_FORMAT = "scorebench.workspace/v1";
@@ -31,7 +32,7 @@ export interface WorkspaceSnapshot {
   configs: Record<string, unknown>;
 }
 
-const KINDS: readonly TableKind[] = ["contacts", "events", "purchases", "verification"];
+const KINDS = TABLE_KINDS;
 
 /** The JSON text of a workspace file. */
 export function encodeWorkspace(snapshot: WorkspaceSnapshot): string {

@@ -2,8 +2,9 @@
  * Seeded synthetic history for tests and benchmarks: contacts whose activity comes in
  * bursts, and purchases that follow bursts, so a sensible config ranks future buyers.
  */
-import type { EventRow, PurchaseRow } from "../data/types.ts";
+import type { EventRow, PurchaseRow } from "../tables/mod.ts";
 import { seededRng } from "../metrics/mod.ts";
+import { DAY_MS as DAY } from "../tables/mod.ts";
 
 export interface SyntheticHistoryOptions {
   contacts: number;
@@ -15,7 +16,6 @@ export interface SyntheticHistoryOptions {
   seed?: number;
 }
 
-const DAY = 86_400_000;
 const TYPES = ["page_view", "page_view", "page_view", "email_click", "form_submit"];
 const URLS = [
   "https://shop.example/pricing",

@@ -5,10 +5,13 @@
 import type { ScoringConfig } from "../config/types.ts";
 import { isOneShot, replay, type ReplayInput } from "./replay.ts";
 
+/** Instants, horizon and the grid of window settings to replay. */
 export interface CompareWindowsOptions {
   /** Instants, ascending (at least two). */
   asOf: number[];
+  /** A contact converted at `T` when it bought in `(T, T + horizonDays]`. */
   horizonDays: number;
+  /** Look-backs to try, in days. */
   lookbackDays: number[];
   /** `null` means no decay. */
   halfLifeDays: (number | null)[];
@@ -24,24 +27,33 @@ export interface CompareWindowsOptions {
   onProgress?: (fraction: number, phase: string) => void;
 }
 
+/** One window setting and how the rules ranked converters under it. */
 export interface WindowCell {
+  /** The look-back tried, in days. */
   lookbackDays: number;
+  /** The half-life tried, in days; `null` for no decay. */
   halfLifeDays: number | null;
   /** AUC (scored contacts) per instant, in the order of `asOf`. */
   aucByPeriod: (number | null)[];
+  /** Coverage per instant, in the order of `asOf`. */
   coverageByPeriod: (number | null)[];
   /** Mean AUC over the choosing periods (those with a defined AUC). */
   selectionAuc: number | null;
   /** Mean AUC over the later periods: the out-of-time evidence. */
   outOfTimeAuc: number | null;
+  /** Mean coverage over the later periods. */
   outOfTimeCoverage: number | null;
   /** Rank of `outOfTimeAuc` among the grid, 1 best. */
   outOfTimeRank: number | null;
 }
 
+/** The grid, the setting chosen on earlier periods and how every setting did later. */
 export interface CompareWindowsResult {
+  /** Periods up to this instant choose; later ones judge. */
   splitAfter: number;
+  /** The instants that choose. */
   selectionPeriods: number[];
+  /** The instants that judge. */
   outOfTimePeriods: number[];
   /** Every cell, lookback-major, for charting. */
   grid: WindowCell[];

@@ -4,19 +4,28 @@ import { psi } from "../metrics/mod.ts";
 import { type MigrationMatrix, migrationMatrix } from "./migration_matrix.ts";
 import { finiteOrNull, isOneShot, replay, type ReplayInput } from "./replay.ts";
 import { scoreBins } from "./score_bins.ts";
-import { TIERS } from "./tier_codes.ts";
+import { TIERS } from "../tables/mod.ts";
 
+/** Instants and horizon of the comparison. */
 export interface ImpactPreviewOptions {
+  /** Instants, epoch ms UTC. */
   asOf: number[];
+  /** A contact converted at `T` when it bought in `(T, T + horizonDays]`. */
   horizonDays: number;
   /** @default 10 */
+  /** Quantile bins of the current scores for PSI. */
   psiBins?: number;
 }
 
+/** One tier under the current and the candidate config. */
 export interface TierImpact {
+  /** Contacts in the tier under the current config. */
   currentContacts: number;
+  /** Contacts in the tier under the candidate. */
   candidateContacts: number;
+  /** Converters in the tier under the current config. */
   currentConverters: number;
+  /** Converters in the tier under the candidate. */
   candidateConverters: number;
   /** Converters in this tier under the candidate but not under the current config. */
   convertersGained: number;
@@ -24,18 +33,25 @@ export interface TierImpact {
   convertersLost: number;
 }
 
+/** The comparison at one instant. */
 export interface ImpactPeriod {
+  /** The instant, epoch ms UTC. */
   asOf: number;
   /** `matrix[current tier][candidate tier]` counts of contacts. */
   tierChange: MigrationMatrix;
+  /** Per tier: contacts and converters under both configs. */
   tiers: Record<TierOrUnscored, TierImpact>;
   /** PSI of the candidate's scores against the current ones (bins from the current). */
   psi: number | null;
+  /** AUC of the current config over its scored contacts. */
   currentAuc: number | null;
+  /** AUC of the candidate over its scored contacts. */
   candidateAuc: number | null;
 }
 
+/** What `impactPreview` returns. */
 export interface ImpactPreview {
+  /** One per instant, ascending. */
   periods: ImpactPeriod[];
   /** Sums over periods. */
   total: Record<TierOrUnscored, TierImpact>;

@@ -1,6 +1,6 @@
 /** How contacts move between tiers from one instant to the next. */
 import type { TierOrUnscored } from "../config/types.ts";
-import { TIERS, TIERS_HIGH_FIRST } from "./tier_codes.ts";
+import { TIERS, TIERS_HIGH_FIRST } from "../tables/mod.ts";
 
 /** `"absent"` marks a contact missing at one of the two instants, so nobody is dropped. */
 export type MigrationState = TierOrUnscored | "absent";
@@ -8,6 +8,7 @@ export type MigrationState = TierOrUnscored | "absent";
 /** `matrix[from][to]` = contacts in tier `from` at the earlier instant and `to` at the later. */
 export type MigrationMatrix = Record<MigrationState, Record<MigrationState, number>>;
 
+/** Rows and columns of a migration matrix, highest tier first, `absent` last. */
 export const MIGRATION_STATES: readonly MigrationState[] = [...TIERS_HIGH_FIRST, "absent"];
 
 function emptyMatrix(): MigrationMatrix {

@@ -6,8 +6,8 @@
  * @module
  */
 export { periodInstants, type PeriodInstantsOptions } from "./period_instants.ts";
-export { convertersWithin } from "./converters_within.ts";
-export { tierCode, TIERS, TIERS_HIGH_FIRST } from "./tier_codes.ts";
+export { convertersWithin } from "../tables/mod.ts";
+export { tierCode, TIERS, TIERS_HIGH_FIRST } from "../tables/mod.ts";
 export { type TierStats, type TierTable, tierTable } from "./tier_table.ts";
 export { scoreBins, type ScoreBinsOptions } from "./score_bins.ts";
 export {

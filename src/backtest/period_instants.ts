@@ -1,11 +1,11 @@
 /** The instants T1..Tn a backtest scores at: every week or month between two dates. */
+import { DAY_MS as DAY } from "../tables/mod.ts";
 
+/** How far apart the instants of `periodInstants` are. */
 export interface PeriodInstantsOptions {
   /** Step between instants. @default "month" */
   every?: "week" | "month";
 }
-
-const DAY = 86_400_000;
 
 /**
  * Instants from `from` to `to` inclusive (epoch ms, UTC), one `every` apart.

@@ -3,24 +3,29 @@
  * against who actually bought within the horizon after it.
  */
 import type { ScoringConfig, TierOrUnscored } from "../config/types.ts";
-import type { ContactRow, EventRow, PurchaseRow, VerificationRow } from "../data/types.ts";
+import type { ContactRow, EventRow, PurchaseRow, VerificationRow } from "../tables/mod.ts";
 import { createBatchScorer } from "../engine/mod.ts";
 import type { ScoreSummary, TriggerFiring } from "../engine/types.ts";
 import { auc, psi } from "../metrics/mod.ts";
-import { convertersWithin } from "./converters_within.ts";
+import { convertersWithin } from "../tables/mod.ts";
 import { type MigrationMatrix, migrationMatrix } from "./migration_matrix.ts";
 import { scoreBins } from "./score_bins.ts";
-import { tierCode } from "./tier_codes.ts";
+import { tierCode } from "../tables/mod.ts";
 import { type TierStats, tierTable } from "./tier_table.ts";
 
+/** The history a config is replayed over. */
 export interface ReplayInput {
+  /** Events in any order; ties on `ts` keep input order. */
   events?: Iterable<EventRow>;
   /** With contacts, exactly these contacts each period; without, every contact seen in events. */
   contacts?: ContactRow[];
+  /** Who converted and when: the label of each period. */
   purchases: Iterable<PurchaseRow>;
+  /** Contacts to exclude, demote or flag, as in scoring. */
   verification?: VerificationRow[];
 }
 
+/** Instants and horizon of a replay. */
 export interface ReplayOptions {
   /** Instants (epoch ms, UTC); sorted ascending, a repeated instant counts once. */
   asOf: number[];
@@ -37,14 +42,19 @@ export interface ReplayOptions {
   onProgress?: (fraction: number, phase: string) => void;
 }
 
+/** One instant of a replay: sizes, conversion, discrimination and drift. */
 export interface ReplayPeriod {
+  /** The instant, epoch ms UTC. */
   asOf: number;
+  /** Contacts in the scoring output at this instant. */
   contacts: number;
+  /** Of those, contacts with a tier other than `unscored`. */
   scored: number;
   /** scored / contacts; `null` with no contacts. */
   coverage: number | null;
   /** Contacts of the period with a purchase in `(asOf, asOf + horizonDays]`. */
   converters: number;
+  /** `converters / contacts` (unscored included); `null` with no contacts. */
   conversionRate: number | null;
   /**
    * AUC of the score against conversion over SCORED contacts only: an unscored contact has
@@ -59,23 +69,30 @@ export interface ReplayPeriod {
    * (see `ReplayResult.psiEdges`; unscored is a bin of its own).
    */
   psi: { previous: number | null; first: number | null };
+  /** Contacts, converters, rate, lift and capture per tier. */
   tiers: Record<TierOrUnscored, TierStats>;
   /** Migration from the previous period (`null` for the first). */
   migration: MigrationMatrix | null;
   /** Trigger firings at this instant by trigger id (every configured trigger listed). */
   triggers: Record<string, number>;
+  /** The engine's counts at this instant. */
   summary: ScoreSummary;
 }
 
+/** What `replay` returns: one period per instant, and per-contact detail when kept. */
 export interface ReplayResult {
+  /** The replayed config's `name`. */
   configName: string;
+  /** The replayed config's tier cuts. */
   tierCuts: { high: number; medium: number };
+  /** As given in the options. */
   horizonDays: number;
   /**
    * Inner PSI bin edges, quantiles of the first period's scored contacts (see `scoreBins`);
    * the bins are these plus one bin of unscored contacts.
    */
   psiEdges: number[];
+  /** One per instant, ascending. */
   periods: ReplayPeriod[];
   /** Present with `keepContacts`: every contact seen in any period, sorted. */
   contactIds?: string[];
@@ -85,6 +102,7 @@ export interface ReplayResult {
   scores?: Float64Array[];
   /** Per period, per contact: 1 when converted within the horizon. */
   converted?: Uint8Array[];
+  /** Present with `keepContacts`: every trigger firing of the replay. */
   firings?: TriggerFiring[];
 }
 

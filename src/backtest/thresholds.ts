@@ -8,6 +8,7 @@ import type { ReplayResult } from "./replay.ts";
 
 /** Scored contact-periods pooled over a backtest: what cuts are fitted on. */
 export interface ThresholdSample {
+  /** Score of each contact-period. */
   scores: ArrayLike<number>;
   /** 1 when the contact converted within the horizon after that instant. */
   converted: ArrayLike<number>;
@@ -30,6 +31,7 @@ export type ThresholdMethod =
   | { method: "capacity"; high: number; medium: number }
   | { method: "lift"; minShare?: number };
 
+/** How the cuts' intervals and probability table are computed. */
 export interface ThresholdOptions {
   /** Bootstrap resamples. @default 200 */
   resamples?: number;
@@ -47,33 +49,47 @@ export interface ThresholdOptions {
   maxRows?: number;
 }
 
+/** One tier under suggested cuts. */
 export interface TierCutStats {
   /** Contacts per period at or above this tier's cut and below the next one up. */
   contactsPerPeriod: number;
+  /** Share of the tier's contact-periods that converted; `null` for an empty tier. */
   conversionRate: number | null;
+  /** Tier rate / overall rate; `null` when either is undefined or the overall rate is 0. */
   lift: number | null;
 }
 
+/** A score band of a tier and how often its contacts converted. */
 export interface ProbabilityBand {
+  /** The tier the band lies in. */
   tier: TierName;
   /** Inclusive lower score of the band. */
   scoreFrom: number;
   /** Inclusive upper score of the band (the highest score seen in it). */
   scoreTo: number;
+  /** Contact-periods in the band. */
   contacts: number;
+  /** Of those, the ones that converted. */
   converters: number;
+  /** `converters / contacts`. */
   probability: number;
   /** Bootstrap interval of `probability`. */
   interval: Interval;
 }
 
+/** Cuts suggested by one method, with their intervals and what they would give. */
 export interface ThresholdResult {
+  /** `rate`, `capacity` or `lift`. */
   method: ThresholdMethod["method"];
+  /** The method with its settings. */
   settings: ThresholdMethod;
+  /** The suggested cuts; one nobody reaches is just above the top score. */
   cuts: { high: number; medium: number };
   /** Bootstrap percentile intervals of the two cuts (`NaN` bounds when no resample found one). */
   intervals: { high: Interval; medium: Interval };
+  /** Per tier, contacts per period, conversion and lift under the cuts. */
   tiers: Record<TierName, TierCutStats>;
+  /** Score-to-probability table, bands per tier. */
   probabilities: ProbabilityBand[];
   /** Contact-periods the cuts were fitted on (fewer than offered when `maxRows` sampled). */
   rows: number;

@@ -1,8 +1,10 @@
 /** Per-tier counts, conversion, lift and capture of one period. */
 import type { TierOrUnscored } from "../config/types.ts";
-import { TIERS } from "./tier_codes.ts";
+import { TIERS } from "../tables/mod.ts";
 
+/** One tier of one period. */
 export interface TierStats {
+  /** Contacts in the tier. */
   contacts: number;
   /** Contacts of this tier with a purchase within the horizon. */
   converters: number;
@@ -14,11 +16,15 @@ export interface TierStats {
   capture: number | null;
 }
 
+/** A period's contacts and converters, overall and per tier. */
 export interface TierTable {
+  /** All contacts of the period. */
   contacts: number;
+  /** Of those, the ones with a purchase within the horizon. */
   converters: number;
   /** Over all contacts of the period, unscored included. */
   conversionRate: number | null;
+  /** Per tier, unscored included. */
   tiers: Record<TierOrUnscored, TierStats>;
 }
 

@@ -7,31 +7,43 @@ import type { MigrationMatrix } from "./migration_matrix.ts";
 import type { ReplayPeriod, ReplayResult } from "./replay.ts";
 import type { ThresholdResult } from "./thresholds.ts";
 
+/** The `format` of `backtest.json` (`docs/formats.md`); fields are only ever added. */
 export const BACKTEST_FORMAT = "scorebench.backtest/v1";
 
 /**
  * One period of `backtest.json`: a replay period with its instant as text, its migration
  * labelled with the instant it comes from, and the engine's summary counts in place of the
- * summary; see `backtest_schema.md` for every field.
+ * summary; every field is documented in `docs/formats.md`.
  */
 export interface BacktestPeriodJson extends Omit<ReplayPeriod, "asOf" | "migration" | "summary"> {
+  /** The instant, ISO 8601 UTC. */
   asOf: string;
+  /** Tier moves since the previous period (`from` is its instant); `null` for the first. */
   migration: { from: string; matrix: MigrationMatrix } | null;
+  /** Events of contacts not in the contacts table, from the engine's summary. */
   ignoredEvents: number;
+  /** Contacts the audience left out. */
   excludedByAudience: number;
+  /** Contacts verification `exclude` left out. */
   excludedByVerification: number;
 }
 
+/** The whole `backtest.json` (every field is documented in `docs/formats.md`). */
 export interface BacktestJson {
+  /** Always `"scorebench.backtest/v1"`. */
   format: typeof BACKTEST_FORMAT;
+  /** Name, window, tier cuts and trigger ids of the replayed config. */
   config: {
     name: string;
     window: { lookbackDays: number; halfLifeDays: number | null };
     tiers: { high: number; medium: number };
     triggers: string[];
   };
+  /** A contact converted at `T` when it bought in `(T, T + horizonDays]`. */
   horizonDays: number;
+  /** Inner PSI bin edges from the first period's scores. */
   psiEdges: number[];
+  /** Means and extremes over the periods. */
   summary: {
     periods: number;
     meanAuc: number | null;
@@ -43,37 +55,53 @@ export interface BacktestJson {
     /** Periods where the conversion rate does not fall from high to medium to low. */
     periodsOutOfOrder: string[];
   };
+  /** One per instant, ascending. */
   periods: BacktestPeriodJson[];
+  /** Suggested tier cuts, when asked for. */
   thresholds?: ThresholdResult[];
+  /** Window settings compared out of time, when asked for. */
   windows?: WindowsJson;
+  /** A candidate config previewed against this one, when given. */
   impact?: ImpactJson;
 }
 
 /** `compareWindows` in JSON: instants as text. */
 export interface WindowsJson {
+  /** Periods up to this instant choose, later ones judge. */
   splitAfter: string;
+  /** The instants that choose the window. */
   selectionPeriods: string[];
+  /** The instants that judge it. */
   outOfTimePeriods: string[];
+  /** Every look-back and half-life pair tried, look-back first. */
   grid: WindowCell[];
+  /** The pair with the best selection AUC. */
   best: { lookbackDays: number; halfLifeDays: number | null };
+  /** The config's own pair when it is on the grid, else `null`. */
   current: { lookbackDays: number; halfLifeDays: number | null } | null;
+  /** One sentence on the choice and how it did out of time. */
   evidence: string;
 }
 
 /** `impactPreview` in JSON: instants as text. */
 export interface ImpactJson {
+  /** Name, window and tier cuts of the candidate config. */
   candidate: {
     name: string;
     window: { lookbackDays: number; halfLifeDays: number | null };
     tiers: { high: number; medium: number };
   };
+  /** Per instant: tier changes, converters gained and lost, PSI and AUCs. */
   periods: (Omit<ImpactPeriod, "asOf"> & { asOf: string })[];
+  /** Per tier, the sums over the periods. */
   total: ImpactPreview["total"];
 }
 
 /** What `toBacktestJson` adds beside the replay, each when given. */
 export interface BacktestExtras {
+  /** Suggested tier cuts, one per method. */
   thresholds?: ThresholdResult[];
+  /** The window comparison. */
   windows?: CompareWindowsResult;
   /** The candidate config and its preview against the replayed one. */
   impact?: { candidate: ScoringConfig; preview: ImpactPreview };

@@ -111,30 +111,6 @@ export function uniqueIds(ids: string[]): string[] {
   });
 }
 
-/**
- * Monthly cutoffs (00:00 UTC on the 1st) from the first month start with a full look-back
- * after `first` to the last whose full horizon ends by `last`.
- */
-export function defaultCutoffs(
-  first: number,
-  last: number,
-  lookbackDays: number,
-  horizonDays: number,
-): number[] {
-  const day = 86_400_000;
-  const out: number[] = [];
-  const start = new Date(first + lookbackDays * day);
-  const y = start.getUTCFullYear();
-  let m = start.getUTCMonth();
-  let t = Date.UTC(y, m, 1);
-  if (t < first + lookbackDays * day) t = Date.UTC(y, ++m, 1);
-  while (t + horizonDays * day <= last) {
-    out.push(t);
-    t = Date.UTC(y, ++m, 1);
-  }
-  return out;
-}
-
 /** Training scores at a few percentiles and the probability the score map gives them. */
 export function scoreTable(
   scores: ArrayLike<number>,

@@ -4,7 +4,7 @@
  * prefixed with the tag) beside the global rules, so `scores.csv` gains a `tag:<name>`
  * column per product while tiers stay on the global score.
  */
-import type { PurchaseRow } from "../data/types.ts";
+import type { PurchaseRow } from "../tables/mod.ts";
 import {
   calibrateTemporal,
   type TemporalInput,
@@ -22,7 +22,9 @@ export interface PerTagOptions extends Omit<TemporalOptions, "tag"> {
 
 /** The global result, whose config holds every tag's rules too, and each tag's own result. */
 export interface PerTagResult {
+  /** The fit on every purchase; its config also holds each tag's rules. */
   global: CalibrationResult;
+  /** Each fitted tag's own result. */
   tags: Record<string, CalibrationResult>;
   /** Tags not fitted, with the reason. */
   skipped: Record<string, string>;

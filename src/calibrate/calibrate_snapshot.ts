@@ -8,7 +8,7 @@
 import type { AttributeRuleSpec, ScoringConfigSpec } from "../config/types.ts";
 import { CONFIG_FORMAT } from "../config/types.ts";
 import { toScoringConfig } from "../config/mod.ts";
-import type { ContactRow } from "../data/types.ts";
+import type { ContactRow } from "../tables/mod.ts";
 import { scoreContacts } from "../engine/mod.ts";
 import {
   binFeature,
@@ -45,19 +45,21 @@ export interface SnapshotOptions {
   exclude?: string[];
   /** Only these columns are used when given. @default every other column */
   include?: string[];
-  /** @default { fraction: 0.3, seed: 1 } */
+  /** Contacts held out for evidence: a random share, or those dated after an instant. @default { fraction: 0.3, seed: 1 } */
   holdout?: HoldoutSpec | null;
   /** Columns below this information value are left out. @default 0.02 */
   minIv?: number;
+  /** How columns are binned into factors. */
   binning?: BinningOptions;
   /** L2 penalty of the fit. @default 0 */
   l2?: number;
-  /** @default { pdo: 20, baseScore: 100, baseOdds: 1 } */
+  /** How coefficients become points. @default { pdo: 20, baseScore: 100, baseOdds: 1 } */
   scale?: ScaleOptions;
   /** Largest AUC the whole-number points may lose against the exact fit on training rows; a finer scale is tried until it holds. @default 0.002 */
   maxRoundingCost?: number;
   /** Config name. @default "Snapshot calibration on <label>" */
   name?: string;
+  /** Bootstrap settings of the hold-out evidence. */
   evidence?: EvidenceOptions;
   /** Prefix of every rule id (per-tag calibration uses the tag). @default "" */
   idPrefix?: string;

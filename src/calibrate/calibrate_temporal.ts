@@ -12,7 +12,7 @@
 import type { EventRuleSpec, ScoringConfigSpec } from "../config/types.ts";
 import { CONFIG_FORMAT } from "../config/types.ts";
 import { toScoringConfig } from "../config/mod.ts";
-import type { ContactRow, EventRow, PurchaseRow } from "../data/types.ts";
+import type { ContactRow, EventRow, PurchaseRow } from "../tables/mod.ts";
 import { scoreContacts } from "../engine/mod.ts";
 import { hashUniform, proposeTiers, roundingCost, scoreTable } from "./_common.ts";
 import {
@@ -31,12 +31,13 @@ import { independentColumns } from "./_linalg.ts";
 import { pointScale, type ScaleOptions, type ScoreToProbability } from "./scale_points.ts";
 import { describeScale } from "./calibrate_snapshot.ts";
 import type { CalibrationResult, PointsRow } from "./types.ts";
-
-const DAY_MS = 86_400_000;
+import { DAY_MS } from "../tables/mod.ts";
 
 /** Inputs of temporal calibration (canonical rows). */
 export interface TemporalInput {
+  /** Events before each cutoff give the features. */
   events: EventRow[];
+  /** A purchase within the horizon after a cutoff is the label. */
   purchases: PurchaseRow[];
   /** Without contacts, every contact seen in the events up to a cutoff is a row there. */
   contacts?: ContactRow[];
@@ -46,9 +47,9 @@ export interface TemporalInput {
 export interface TemporalOptions {
   /** Cutoff instants (epoch ms). */
   cutoffs: number[];
-  /** @default 90 */
+  /** Days before a cutoff whose events are counted. @default 90 */
   lookbackDays?: number;
-  /** @default 30 */
+  /** A purchase in `(cutoff, cutoff + horizonDays]` converts. @default 30 */
   horizonDays?: number;
   /** Decay of counts (and of the config). @default null */
   halfLifeDays?: number | null;
@@ -61,18 +62,21 @@ export interface TemporalOptions {
   holdout?: { after: number } | { fraction: number; seed?: number } | null;
   /** Features to fit; found from the data when absent. */
   features?: EventFeature[];
+  /** How features are found from the data when `features` is absent. */
   candidates?: CandidateOptions;
   /** Found value features (not event types) below this information value are left out. @default 0.01 */
   minIv?: number;
-  /** @default 0 */
+  /** L2 penalty of the fit. @default 0 */
   l2?: number;
-  /** @default { pdo: 20 } */
+  /** How coefficients become points. @default { pdo: 20 } */
   scale?: ScaleOptions;
-  /** @default 0.002 */
+  /** Largest AUC whole points may lose against the exact fit on training rows. @default 0.002 */
   maxRoundingCost?: number;
   /** Only purchases of this tag label a row; rules are scoped to the tag and ids prefixed. */
   tag?: string;
+  /** Config name. */
   name?: string;
+  /** Bootstrap settings of the hold-out evidence. */
   evidence?: EvidenceOptions;
   /**
    * Called at each step with the fraction done (0 to 1) and a short label of the step, e.g.

@@ -5,10 +5,9 @@
  * and the engine, adding points per kept match, reproduces the count exactly.
  */
 import type { EventRuleSpec, Predicate } from "../config/types.ts";
-import type { EventRow } from "../data/types.ts";
+import type { EventRow } from "../tables/mod.ts";
 import { slug } from "./_common.ts";
-
-const DAY_MS = 86_400_000;
+import { DAY_MS } from "../tables/mod.ts";
 
 /** One candidate event feature. */
 export interface EventFeature {
@@ -16,9 +15,11 @@ export interface EventFeature {
   id: string;
   /** `type:email_click` or `page_view url=https://shop.example/pricing`. */
   label: string;
+  /** The event type counted. */
   on: string;
   /** Column and value for a value feature. */
   column?: string;
+  /** The value of `column` the event must have. */
   value?: string;
 }
 
@@ -134,7 +135,7 @@ export function candidateFeatures(
 
 /** Options for `countFeatures`. */
 export interface CountOptions {
-  /** @default 90 */
+  /** Days before a cutoff whose events are counted. @default 90 */
   lookbackDays?: number;
   /** Each event counts `0.5^(age / halfLife)` instead of 1, as the engine's decay. @default null */
   halfLifeDays?: number | null;
@@ -142,9 +143,11 @@ export interface CountOptions {
 
 /** Which (contact, cutoff) pairs are rows of the design matrix. */
 export interface RowIndex {
+  /** The cutoffs, epoch ms UTC, ascending. */
   cutoffs: number[];
   /** Per cutoff, the row number of each eligible contact id. */
   rowOf: Map<string, number>[];
+  /** Rows of the design matrix. */
   rows: number;
 }
 

@@ -25,18 +25,32 @@ export interface EvidenceOptions {
 
 /** Ranking and probability quality of scores against outcomes. */
 export interface Evidence {
+  /** Rows evaluated. */
   rows: number;
+  /** Of those, rows labelled 1. */
   converters: number;
+  /** `converters / rows`. */
   rate: number;
+  /** Area under the ROC curve. */
   auc: number;
   /** Percentile bootstrap interval of the AUC (stratified); `null` when skipped. */
   aucInterval: Interval | null;
+  /** `2 * auc - 1`. */
   gini: number;
+  /**
+   * Kolmogorov-Smirnov statistic: the largest gap between the score distributions of converters and
+   * the rest.
+   */
   ks: number;
+  /** Area under the precision-recall curve. */
   prAuc: number;
+  /** Mean squared error of the probabilities. */
   brier: number;
+  /** Mean negative log-likelihood of the probabilities. */
   logLoss: number;
+  /** Predicted against observed rates, by bin. */
   calibration: CalibrationRow[];
+  /** Conversion, lift and capture by score group, best first. */
   gains: GainsRow[];
 }
 

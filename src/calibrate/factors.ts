@@ -34,10 +34,16 @@ export interface BinningOptions {
 export interface FactorBin {
   /** Readable: `age 25-34`, `lead_source=Google`, `visits 3-5`, `age missing`. */
   label: string;
+  /**
+   * What selects the bin: a missing value, a category, the other categories, a numeric range, or a
+   * list element present or absent.
+   */
   kind: "missing" | "category" | "other" | "range" | "has" | "lacks";
   /** Spec predicate on the column that selects exactly this bin. */
   where: Predicate;
+  /** Rows in the bin. */
   count: number;
+  /** Of those, rows labelled 1. */
   converters: number;
   /** Conversion rate in the bin. */
   rate: number;
@@ -53,13 +59,17 @@ export interface FactorBin {
 export interface Factor {
   /** Column (contact attribute) or event feature name. */
   field: string;
+  /** How the column was binned. */
   type: "categorical" | "numeric" | "list";
   /** For a list column, the element this factor tests. */
   element?: string;
+  /** The bins, every row in exactly one. */
   bins: FactorBin[];
   /** Information value: < 0.02 useless, 0.02-0.1 weak, 0.1-0.3 medium, > 0.3 strong, > 0.5 suspicious. */
   iv: number;
+  /** Rows binned. */
   count: number;
+  /** Of those, rows labelled 1. */
   converters: number;
 }
 

@@ -5,10 +5,13 @@ import { choleskyInPlace, choleskyInverseDiagonal, choleskySolve } from "./_lina
  * `data[i * cols ... i * cols + cols - 1]`; `"column"` stores column j contiguously.
  */
 export interface DesignMatrix {
+  /** The values, `rows * cols` of them. */
   data: Float64Array;
+  /** Number of rows (observations). */
   rows: number;
+  /** Number of columns (features), without an intercept column. */
   cols: number;
-  /** @default "row" */
+  /** Whether rows or columns are contiguous in `data`. @default "row" */
   layout?: "row" | "column";
 }
 
@@ -30,18 +33,25 @@ export interface FitLogisticOptions {
 export interface LogisticModel {
   /** One coefficient per feature, on the log-odds scale. */
   coef: number[];
+  /** The constant term, on the log-odds scale. */
   intercept: number;
   /** Standard errors from the inverse of the (penalised) observed information. */
   stdErr: number[];
+  /** Standard error of the intercept. */
   interceptStdErr: number;
+  /** Newton iterations run. */
   nIter: number;
+  /** `false` when `maxIter` ran out first; the model is then reported, never hidden. */
   converged: boolean;
   /** Unpenalised log-likelihood at the solution (weighted). */
   logLikelihood: number;
   /** Log-likelihood of the intercept-only model, for a pseudo-R² (`1 - ll / ll0`). */
   nullLogLikelihood: number;
+  /** A name per coefficient. */
   featureNames: string[];
+  /** The L2 penalty used. */
   l2: number;
+  /** Rows fitted on. */
   rows: number;
   /**
    * Complete or quasi-complete separation: some fitted probabilities reached 0 or 1 while

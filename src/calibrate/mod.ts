@@ -63,11 +63,6 @@ export {
   type InputFingerprint,
   sha256Hex,
 } from "./provenance.ts";
-export {
-  defaultCutoffs,
-  hashUniform,
-  parseLabel,
-  proposeTiers,
-  type TierProposalOptions,
-} from "./_common.ts";
+export { defaultCutoffs } from "../tables/mod.ts";
+export { hashUniform, parseLabel, proposeTiers, type TierProposalOptions } from "./_common.ts";
 export type { CalibrationResult, HoldoutSpec, PointsRow } from "./types.ts";

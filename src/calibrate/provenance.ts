@@ -6,12 +6,17 @@ import type { CalibrationResult } from "./types.ts";
 
 /** One input file, fingerprinted. */
 export interface InputFingerprint {
+  /** The table it was loaded as. */
   kind: string;
+  /** The path as given. */
   file: string;
   /** Hex SHA-256 of the file's bytes. */
   sha256: string;
+  /** Data rows read. */
   rowsRead: number;
+  /** Rows loaded. */
   rowsLoaded: number;
+  /** Rows rejected. */
   rowsRejected: number;
 }
 

@@ -21,6 +21,7 @@ export type ScaleOptions =
 
 /** A resolved linear scale: `points = factor * logOdds`, `score = offset + factor * logOdds`. */
 export interface PointScale {
+  /** Which setting fixed the scale. */
   method: "pdo" | "maxPoints";
   /** Points per unit of log-odds. */
   factor: number;
@@ -28,13 +29,17 @@ export interface PointScale {
   offset: number;
   /** Points that double the odds: `factor * ln 2`. */
   pdo: number;
+  /** Score at odds `baseOdds` (`pdo` method). */
   baseScore: number | null;
+  /** Odds at `baseScore` (`pdo` method). */
   baseOdds: number | null;
+  /** Points of the largest coefficient (`maxPoints` method). */
   maxPoints: number | null;
 }
 
 /** The points of each coefficient. */
 export interface ScaledPoints {
+  /** The scale applied. */
   scale: PointScale;
   /** `factor * coef`, before rounding. */
   exact: number[];
@@ -42,6 +47,7 @@ export interface ScaledPoints {
   points: number[];
   /** `offset + factor * intercept`, before rounding: the score of a contact with no feature. */
   exactBase: number;
+  /** `exactBase` rounded to whole points. */
   basePoints: number;
 }
 

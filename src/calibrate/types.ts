@@ -22,28 +22,41 @@ export type HoldoutSpec =
 
 /** One row of the coefficients-and-points table. */
 export interface PointsRow {
+  /** The model feature (`(intercept)` for the constant). */
   feature: string;
+  /** The bin or event the row stands for, for people. */
   label: string;
+  /** The contact column or event type the feature reads. */
   field: string;
+  /** The config rule that carries these points; `null` when none does. */
   ruleId: string | null;
   /** The logistic coefficient of the feature (per WoE unit in snapshot mode, per occurrence in temporal). */
   coef: number;
+  /** Standard error of `coef`. */
   stdErr: number;
   /** WoE of the bin (snapshot mode). */
   woe: number | null;
   /** Points before rounding. */
   exactPoints: number;
+  /** Whole points, as written in the config. */
   points: number;
 }
 
 /** What a calibration produced. */
 export interface CalibrationResult {
+  /** The config written, with whole points and proposed tiers. */
   config: ScoringConfigSpec;
+  /** The candidate factors with their bins and information value. */
   factors: Factor[];
+  /** The fitted logistic model. */
   model: LogisticModel;
+  /** How coefficients became points. */
   scale: PointScale;
+  /** Maps a score to a predicted conversion probability. */
   scoreToProbability: ScoreToProbability;
+  /** One row per feature: coefficient, exact and whole points. */
   points: PointsRow[];
+  /** Rows and converters fitted on, and what rounding to whole points cost. */
   training: {
     rows: number;
     converters: number;
@@ -64,5 +77,6 @@ export interface CalibrationResult {
    * (`asOf: null`, snapshot), the contact ids.
    */
   holdoutRows: { asOf: number | null; contactIds: string[] }[];
+  /** Features left out and other things a person should know. */
   warnings: string[];
 }

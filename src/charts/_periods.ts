@@ -1,21 +1,26 @@
 /** The period shape the charts read: a replay period or its `backtest.json` form. */
 import type { TierOrUnscored } from "../config/types.ts";
 
+/** The fields of a period the charts read. */
 export interface ChartPeriod {
   /** Epoch ms or ISO 8601 text. */
   asOf: number | string;
+  /** Conversion within the horizon over all contacts of the period. */
   conversionRate?: number | null;
+  /** AUC over scored contacts. */
   auc?: number | null;
+  /** Contacts (and converters, conversion) per tier. */
   tiers: Record<
     TierOrUnscored,
     { contacts: number; converters?: number; conversionRate?: number | null }
   >;
 }
 
+/** Size, document and title of a chart. */
 export interface ChartOptions {
-  /** @default 640 */
+  /** Width in pixels. @default 640 */
   width?: number;
-  /** @default 320 */
+  /** Height in pixels. @default 320 */
   height?: number;
   /** Document to build the SVG in; pass linkedom's outside a browser. @default globalThis.document */
   document?: Document;

@@ -1,6 +1,6 @@
 /** Flag parsing shared by every command: `--help`, repeated flags, clear errors. */
 import { parseArgs } from "node:util";
-import { parseConfigDate } from "../config/parse_config.ts";
+import { parseIsoDate } from "../tables/mod.ts";
 
 export interface FlagSpec {
   /** Help text for the flag. */
@@ -95,7 +95,7 @@ export async function runCommand(body: () => Promise<number>): Promise<number> {
  * epoch milliseconds; throws `UsageError` naming the flag and quoting the value otherwise.
  */
 export function instantFlag(flag: string, text: string): number {
-  const t = parseConfigDate(text.trim());
+  const t = parseIsoDate(text.trim());
   if (t === null) {
     throw new UsageError(`--${flag} "${text}" is not a date "YYYY-MM-DD" or an ISO 8601 instant`);
   }

@@ -3,13 +3,14 @@
  * `--timezone`, `--default-country`, `--rejects F`) and `loadFromFlags`, which loads one
  * input file with them, prints its summary line to stderr and writes rejected rows.
  */
+import { TABLE_KINDS } from "../tables/mod.ts";
 import type { FlagSpec, ParsedFlags } from "./_args.ts";
 import { UsageError } from "./_args.ts";
 import { formatLoadSummary, loadTable, rejectsToCsv, TABLE_COLUMNS } from "../data/mod.ts";
 import type { LoadOptions, LoadResult, RejectedRow, RowTypes, TableKind } from "../data/mod.ts";
 import type { OutputFile, OutputPath } from "./_io.ts";
 
-const KINDS: TableKind[] = ["contacts", "events", "purchases", "verification"];
+const KINDS = TABLE_KINDS;
 
 /** Flag table to spread into a command's own flags. */
 export const LOAD_FLAGS: Record<string, FlagSpec> = {

@@ -1,7 +1,7 @@
 /**
  * `deno task cli audience`: writes an ad-platform audience file (Yandex Audiences CRM CSV,
  * or a plain CSV) of the contacts of chosen tiers in a `scores.csv`, per
- * `../shared/spec/cli.md`. Phones and e-mails come from the scores file's own `phone` /
+ * `docs/cli.md`. Phones and e-mails come from the scores file's own `phone` /
  * `email` columns or from `--contacts`.
  */
 import type { TierOrUnscored } from "../config/types.ts";

@@ -1,7 +1,7 @@
 /**
  * `deno task cli backtest`: replays a config over past instants and writes `backtest.json`
- * (schema: `src/backtest/backtest_schema.md`), optionally an XLSX report and chart images,
- * per `../shared/spec/cli.md`.
+ * (format: `docs/formats.md`), optionally an XLSX report and chart images,
+ * per `docs/cli.md`.
  */
 import { join } from "node:path";
 import { readConfigFile, unknownEventTypeWarnings } from "../config/mod.ts";

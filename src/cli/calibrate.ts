@@ -1,6 +1,6 @@
 /**
  * `deno task cli calibrate`: derives points from converters and writes a config
- * (`../shared/spec/cli.md`). Contacts with `--label` and no events: snapshot calibration
+ * (`docs/cli.md`). Contacts with `--label` and no events: snapshot calibration
  * on attributes. With `--events` and `--purchases`: temporal calibration on event counts
  * before each cutoff against a purchase within the horizon after it.
  */
@@ -18,6 +18,7 @@ import {
   type ScaleOptions,
   sha256Hex,
 } from "../calibrate/mod.ts";
+import { dataSpan } from "../tables/mod.ts";
 import { defaultTemporalHoldout } from "../calibrate/calibrate_temporal.ts";
 import { type FlagSpec, instantFlag, parseFlags, runCommand, UsageError } from "./_args.ts";
 import { checkOutputs, type OutputFile, writeOutputs } from "./_io.ts";
@@ -261,16 +262,11 @@ export function run(args: string[]): Promise<number> {
       );
       let cutoffs = asOf;
       if (cutoffs.length === 0) {
-        let first = Infinity;
-        let last = -Infinity;
-        for (const e of events.rows) {
-          first = Math.min(first, e.ts);
-          last = Math.max(last, e.ts);
-        }
-        for (const p of purchases.rows) last = Math.max(last, p.ts);
-        cutoffs = Number.isFinite(first)
-          ? defaultCutoffs(first, last, lookbackDays, horizonDays)
-          : [];
+        cutoffs = defaultCutoffs(
+          dataSpan(events.rows, purchases.rows),
+          lookbackDays,
+          horizonDays,
+        );
         if (cutoffs.length === 0) {
           throw new UsageError(
             `No month start has a full ${lookbackDays}-day look-back and ${horizonDays}-day horizon inside the data; give --as-of`,

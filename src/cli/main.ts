@@ -1,5 +1,5 @@
 /**
- * `deno task cli <command> [flags]`: the command-line contract of `../shared/spec/cli.md`.
+ * `deno task cli <command> [flags]`: the command line documented in `docs/cli.md`.
  * Each command lives in its own module exporting `run(args): Promise<number>` (exit status).
  */
 

@@ -1,6 +1,6 @@
 /**
  * `deno task cli score`: scores contacts with a config at one or more instants and writes
- * `scores.csv` (and `triggers.csv`) per `../shared/spec/cli.md`. Events stream from the
+ * `scores.csv` (and `triggers.csv`) per `docs/cli.md`. Events stream from the
  * file into the batch scorer, so only compact match records are kept in memory.
  */
 import { readConfigFile, unknownEventTypeWarnings } from "../config/mod.ts";

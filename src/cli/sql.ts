@@ -10,10 +10,10 @@ import { checkOutputs, writeFileAtomic } from "./_io.ts";
 
 const SUMMARY = [
   "Prints the SQL that computes `score` in a database: the rows of scores.csv, with the scope",
-  "sums in one `scopes` map column. The query reads table events (contact_id, ts in epoch",
-  "milliseconds, type, seq = input order, and the columns the rules test), contacts (unless",
-  "--no-contacts), verification (when the config has a verification block) and as_of",
-  "(column as_of, unless --as-of is given).",
+  "sums in one `scopes` map column. The query reads the tables as scorebench loads them",
+  "(docs/formats.md): events (contact_id, ts as a UTC TIMESTAMP, type, seq = input order,",
+  "and the columns the rules test), contacts (unless --no-contacts), verification (when",
+  "the config has a verification block) and as_of (column as_of, unless --as-of is given).",
 ].join("\n");
 
 const FLAGS: Record<string, FlagSpec> = {
@@ -27,7 +27,7 @@ const FLAGS: Record<string, FlagSpec> = {
     multiple: true,
   },
   timestamps: {
-    help: "How ts and as_of are stored: epoch_ms (number, default) or timestamp (TIMESTAMP, UTC).",
+    help: "How ts and as_of are stored: timestamp (TIMESTAMP, UTC, default) or epoch_ms (number).",
   },
   "no-contacts": {
     help: "There is no contacts table: score every contact seen in the events.",
@@ -53,7 +53,7 @@ export function run(args: string[]): Promise<number> {
       );
     }
     const dialect = sqlDialect(name);
-    const timestamps = String(flags.timestamps ?? "epoch_ms");
+    const timestamps = String(flags.timestamps ?? "timestamp");
     if (timestamps !== "epoch_ms" && timestamps !== "timestamp") {
       throw new UsageError(
         `--timestamps must be "epoch_ms" or "timestamp", got "${timestamps}"`,

@@ -3,10 +3,15 @@
  * problem is collected before refusing, so the error lists all of them by JSON path.
  */
 import { ConfigError, type ConfigProblem } from "./config_error.ts";
-import { resolveConfig } from "./to_scoring_config.ts";
+import { parseIsoDate, parseIsoDateEnd } from "../tables/mod.ts";
 import {
+  type Audience,
+  type AudienceSpec,
   CONFIG_FORMAT,
+  DEFAULTS,
   type Predicate,
+  type Scope,
+  type ScopeSpec,
   type ScoringConfig,
   type ScoringConfigSpec,
 } from "./types.ts";
@@ -22,6 +27,7 @@ export const MAX_CONFIG_VALUES = 2_000_000;
 // deno-lint-ignore no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
+/** What `parseConfig` may check the config against. */
 export interface ParseConfigOptions {
   /**
    * Event types the data has. When given, a rule whose `on` names another type is
@@ -33,12 +39,15 @@ export interface ParseConfigOptions {
   file?: string;
 }
 
+/** A config that passed the checks, with the warnings it raised. */
 export interface ParsedConfig {
+  /** The config with every default filled in. */
   config: ScoringConfig;
+  /** Problems that do not refuse the config (an event type the data lacks). */
   warnings: string[];
 }
 
-/** Predicate operators of the spec, in the order the error messages list them. */
+/** Predicate operators (`docs/config.md`), in the order the error messages list them. */
 export const PREDICATE_OPERATORS = [
   "eq",
   "neq",
@@ -84,27 +93,7 @@ export function joinPath(base: string, key: string | number): string {
 }
 
 /** `YYYY-MM-DD` or an ISO 8601 instant; returns epoch ms or `null` when not a real date. */
-export function parseConfigDate(text: string): number | null {
-  const m =
-    /^(\d{4})-(\d{2})-(\d{2})(?:([T ])(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?)?$/
-      .exec(text);
-  if (!m) return null;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  if (mo < 1 || mo > 12 || d < 1 || d > new Date(Date.UTC(y, mo, 0)).getUTCDate()) return null;
-  if (m[4] === undefined) return Date.UTC(y, mo - 1, d);
-  const [h, mi, s] = [Number(m[5]), Number(m[6]), Number(m[7] ?? 0)];
-  if (h > 23 || mi > 59 || s > 59) return null;
-  const ms = m[8] ? Number(m[8].slice(0, 3).padEnd(3, "0")) : 0;
-  let t = Date.UTC(y, mo - 1, d, h, mi, s, ms);
-  const tz = m[9];
-  if (tz && tz !== "Z") {
-    const sign = tz[0] === "-" ? -1 : 1;
-    const digits = tz.slice(1).replace(":", "");
-    const offset = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2));
-    t -= sign * offset * 60_000;
-  }
-  return t;
-}
+export const parseConfigDate: (text: string) => number | null = parseIsoDate;
 
 class Checker {
   problems: ConfigProblem[] = [];
@@ -573,4 +562,68 @@ export function unknownEventTypeWarnings(
     }
   });
   return warnings;
+}
+
+function toScope(s: ScopeSpec): Scope {
+  if (s === "global") return { kind: "global" };
+  if (s === "stage") return { kind: "stage" };
+  return { kind: "tag", tag: s.tag };
+}
+
+/** Deep copy of plain JSON data, so the resolved config never aliases the caller's spec. */
+function copy<T>(x: T): T {
+  return structuredClone(x);
+}
+
+/** Resolves a spec already known to be valid (see `toScoringConfig`). */
+export function resolveConfig(spec: ScoringConfigSpec): ScoringConfig {
+  return {
+    format: CONFIG_FORMAT,
+    name: spec.name ?? DEFAULTS.name,
+    window: {
+      lookbackDays: spec.window?.lookbackDays ?? DEFAULTS.lookbackDays,
+      halfLifeDays: spec.window?.halfLifeDays ?? null,
+    },
+    rules: (spec.rules ?? []).map((r) => ({
+      id: r.id,
+      on: r.on,
+      where: copy(r.where ?? {}),
+      points: r.points,
+      maxPerDay: r.maxPerDay ?? Infinity,
+      maxCount: r.maxCount ?? Infinity,
+      scopes: (r.scopes ?? ["global"]).map(toScope),
+      description: r.description ?? "",
+    })),
+    attributes: (spec.attributes ?? []).map((a) => ({
+      id: a.id,
+      field: a.field,
+      where: copy(a.where),
+      points: a.points,
+      description: a.description ?? "",
+    })),
+    tiers: spec.tiers
+      ? { high: spec.tiers.high, medium: spec.tiers.medium }
+      : { ...DEFAULTS.tiers },
+    audience: spec.audience ? resolveAudience(spec.audience) : null,
+    verification: spec.verification
+      ? { mode: spec.verification.mode, factor: spec.verification.factor ?? DEFAULTS.demoteFactor }
+      : null,
+    triggers: copy(spec.triggers ?? []),
+    provenance: copy(spec.provenance ?? {}),
+  };
+}
+
+/** The audience with its `touched` period as instants: a bare `to` date covers its day. */
+function resolveAudience(spec: AudienceSpec): Audience {
+  const { touched, ...rest } = copy(spec);
+  const out: Audience = rest;
+  if (touched) {
+    out.touched = {
+      from: parseIsoDate(touched.from)!,
+      to: parseIsoDateEnd(touched.to)!,
+      types: touched.types ?? null,
+      written: { from: touched.from, to: touched.to },
+    };
+  }
+  return out;
 }

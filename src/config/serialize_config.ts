@@ -1,11 +1,15 @@
 /** Config -> JSON text with a stable key order, as the workbench exports it. */
 import type {
   AttributeRuleSpec,
+  Audience,
+  AudienceSpec,
   EventRuleSpec,
   Scope,
   ScopeSpec,
   ScoringConfig,
   ScoringConfigSpec,
+  Touched,
+  TouchedSpec,
 } from "./types.ts";
 
 function isResolvedScope(s: Scope | ScopeSpec): s is Scope {
@@ -15,6 +19,19 @@ function isResolvedScope(s: Scope | ScopeSpec): s is Scope {
 function scopeSpec(s: Scope | ScopeSpec): ScopeSpec {
   if (!isResolvedScope(s)) return s;
   return s.kind === "tag" ? { tag: s.tag } : s.kind;
+}
+
+function audienceSpec(a: AudienceSpec | Audience): AudienceSpec {
+  const { touched, ...rest } = structuredClone(a);
+  const out: AudienceSpec = rest;
+  if (touched) {
+    const t = touched as TouchedSpec | Touched;
+    if ("written" in t) {
+      out.touched = { ...t.written };
+      if (t.types) out.touched.types = [...t.types];
+    } else out.touched = t;
+  }
+  return out;
 }
 
 /**
@@ -55,7 +72,7 @@ export function toConfigSpec(config: ScoringConfigSpec | ScoringConfig): Scoring
     });
   }
   if (config.tiers) out.tiers = { high: config.tiers.high, medium: config.tiers.medium };
-  if (config.audience) out.audience = structuredClone(config.audience);
+  if (config.audience) out.audience = audienceSpec(config.audience);
   if (config.verification) {
     out.verification = { mode: config.verification.mode };
     if (config.verification.factor !== undefined) {
@@ -73,7 +90,7 @@ export function toConfigSpec(config: ScoringConfigSpec | ScoringConfig): Scoring
 
 /**
  * JSON text of a config (spec or resolved), two-space indented with a final newline,
- * keys in the order of the spec page; reads back through `parseConfig` unchanged.
+ * keys in the order of `docs/config.md`; reads back through `parseConfig` unchanged.
  */
 export function serializeConfig(config: ScoringConfigSpec | ScoringConfig): string {
   return JSON.stringify(toConfigSpec(config), null, 2) + "\n";

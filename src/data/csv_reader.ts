@@ -10,17 +10,21 @@
 
 /** One physical record. `row` is 1-based; the header is row 1. */
 export interface CsvRecord {
+  /** Row number in the file, 1-based, header = 1. */
   row: number;
   /** `null` when the record could not be split (see `error`). */
   fields: string[] | null;
+  /** Why the record could not be split. */
   error?: string;
 }
 
 /** Where records go as they are split: an array, or anything else with `push`. */
 export interface CsvRecordSink {
+  /** Takes the next record. */
   push(record: CsvRecord): unknown;
 }
 
+/** How `CsvReader` and `parseCsv` split a file. */
 export interface CsvReaderOptions {
   /** Field delimiter; sniffed from the first lines when absent. */
   delimiter?: string;
@@ -87,6 +91,7 @@ function countFields(text: string, d: number, max: number): number[] {
  * the unfinished tail between pushes.
  */
 export class CsvReader {
+  /** The field delimiter: as given, or sniffed from the first line (`null` until then). */
   delimiter: string | null;
   /** The encoding actually used: `"utf-8"`, `"windows-1251"` or `"mixed"`, or the forced one. */
   encodingUsed = "utf-8";
@@ -107,6 +112,7 @@ export class CsvReader {
   #utf8NonAsciiLines = 0;
   #maxRecordChars: number;
 
+  /** A reader with a forced or sniffed delimiter and encoding. */
   constructor(options: CsvReaderOptions = {}) {
     const { delimiter, encoding, maxRecordChars = 67_108_864 } = options;
     if (delimiter !== undefined && delimiter.length !== 1) {

@@ -38,6 +38,7 @@ export function formatLoadSummary(summary: LoadSummary): string {
   return parts.join("; ");
 }
 
+/** Contacts of the contacts table with no event in the events table. */
 export interface CoverageCheck {
   /** Contacts with no event. */
   count: number;

@@ -9,6 +9,7 @@ export interface LoadErrorDetails {
   columns?: string[];
   /** File columns that look like the missing one. */
   candidates?: string[];
+  /** The error that caused this one, if any. */
   cause?: unknown;
 }
 
@@ -18,12 +19,18 @@ export interface LoadErrorDetails {
  * file (and column) and says what to do; callers show it without a stack trace.
  */
 export class LoadError extends Error {
+  /** Always `"LoadError"`. */
   override name = "LoadError";
+  /** The file that could not be loaded. */
   file: string;
+  /** The column concerned, when the problem is one column. */
   column?: string;
+  /** The columns the file has, when known. */
   columns?: string[];
+  /** File columns that look like the missing one. */
   candidates?: string[];
 
+  /** A load failure with its message and where it happened. */
   constructor(message: string, details: LoadErrorDetails) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
     this.file = details.file;

@@ -3,12 +3,12 @@
  * XLSX/XLS, JSON, NDJSON or Arrow IPC, to canonical rows plus the rows it rejected and a
  * summary. Works in Deno (a path) and in the browser (`{ name, bytes }`).
  */
+import { isTableKind, TABLE_KINDS } from "../tables/mod.ts";
 import type { LoadOptions, LoadResult, RowTypes, TableKind } from "./types.ts";
 import { LoadError } from "./load_error.ts";
 import { CsvReader, type CsvRecord } from "./csv_reader.ts";
 import { RowBuilder } from "./_row_builder.ts";
 import { checkTimezone } from "./parse_timestamp.ts";
-import { TABLE_COLUMNS } from "./map_columns.ts";
 import { MAX_FILE_BYTES } from "./read_spreadsheet.ts";
 
 /** A file by path (Deno only) or its bytes with a name for messages. */
@@ -124,10 +124,8 @@ export async function loadTable<K extends TableKind>(
 ): Promise<LoadResult<RowTypes[K]>> {
   const { sheet, timezone = "UTC", defaultCountry = "7", encoding, delimiter, onProgress } =
     options;
-  if (!(kind in TABLE_COLUMNS)) {
-    throw new RangeError(
-      `Unknown table "${kind}" (expected contacts, events, purchases or verification)`,
-    );
+  if (!isTableKind(kind)) {
+    throw new RangeError(`Unknown table "${kind}" (expected ${TABLE_KINDS.join(", ")})`);
   }
   checkTimezone(timezone);
   if (delimiter !== undefined && delimiter.length !== 1) {

@@ -3,30 +3,31 @@
  * canonical name, then common aliases in English, Russian and Polish, all compared
  * case-insensitively and ignoring spaces, `_`, `-` and `.`.
  */
-import type { TableKind } from "./types.ts";
+import { ANY_OF_REQUIRED, TABLE_KINDS, TABLE_SCHEMAS, type TableKind } from "../tables/mod.ts";
 import { LoadError } from "./load_error.ts";
 
+/** The canonical columns of one table, as the column mapper looks for them. */
 export interface TableColumns {
   /** Columns a file must have (for `verification`: at least one of them). */
   required: string[];
+  /** Columns a file may have. */
   optional: string[];
   /** `true` when any one of `required` is enough. */
   anyOf?: boolean;
 }
 
-/** The canonical columns of each table (`../shared/spec/scoring-config-v1.md`). */
-export const TABLE_COLUMNS: Record<TableKind, TableColumns> = {
-  contacts: {
-    required: ["contact_id"],
-    optional: ["phone", "email", "gender", "age", "interests", "stage", "tags", "created_at"],
-  },
-  events: {
-    required: ["contact_id", "ts", "type"],
-    optional: ["channel", "url", "email_id", "source", "phrase", "tag", "stage", "value"],
-  },
-  purchases: { required: ["contact_id", "ts"], optional: ["amount", "channel", "tag"] },
-  verification: { required: ["contact_id", "phone", "email"], optional: [], anyOf: true },
-};
+/** The canonical columns of each table as the mapper reads them, from `TABLE_SCHEMAS`. */
+export const TABLE_COLUMNS: Record<TableKind, TableColumns> = Object.fromEntries(
+  TABLE_KINDS.map((kind) => {
+    const cols = TABLE_SCHEMAS[kind];
+    const spec: TableColumns = {
+      required: cols.filter((c) => c.required).map((c) => c.name),
+      optional: cols.filter((c) => !c.required).map((c) => c.name),
+    };
+    if (ANY_OF_REQUIRED.has(kind)) spec.anyOf = true;
+    return [kind, spec];
+  }),
+) as Record<TableKind, TableColumns>;
 
 /** Aliases per canonical column, most specific first, in normalised form (see `normalizeHeader`). */
 export const COLUMN_ALIASES: Record<string, string[]> = {
@@ -170,6 +171,7 @@ export function normalizeHeader(name: string): string {
   return name.replace(/^\ufeff/, "").toLowerCase().replace(/[\s_\-.:/\\]+/g, "");
 }
 
+/** Which file column holds each canonical column, and what the mapper had to say. */
 export interface ColumnMapping {
   /** Canonical column -> index of the file column. */
   index: Record<string, number>;
@@ -180,6 +182,7 @@ export interface ColumnMapping {
    * column, whose value is appended to the date.
    */
   timeIndex?: number;
+  /** Guesses and ambiguities a person should check. */
   warnings: string[];
 }
 

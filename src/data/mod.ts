@@ -41,7 +41,7 @@ export {
   eventsWithoutContacts,
   formatLoadSummary,
 } from "./format_load_summary.ts";
-export { rejectsToCsv, writeRejectsCsv } from "./write_rejects_csv.ts";
+export { rejectsToCsv } from "./rejects_to_csv.ts";
 export {
   normalizeEmail,
   normalizeGender,
@@ -56,10 +56,18 @@ export {
 } from "./parse_timestamp.ts";
 export {
   COLUMN_ALIASES,
+  type ColumnMapping,
   likelyCandidates,
   mapColumns,
   normalizeHeader,
   TABLE_COLUMNS,
+  type TableColumns,
 } from "./map_columns.ts";
-export { CsvReader, parseCsv, sniffDelimiter } from "./csv_reader.ts";
-export { toDuckDB, type ToDuckDBOptions } from "./to_duckdb.ts";
+export {
+  CsvReader,
+  type CsvReaderOptions,
+  type CsvRecord,
+  type CsvRecordSink,
+  parseCsv,
+  sniffDelimiter,
+} from "./csv_reader.ts";

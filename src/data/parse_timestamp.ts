@@ -4,10 +4,12 @@
  * (the column's convention), `yyyymmdd`, Excel serial dates, Unix seconds and
  * milliseconds (told apart by magnitude).
  */
+import { DAY_MS as MS_PER_DAY } from "../tables/mod.ts";
 
 /** Day-first (`dmy`) or month-first (`mdy`) reading of `01/02/2024`. */
 export type DateOrder = "dmy" | "mdy";
 
+/** How a timestamp without an offset, or a slash date, is read. */
 export interface ParseTimestampOptions {
   /** IANA zone for values without an offset (and Excel serials). @default "UTC" */
   timezone?: string;
@@ -30,7 +32,6 @@ export interface DateOrderState {
 /** Returned by `readTimestamp` for `01/02/2024` while the column's convention is unknown. */
 export const AMBIGUOUS: unique symbol = Symbol("ambiguous date");
 
-const MS_PER_DAY = 86_400_000;
 // Excel day 25569 is 1970-01-01 (the 1900 system, with its fictitious 1900-02-29).
 const EXCEL_EPOCH_DAYS = 25_569;
 // Beyond these bounds a number is neither an Excel serial (year 4637+) nor plausible

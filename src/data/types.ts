@@ -1,79 +1,26 @@
-/**
- * The canonical in-memory rows of the four input tables of
- * `../shared/spec/scoring-config-v1.md`, as every loader returns them and every
- * consumer (engine, calibration, backtest, workbench) reads them.
- *
- * Timestamps are epoch milliseconds, UTC. Ids are strings, never numbers.
- */
-import type { Scalar } from "../config/types.ts";
-
-/** A value of an extra column: loaders keep what the file had, typed where unambiguous. */
-export type CellValue = Scalar | null | undefined;
-
-export interface EventRow {
-  contact_id: string;
-  /** Epoch milliseconds, UTC. */
-  ts: number;
-  type: string;
-  channel?: string | null;
-  url?: string | null;
-  email_id?: string | null;
-  source?: string | null;
-  phrase?: string | null;
-  tag?: string | null;
-  stage?: string | null;
-  value?: number | null;
-  [column: string]: CellValue;
-}
-
-export interface ContactRow {
-  contact_id: string;
-  /** Digits only, with country code (`79161234567`). */
-  phone?: string | null;
-  /** Trimmed, lower-case. */
-  email?: string | null;
-  gender?: string | null;
-  age?: number | null;
-  /** From a `;`-separated cell. */
-  interests?: string[] | null;
-  stage?: string | null;
-  /** From a `;`-separated cell. */
-  tags?: string[] | null;
-  /** Epoch milliseconds, UTC. */
-  created_at?: number | null;
-  [column: string]: CellValue | string[];
-}
-
-export interface PurchaseRow {
-  contact_id: string;
-  /** Epoch milliseconds, UTC. */
-  ts: number;
-  amount?: number | null;
-  channel?: string | null;
-  tag?: string | null;
-}
-
-export interface VerificationRow {
-  contact_id?: string | null;
-  phone?: string | null;
-  email?: string | null;
-}
-
-export type TableKind = "contacts" | "events" | "purchases" | "verification";
-
-export interface RowTypes {
-  contacts: ContactRow;
-  events: EventRow;
-  purchases: PurchaseRow;
-  verification: VerificationRow;
-}
+/** What the loaders report and take: rejected rows, load summaries and load options. */
+export type {
+  CellValue,
+  ContactRow,
+  EventRow,
+  PurchaseRow,
+  RowTypes,
+  VerificationRow,
+} from "../tables/rows.ts";
+export type { TableKind } from "../tables/table_kinds.ts";
+import type { TableKind } from "../tables/table_kinds.ts";
 
 /** One rejected input row: where it was and why. Row numbers are 1-based, header is row 1. */
 export interface RejectedRow {
+  /** The input file as named by the caller. */
   file: string;
+  /** Row number in the file, 1-based with the header as row 1. */
   row: number;
+  /** The file's own name of the column at fault; `null` when the whole row is. */
   column: string | null;
+  /** The offending value, cut at 120 characters; `null` when the whole row is at fault. */
   value: string | null;
+  /** Why, in a sentence. */
   reason: string;
 }
 
@@ -126,16 +73,21 @@ export interface LoadOptions<R = unknown> {
 
 /** What one load did, for the one-line summary and the workbench. */
 export interface LoadSummary {
+  /** The file, as named by the caller. */
   file: string;
+  /** The table it was loaded as. */
   kind: TableKind;
   /** Format read: `csv`, `xlsx`, `xls`, `json`, `ndjson`, `arrow`. */
   format: string;
   /** Data records read (header and blank lines excluded). */
   rowsRead: number;
+  /** Rows that passed every check. */
   rowsLoaded: number;
+  /** Rows rejected (listed in `LoadResult.rejects`). */
   rowsRejected: number;
   /** Earliest and latest `ts` (`created_at` for contacts), epoch ms UTC. */
   minTs: number | null;
+  /** See `minTs`. */
   maxTs: number | null;
   /** Events: count per type. */
   eventTypes?: Record<string, number>;
@@ -145,6 +97,7 @@ export interface LoadSummary {
   columns: string[];
   /** Canonical column -> file column actually used. */
   mapping: Record<string, string>;
+  /** What a person should know about the load but that rejected no row. */
   warnings: string[];
   /** Distinct contact ids among the loaded rows (see `LoadOptions.collectContactIds`). */
   contactIds?: Set<string>;
@@ -152,9 +105,12 @@ export interface LoadSummary {
   seconds: number;
 }
 
+/** What `loadTable` returns: the good rows, the rejected ones and the summary. */
 export interface LoadResult<R> {
   /** Good rows, in file order (empty when `onRow` was given). */
   rows: R[];
+  /** Every rejected row, in file order. */
   rejects: RejectedRow[];
+  /** Counts, time range, mapping and warnings of the load. */
   summary: LoadSummary;
 }

@@ -6,15 +6,12 @@
  */
 import * as arrow from "apache-arrow";
 import type { DuckDBConnection } from "./open_duckdb.ts";
+import type { DuckDBType, TableKind } from "../tables/mod.ts";
+import { type ColumnData, tableLayout, type TableLayoutOptions } from "./table_layout.ts";
 
-/** Column types this module writes. */
-export type ColumnType = "VARCHAR" | "DOUBLE" | "BOOLEAN" | "VARCHAR[]";
-
-/** One column in columnar form: `values[i]` is row `i`, `null`/`undefined` is NULL. */
-export interface ColumnData {
-  type: ColumnType;
-  values: ArrayLike<unknown>;
-}
+/** Column types this module writes: the table policy's (`TIMESTAMP` from epoch ms). */
+export type ColumnType = DuckDBType;
+export type { ColumnData };
 
 export interface InsertRowsOptions {
   /** Types of columns, by name; others are inferred from their values (all-missing: `VARCHAR`). @default {} */
@@ -25,7 +22,7 @@ export interface InsertRowsOptions {
    */
   columns?: string[];
   /**
-   * Adds a `DOUBLE` column of this name holding each row's 0-based position in `rows`, so
+   * Adds a `BIGINT` column of this name holding each row's 0-based position in `rows`, so
    * SQL can break ties "in input order" (a table has no order of its own).
    * @default undefined (no such column)
    */
@@ -58,7 +55,7 @@ export function insertRows(
   const data: Record<string, ColumnData> = {};
   for (const column of names) {
     if (column === seqColumn) {
-      data[column] = { type: "DOUBLE", values: Float64Array.from(list, (_, i) => i) };
+      data[column] = { type: "BIGINT", values: Float64Array.from(list, (_, i) => i) };
       continue;
     }
     const values = list.map((row) => row[column]);
@@ -263,6 +260,21 @@ function toVector(values: unknown[], type: ColumnType): arrow.Vector {
         }),
       );
     }
+    case "TIMESTAMP":
+    case "BIGINT": {
+      // Instants (epoch ms) are stored in microseconds, exact for any millisecond with up
+      // to three decimals.
+      const scale = type === "TIMESTAMP" ? 1000 : 1;
+      const data = new BigInt64Array(n);
+      for (let i = 0; i < n; i++) {
+        const v = values[i];
+        if (v !== null && v !== undefined) data[i] = BigInt(Math.round((v as number) * scale));
+      }
+      const props = { length: n, nullCount: nulls, nullBitmap: validity, data };
+      return type === "TIMESTAMP"
+        ? arrow.makeVector(arrow.makeData({ type: new arrow.TimestampMicrosecond(), ...props }))
+        : arrow.makeVector(arrow.makeData({ type: new arrow.Int64(), ...props }));
+    }
     case "BOOLEAN": {
       const data = new Uint8Array((n + 7) >> 3);
       for (let i = 0; i < n; i++) if (values[i] === true) data[i >> 3] |= 1 << (i & 7);
@@ -295,4 +307,26 @@ function toVector(values: unknown[], type: ColumnType): arrow.Vector {
       }));
     }
   }
+}
+
+/** Options of `writeTable`. */
+export interface WriteTableOptions extends TableLayoutOptions {
+  /** Table name. @default the kind (`events`, ...) */
+  table?: string;
+  /** Appends to an existing table instead of replacing it. @default false */
+  append?: boolean;
+}
+
+/**
+ * Writes canonical rows of table `kind` under the one table policy (see `tableLayout`):
+ * the tables the CLI, the tests and the compiled SQL read.
+ */
+export function writeTable(
+  conn: DuckDBConnection,
+  kind: TableKind,
+  rows: readonly object[],
+  options: WriteTableOptions = {},
+): InsertSummary {
+  const { table = kind, append = false, ...layout } = options;
+  return insertColumns(conn, table, tableLayout(kind, rows, layout), { append });
 }

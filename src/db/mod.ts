@@ -13,5 +13,8 @@ export {
   type InsertRowsOptions,
   type InsertSummary,
   quoteIdent,
+  writeTable,
+  type WriteTableOptions,
 } from "./insert_rows.ts";
+export { tableLayout, type TableLayoutOptions } from "./table_layout.ts";
 export { tableColumns } from "./table_columns.ts";

@@ -1,5 +1,5 @@
-/** The columns of a DuckDB table in the types `insertRows` writes, for `compileToSql`. */
-import type { ColumnType } from "./insert_rows.ts";
+/** The columns of a DuckDB table in the types of the table policy, for `compileToSql`. */
+import type { DuckDBType } from "../tables/mod.ts";
 import type { DuckDBConnection } from "./open_duckdb.ts";
 
 const NUMERIC =
@@ -7,26 +7,28 @@ const NUMERIC =
 
 /**
  * Columns of table `name` by name, typed as the scoring SQL reads them (every number type
- * as `DOUBLE`, `VARCHAR[]`, `BOOLEAN`, the rest as `VARCHAR`); `null` when there is no
- * such table.
+ * as `DOUBLE`, `TIMESTAMP` (with or without a zone), `VARCHAR[]`, `BOOLEAN`, the rest as
+ * `VARCHAR`); `null` when there is no such table.
  */
 export function tableColumns(
   conn: DuckDBConnection,
   name: string,
-): Record<string, ColumnType> | null {
+): Record<string, DuckDBType> | null {
   const rows = conn.query(
     `SELECT column_name, data_type FROM information_schema.columns WHERE table_name = '${
       name.replaceAll("'", "''")
     }' ORDER BY ordinal_position`,
   ).toArray();
   if (rows.length === 0) return null;
-  const out: Record<string, ColumnType> = {};
+  const out: Record<string, DuckDBType> = {};
   for (const r of rows) {
     const type = String(r.data_type);
     out[String(r.column_name)] = NUMERIC.test(type)
       ? "DOUBLE"
       : type === "BOOLEAN"
       ? "BOOLEAN"
+      : type.startsWith("TIMESTAMP")
+      ? "TIMESTAMP"
       : type.endsWith("[]")
       ? "VARCHAR[]"
       : "VARCHAR";

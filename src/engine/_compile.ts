@@ -1,7 +1,6 @@
 /** A resolved config prepared for the hot loop: rules by event type, predicates compiled. */
-import { parseConfigDate } from "../config/parse_config.ts";
 import type { ScoringConfig } from "../config/types.ts";
-import type { ContactRow, EventRow, VerificationRow } from "../data/types.ts";
+import type { ContactRow, EventRow, VerificationRow } from "../tables/mod.ts";
 import {
   type CompiledPredicate,
   compilePredicate,
@@ -15,8 +14,8 @@ import {
   type TypeMatcher,
 } from "./_type_matcher.ts";
 import { emailKey, phoneKey } from "./verification_keys.ts";
-
-export const DAY_MS = 86_400_000;
+import { DAY_MS } from "../tables/mod.ts";
+export { DAY_MS } from "../tables/mod.ts";
 
 export interface CompiledRule {
   index: number;
@@ -63,12 +62,6 @@ export interface Compiled {
   audience: CompiledAudience | null;
 }
 
-/** The end of a `to` date: a bare date covers its whole day. */
-function touchedTo(text: string): number {
-  const t = parseConfigDate(text)!;
-  return /^\d{4}-\d{2}-\d{2}$/.test(text) ? t + DAY_MS - 1 : t;
-}
-
 export function compileConfig(
   config: ScoringConfig,
   matcherOptions: { generated?: boolean } = {},
@@ -103,8 +96,8 @@ export function compileConfig(
       stage: a.stage ? new Set(a.stage) : null,
       touched: a.touched
         ? {
-          from: parseConfigDate(a.touched.from)!,
-          to: touchedTo(a.touched.to),
+          from: a.touched.from,
+          to: a.touched.to,
           types: a.touched.types ? new Set(a.touched.types) : null,
         }
         : null,

@@ -1,11 +1,11 @@
 /**
- * The scoring rules of `../shared/spec/scoring-config-v1.md` for one contact at one
+ * The scoring rules of `docs/rules.md` for one contact at one
  * instant, shared by the batch and the incremental scorer so both agree exactly.
  */
 import type { Compiled } from "./_compile.ts";
 import { DAY_MS } from "./_compile.ts";
 import type { Reason, ScoreRow } from "./types.ts";
-import { tierOf } from "./tier_of.ts";
+import { tierOf } from "../tables/mod.ts";
 
 /** What is known of a contact apart from its events. */
 export interface ContactFacts {

@@ -6,7 +6,7 @@
  * a browser it loops over compiled closures (same results, checked by the tests).
  */
 import type { Predicate } from "../config/types.ts";
-import type { EventRow } from "../data/types.ts";
+import type { EventRow } from "../tables/mod.ts";
 import { canGenerate } from "../_can_generate.ts";
 import { type CompiledPredicate, compilePredicate } from "./match_predicate.ts";
 

@@ -4,7 +4,7 @@
  * be scored from a file without holding the rows.
  */
 import type { ScoringConfig } from "../config/types.ts";
-import type { ContactRow, EventRow, VerificationRow } from "../data/types.ts";
+import type { ContactRow, EventRow, VerificationRow } from "../tables/mod.ts";
 import {
   attributeMatches,
   compileConfig,
@@ -14,9 +14,10 @@ import {
   VerificationIndex,
 } from "./_compile.ts";
 import { type ContactFacts, type ContactMatches, Evaluator } from "./_evaluate.ts";
-import { TIER_RANK } from "./tier_of.ts";
+import { tierCode } from "../tables/mod.ts";
 import type { ScoreResult, ScoreRow, ScoreSummary, TriggerFiring } from "./types.ts";
 
+/** The contacts and verification table a batch scorer scores with. */
 export interface BatchScorerOptions {
   /**
    * With contacts, exactly these contacts are scored and events of others are ignored
@@ -28,6 +29,7 @@ export interface BatchScorerOptions {
   verification?: VerificationRow[];
 }
 
+/** How `finish` hands over the rows. */
 export interface FinishOptions {
   /**
    * Takes each instant's rows (contacts sorted by id) and summary as soon as the instant is
@@ -38,6 +40,7 @@ export interface FinishOptions {
   onInstant?: (asOf: number, rows: ScoreRow[], summary: ScoreSummary) => void;
 }
 
+/** A streaming scorer: `add` every event, then `finish` once. */
 export interface BatchScorer {
   /** Takes one event; ties on `ts` keep the order of `add` calls. */
   add(event: EventRow): void;
@@ -117,7 +120,7 @@ export function fireTriggers(
 ): void {
   const names = ["unscored", "low", "medium", "high"] as const;
   for (const t of c.config.triggers) {
-    const reach = TIER_RANK[t.reaches];
+    const reach = tierCode(t.reaches);
     for (let k = 0; k < order.length; k++) {
       const i = order[k];
       const before = first ? -1 : prev[i];
@@ -420,7 +423,7 @@ export function createBatchScorer(
         const row = evaluator.evaluate(T, facts[i], view);
         if (row.tier !== "unscored") scored++;
         for (const key in row.scopes) scopeNames.add(key);
-        cur[i] = TIER_RANK[row.tier];
+        cur[i] = tierCode(row.tier);
         rows.push(row);
       }
       fireTriggers(c, T, ids, order, prev, cur, ti === 0, triggers);

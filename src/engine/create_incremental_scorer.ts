@@ -3,7 +3,7 @@
  * current score can be read at any moment, and triggers fire as tiers rise.
  */
 import type { ScoringConfig } from "../config/types.ts";
-import type { ContactRow, EventRow, VerificationRow } from "../data/types.ts";
+import type { ContactRow, EventRow, VerificationRow } from "../tables/mod.ts";
 import {
   attributeMatches,
   checkEvent,
@@ -12,9 +12,10 @@ import {
   VerificationIndex,
 } from "./_compile.ts";
 import { type ContactFacts, Evaluator } from "./_evaluate.ts";
-import { TIER_RANK } from "./tier_of.ts";
+import { tierCode } from "../tables/mod.ts";
 import type { ScoreRow, TriggerFiring } from "./types.ts";
 
+/** The contacts and verification table an incremental scorer scores with. */
 export interface IncrementalScorerOptions {
   /** With contacts, only these contacts are scored; events of others are ignored. @default undefined */
   contacts?: ContactRow[];
@@ -22,6 +23,10 @@ export interface IncrementalScorerOptions {
   verification?: VerificationRow[];
 }
 
+/**
+ * A scorer for event streams: read any contact's current score, and hear trigger firings as tiers
+ * rise.
+ */
 export interface IncrementalScorer {
   /** Takes one event, re-scores its contact at the latest time seen and fires triggers. */
   add(event: EventRow): void;
@@ -165,10 +170,10 @@ export function createIncrementalScorer(
     }
     if (ts > clock) clock = ts;
     const row = evaluate(st, clock);
-    const rank = row === null ? -1 : TIER_RANK[row.tier];
+    const rank = row === null ? -1 : tierCode(row.tier);
     if (listeners.size > 0) {
       for (const t of c.config.triggers) {
-        const reach = TIER_RANK[t.reaches];
+        const reach = tierCode(t.reaches);
         if (rank >= reach && st.rank < reach) {
           const firing: TriggerFiring = {
             triggerId: t.id,

@@ -1,18 +1,13 @@
-/** The `scores.csv` and `triggers.csv` files of `../shared/spec/cli.md`. */
+/** The `scores.csv` and `triggers.csv` files (`docs/formats.md`). */
 import { formatNumber } from "./format_number.ts";
+import { csvField } from "../tables/csv.ts";
+import { formatInstant } from "../tables/mod.ts";
 import type { Reason, ScoreResult, ScoreRow } from "./types.ts";
-import { safeCell } from "../export/safe_cell.ts";
+import { safeCell } from "../tables/safe_cell.ts";
 
-/** An instant as `2024-03-31T00:00:00Z` (milliseconds only when there are some). */
-export function formatInstant(ms: number): string {
-  const iso = new Date(ms).toISOString();
-  return iso.endsWith(".000Z") ? `${iso.slice(0, -5)}Z` : iso;
-}
+export { formatInstant };
 
-/** Quotes a CSV field when it holds a comma, a quote or a line break (RFC 4180). */
-export function csvField(text: string): string {
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
+export { csvField };
 
 /**
  * A text field from the data or the config (an id, reasons, a scope name): made inert for

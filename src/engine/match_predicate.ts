@@ -1,5 +1,5 @@
 /**
- * Predicates of `where` clauses, with the spec's missing-value semantics: a missing value
+ * Predicates of `where` clauses, with the missing-value rule of `docs/rules.md`: a missing value
  * (absent, `null`, `NaN`, empty text or an empty list) fails every operator but
  * `exists: false`, `neq` and `notIn`.
  *
@@ -15,6 +15,7 @@ import type { Predicate, Scalar } from "../config/types.ts";
 /** What a predicate reads: a column of an event or a contact. */
 export type PredicateValue = Scalar | null | undefined | readonly Scalar[];
 
+/** A predicate compiled once, then tested against many values. */
 export type CompiledPredicate = (value: PredicateValue) => boolean;
 
 function isMissing(v: unknown): boolean {

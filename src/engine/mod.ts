@@ -2,7 +2,8 @@
  * The rule engine: scores contacts with a `scorebench.config/v1` config in batch,
  * streaming or incrementally, and writes the `scores.csv` of the CLI contract.
  *
- * Where `../shared/spec/scoring-config-v1.md` leaves a choice open, the engine reads it so:
+ * Where a first reading of the rules could go either way, the engine reads them so (each point
+ * is stated in `docs/rules.md`):
  * - Limits apply to the matches inside the window: `maxPerDay` counts a day's matches with
  *   `T - lookback < ts <= T`, then `maxCount` keeps the newest (later input wins a tie).
  * - A missing value is absent, `null`, `NaN`, empty text or an empty list. A number equals
@@ -41,7 +42,12 @@ export {
   formatTriggersCsv,
   scoresCsvChunks,
 } from "./format_scores_csv.ts";
-export { compilePredicate, matchesPredicate, type PredicateValue } from "./match_predicate.ts";
-export { TIER_RANK, tierOf } from "./tier_of.ts";
+export {
+  type CompiledPredicate,
+  compilePredicate,
+  matchesPredicate,
+  type PredicateValue,
+} from "./match_predicate.ts";
+export { tierCode, tierOf } from "../tables/mod.ts";
 export { formatNumber } from "./format_number.ts";
 export { emailKey, phoneKey } from "./verification_keys.ts";

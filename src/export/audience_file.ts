@@ -9,25 +9,37 @@
  */
 import type { TierOrUnscored } from "../config/types.ts";
 import { normalizeEmail, normalizePhone } from "../data/normalize.ts";
-import { toCsv } from "./csv.ts";
+import { toCsv } from "../tables/csv.ts";
 
+/**
+ * `yandex`: Yandex Audiences CRM upload (`phone`, `email`); `csv`:
+ * `contact_id,phone,email,score,tier`.
+ */
 export type AudienceFormat = "yandex" | "csv";
 
 /** Yandex refuses a CRM segment with fewer entries. */
 export const YANDEX_MIN_ROWS = 100;
 
+/** A scored contact offered to `buildAudienceFile`. */
 export interface AudienceContact {
+  /** The contact. */
   contactId: string;
+  /** Its tier, which decides whether it is selected. */
   tier: TierOrUnscored;
+  /** Its score, written by the `csv` format. */
   score?: number;
+  /** A phone as written; normalised before use. */
   phone?: string | null;
+  /** An e-mail as written; normalised before use. */
   email?: string | null;
 }
 
+/** Which tiers, which format, and whether to hash. */
 export interface AudienceOptions {
   /** Tiers to keep. */
   tiers: TierOrUnscored[];
-  /** @default "yandex" */
+
+  /** The file layout. @default "yandex" */
   format?: AudienceFormat;
   /** Hash each normalised phone and e-mail. @default "none" */
   hash?: "none" | "sha256";
@@ -35,6 +47,7 @@ export interface AudienceOptions {
   defaultCountry?: string;
 }
 
+/** The audience file and what went into it. */
 export interface AudienceFile {
   /** The file text (CSV, UTF-8, header line, CRLF). */
   text: string;

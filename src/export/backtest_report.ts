@@ -2,11 +2,12 @@
 import type { BacktestJson } from "../backtest/to_backtest_json.ts";
 import { MIGRATION_STATES } from "../backtest/migration_matrix.ts";
 import type { ReplayResult } from "../backtest/replay.ts";
-import { TIERS } from "../backtest/tier_codes.ts";
+import { TIERS } from "../tables/mod.ts";
 import type { ThresholdResult } from "../backtest/thresholds.ts";
 import { formatInstant } from "../engine/format_scores_csv.ts";
 import type { SheetSpec } from "./workbook.ts";
 
+/** Limits of the backtest workbook. */
 export interface BacktestReportOptions {
   /**
    * Most contacts listed on the interest-dynamics sheet (Excel holds about a million rows);

@@ -5,8 +5,8 @@
  *
  * @module
  */
-export { isFormulaLike, safeCell, unguardCell } from "./safe_cell.ts";
-export { cellText, toCsv, type ToCsvOptions } from "./csv.ts";
+export { isFormulaLike, safeCell, unguardCell } from "../tables/safe_cell.ts";
+export { cellText, toCsv, type ToCsvOptions } from "../tables/csv.ts";
 export { buildWorkbook, sanitizeSheetName, type SheetSpec } from "./workbook.ts";
 export {
   type AudienceContact,

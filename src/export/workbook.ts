@@ -1,7 +1,8 @@
 /** XLSX workbooks (SheetJS) whose every text cell is inert for spreadsheets. */
 import * as XLSX from "xlsx";
-import { safeCell } from "./safe_cell.ts";
+import { safeCell } from "../tables/safe_cell.ts";
 
+/** One sheet of a workbook: its name and rows. */
 export interface SheetSpec {
   /** Sheet name; sanitised to Excel's rules (see `sanitizeSheetName`). */
   name: string;

@@ -16,9 +16,13 @@ export interface BootstrapOptions {
 
 /** A metric with its bootstrap percentile interval. */
 export interface Interval {
+  /** The metric on the whole sample. */
   estimate: number;
+  /** Lower end of the interval. */
   lower: number;
+  /** Upper end of the interval. */
   upper: number;
+  /** Coverage of the interval, e.g. 0.95. */
   level: number;
   /** Resamples whose metric was finite and used. */
   resamples: number;

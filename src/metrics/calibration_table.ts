@@ -13,13 +13,19 @@ export interface CalibrationTableOptions {
 
 /** One bin of a calibration (reliability) table. */
 export interface CalibrationRow {
+  /** 1-based bin number, lowest predictions first. */
   bin: number;
   /** Smallest and largest predicted probability in the bin. */
   minPredicted: number;
+  /** See `minPredicted`. */
   maxPredicted: number;
+  /** Rows in the bin. */
   count: number;
+  /** Of those, rows labelled 1. */
   converters: number;
+  /** Mean predicted probability in the bin. */
   meanPredicted: number;
+  /** `converters / count`: what the predictions should match. */
   observedRate: number;
 }
 

@@ -10,9 +10,13 @@ export interface GainsTableOptions {
 export interface GainsRow {
   /** 1 = the top group. */
   group: number;
+  /** Lowest score in the group. */
   minScore: number;
+  /** Highest score in the group. */
   maxScore: number;
+  /** Rows in the group. */
   count: number;
+  /** Of those, rows labelled 1. */
   converters: number;
   /** Conversion rate in the group. */
   rate: number;
@@ -20,9 +24,13 @@ export interface GainsRow {
   lift: number;
   /** Share of all converters found in this group. */
   capture: number;
+  /** Rows in this group and the ones above it. */
   cumulativeCount: number;
+  /** Converters in this group and the ones above it. */
   cumulativeConverters: number;
+  /** Conversion rate of this group and the ones above it. */
   cumulativeRate: number;
+  /** `cumulativeRate` over the overall rate. */
   cumulativeLift: number;
   /** Share of all converters found in this group and the ones above it. */
   cumulativeCapture: number;

@@ -12,7 +12,9 @@ export interface PsiOptions {
 export interface PsiBin {
   /** Upper edge (inclusive); `Infinity` for the last bin. */
   upper: number;
+  /** Share of the expected (reference) sample in the bin. */
   expectedShare: number;
+  /** Share of the actual sample in the bin. */
   actualShare: number;
   /** `(actual - expected) * ln(actual / expected)`. */
   contribution: number;
@@ -20,7 +22,9 @@ export interface PsiBin {
 
 /** Population stability index with its per-bin breakdown. */
 export interface PsiResult {
+  /** Sum of the bins' contributions: below 0.1 stable, 0.1 to 0.25 drifting, above 0.25 shifted. */
   psi: number;
+  /** Each bin, lowest first. */
   bins: PsiBin[];
 }
 

@@ -2,6 +2,7 @@ import { _checkScored, _orderDescending } from "./_check.ts";
 
 /** One point of a ROC curve: contacts scoring `>= threshold` are called converters. */
 export interface RocPoint {
+  /** The score cut of this point. */
   threshold: number;
   /** False-positive rate. */
   fpr: number;

@@ -10,7 +10,7 @@
  * (SQL cannot apply a list function to a text column even in a branch never taken).
  */
 import type { Predicate, Scalar } from "../config/types.ts";
-import type { ColumnType } from "../db/insert_rows.ts";
+import type { ColumnType } from "./sql_dialect.ts";
 import type { SqlDialect } from "./sql_dialect.ts";
 
 type ScalarType = Exclude<ColumnType, "VARCHAR[]">;

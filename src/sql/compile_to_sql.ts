@@ -3,10 +3,10 @@
  * `scoreContacts` would score them), so production can score inside its database.
  *
  * Tables the query reads (names configurable):
- * - `events`: `contact_id`, `ts`, `type`, an input-order column `seq` (ties on `ts` keep
- *   this order; `insertRows(..., { seqColumn: "seq" })` adds it), and the columns the rules
- *   test. `ts` is epoch milliseconds UTC as a number (`DOUBLE` or `BIGINT`), the form of the
- *   canonical rows of `src/data/types.ts`; `timestamps: "timestamp"` reads a `TIMESTAMP` instead.
+ * - `events`: `contact_id`, `ts`, `type`, the input-order column `seq` (ties on `ts` keep
+ *   this order) and the columns the rules test, as the product's loaders write them
+ *   (`docs/formats.md`, "DuckDB tables": `ts` a UTC `TIMESTAMP`, lists `VARCHAR[]`);
+ *   `timestamps: "epoch_ms"` reads `ts` as epoch milliseconds in a number column instead.
  * - `contacts`: `contact_id` and the columns of attributes, audience, stage and verification
  *   (`interests`/`tags` as `VARCHAR[]` or `;`-separated text). Optional: without it every
  *   contact seen in the events is scored.
@@ -28,27 +28,28 @@
  * - sums are added in another order, so decayed scores agree to about 1e-15 relative,
  *   not bit for bit (the contract asks for 1e-9).
  */
-import { parseConfigDate } from "../config/parse_config.ts";
 import type { Predicate, ScoringConfig } from "../config/types.ts";
-import type { ColumnType } from "../db/insert_rows.ts";
+import { duckdbColumns, type DuckDBType } from "../tables/mod.ts";
 import { sqlDialect } from "./dialects/mod.ts";
-import { CANONICAL_COLUMNS as TABLE_TYPES } from "../db/canonical_columns.ts";
 import { predicateSql } from "./_predicate_sql.ts";
-import type { SqlDialect } from "./sql_dialect.ts";
+import type { ColumnType, SqlDialect } from "./sql_dialect.ts";
+import { DAY_MS } from "../tables/mod.ts";
 
-const DAY_MS = 86_400_000;
-
-/** Column types of the canonical rows, assumed when `columns` does not say. */
+/**
+ * Column types of the tables the product loads (`duckdbColumns`, `docs/formats.md`),
+ * assumed when `columns` does not say.
+ */
 export const CANONICAL_COLUMNS: Readonly<
-  Record<"events" | "contacts" | "verification", Readonly<Record<string, ColumnType>>>
+  Record<"events" | "contacts" | "verification", Readonly<Record<string, DuckDBType>>>
 > = {
-  events: { ...TABLE_TYPES.events, seq: "DOUBLE" },
-  contacts: TABLE_TYPES.contacts,
-  verification: TABLE_TYPES.verification,
+  events: duckdbColumns("events"),
+  contacts: duckdbColumns("contacts"),
+  verification: duckdbColumns("verification"),
 };
 
+/** Names of the tables the query reads. */
 export interface SqlTables {
-  /** @default "events" */
+  /** The events table. @default "events" */
   events?: string;
   /** `null`: no contacts table, every contact seen in the events is scored. @default "contacts" */
   contacts?: string | null;
@@ -61,19 +62,21 @@ export interface SqlTables {
   asOf?: string;
 }
 
+/** The columns and types of the tables, when they are not the canonical ones. */
 export interface SqlColumns {
   /**
    * Exactly the columns of each table with their types; a column a rule tests that is not
    * listed holds only missing values.
    * @default the canonical columns (`CANONICAL_COLUMNS`), any other tested column as `VARCHAR`
    */
-  events?: Record<string, ColumnType>;
-  /** @default as for `events` */
-  contacts?: Record<string, ColumnType>;
-  /** @default as for `events` */
-  verification?: Record<string, ColumnType>;
+  events?: Record<string, DuckDBType>;
+  /** The contacts table's columns. @default as for `events` */
+  contacts?: Record<string, DuckDBType>;
+  /** The verification table's columns. @default as for `events` */
+  verification?: Record<string, DuckDBType>;
 }
 
+/** Dialect, instants, tables and columns of the compiled query. */
 export interface CompileToSqlOptions {
   /** Target SQL: a dialect name or a `SqlDialect`. @default "duckdb" */
   dialect?: string | SqlDialect;
@@ -86,7 +89,11 @@ export interface CompileToSqlOptions {
   tables?: SqlTables;
   /** Column types of the tables. @default {} */
   columns?: SqlColumns;
-  /** How `ts` and `as_of` are stored. @default "epoch_ms" */
+  /**
+   * How `as_of` (and `ts` and `created_at` when `columns` does not say) are stored:
+   * `TIMESTAMP`, as the product's loaders write them, or epoch milliseconds as numbers.
+   * @default "timestamp"
+   */
   timestamps?: "epoch_ms" | "timestamp";
   /**
    * Scores only the contacts whose id hashes to bucket `index` of `count`: running the
@@ -112,13 +119,16 @@ interface Column {
 function columnLookup(
   d: SqlDialect,
   alias: string,
-  given: Record<string, ColumnType> | undefined,
-  canonical: Readonly<Record<string, ColumnType>>,
+  given: Record<string, DuckDBType> | undefined,
+  canonical: Readonly<Record<string, DuckDBType>>,
 ): (name: string) => Column | null {
-  // Text columns are cast so that a column of another type (a TIMESTAMP, say) reads as its
-  // text instead of failing the query; on a VARCHAR the cast costs nothing.
-  const column = (key: string, type: ColumnType): Column => {
+  // Instants read as epoch milliseconds, as the engine's rows hold them; whole numbers
+  // as doubles. Text columns are cast so that a column of another type reads as its text
+  // instead of failing the query; on a VARCHAR the cast costs nothing.
+  const column = (key: string, type: DuckDBType): Column => {
     const ref = `${alias}.${d.ident(key)}`;
+    if (type === "TIMESTAMP") return { expr: d.epochMs(ref, "timestamp"), type: "DOUBLE" };
+    if (type === "BIGINT") return { expr: ref, type: "DOUBLE" };
     return { expr: type === "VARCHAR" ? `CAST(${ref} AS VARCHAR)` : ref, type };
   };
   return (name) => {
@@ -150,7 +160,7 @@ export function compileToSql(config: ScoringConfig, options: CompileToSqlOptions
     asOf,
     tables = {},
     columns = {},
-    timestamps = "epoch_ms",
+    timestamps = "timestamp",
     orderColumn = "seq",
     partition,
   } = options;
@@ -178,10 +188,15 @@ export function compileToSql(config: ScoringConfig, options: CompileToSqlOptions
     : tables.verification;
   const asOfTable = tables.asOf ?? "as_of";
 
-  const eventCol = columnLookup(d, "e", columns.events, CANONICAL_COLUMNS.events);
-  const contactCol = contactsTable === null
-    ? () => null
-    : columnLookup(d, "c", columns.contacts, CANONICAL_COLUMNS.contacts);
+  const instant: DuckDBType = timestamps === "timestamp" ? "TIMESTAMP" : "DOUBLE";
+  const eventCol = columnLookup(d, "e", columns.events, {
+    ...CANONICAL_COLUMNS.events,
+    ts: instant,
+  });
+  const contactCol = contactsTable === null ? () => null : columnLookup(d, "c", columns.contacts, {
+    ...CANONICAL_COLUMNS.contacts,
+    created_at: instant,
+  });
   const verificationCol = columnLookup(
     d,
     "v",
@@ -230,7 +245,9 @@ export function compileToSql(config: ScoringConfig, options: CompileToSqlOptions
   const eId = required(eventCol("contact_id"), eventsTable, "contact_id");
   const eTs = required(eventCol("ts"), eventsTable, "ts");
   const eType = required(eventCol("type"), eventsTable, "type");
-  const tsExpr = d.epochMs(eTs.expr, timestamps);
+  const tsExpr = eTs.type === "DOUBLE"
+    ? `CAST(${eTs.expr} AS DOUBLE)`
+    : d.epochMs(eTs.expr, timestamps);
   const needStage = rules.some((r) => r.scopes.some((s) => s.kind === "stage"));
 
   let verifiedTest = "FALSE";
@@ -354,15 +371,7 @@ export function compileToSql(config: ScoringConfig, options: CompileToSqlOptions
   // Audience `touched`: the first event in the period, which must not be after the instant.
   const touched = aud?.touched ?? null;
   if (touched) {
-    const from = parseConfigDate(touched.from);
-    const toRaw = parseConfigDate(touched.to);
-    if (from === null || toRaw === null) {
-      throw new RangeError(
-        `Cannot write SQL: audience.touched needs dates, got "${touched.from}" .. "${touched.to}"`,
-      );
-    }
-    // A bare date covers its whole day.
-    const to = /^\d{4}-\d{2}-\d{2}$/.test(touched.to) ? toRaw + DAY_MS - 1 : toRaw;
+    const { from, to } = touched;
     const typeCond = touched.types
       ? touched.types.length === 0
         ? " AND FALSE"

@@ -1,3 +1,6 @@
+/** The types rules read a column as: text, number, boolean or list of texts. */
+export type ColumnType = "VARCHAR" | "DOUBLE" | "BOOLEAN" | "VARCHAR[]";
+
 /**
  * What `compileToSql` needs from a database's SQL. The compiler writes portable SQL
  * (CTEs, joins, CASE, GROUP BY) itself and asks the dialect for everything that differs
@@ -13,6 +16,7 @@ export interface SqlDialect {
   string(value: string): string;
   /** Double-precision literal that reads back as exactly `value`. */
   number(value: number): string;
+  /** Boolean literal. */
   boolean(value: boolean): string;
   /** `NULL` of the dialect's text type. */
   nullText(): string;

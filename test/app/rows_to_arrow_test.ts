@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { rowsToArrowIpc } from "../../src/app/rows_to_arrow.ts";
 import { openDuckDB } from "../../src/db/open_duckdb.ts";
 
-Deno.test("rowsToArrowIpc() reaches DuckDB with types, NULLs, lists and timestamps", async () => {
+Deno.test("rowsToArrowIpc() reaches DuckDB in the table policy's types, with NULLs, lists and order", async () => {
   const rows = [
     {
       contact_id: "007",
@@ -17,22 +17,30 @@ Deno.test("rowsToArrowIpc() reaches DuckDB with types, NULLs, lists and timestam
   ];
   const { db, conn } = await openDuckDB();
   try {
-    conn.insertArrowFromIPCStream(rowsToArrowIpc(rows, ["ts"]), { name: "events" });
+    conn.insertArrowFromIPCStream(rowsToArrowIpc("events", rows), { name: "events" });
     const types = conn.query(
       "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'events' ORDER BY ordinal_position",
     )
       .toArray().map((r) => `${r.column_name} ${r.data_type}`);
     assert.deepEqual(types, [
       "contact_id VARCHAR",
-      "ts TIMESTAMP_MS",
+      "ts TIMESTAMP",
       "type VARCHAR",
+      "channel VARCHAR",
+      "url VARCHAR",
+      "email_id VARCHAR",
+      "source VARCHAR",
+      "phrase VARCHAR",
+      "tag VARCHAR",
+      "stage VARCHAR",
       "value DOUBLE",
-      "interests VARCHAR",
+      "seq BIGINT",
+      "interests VARCHAR[]",
       "ok BOOLEAN",
       "mixed VARCHAR",
     ]);
     const back = conn.query(
-      "SELECT contact_id, strftime(ts, '%Y-%m-%dT%H:%M:%S') AS ts, value, interests, ok, mixed FROM events",
+      "SELECT contact_id, strftime(ts, '%Y-%m-%dT%H:%M:%S') AS ts, value, array_to_string(interests, ';') AS interests, ok, mixed FROM events ORDER BY seq",
     ).toArray().map((r) => ({ ...r }));
     assert.deepEqual(back, [
       {
@@ -74,11 +82,14 @@ Deno.test("rowsToArrowIpc() sends repeated and distinct text alike (dictionary o
   }));
   const { db, conn } = await openDuckDB();
   try {
-    conn.insertArrowFromIPCStream(rowsToArrowIpc(rows), { name: "events" });
+    conn.insertArrowFromIPCStream(rowsToArrowIpc("events", rows), { name: "events" });
     const types = conn.query(
       "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'events' ORDER BY ordinal_position",
     ).toArray().map((r) => `${r.column_name} ${r.data_type}`);
-    assert.deepEqual(types, ["contact_id VARCHAR", "type VARCHAR"]);
+    assert.deepEqual(types.filter((t) => /^(contact_id|type) /.test(t)), [
+      "contact_id VARCHAR",
+      "type VARCHAR",
+    ]);
     const back = conn.query(
       "SELECT count(DISTINCT contact_id) AS ids, min(contact_id) AS first, max(contact_id) AS last, count(*) FILTER (WHERE type = 'chat') AS chats FROM events",
     ).toArray().map((r) => ({ ...r }));

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { tierCode } from "../../src/tables/mod.ts";
 import { createTierIndex, retierPeriods, wilson } from "../../src/app/tier_index.ts";
 
 Deno.test("createTierIndex() splits tiers by thresholds with hand-counted outcomes", () => {
@@ -19,7 +20,8 @@ Deno.test("createTierIndex() splits tiers by thresholds with hand-counted outcom
   assert.equal(split[2].lift, 0);
   assert.equal(index.countAtLeast(25), 6);
   assert.equal(index.countAtLeast(91), 0);
-  assert.deepEqual([...index.codes({ high: 60, medium: 25 })], [0, 2, 1, 2, 1, 2, 0, 1]);
+  const [l, m, h] = [tierCode("low"), tierCode("medium"), tierCode("high")];
+  assert.deepEqual([...index.codes({ high: 60, medium: 25 })], [l, h, m, h, m, h, l, m]);
   assert.equal(index.quantile(0.5), 25);
 });
 

@@ -6,8 +6,8 @@ import {
   type WorkerTables,
 } from "../../src/app/worker_tasks.ts";
 import type { ContactRow, EventRow, PurchaseRow } from "../../src/data/types.ts";
+import { DAY_MS as DAY } from "../../src/tables/mod.ts";
 
-const DAY = 86_400_000;
 const T0 = Date.UTC(2024, 0, 1);
 
 /** 300 seeded contacts: women of 25-44 click more and buy more. */

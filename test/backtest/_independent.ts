@@ -3,8 +3,7 @@
  * code with `src/backtest` or `src/metrics`: its own CSV split, its own rank-sum AUC.
  */
 import type { BacktestJson } from "../../src/backtest/mod.ts";
-
-const DAY = 86_400_000;
+import { DAY_MS as DAY } from "../../src/tables/mod.ts";
 
 /** Every count of a from-to matrix (tier migration, tier change) added up. */
 export function matrixTotal(matrix: Record<string, Record<string, number>>): number {

@@ -2,8 +2,8 @@ import { deepStrictEqual as assertEquals, ok, throws } from "node:assert/strict"
 import { toScoringConfig } from "../../src/config/mod.ts";
 import type { EventRow, PurchaseRow } from "../../src/data/types.ts";
 import { compareWindows, replay } from "../../src/backtest/mod.ts";
+import { DAY_MS as DAY } from "../../src/tables/mod.ts";
 
-const DAY = 86_400_000;
 const T0 = Date.UTC(2024, 0, 1);
 
 // Buyers visit 5 days before each instant; browsers visited 20 days before. A 30-day

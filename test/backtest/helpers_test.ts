@@ -8,8 +8,8 @@ import {
   tierTable,
 } from "../../src/backtest/mod.ts";
 import { matrixTotal } from "./_independent.ts";
+import { DAY_MS as DAY } from "../../src/tables/mod.ts";
 
-const DAY = 86_400_000;
 const iso = (t: number) => new Date(t).toISOString().slice(0, 10);
 
 Deno.test("periodInstants() steps by calendar month keeping month ends", () => {

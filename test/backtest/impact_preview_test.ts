@@ -2,8 +2,8 @@ import { deepStrictEqual as assertEquals, ok } from "node:assert/strict";
 import { toScoringConfig } from "../../src/config/mod.ts";
 import type { EventRow, PurchaseRow } from "../../src/data/types.ts";
 import { impactPreview } from "../../src/backtest/mod.ts";
+import { DAY_MS as DAY } from "../../src/tables/mod.ts";
 
-const DAY = 86_400_000;
 const T = Date.UTC(2024, 5, 30);
 
 const spec = (formPoints: number) =>

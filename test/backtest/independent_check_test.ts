@@ -9,8 +9,7 @@ import { formatScoresCsv, scoreContacts } from "../../src/engine/mod.ts";
 import { replay, toBacktestJson } from "../../src/backtest/mod.ts";
 import { syntheticContactId, syntheticHistory } from "../../src/backtest/_synthetic_history.ts";
 import { checkAgainstScores } from "./_independent.ts";
-
-const DAY = 86_400_000;
+import { DAY_MS as DAY } from "../../src/tables/mod.ts";
 
 Deno.test("replay() agrees with tier conversion, lift and AUC recomputed from scores.csv", () => {
   const from = Date.UTC(2023, 0, 1);

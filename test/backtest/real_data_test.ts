@@ -5,7 +5,7 @@
 import { deepStrictEqual as assertEquals, ok } from "node:assert/strict";
 import * as XLSX from "xlsx";
 import { toScoringConfig } from "../../src/config/mod.ts";
-import { bankMarketing, cdnow, REAL_DATA_DIR } from "../../src/data/recipes/mod.ts";
+import { bankMarketing, cdnow, REAL_DATA_DIR } from "../recipes/mod.ts";
 import type { EventRow, PurchaseRow } from "../../src/data/types.ts";
 import {
   periodInstants,
@@ -17,13 +17,13 @@ import {
 import { backtestReportSheets, buildWorkbook } from "../../src/export/mod.ts";
 import { realDataPresent } from "../_real_data.ts";
 import { matrixTotal } from "./_independent.ts";
+import { DAY_MS as DAY } from "../../src/tables/mod.ts";
 
 const CDNOW = `${REAL_DATA_DIR}cdnow/cdnow_master.csv`;
 const BANK =
   `${REAL_DATA_DIR}uci_bank_marketing/bank-additional-full.part1of2_2008-05_to_2008-12.csv`;
 const cdnowPresent = await realDataPresent("the CDNOW backtest", CDNOW);
 const bankPresent = await realDataPresent("the bank marketing backtest", BANK);
-const DAY = 86_400_000;
 
 Deno.test({
   name: "replay() on CDNOW: recency/frequency tiers separate repeat buyers month after month",

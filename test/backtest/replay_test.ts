@@ -3,8 +3,8 @@ import { toScoringConfig } from "../../src/config/mod.ts";
 import type { EventRow, PurchaseRow } from "../../src/data/types.ts";
 import { replay } from "../../src/backtest/mod.ts";
 import { matrixTotal } from "./_independent.ts";
+import { DAY_MS as DAY } from "../../src/tables/mod.ts";
 
-const DAY = 86_400_000;
 const T1 = Date.UTC(2024, 0, 31);
 const T2 = Date.UTC(2024, 1, 29);
 

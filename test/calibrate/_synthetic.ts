@@ -1,8 +1,9 @@
 /** Small seeded temporal data for calibration tests: events drive purchases by a known model. */
 import type { ContactRow, EventRow, PurchaseRow } from "../../src/data/types.ts";
 import { seededRng } from "../../src/metrics/mod.ts";
+import { DAY_MS as DAY } from "../../src/tables/mod.ts";
+export { DAY_MS as DAY } from "../../src/tables/mod.ts";
 
-export const DAY = 86_400_000;
 export const START = Date.UTC(2024, 0, 1);
 export const CUTOFFS = [
   Date.UTC(2024, 3, 1),

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import * as XLSX from "xlsx";
 import { evaluateScores, sigmoid } from "../../src/calibrate/mod.ts";
-import { exists } from "../../src/data/recipes/mod.ts";
+import { exists } from "../recipes/mod.ts";
 import { seededRng } from "../../src/metrics/mod.ts";
 import { runCli, withTempDir, writeFiles } from "../_cli.ts";
 import { CUTOFFS, DAY, syntheticTemporal } from "./_synthetic.ts";

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { candidateFeatures, countFeatures, type EventFeature } from "../../src/calibrate/mod.ts";
 import type { EventRow } from "../../src/data/types.ts";
+import { DAY_MS as DAY } from "../../src/tables/mod.ts";
 
-const DAY = 86_400_000;
 const T = Date.UTC(2024, 3, 1);
 const ev = (ts: number, type: string, url?: string): EventRow => ({
   contact_id: "1",

@@ -3,7 +3,7 @@ import { calibrateSnapshot, evaluateScores, sigmoid } from "../../src/calibrate/
 import { parseConfig, serializeConfig } from "../../src/config/mod.ts";
 import type { ContactRow } from "../../src/data/types.ts";
 import { scoreContacts } from "../../src/engine/mod.ts";
-import { bankMarketing, onlineShoppers } from "../../src/data/recipes/mod.ts";
+import { bankMarketing, onlineShoppers } from "../recipes/mod.ts";
 import type { CalibrationResult } from "../../src/calibrate/mod.ts";
 import { realDataPresent } from "../_real_data.ts";
 

@@ -1,5 +1,5 @@
 import { deepStrictEqual as assertEquals, ok } from "node:assert/strict";
-import { exists } from "../../src/data/recipes/mod.ts";
+import { exists } from "../recipes/mod.ts";
 import { runCli, tempDirWith } from "../_cli.ts";
 
 const SCORES = [

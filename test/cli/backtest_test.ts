@@ -4,8 +4,8 @@ import { syntheticContactId, syntheticHistory } from "../../src/backtest/_synthe
 import type { BacktestJson } from "../../src/backtest/mod.ts";
 import { checkAgainstScores, matrixTotal } from "../backtest/_independent.ts";
 import { runCli, tempDirWith } from "../_cli.ts";
+import { DAY_MS as DAY } from "../../src/tables/mod.ts";
 
-const DAY = 86_400_000;
 const iso = (t: number) => new Date(t).toISOString();
 
 /** Writes seeded synthetic inputs as CSV files; returns the folder and the purchases. */

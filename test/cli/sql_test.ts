@@ -1,5 +1,5 @@
 import { deepStrictEqual as assertEquals, ok } from "node:assert/strict";
-import { insertRows, openDuckDB } from "../../src/db/mod.ts";
+import { openDuckDB, writeTable } from "../../src/db/mod.ts";
 import { type CliResult, runCli, tempDirWith } from "../_cli.ts";
 
 const CONFIG = {
@@ -38,12 +38,12 @@ Deno.test({
     ok(stderr.includes("Printed the duckdb SQL"), stderr);
     const { conn } = await openDuckDB();
     const T = Date.UTC(2024, 2, 31);
-    insertRows(conn, "events", [
+    writeTable(conn, "events", [
       { contact_id: "007", ts: T - 3_600_000, type: "page_view", url: "https://s/pricing" },
       { contact_id: "007", ts: T - 7_200_000, type: "email_click", url: null },
       { contact_id: "42", ts: T - 40 * 86_400_000, type: "email_click", url: null },
-    ], { seqColumn: "seq" });
-    insertRows(conn, "contacts", [{ contact_id: "007" }, { contact_id: "42" }]);
+    ]);
+    writeTable(conn, "contacts", [{ contact_id: "007" }, { contact_id: "42" }]);
     const rows = conn.query(stdout).toArray().map((r) => {
       const o = r.toJSON();
       return [o.as_of, o.contact_id, o.score, o.tier, o.matched_events, o.reasons];

@@ -1,4 +1,4 @@
-/** Configs shared by the config tests: the example of the spec page and broken variants. */
+/** Configs shared by the config tests: a config using every section once, and broken variants. */
 export const SPEC_EXAMPLE = {
   format: "scorebench.config/v1",
   name: "Spring 2024, loans",
@@ -236,7 +236,7 @@ export const BAD_PARSER_ONLY: [string, Record<string, unknown>, string, string][
 
 /** Good configs beyond the example: minimal, attribute-only, every operator. */
 export const GOOD: [string, Record<string, unknown>][] = [
-  ["the spec example", SPEC_EXAMPLE],
+  ["the every-section example", SPEC_EXAMPLE],
   ["only the format", { format: "scorebench.config/v1" }],
   ["a glob with - and every regex character", {
     format: "scorebench.config/v1",

@@ -10,10 +10,10 @@ import {
   SNAPSHOT_EFFECTS,
   TEMPORAL_WEIGHTS,
   writeDataset,
-} from "../../data/generate.ts";
+} from "../../data/generator/mod.ts";
 import type { ContactRow, EventRow, PurchaseRow, VerificationRow } from "../../src/data/types.ts";
+import { DAY_MS as DAY } from "../../src/tables/mod.ts";
 
-const DAY = 86_400_000;
 const GENERATE = new URL("../../data/generate.ts", import.meta.url).pathname;
 
 // One mid-sized base shared by the statistical tests: big enough for tight estimates,
@@ -103,7 +103,7 @@ function solve(a: number[][], b: number[]): number[] {
   return m.map((r, i) => r[n] / r[i]);
 }
 
-/** Window counts per ground-truth feature, straight from the spec's window rule. */
+/** Window counts per ground-truth feature, straight from the window rule of `docs/rules.md`. */
 function features(events: EventRow[], cutoff: number, names: string[], lookbackDays: number) {
   const row = names.map(() => 0);
   for (const e of events) {

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { loadTable } from "../../src/data/mod.ts";
-import { REAL_DATA_DIR as REAL } from "../../src/data/recipes/mod.ts";
+import { REAL_DATA_DIR as REAL } from "../recipes/mod.ts";
 import { realDataPresent } from "../_real_data.ts";
 
 const present = await realDataPresent("real-data loader tests", REAL);

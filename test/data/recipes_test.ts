@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { bankMarketing, cdnow, hillstrom, onlineShoppers } from "../../src/data/recipes/mod.ts";
+import { bankMarketing, cdnow, hillstrom, onlineShoppers } from "../recipes/mod.ts";
 import { realDataPresent } from "../_real_data.ts";
 
 const present = await realDataPresent("real-data recipe tests");

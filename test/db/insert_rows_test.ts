@@ -21,7 +21,7 @@ Deno.test({
       { name: "interests", type: "VARCHAR[]" },
       { name: "vip", type: "BOOLEAN" },
       { name: "age", type: "DOUBLE" },
-      { name: "seq", type: "DOUBLE" },
+      { name: "seq", type: "BIGINT" },
     ]);
     const rows = all("SELECT contact_id, ts, interests, vip, age, seq FROM t_rows ORDER BY seq");
     assertEquals(

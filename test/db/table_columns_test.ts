@@ -16,7 +16,7 @@ Deno.test({
       dec: "DOUBLE",
       flag: "BOOLEAN",
       list: "VARCHAR[]",
-      at: "VARCHAR",
+      at: "TIMESTAMP",
     });
     assertEquals(tableColumns(conn, "nope"), null);
     conn.close();

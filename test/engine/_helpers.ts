@@ -2,7 +2,6 @@ import { toScoringConfig } from "../../src/config/to_scoring_config.ts";
 import type { ScoringConfig, ScoringConfigSpec } from "../../src/config/types.ts";
 import type { EventRow } from "../../src/data/types.ts";
 
-export const DAY = 86_400_000;
 export const HOUR = 3_600_000;
 /** 2024-03-31T00:00:00Z */
 export const T = Date.UTC(2024, 2, 31);
@@ -22,6 +21,7 @@ export function ev(
 
 /** Seeded generator for reproducible random data. */
 import { seededRng as rng } from "../../src/metrics/seeded_rng.ts";
+export { DAY_MS as DAY } from "../../src/tables/mod.ts";
 export { rng };
 
 export function assertClose(actual: number, expected: number, what: string, rel = 1e-12): void {

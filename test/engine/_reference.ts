@@ -1,10 +1,11 @@
 /**
- * A deliberately plain reading of `../shared/spec/scoring-config-v1.md`, one contact and
+ * A deliberately plain reading of `docs/rules.md`, one contact and
  * one instant at a time, sorting and filtering arrays. Tests compare the engine to it.
  */
 import type { ScoringConfig } from "../../src/config/types.ts";
 import type { ContactRow, EventRow } from "../../src/data/types.ts";
 import { matchesPredicate } from "../../src/engine/match_predicate.ts";
+import { DAY_MS as DAY } from "../../src/tables/mod.ts";
 
 export interface ReferenceRow {
   score: number;
@@ -13,8 +14,6 @@ export interface ReferenceRow {
   scopes: Record<string, number>;
   contrib: Record<string, number>;
 }
-
-const DAY = 86_400_000;
 
 export function referenceScore(
   config: ScoringConfig,

@@ -78,7 +78,7 @@ function randomData(seed: number, nContacts: number, nEvents: number) {
   return { contacts, events, end: ts };
 }
 
-Deno.test("scoreContacts() agrees with a plain reading of the spec on random data", () => {
+Deno.test("scoreContacts() agrees with a plain reading of docs/rules.md on random data", () => {
   const cfg = randomConfig();
   const { contacts, events, end } = randomData(7, 40, 3000);
   const instants = [end - 30 * DAY, end - 10 * DAY, end - 3 * DAY + 7 * HOUR, end];

@@ -7,7 +7,7 @@ import {
 } from "../../src/engine/format_scores_csv.ts";
 import { emailKey, phoneKey } from "../../src/engine/verification_keys.ts";
 import { scoreContacts } from "../../src/engine/score_contacts.ts";
-import { tierOf } from "../../src/engine/tier_of.ts";
+import { tierOf } from "../../src/tables/mod.ts";
 import { config, DAY, ev, T } from "./_helpers.ts";
 
 Deno.test("formatNumber() prints the shortest text that reads back as the same double", () => {

@@ -9,9 +9,9 @@ import type { Tables } from "./_harness.ts";
 
 /** Seeded generator for reproducible test data. */
 import { seededRng as seededRandom } from "../../src/metrics/seeded_rng.ts";
+import { DAY_MS as DAY } from "../../src/tables/mod.ts";
 export { seededRandom };
 
-const DAY = 86_400_000;
 const TYPES = ["page_view", "email_click", "purchase", "call"];
 const URLS = [
   "https://shop.example/a/1",

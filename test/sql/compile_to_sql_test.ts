@@ -5,11 +5,11 @@
 import { deepStrictEqual as assertEquals, throws } from "node:assert/strict";
 import { toScoringConfig } from "../../src/config/mod.ts";
 import type { ScoringConfigSpec } from "../../src/config/types.ts";
-import { insertRows, openDuckDB } from "../../src/db/mod.ts";
+import { insertRows, openDuckDB, writeTable } from "../../src/db/mod.ts";
 import { compileToSql } from "../../src/sql/mod.ts";
 import { compareRows, engineScores, sqlScores, type Tables } from "./_harness.ts";
+import { DAY_MS as D } from "../../src/tables/mod.ts";
 
-const D = 86_400_000;
 const T = Date.UTC(2024, 2, 31);
 const F = "scorebench.config/v1" as const;
 
@@ -358,9 +358,11 @@ Deno.test({
   sanitizeOps: false,
   fn() {
     const config = toScoringConfig({ format: F, rules: [{ id: "r", on: "v", points: 1 }] });
-    insertRows(conn, "events", [{ contact_id: "a", ts: T - D, type: "v", seq: 0 }]);
-    insertRows(conn, "contacts", [{ contact_id: "a" }]);
-    insertRows(conn, "as_of", [{ as_of: T }, { as_of: T - 2 * D + 250 }, { as_of: T }]);
+    writeTable(conn, "events", [{ contact_id: "a", ts: T - D, type: "v" }]);
+    writeTable(conn, "contacts", [{ contact_id: "a" }]);
+    insertRows(conn, "as_of", [{ as_of: T }, { as_of: T - 2 * D + 250 }, { as_of: T }], {
+      types: { as_of: "TIMESTAMP" },
+    });
     const rows = conn.query(compileToSql(config)).toArray().map((r) => {
       const o = r.toJSON();
       return [o.as_of, o.score, o.tier];
@@ -388,6 +390,20 @@ Deno.test({
     const sql = compileToSql(config, { asOf: [T], timestamps: "timestamp" });
     const row = conn.query(sql).toArray()[0].toJSON();
     assertEquals([row.score, row.matched_events], [2, 1]);
+  },
+});
+
+Deno.test({
+  name: "compileToSql() reads epoch-millisecond number columns when told so",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn() {
+    const config = toScoringConfig({ format: F, rules: [{ id: "r", on: "v", points: 3 }] });
+    insertRows(conn, "events", [{ contact_id: "a", ts: T - D, type: "v", seq: 0 }]);
+    insertRows(conn, "contacts", [{ contact_id: "a" }]);
+    const row = conn.query(compileToSql(config, { asOf: [T], timestamps: "epoch_ms" })).toArray()[0]
+      .toJSON();
+    assertEquals([row.score, row.matched_events], [3, 1]);
   },
 });
 

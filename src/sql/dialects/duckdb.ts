@@ -24,6 +24,10 @@ function likeLiteral(value: string): string {
   return value.replace(/[%_\\]/g, (c) => `\\${c}`);
 }
 
+/**
+ * DuckDB SQL: `LIKE` with escapes, `epoch_ms` time arithmetic, lists as `VARCHAR[]`, `MAP` for
+ * scope sums.
+ */
 export const duckdb: SqlDialect = {
   name: "duckdb",
   ident: (name) => `"${name.replaceAll('"', '""')}"`,

@@ -1,6 +1,6 @@
 /** Rejected rows as a CSV a person can open next to the input. */
 import type { RejectedRow } from "./types.ts";
-import { toCsv } from "../export/csv.ts";
+import { toCsv } from "../tables/csv.ts";
 
 const REJECT_COLUMNS = ["file", "row", "column", "value", "reason"];
 
@@ -10,13 +10,4 @@ const REJECT_COLUMNS = ["file", "row", "column", "value", "reason"];
  */
 export function rejectsToCsv(rejects: RejectedRow[]): string {
   return toCsv(rejects as unknown as Record<string, unknown>[], REJECT_COLUMNS, { newline: "\n" });
-}
-
-/**
- * Writes `rejects` to `path` atomically (Deno only; in the browser use `rejectsToCsv`
- * and offer the text as a download).
- */
-export async function writeRejectsCsv(path: string, rejects: RejectedRow[]): Promise<void> {
-  const { writeFileAtomic } = await import("../cli/_io.ts");
-  await writeFileAtomic(path, rejectsToCsv(rejects));
 }

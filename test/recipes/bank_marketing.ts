@@ -1,4 +1,4 @@
-import type { ContactRow } from "../types.ts";
+import type { ContactRow } from "../../src/tables/mod.ts";
 import {
   type CsvTable,
   flagField,

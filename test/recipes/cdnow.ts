@@ -1,4 +1,4 @@
-import type { ContactRow, EventRow, PurchaseRow } from "../types.ts";
+import type { ContactRow, EventRow, PurchaseRow } from "../../src/tables/mod.ts";
 import { numberField, readCsvFile, REAL_DATA_DIR, textField } from "./_read.ts";
 
 /**

@@ -1,6 +1,7 @@
 /** CSV text (RFC 4180) from rows, with formula-injection protection on by default. */
 import { safeCell } from "./safe_cell.ts";
 
+/** How `toCsv` writes the text. */
 export interface ToCsvOptions {
   /** Make text cells inert for spreadsheets (see `safeCell`). @default true */
   safe?: boolean;
@@ -25,7 +26,11 @@ export function cellText(value: unknown): string {
   return String(value);
 }
 
-function quote(text: string, separator: string): string {
+/**
+ * One CSV field (RFC 4180): quoted when it holds the separator, a double quote, CR or LF,
+ * with inner quotes doubled.
+ */
+export function csvField(text: string, separator = ","): string {
   return text.includes(separator) || /["\r\n]/.test(text)
     ? `"${text.replaceAll('"', '""')}"`
     : text;
@@ -52,7 +57,7 @@ export function toCsv(
   }
   const field = (v: unknown) => {
     const text = cellText(v);
-    return quote(safe && typeof v === "string" ? String(safeCell(text)) : text, separator);
+    return csvField(safe && typeof v === "string" ? String(safeCell(text)) : text, separator);
   };
   const lines: string[] = [];
   if (header) lines.push(columns.map(field).join(separator));

@@ -1,13 +1,12 @@
 import assert from "node:assert/strict";
 import { loadTable } from "../../src/data/mod.ts";
-import { toDuckDB } from "../../src/data/to_duckdb.ts";
-import { type DuckDBConnection, openDuckDB } from "../../src/db/open_duckdb.ts";
+import { type DuckDBConnection, openDuckDB, writeTable } from "../../src/db/mod.ts";
 
 // One instance for the file: starting DuckDB-WASM takes about a second.
 let shared: Promise<DuckDBConnection> | undefined;
 const connect = () => shared ??= openDuckDB().then((d) => d.conn);
 
-Deno.test("toDuckDB() writes canonical and extra columns that SQL reads back", async () => {
+Deno.test("writeTable() writes canonical, order and extra columns that SQL reads back", async () => {
   const bytes = new TextEncoder().encode(
     "contact_id,ts,type,score,note\n007,2024-01-01T00:00:00Z,visit,1.5,a\n+42,2024-01-02T00:00:00Z,call,,007\n",
   );
@@ -16,13 +15,13 @@ Deno.test("toDuckDB() writes canonical and extra columns that SQL reads back", a
   rows[0].Type = "x";
   rows[1].Type = "y";
   const conn = await connect();
-  const summary = toDuckDB(rows, conn, { kind: "events" });
+  const summary = writeTable(conn, "events", rows);
   assert.equal(summary.rows, 2);
   assert.deepEqual(
     summary.columns.map((c) => `${c.name}:${c.type}`),
     [
       "contact_id:VARCHAR",
-      "ts:DOUBLE",
+      "ts:TIMESTAMP",
       "type:VARCHAR",
       "channel:VARCHAR",
       "url:VARCHAR",
@@ -32,13 +31,14 @@ Deno.test("toDuckDB() writes canonical and extra columns that SQL reads back", a
       "tag:VARCHAR",
       "stage:VARCHAR",
       "value:DOUBLE",
+      "seq:BIGINT",
       "score:DOUBLE",
       "note:VARCHAR",
       "Type_extra:VARCHAR",
     ],
   );
   const out = conn.query(
-    "SELECT contact_id, ts, type, score, note, Type_extra FROM events ORDER BY ts",
+    "SELECT contact_id, epoch_ms(ts) AS ts, type, score, note, Type_extra FROM events ORDER BY ts",
   ).toArray().map((r) => ({ ...r.toJSON() }));
   assert.deepEqual(out, [
     {
@@ -60,25 +60,26 @@ Deno.test("toDuckDB() writes canonical and extra columns that SQL reads back", a
   ]);
 });
 
-Deno.test("toDuckDB() keeps contact lists as VARCHAR[]", async () => {
+Deno.test("writeTable() keeps contact lists as VARCHAR[]", async () => {
   const bytes = new TextEncoder().encode("contact_id,interests\n1,loans;cards\n2,\n");
   const { rows } = await loadTable("contacts", { name: "c.csv", bytes });
   const conn = await connect();
-  toDuckDB(rows, conn, { kind: "contacts", table: "c" });
+  writeTable(conn, "contacts", rows, { table: "c" });
   const out = conn.query("SELECT contact_id, len(interests) AS n FROM c ORDER BY 1").toArray()
     .map((r) => ({ ...r.toJSON() }));
   assert.deepEqual(out, [{ contact_id: "1", n: 2 }, { contact_id: "2", n: null }]);
 });
 
-Deno.test("toDuckDB() adds an input-order column when asked", async () => {
+Deno.test("writeTable() adds the input-order column seq", async () => {
   const bytes = new TextEncoder().encode(
     "contact_id,ts,type\nb,2024-01-01T00:00:00Z,x\na,2024-01-01T00:00:00Z,y\n",
   );
   const { rows } = await loadTable("events", { name: "e.csv", bytes });
   const conn = await connect();
-  toDuckDB(rows, conn, { kind: "events", seqColumn: "seq", extraColumns: false });
+  writeTable(conn, "events", rows, { extraColumns: false });
   const out = conn.query("SELECT seq, contact_id FROM events ORDER BY seq").toArray()
     .map((r) => ({ ...r.toJSON() }));
   assert.deepEqual(out, [{ seq: 0, contact_id: "b" }, { seq: 1, contact_id: "a" }]);
-  assert.throws(() => toDuckDB(rows, conn, { kind: "events", seqColumn: "TS" }), RangeError);
+  const [{ t }] = conn.query("SELECT typeof(ts) AS t FROM events LIMIT 1").toArray();
+  assert.equal(t, "TIMESTAMP");
 });

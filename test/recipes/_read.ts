@@ -1,8 +1,17 @@
 /** Reading a real-data file for a recipe: whole-file CSV with a header, clear errors. */
-import { parseCsv } from "../csv_reader.ts";
+import { parseCsv } from "../../src/data/csv_reader.ts";
 
-/** Where the real datasets live, beside the project (`../shared/data/real/`). */
-export const REAL_DATA_DIR = new URL("../../../../shared/data/real/", import.meta.url).pathname;
+/**
+ * Where the public datasets are read from: `SCOREBENCH_REAL_DATA`, else the folder
+ * `../shared/data/real/` beside the project. They are never copied into the project.
+ */
+export const REAL_DATA_DIR = realDataDir();
+
+function realDataDir(): string {
+  const given = Deno.env.get("SCOREBENCH_REAL_DATA");
+  if (given) return given.endsWith("/") ? given : `${given}/`;
+  return new URL("../../../shared/data/real/", import.meta.url).pathname;
+}
 
 /** Whether `path` exists (a recipe's tests skip when the real data is absent). */
 export async function exists(path: string): Promise<boolean> {

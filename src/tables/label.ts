@@ -1,7 +1,14 @@
-/** Who converted after each instant: the label of a backtest period. */
-import type { PurchaseRow } from "../data/types.ts";
+/** The label calibration and backtests learn and judge: a purchase soon after the cutoff. */
+import { DAY_MS } from "./time.ts";
+import type { PurchaseRow } from "./rows.ts";
 
-const DAY = 86_400_000;
+/**
+ * True when a purchase at `ts` counts as converting for cutoff `asOf`: it falls in
+ * `(asOf, asOf + horizonDays]`. A purchase at the cutoff itself is history, not a result.
+ */
+export function convertsWithin(ts: number, asOf: number, horizonDays: number): boolean {
+  return ts > asOf && ts <= asOf + horizonDays * DAY_MS;
+}
 
 /**
  * For each instant `T` in `asOf`, the set of contacts with a purchase in
@@ -33,7 +40,7 @@ export function convertersWithin(
   };
   return asOf.map((t) => {
     const set = new Set<string>();
-    const end = upper(t + horizonDays * DAY);
+    const end = upper(t + horizonDays * DAY_MS);
     for (let k = upper(t); k < end; k++) set.add(list[order[k]].contact_id);
     return set;
   });

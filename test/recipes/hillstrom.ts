@@ -1,4 +1,4 @@
-import type { ContactRow } from "../types.ts";
+import type { ContactRow } from "../../src/tables/mod.ts";
 import { numberField, readCsvFile, REAL_DATA_DIR, textField } from "./_read.ts";
 
 /** Options for `hillstrom`. */
