@@ -22,6 +22,11 @@ export interface ExcelDateCell {
   text: string;
 }
 
+/** A JSON number that would not print back as written: its source text (see `readJson`). */
+export interface JsonNumber {
+  jsonNumber: string;
+}
+
 export type RawValue =
   | string
   | number
@@ -30,8 +35,22 @@ export type RawValue =
   | null
   | undefined
   | ExcelDateCell
+  | JsonNumber
   | unknown[]
   | Record<string, unknown>;
+
+/** A cell that is one value (not an object, nor an array unless `list` allows scalars in one). */
+function isSingleValue(v: RawValue, list: boolean): boolean {
+  if (v === null || typeof v !== "object" || v instanceof Date) return true;
+  if (Array.isArray(v)) {
+    return list && v.every((x) => x === null || (typeof x !== "object" && typeof x !== "function"));
+  }
+  return "excelSerial" in v || "jsonNumber" in v;
+}
+
+function describeCell(v: RawValue): string {
+  return Array.isArray(v) ? "an array" : "an object";
+}
 
 export interface RawRecord {
   /** 1-based; the header is row 1 (spreadsheet row, JSON element, NDJSON line). */
@@ -496,6 +515,7 @@ export class RowBuilder<R> {
     if (v instanceof Date) return v.toISOString();
     if (Array.isArray(v)) return v.join(";");
     if (typeof v === "object" && "excelSerial" in v) return (v as ExcelDateCell).text;
+    if (typeof v === "object" && "jsonNumber" in v) return (v as JsonNumber).jsonNumber;
     return JSON.stringify(v);
   }
 
@@ -532,6 +552,13 @@ export class RowBuilder<R> {
     const values = this.#values;
     for (let k = 0; k < handlers.length; k++) {
       const h = handlers[k];
+      if (!isSingleValue(cells[h.index], h.kind === "list")) {
+        return new RowReject(
+          this.#header[h.index],
+          null,
+          `${h.canon} holds ${describeCell(cells[h.index])}, not a single value`,
+        );
+      }
       let raw = cells[h.index];
       let text = this.#text(rec, h.index);
       if (this.#timeIndex >= 0 && h.canon === "ts") [raw, text] = this.#joinTime(rec, raw, text);
@@ -558,6 +585,13 @@ export class RowBuilder<R> {
     }
     for (const e of this.#extras) {
       const v = cells[e.index];
+      if (!isSingleValue(v, true)) {
+        return new RowReject(
+          e.name,
+          null,
+          `Column "${e.name}" holds ${describeCell(v)}, not a single value`,
+        );
+      }
       if (v === undefined || v === null || v === "") {
         if (this.#unnamed.includes(e.index)) continue;
         if (e.name === "__proto__") {

@@ -39,6 +39,15 @@ export interface CsvReaderOptions {
 }
 
 const CANDIDATES = [",", ";", "\t", "|"];
+const LISTED_LINES = 10;
+
+/** `line 3`, `lines 3, 7 and 9`, `lines 3, 7, ... (and 12 more)`: physical lines for a warning. */
+export function listLines(lines: number[], total: number): string {
+  if (lines.length === 1 && total === 1) return `line ${lines[0]}`;
+  const more = total - lines.length;
+  if (more > 0) return `lines ${lines.join(", ")} and ${more} more`;
+  return `lines ${lines.slice(0, -1).join(", ")} and ${lines[lines.length - 1]}`;
+}
 const QUOTE = 34;
 const LF = 10;
 const CR = 13;
@@ -108,7 +117,8 @@ export class CsvReader {
   #line = 0;
   #started = false;
   #cp1251Lines = 0;
-  #firstCp1251Line = 0;
+  /** The first `LISTED_LINES` lines read as Windows-1251, for the warning. */
+  #cp1251Listed: number[] = [];
   #utf8NonAsciiLines = 0;
   #maxRecordChars: number;
 
@@ -170,7 +180,9 @@ export class CsvReader {
       this.encodingUsed = this.#utf8NonAsciiLines > 0 ? "mixed" : "windows-1251";
       this.warnings.push(
         this.#utf8NonAsciiLines > 0
-          ? `Mixed encodings: ${this.#cp1251Lines} line(s) were not valid UTF-8 and were read as Windows-1251 (first: line ${this.#firstCp1251Line})`
+          ? `Mixed encodings: ${this.#cp1251Lines} line(s) were not valid UTF-8 and were read as Windows-1251 (${
+            listLines(this.#cp1251Listed, this.#cp1251Lines)
+          }); the other lines were read as UTF-8`
           : `The file is not UTF-8; read as Windows-1251`,
       );
     }
@@ -222,7 +234,7 @@ export class CsvReader {
           this.#utf8NonAsciiLines++;
         } catch {
           parts.push(this.#cp1251.decode(line));
-          if (this.#cp1251Lines++ === 0) this.#firstCp1251Line = this.#line;
+          if (this.#cp1251Lines++ < LISTED_LINES) this.#cp1251Listed.push(this.#line);
         }
       }
       start = end;
