@@ -8,6 +8,7 @@ import type { ScoringConfigSpec } from "../config/types.ts";
 import { parseConfig } from "../config/mod.ts";
 import { dataSpan } from "../tables/mod.ts";
 import { scoreContacts } from "../engine/mod.ts";
+import { PURCHASE_EVENT_TYPE, purchaseEvent } from "../data/purchase_event.ts";
 import {
   compareWindows,
   type CompareWindowsOptions,
@@ -54,7 +55,15 @@ function replayInput(tables: WorkerTables, task: string): ReplayInput {
 }
 
 function eventTypes(tables: WorkerTables): Set<string> {
-  return new Set((tables.events ?? []).map((e) => e.type));
+  const types = new Set((tables.events ?? []).map((e) => e.type));
+  if (tables.purchases?.length) types.add(PURCHASE_EVENT_TYPE);
+  return types;
+}
+
+/** The events scored: the events table and each purchase as an event of type `purchase`. */
+function eventsWithPurchases(tables: WorkerTables): EventRow[] | undefined {
+  if (!tables.purchases?.length) return tables.events;
+  return [...(tables.events ?? []), ...tables.purchases.map(purchaseEvent)];
 }
 
 /** A config spec checked against the schema (throws `ConfigError` listing every problem). */
@@ -115,7 +124,7 @@ export const WORKER_TASKS = {
   score(tables: WorkerTables, spec: ScoringConfigSpec, asOf: number) {
     const { config, warnings } = resolve(tables, spec);
     const result = scoreContacts(config, {
-      events: tables.events,
+      events: eventsWithPurchases(tables),
       contacts: tables.contacts,
       verification: tables.verification,
     }, { asOf: [asOf] });
@@ -178,7 +187,7 @@ export const WORKER_TASKS = {
   ) {
     const { config } = resolve(tables, spec);
     const result = scoreContacts(config, {
-      events: tables.events,
+      events: eventsWithPurchases(tables),
       contacts: tables.contacts,
       verification: tables.verification,
     }, { asOf: [asOf] });

@@ -4,7 +4,8 @@
  * file into the batch scorer, so only compact match records are kept in memory.
  */
 import { readConfigFile, unknownEventTypeWarnings } from "../config/mod.ts";
-import type { ContactRow, EventRow, VerificationRow } from "../data/types.ts";
+import type { ContactRow, EventRow, PurchaseRow, VerificationRow } from "../data/types.ts";
+import { PURCHASE_EVENT_TYPE, purchaseEvent } from "../data/purchase_event.ts";
 import { createBatchScorer } from "../engine/create_batch_scorer.ts";
 import { formatInstant, formatTriggersCsv, scoresCsvChunks } from "../engine/format_scores_csv.ts";
 import type { ScoreResult } from "../engine/types.ts";
@@ -25,6 +26,10 @@ const FLAGS: Record<string, FlagSpec> = {
       "Contacts file. With it, exactly these contacts are scored; without, every contact seen in the events.",
   },
   verification: { help: "Verification file (contact_id, phone or email)." },
+  purchases: {
+    help:
+      'Purchases file (contact_id, ts, amount, channel, tag), scored as events of type "purchase" (amount as value).',
+  },
   "as-of": {
     help:
       "Instant to score as of: a date (2024-03-31 = 00:00 UTC) or an ISO 8601 instant; repeat for several.",
@@ -62,12 +67,13 @@ export function run(args: string[]): Promise<number> {
     const { config } = await readConfigFile(configPath);
     const eventsPath = typeof flags.events === "string" ? flags.events : null;
     const contactsPath = typeof flags.contacts === "string" ? flags.contacts : null;
-    if (config.rules.length > 0 && eventsPath === null) {
+    const purchasesPath = typeof flags.purchases === "string" ? flags.purchases : null;
+    if (config.rules.length > 0 && eventsPath === null && purchasesPath === null) {
       throw new UsageError(
-        `--events is required: config "${configPath}" has ${config.rules.length} event rule(s)`,
+        `--events is required: config "${configPath}" has ${config.rules.length} event rule(s) (give --purchases too for rules on "purchase")`,
       );
     }
-    if (eventsPath === null && contactsPath === null) {
+    if (eventsPath === null && contactsPath === null && purchasesPath === null) {
       throw new UsageError("Nothing to score: give --contacts (and --events for event rules)");
     }
 
@@ -80,11 +86,20 @@ export function run(args: string[]): Promise<number> {
       verification = (await loadFromFlags("verification", flags.verification, flags)).rows;
     }
     const scorer = createBatchScorer(config, { contacts, verification });
+    const types = new Set<string>();
     if (eventsPath !== null) {
       const loaded = await loadFromFlags("events", eventsPath, flags, {
         onRow: (e: EventRow) => scorer.add(e),
       });
-      const types = Object.keys(loaded.summary.eventTypes ?? {});
+      for (const t of Object.keys(loaded.summary.eventTypes ?? {})) types.add(t);
+    }
+    if (purchasesPath !== null) {
+      const loaded = await loadFromFlags("purchases", purchasesPath, flags, {
+        onRow: (p: PurchaseRow) => scorer.add(purchaseEvent(p)),
+      });
+      if (loaded.summary.rowsLoaded > 0) types.add(PURCHASE_EVENT_TYPE);
+    }
+    if (eventsPath !== null || purchasesPath !== null) {
       for (const w of unknownEventTypeWarnings(config, types)) console.error(`  warning: ${w}`);
     }
     const loaded = performance.now();

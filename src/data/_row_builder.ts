@@ -4,7 +4,7 @@
  */
 import type { LoadOptions, LoadResult, LoadSummary, RejectedRow, TableKind } from "./types.ts";
 import { mapColumns, TABLE_COLUMNS } from "./map_columns.ts";
-import { normalizeEmail, normalizeGender, normalizePhone } from "./normalize.ts";
+import { normalizeEmail, normalizeGender, normalizePhone, splitList } from "./normalize.ts";
 import { canGenerate } from "../_can_generate.ts";
 import {
   AMBIGUOUS,
@@ -89,6 +89,8 @@ interface Handler {
   intern?: Map<string, string>;
   /** Ids: the previous row's value, shared when the next row repeats it. */
   last?: string;
+  /** Lists: rows whose cell used `;`, and `,`, as separators (for the summary). */
+  separators?: { semicolon: number; comma: number };
 }
 
 // Columns whose values repeat a lot: sharing one string per value saves ~24 bytes a cell
@@ -661,10 +663,11 @@ export class RowBuilder<R> {
       case "email":
         return normalizeEmail(text);
       case "list": {
-        const items = Array.isArray(raw)
-          ? raw.map((x) => String(x).trim())
-          : text.split(";").map((s) => s.trim());
-        return items.filter((s) => s !== "");
+        if (Array.isArray(raw)) return raw.map((x) => String(x).trim()).filter((s) => s !== "");
+        const seps = h.separators ??= { semicolon: 0, comma: 0 };
+        if (text.includes(";")) seps.semicolon++;
+        if (text.includes(",")) seps.comma++;
+        return splitList(text);
       }
       case "age": {
         const n = typeof raw === "number" ? raw : readNumber(text);
@@ -720,6 +723,19 @@ export class RowBuilder<R> {
           } (decided by "${h.dates.decidedBy}" in row ${h.dates.decidedRow})`,
         );
       }
+    }
+    for (const h of this.#handlers) {
+      const seps = h.separators;
+      if (!seps || seps.semicolon + seps.comma === 0) continue;
+      const found = [
+        ...(seps.semicolon ? [`";" (${seps.semicolon} row(s))`] : []),
+        ...(seps.comma ? [`"," (${seps.comma} row(s))`] : []),
+      ];
+      this.summary.warnings.push(
+        `Column "${this.#header[h.index]}": list items separated by ${
+          found.join(" and ")
+        }; both ; and , separate items`,
+      );
     }
     if (this.#blank) this.summary.warnings.push(`${this.#blank} blank row(s) skipped`);
     for (const i of this.#unnamed) {

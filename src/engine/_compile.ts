@@ -15,6 +15,7 @@ import {
 } from "./_type_matcher.ts";
 import { emailKey, phoneKey } from "./verification_keys.ts";
 import { DAY_MS } from "../tables/mod.ts";
+import { splitList } from "../data/normalize.ts";
 export { DAY_MS } from "../tables/mod.ts";
 
 export interface CompiledRule {
@@ -143,7 +144,7 @@ export function compileConfig(
 
 function listOf(v: unknown): string[] | null {
   if (Array.isArray(v)) return v.map(String);
-  if (typeof v === "string") return v.split(";").map((s) => s.trim()).filter((s) => s !== "");
+  if (typeof v === "string") return splitList(v);
   return null;
 }
 
