@@ -121,6 +121,8 @@ export class CsvReader {
   #cp1251Listed: number[] = [];
   #utf8NonAsciiLines = 0;
   #maxRecordChars: number;
+  /** Field count of the first record (the header), once read. */
+  #header = { width: -1 };
 
   /** A reader with a forced or sniffed delimiter and encoding. */
   constructor(options: CsvReaderOptions = {}) {
@@ -272,7 +274,7 @@ export class CsvReader {
     }
     const d = this.#d;
     if (text.indexOf('"') === -1 && crOnlyInCrlf(text)) {
-      this.#row = splitSimple(text, this.delimiter, this.#row, out);
+      this.#row = splitSimple(text, this.delimiter, this.#row, out, this.#header);
       return;
     }
     const n = text.length;
@@ -281,6 +283,10 @@ export class CsvReader {
       const start = i;
       const fields: string[] = [];
       let broken = false;
+      // Where this record's first line ends (found once, when a quoted field needs it).
+      let firstLineEnd = -1;
+      let spansLines = false;
+      let strayClose = false;
       for (;;) {
         if (text.charCodeAt(i) === QUOTE) {
           let j = i + 1;
@@ -309,6 +315,9 @@ export class CsvReader {
             broken = true;
             break;
           }
+          if (firstLineEnd === -1) firstLineEnd = lineEnd(text, start);
+          const multiline = j > firstLineEnd;
+          if (multiline) spansLines = true;
           // Text after a closing quote (`"a"b`) is kept rather than lost.
           let k = j;
           while (k < n) {
@@ -316,7 +325,11 @@ export class CsvReader {
             if (c === d || c === LF || c === CR) break;
             k++;
           }
-          if (k > j) value += text.slice(j, k);
+          if (k > j) {
+            value += text.slice(j, k);
+            // A quote spanning lines that closes before more text was a stray one.
+            if (multiline) strayClose = true;
+          }
           fields.push(value);
           i = k;
         } else {
@@ -344,23 +357,47 @@ export class CsvReader {
         break;
       }
       this.#row++;
-      if (broken) {
-        // An unterminated quote: reject its line and read on from the next one, whatever
-        // ends the lines (LF, CRLF or a lone CR).
-        let nl = start;
-        while (nl < n && text.charCodeAt(nl) !== LF && text.charCodeAt(nl) !== CR) nl++;
+      const width = this.#header.width;
+      // A quote that closes on a later line, then either leaves the record with a field
+      // count other than the header's or is followed by more text (`"visit,...\n..."=x`),
+      // was a stray quote that swallowed the lines after it: the line it opened on is
+      // rejected and the lines after it are read as records again.
+      const swallowed = spansLines && (strayClose || (width > 0 && fields.length !== width));
+      if (broken || swallowed) {
+        let nl = lineEnd(text, start);
         if (nl < n) nl += text.charCodeAt(nl) === CR && text.charCodeAt(nl + 1) === LF ? 2 : 1;
         out.push({
           row: this.#row,
           fields: null,
-          error: 'Unterminated quoted field (a stray " with no closing quote)',
+          error: broken
+            ? 'Unterminated quoted field (a stray " with no closing quote)'
+            : `A quote opened in this line closes on a later line ${
+              strayClose
+                ? "in the middle of a value"
+                : `with ${fields.length} fields where the header has ${width}`
+            } (a stray "?); the lines after it are read on their own`,
         });
         i = nl;
         continue;
       }
+      if (width < 0 && !(fields.length === 1 && fields[0] === "")) {
+        this.#header.width = fields.length;
+      }
       out.push({ row: this.#row, fields });
     }
   }
+}
+
+/** Position of the first LF or CR at or after `from` (`text.length` when none). */
+function lineEnd(text: string, from: number): number {
+  let i = from;
+  const n = text.length;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === LF || c === CR) return i;
+    i++;
+  }
+  return n;
 }
 
 /** True when every `\r` in `text` starts a `\r\n`. */
@@ -378,7 +415,13 @@ function crOnlyInCrlf(text: string): boolean {
  * `indexOf(delimiter)` (its next position is kept, so a search never rescans).
  * Returns the last row number used.
  */
-function splitSimple(text: string, delim: string, row: number, out: CsvRecordSink): number {
+function splitSimple(
+  text: string,
+  delim: string,
+  row: number,
+  out: CsvRecordSink,
+  header: { width: number },
+): number {
   const n = text.length;
   let nextDelim = text.indexOf(delim);
   let i = 0;
@@ -396,6 +439,9 @@ function splitSimple(text: string, delim: string, row: number, out: CsvRecordSin
       }
       fields.push(text.slice(p, nextDelim));
       p = nextDelim + 1;
+    }
+    if (header.width < 0 && !(fields.length === 1 && fields[0] === "")) {
+      header.width = fields.length;
     }
     out.push({ row: ++row, fields });
     i = nl + 1;
