@@ -95,7 +95,9 @@ const CASES: Case[] = [
     file: "mixed_encoding.csv",
     loaded: 3,
     rejects: [],
-    warnings: [/Mixed encodings: 1 line\(s\) .* Windows-1251 \(line 3\); the other lines were read as UTF-8/],
+    warnings: [
+      /Mixed encodings: 1 line\(s\) .* Windows-1251 \(line 3\); the other lines were read as UTF-8/,
+    ],
     check: (rows) => assert.deepEqual(rows.map((r) => r.type), ["звонок", "письмо", "встреча"]),
   },
   {
