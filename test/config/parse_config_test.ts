@@ -169,3 +169,22 @@ Deno.test("parseConfig() accepts a config nested just under the depth limit", ()
   for (let i = 0; i < 62; i++) deep = { x: deep };
   assertEquals(problemsOf({ format: "scorebench.config/v1", provenance: deep }), []);
 });
+
+Deno.test("readConfigFile() refuses a file over the size limit before reading it", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = `${dir}/big.json`;
+  await Deno.writeTextFile(path, "{}");
+  await Deno.truncate(path, 65 * 1024 * 1024); // sparse: no 65 MB written
+  try {
+    await readConfigFile(path);
+    throw new Error("not refused");
+  } catch (err) {
+    assertEquals(err instanceof ConfigError, true);
+    assertEquals(
+      (err as ConfigError).problems[0].message.includes("over the 67108864-byte limit"),
+      true,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
