@@ -18,7 +18,7 @@
 import { chromium, type Page } from "playwright-core";
 import { parseArgs } from "node:util";
 import { join } from "node:path";
-import { buildApp, serveStatic } from "../src/app/mod.ts";
+import { buildApp, serveStatic } from "../src/build/mod.ts";
 import { CHROMIUM, CHROMIUM_ARGS } from "../test/e2e/_harness.ts";
 import { sampleChromiumMemory } from "./_process_memory.ts";
 

@@ -1,8 +1,12 @@
 import { css, html, LitElement } from "lit";
 import type { TableKind } from "../src/data/types.ts";
-import { guessKind, TABLE_KINDS, type Workspace } from "../src/app/workspace.ts";
-import { WorkerError } from "../src/app/data_worker_client.ts";
-import type { FileReadOptions } from "../src/app/workspace_file.ts";
+import {
+  type FileReadOptions,
+  guessKind,
+  TABLE_KINDS,
+  type TableStore,
+  WorkerError,
+} from "../src/workspace/mod.ts";
 import { baseStyles } from "./_styles.ts";
 import "./column_mapper.ts";
 
@@ -16,6 +20,55 @@ interface Pending {
   progress: number | null;
   error: WorkerError | Error | null;
   done: boolean;
+  /** A question waiting before the read rows replace the table. */
+  ask: { text: string; warn: boolean; answer: (yes: boolean) => void } | null;
+  /** The file this one replaced, while it can still be brought back. */
+  replaced: string | null;
+}
+
+/** A loader message in the page's words: the CLI's flags become the controls below. */
+export function pageWords(message: string): string {
+  return message.replace(
+    /Map a column explicitly, e\.g\. --map-\S+ \S+?(, or number the rows as contacts with --row-ids)?$/,
+    (_all, rows) =>
+      `Choose the file column below${rows ? ", or number the rows as contacts" : ""}.`,
+  );
+}
+
+/** Share of rejected rows above which a load asks before it replaces anything. */
+const MOSTLY_REJECTED = 0.5;
+
+/** The question to ask before `summary` replaces `previous`, or `null` to go ahead. */
+export function replaceQuestion(
+  summary: { file: string; rowsLoaded: number; rowsRejected: number; rowsRead: number },
+  previous: { name: string; summary: { rowsLoaded: number } } | null,
+): { text: string; warn: boolean } | null {
+  const read = summary.rowsRead || summary.rowsLoaded + summary.rowsRejected;
+  const mostly = read > 0 && summary.rowsRejected / read > MOSTLY_REJECTED;
+  const got = `${summary.file}: ${summary.rowsLoaded.toLocaleString("en")} rows loaded, ${
+    summary.rowsRejected.toLocaleString("en")
+  } rejected`;
+  if (mostly) {
+    return {
+      text: `${got}: most rows were rejected (check the column mapping).${
+        previous
+          ? ` Replace ${previous.name} (${
+            previous.summary.rowsLoaded.toLocaleString("en")
+          } rows) anyway?`
+          : " Load it anyway?"
+      }`,
+      warn: true,
+    };
+  }
+  if (previous && previous.name !== summary.file) {
+    return {
+      text: `${got}. Replace ${previous.name} (${
+        previous.summary.rowsLoaded.toLocaleString("en")
+      } rows)?`,
+      warn: false,
+    };
+  }
+  return null;
 }
 
 /**
@@ -32,7 +85,7 @@ export class FileLoader extends LitElement {
     dragging: { state: true },
   };
   /** The workspace files are read into. */
-  declare workspace: Workspace | null;
+  declare workspace: TableStore | null;
   declare pending: Pending[];
   declare dragging: boolean;
 
@@ -140,7 +193,44 @@ export class FileLoader extends LitElement {
         : html`<button ?disabled=${!p.kind} @click=${() => this.read(i)}>Load</button>`
     }
       </div>
-      ${error ? html`<div class="error" role="alert">${error.message}</div>` : null}
+      ${error ? html`<div class="error" role="alert">${pageWords(error.message)}</div>` : null}
+      ${
+      p.ask
+        ? html`
+          <div class=${p.ask.warn
+            ? "error"
+            : "muted"} role="alertdialog" aria-label="replace table">
+            ${p.ask.text}
+            <button class="primary" data-answer="yes" @click=${() =>
+              p.ask!.answer(true)}>${p.ask.warn
+              ? "Load anyway"
+              : "Replace"}</button>
+            <button data-answer="no" @click=${() =>
+              p.ask!.answer(false)}>Keep the loaded table</button>
+          </div>
+        `
+        : null
+    }
+      ${
+      p.replaced && this.workspace?.replaced
+        ? html`
+          <p
+            class="muted">Replaced ${p.replaced}. <button data-undo @click=${async () => {
+              this.update1(i, { replaced: null });
+              await this.workspace?.undoReplace();
+              this.update1(i, { done: false, progress: null });
+            }}>Undo: bring back ${p.replaced}</button></p>
+        `
+        : null
+    }
+      ${
+      p.kind === "contacts" && details?.column === "contact_id" && !p.options.rowIds
+        ? html`<p><button id="row-ids" @click=${() => {
+          this.update1(i, { options: { ...p.options, rowIds: true } });
+          this.read(i);
+        }}>No id column: number the rows as contacts</button></p>`
+        : null
+    }
       ${
       details?.columns?.length && p.kind
         ? html`
@@ -174,6 +264,8 @@ export class FileLoader extends LitElement {
         progress: null,
         error: null,
         done: false,
+        ask: null,
+        replaced: null,
       });
     }
     this.pending = [...this.pending, ...added];
@@ -185,13 +277,36 @@ export class FileLoader extends LitElement {
   private async read(i: number): Promise<void> {
     const p = this.pending[i];
     if (!this.workspace || !p.kind) return;
-    this.update1(i, { progress: 0, error: null, done: false });
+    this.update1(i, { progress: 0, error: null, done: false, ask: null, replaced: null });
+    let replaced: string | null = null;
     try {
       await this.workspace.load(
         { kind: p.kind, name: p.name, bytes: p.bytes, options: p.options, file: p.file },
         (f) => this.update1(i, { progress: f }),
+        {
+          confirm: (summary, previous) => {
+            const question = replaceQuestion(summary, previous);
+            replaced = previous?.name ?? null;
+            if (!question) return Promise.resolve(true);
+            return new Promise<boolean>((answer) =>
+              this.update1(i, {
+                ask: {
+                  ...question,
+                  answer: (yes) => {
+                    this.update1(i, { ask: null });
+                    answer(yes);
+                  },
+                },
+              })
+            );
+          },
+        },
       );
-      this.update1(i, { progress: 1, done: true });
+      this.update1(i, {
+        progress: 1,
+        done: true,
+        replaced: replaced && replaced !== p.name ? replaced : null,
+      });
       this.dispatchEvent(new CustomEvent("loaded", { detail: { kind: p.kind, name: p.name } }));
     } catch (err) {
       this.update1(i, { error: err as Error, progress: null });

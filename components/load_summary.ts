@@ -1,9 +1,14 @@
 import { css, html, LitElement, type PropertyValues } from "lit";
-import type { LoadedTable, Workspace, WorkspaceData } from "../src/app/workspace.ts";
-import { TABLE_KINDS } from "../src/app/workspace.ts";
+import {
+  type LoadedTable,
+  TABLE_KINDS,
+  type TableStore,
+  WorkerError,
+  type WorkspaceData,
+} from "../src/workspace/mod.ts";
 import type { TableKind } from "../src/data/types.ts";
-import { WorkerError } from "../src/app/data_worker_client.ts";
 import { baseStyles } from "./_styles.ts";
+import { replaceQuestion } from "./file_loader.ts";
 import type { ColumnMapper } from "./column_mapper.ts";
 import "./column_mapper.ts";
 import "./data_table.ts";
@@ -17,6 +22,8 @@ interface Remap {
   mapping: Record<string, string>;
   progress: number | null;
   error: Error | null;
+  /** Asked when the new mapping rejects most rows, before they replace the table. */
+  ask?: { text: string; answer: (yes: boolean) => void } | null;
 }
 
 /** The table whose remap just finished, for the summary drawn next to put the focus back. */
@@ -42,7 +49,7 @@ export class LoadSummaryView extends LitElement {
   /** The workspace tables. */
   declare data: WorkspaceData | null;
   /** The workspace to read a file again in; without it no remap is offered. */
-  declare workspace: Workspace | null;
+  declare workspace: TableStore | null;
   declare remap: Remap | null;
 
   static override styles = [
@@ -186,6 +193,16 @@ export class LoadSummaryView extends LitElement {
             `
             : html`<button @click=${() => this.close()}>Cancel</button>`}
         </p>
+        ${remap.ask
+          ? html`
+            <div class="error" role="alertdialog" aria-label="replace table">${remap.ask.text}
+              <button class="primary" data-answer="yes" @click=${() =>
+                remap.ask!.answer(true)}>Load anyway</button>
+              <button data-answer="no" @click=${() =>
+                remap.ask!.answer(false)}>Keep the loaded table</button>
+            </div>
+          `
+          : null}
         ${remap.error ? html`<div class="error" role="alert">${remap.error.message}</div>` : null}
       </section>
     `;
@@ -228,6 +245,31 @@ export class LoadSummaryView extends LitElement {
         kind,
         { ...input.options, mapping },
         (f) => (this.remap = { kind, mapping, progress: f, error: null }),
+        {
+          // Only a mapping that rejects most rows asks: a remap is meant to replace the table.
+          confirm: (summary) => {
+            const question = replaceQuestion(summary, null);
+            if (!question?.warn) return Promise.resolve(true);
+            return new Promise<boolean>((answer) => {
+              this.remap = {
+                kind,
+                mapping,
+                progress: 1,
+                error: null,
+                ask: {
+                  text: question.text.replace(
+                    / Load it anyway\?$/,
+                    " Replace the loaded table anyway?",
+                  ),
+                  answer: (yes) => {
+                    this.remap = { kind, mapping, progress: yes ? 1 : null, error: null };
+                    answer(yes);
+                  },
+                },
+              };
+            });
+          },
+        },
       );
       refocus = { kind, at: performance.now() };
       this.close();

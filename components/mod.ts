@@ -1,5 +1,4 @@
 /** The workbench's custom elements; importing this module defines them all. */
-export { AppShell } from "./app_shell.ts";
 export { ColumnMapper } from "./column_mapper.ts";
 export { cellDisplay, DataTable } from "./data_table.ts";
 export { FileLoader } from "./file_loader.ts";
@@ -10,3 +9,5 @@ export { SqlCell } from "./sql_cell.ts";
 export { PointsEditor } from "./points_editor.ts";
 export { SettingsForm } from "./settings_form.ts";
 export { TierTuner } from "./tier_tuner.ts";
+export { type ConfigBlocks, ConfigBlocksForm } from "./config_blocks.ts";
+export { ConfigBar } from "./config_bar.ts";

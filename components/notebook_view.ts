@@ -184,6 +184,9 @@ export class NotebookView extends LitElement {
         settle();
         if (value instanceof Node) out.replaceChildren(value);
         else if (cell.name) {
+          // A named value feeds other cells; its internals are not for the reader (the
+          // `show-values` attribute shows them, when writing a notebook).
+          if (!this.hasAttribute("show-values")) return out.replaceChildren();
           const line = document.createElement("div");
           line.className = "name";
           line.textContent = `${cell.name} = ${summarizeValue(value)}`;
@@ -194,12 +197,22 @@ export class NotebookView extends LitElement {
       rejected: (error: unknown) => {
         settle();
         const message = error instanceof Error ? error.message : String(error);
+        // A failed cell fails every cell that reads it with the same error: say it once.
+        const shown = [...this.renderRoot.querySelectorAll(".out .error")].some((b) =>
+          b !== out.firstChild && (b as HTMLElement).dataset.message === message
+        );
+        if (shown) return out.replaceChildren();
         const box = document.createElement("div");
         box.className = "error";
         box.setAttribute("role", "alert");
-        box.textContent = `${
-          cell.name ? `Cell "${cell.name}"` : "Cell"
-        } (${this.file}:${cell.line}): ${message}`;
+        box.dataset.message = message;
+        box.textContent = message;
+        const where = document.createElement("small");
+        where.className = "muted";
+        where.textContent = ` (${
+          cell.name ? `cell "${cell.name}", ` : ""
+        }${this.file}:${cell.line})`;
+        box.append(where);
         out.replaceChildren(box);
         this.dispatchEvent(
           new CustomEvent("cell-error", { detail: { name: cell.name, line: cell.line, message } }),

@@ -28,7 +28,7 @@ export class PointsEditor extends LitElement {
   };
   /** The calibration's points table. */
   declare rows: PointsEditorRow[];
-  /** Points in force by rule id. */
+  /** Points in force by rule id; given with `rows`, they are the starting points. */
   declare value: Record<string, number>;
 
   static override styles = [
@@ -58,10 +58,15 @@ export class PointsEditor extends LitElement {
   }
 
   override willUpdate(changed: Map<string, unknown>): void {
-    // New rows (a new fit) start from the fitted points.
+    // New rows (a new fit) start from the fitted points, or from the points given with them
+    // (the current version's, hand edits included).
     if (changed.has("rows")) {
-      this.value = Object.fromEntries(
+      const fitted = Object.fromEntries(
         this.rows.filter((r) => r.ruleId).map((r) => [r.ruleId!, r.points]),
+      );
+      const given = changed.has("value") ? this.value : {};
+      this.value = Object.fromEntries(
+        Object.entries(fitted).map(([id, p]) => [id, id in given ? given[id] : p]),
       );
     }
   }

@@ -1,14 +1,21 @@
 import { css, html, LitElement } from "lit";
-import type { BrowserConnection } from "../src/app/open_browser_duckdb.ts";
-import { queryRows } from "../src/app/open_browser_duckdb.ts";
-import { autoChart } from "../src/app/auto_chart.ts";
+import { autoChart } from "../src/charts/auto_chart.ts";
 import { baseStyles } from "./_styles.ts";
 import "./data_table.ts";
 import "./plot_figure.ts";
 
+/** Where a SQL cell's queries run: the page's DuckDB, or anything that answers SQL. */
+export interface SqlSource {
+  /** Runs `sql`; plain rows (timestamps as `Date`) and the column names in order. */
+  query(sql: string): Promise<{ columns: string[]; rows: Record<string, unknown>[] }>;
+  /** Calls `listener` whenever the tables change; returns the unsubscribe function. */
+  subscribe?(listener: () => void): () => void;
+}
+
 /**
  * An editable SQL query over the loaded tables (`contacts`, `events`, `purchases`,
- * `verification`) in DuckDB, with the answer as a table and a chart. Ctrl+Enter runs it.
+ * `verification`) in DuckDB, with the answer as a table and a chart. Ctrl+Enter runs it; it
+ * runs again by itself when a table changes (a new file was loaded).
  * Its `value` is the result rows, so notebook cells can build on it.
  *
  * @fires input - after each run, with the new `value` (the notebook's change signal)
@@ -17,15 +24,15 @@ import "./plot_figure.ts";
 export class SqlCell extends LitElement {
   static override properties = {
     query: {},
-    connection: { attribute: false },
+    source: { attribute: false },
     result: { state: true },
     error: { state: true },
     running: { state: true },
   };
   /** The SQL text. */
   declare query: string;
-  /** DuckDB connection the query runs on. */
-  declare connection: BrowserConnection | null;
+  /** Where the query runs. */
+  declare source: SqlSource | null;
   declare result: { columns: string[]; rows: Record<string, unknown>[]; ms: number } | null;
   declare error: string;
   declare running: boolean;
@@ -66,14 +73,29 @@ export class SqlCell extends LitElement {
   constructor() {
     super();
     this.query = "";
-    this.connection = null;
+    this.source = null;
     this.result = null;
     this.error = "";
     this.running = false;
   }
 
+  private unsubscribe: (() => void) | null = null;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.unsubscribe = this.source?.subscribe?.(() => {
+      if (this.query.trim()) this.run();
+    }) ?? null;
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+  }
+
   override firstUpdated(): void {
-    if (this.query.trim() && this.connection) this.run();
+    if (this.query.trim() && this.source) this.run();
   }
 
   override render() {
@@ -89,7 +111,7 @@ export class SqlCell extends LitElement {
           }
         }}></textarea>
       <div class="bar">
-        <button class="primary" ?disabled=${this.running || !this.connection} @click=${() =>
+        <button class="primary" ?disabled=${this.running || !this.source} @click=${() =>
           this.run()}>Run</button>
         <span class="muted" role="status">${this.running
           ? "running…"
@@ -113,12 +135,12 @@ export class SqlCell extends LitElement {
 
   /** Runs the query; the result replaces `value` and an `input` event follows. */
   async run(): Promise<void> {
-    if (!this.connection) return;
+    if (!this.source) return;
     this.running = true;
     this.error = "";
     const started = performance.now();
     try {
-      const { columns, rows } = await queryRows(this.connection, this.query);
+      const { columns, rows } = await this.source.query(this.query);
       this.result = { columns, rows, ms: performance.now() - started };
       this.value = rows;
       this.dispatchEvent(new Event("input", { bubbles: true }));

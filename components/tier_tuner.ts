@@ -1,6 +1,6 @@
 import { css, html, LitElement } from "lit";
 import * as Plot from "@observablehq/plot";
-import type { TierIndex, TierSplit } from "../src/app/tier_index.ts";
+import type { TierIndex, TierSplit } from "../src/backtest/tier_index.ts";
 import { baseStyles } from "./_styles.ts";
 import "./plot_figure.ts";
 
@@ -63,7 +63,8 @@ export class TierTuner extends LitElement {
       }
       @media (min-width: 1000px) {
         .grid {
-          grid-template-columns: minmax(0, 1.2fr) minmax(0, 1fr);
+          /* The table keeps every column (capture is the last); the chart takes the rest. */
+          grid-template-columns: max-content minmax(16em, 1fr);
         }
       }
     `,

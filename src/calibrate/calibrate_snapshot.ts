@@ -1,9 +1,12 @@
 /**
  * Snapshot calibration: contacts with a label column -> attribute rules. Each kept column is
- * binned (WoE/IV), a logistic regression on the WoE of each column weighs the columns, and
- * every bin becomes an attribute rule worth `factor * coef * WoE` points (the classic
- * scorecard). A `base` rule (on `contact_id`, which every contact has) carries the constant,
- * so scores sit on the requested points-to-double-odds scale.
+ * binned finely and merged where the evidence does not separate bins; then either one
+ * coefficient per bin with a ridge penalty (dummy coding) or one coefficient per column on
+ * the bins' WoE (the classic scorecard), whichever cross-validates better on the training
+ * rows, with the penalty chosen on the same folds. Every bin becomes an attribute rule; a
+ * `base` rule (on `contact_id`, which every contact has) carries the constant, so scores
+ * sit on the requested points-to-double-odds scale. The shipped config is refitted on every
+ * row; the hold-out (or the cross-validation alone) is the evidence.
  */
 import type { AttributeRuleSpec, ScoringConfigSpec } from "../config/types.ts";
 import { CONFIG_FORMAT } from "../config/types.ts";
@@ -17,7 +20,19 @@ import {
   type BinningOptions,
   type Factor,
 } from "./factors.ts";
-import { fitLogistic, predictLogit } from "./fit_logistic.ts";
+import { type DesignMatrix, fitLogistic, type LogisticModel, sigmoid } from "./fit_logistic.ts";
+import { independentColumns } from "./_linalg.ts";
+import {
+  averageFolds,
+  chooseFromCurve,
+  type CvPoint,
+  DEFAULT_L2_GRID,
+  type FoldOrder,
+  l2Path,
+  makeFolds,
+} from "./_cv.ts";
+import { fitPlainRegression, predictPlain } from "./plain_regression.ts";
+import { evaluateScores } from "./evidence.ts";
 import {
   type PointScale,
   pointScale,
@@ -25,8 +40,8 @@ import {
   type ScoreToProbability,
 } from "./scale_points.ts";
 import type { EvidenceOptions } from "./evidence.ts";
-import { holdoutEvidence, NO_HOLDOUT_WARNING } from "./_holdout_evidence.ts";
-import type { CalibrationResult, HoldoutSpec, PointsRow } from "./types.ts";
+import { holdoutEvidence } from "./_holdout_evidence.ts";
+import type { CalibrationResult, HoldoutSpec, ModelSelection, PointsRow } from "./types.ts";
 import {
   hashUniform,
   parseLabel,
@@ -45,14 +60,46 @@ export interface SnapshotOptions {
   exclude?: string[];
   /** Only these columns are used when given. @default every other column */
   include?: string[];
-  /** Contacts held out for evidence: a random share, or those dated after an instant. @default { fraction: 0.3, seed: 1 } */
+  /**
+   * Rows held out for the evidence. `null` or `{ fraction: 0 }`: none, and the
+   * cross-validation on the training rows is the only evidence.
+   * @default { fraction: 0.3, seed: 1 }
+   */
   holdout?: HoldoutSpec | null;
   /** Columns below this information value are left out. @default 0.02 */
   minIv?: number;
-  /** How columns are binned into factors. */
+  /** How columns are binned into factors; merged over the fine binning defaults (`FINE_BINNING`). */
   binning?: BinningOptions;
-  /** L2 penalty of the fit. @default 0 */
-  l2?: number;
+  /** Columns whose values are unordered categories even when they are numbers (codes). @default [] */
+  categorical?: string[];
+  /**
+   * `"dummy"`: one coefficient per bin with a ridge penalty; `"steps"`: the same, but a
+   * numeric column's coefficients are the steps between adjacent bins, so the penalty
+   * smooths its points along the values; `"woe"`: one coefficient per column on the bins'
+   * weight of evidence; `"linear"`: a numeric column gets one slope on its bins' mean values
+   * (standardized), so a value between two training values is placed between their points,
+   * categories one coefficient each; `"auto"`: dummy, linear or WoE, whichever
+   * cross-validates best.
+   * @default "auto"
+   */
+  encoding?: "auto" | "dummy" | "steps" | "linear" | "woe";
+  /** L2 penalty of the fit, or `"cv"` to choose it from `l2Grid` by cross-validation. @default "cv" */
+  l2?: number | "cv";
+  /** Penalties tried by cross-validation. @default [0.1, 0.3, 1, 3, 10, 30, 100, 300] */
+  l2Grid?: number[];
+  /** Folds of the cross-validation. @default 5 */
+  folds?: number;
+  /**
+   * `"random"` (by a hash of the id) or `"time"` (by `timeColumn`, each fold validated on
+   * rows after the ones it trains on). @default "time" with an out-of-time hold-out, else "random"
+   */
+  foldOrder?: FoldOrder;
+  /** Contact column ordering time-ordered folds. @default the hold-out's timeColumn, else "created_at" */
+  timeColumn?: string;
+  /** Refit the shipped config on every row once the hold-out evidence is taken. @default true */
+  refit?: boolean;
+  /** Fit the plain-regression baseline on the same training rows and report it on the hold-out. @default true */
+  baseline?: boolean;
   /** How coefficients become points. @default { pdo: 20, baseScore: 100, baseOdds: 1 } */
   scale?: ScaleOptions;
   /** Largest AUC the whole-number points may lose against the exact fit on training rows; a finer scale is tried until it holds. @default 0.002 */
@@ -65,6 +112,19 @@ export interface SnapshotOptions {
   idPrefix?: string;
 }
 
+/**
+ * Binning of snapshot calibration: up to 20 starting bins (one per value when there are no
+ * more), merged below 1 % of the rows or where adjacent rates do not differ at the 5 % level;
+ * up to 50 categories by name; no forced monotonic trend (ridge and CV keep noise in check).
+ */
+export const FINE_BINNING: BinningOptions = {
+  maxBins: 20,
+  minBinShare: 0.01,
+  mergeSignificance: 0.05,
+  monotonic: false,
+  maxCategories: 50,
+};
+
 const NEVER_FEATURES = new Set(["contact_id", "phone", "email", "created_at"]);
 
 function _checkSnapshot(contacts: ContactRow[], options: SnapshotOptions) {
@@ -72,14 +132,20 @@ function _checkSnapshot(contacts: ContactRow[], options: SnapshotOptions) {
     label,
     exclude = [],
     include,
-    holdout = { fraction: 0.3, seed: 1 },
     minIv = 0.02,
     binning = {},
-    l2 = 0,
+    categorical = [],
+    encoding = "auto",
+    l2 = "cv",
+    l2Grid = DEFAULT_L2_GRID,
+    folds = 5,
+    refit = true,
+    baseline = true,
     scale = { pdo: 20, baseScore: 100, baseOdds: 1 },
     maxRoundingCost = 0.002,
     evidence = {},
   } = options;
+  let holdout = options.holdout === undefined ? { fraction: 0.3, seed: 1 } : options.holdout;
   if (!Array.isArray(contacts)) {
     throw new TypeError("Cannot calibrate: contacts must be an array of rows");
   }
@@ -91,17 +157,61 @@ function _checkSnapshot(contacts: ContactRow[], options: SnapshotOptions) {
   if (!(maxRoundingCost > 0)) {
     throw new RangeError(`Cannot calibrate: maxRoundingCost must be > 0, got "${maxRoundingCost}"`);
   }
-  if (holdout && "fraction" in holdout && !(holdout.fraction > 0 && holdout.fraction < 1)) {
+  if (holdout && "fraction" in holdout && !(holdout.fraction >= 0 && holdout.fraction < 1)) {
     throw new RangeError(
-      `Cannot calibrate: holdout fraction must be in (0, 1), got "${holdout.fraction}"`,
+      `Cannot calibrate: holdout fraction must be in [0, 1), got "${holdout.fraction}"`,
     );
   }
+  if (holdout && "fraction" in holdout && holdout.fraction === 0) holdout = null;
   if (holdout && "after" in holdout && !Number.isFinite(holdout.after)) {
     throw new RangeError(
       `Cannot calibrate: holdout "after" must be an instant in epoch ms, got "${holdout.after}"`,
     );
   }
-  return { label, exclude, include, holdout, minIv, binning, l2, scale, maxRoundingCost, evidence };
+  if (!["auto", "dummy", "steps", "linear", "woe"].includes(encoding)) {
+    throw new RangeError(
+      `Cannot calibrate: encoding must be "auto", "dummy", "steps", "linear" or "woe", got "${encoding}"`,
+    );
+  }
+  if (l2 !== "cv" && !(typeof l2 === "number" && l2 >= 0 && Number.isFinite(l2))) {
+    throw new RangeError(`Cannot calibrate: l2 must be a number >= 0 or "cv", got "${l2}"`);
+  }
+  if (!Array.isArray(l2Grid) || l2Grid.length === 0 || !l2Grid.every((x) => x >= 0)) {
+    throw new RangeError(
+      `Cannot calibrate: l2Grid must list penalties >= 0, got "${String(l2Grid)}"`,
+    );
+  }
+  if (!Number.isInteger(folds) || folds < 2) {
+    throw new RangeError(`Cannot calibrate: folds must be an integer >= 2, got "${folds}"`);
+  }
+  const foldOrder = options.foldOrder ?? (holdout && "after" in holdout ? "time" : "random");
+  if (foldOrder !== "random" && foldOrder !== "time") {
+    throw new RangeError(
+      `Cannot calibrate: foldOrder must be "random" or "time", got "${foldOrder}"`,
+    );
+  }
+  const timeColumn = options.timeColumn ??
+    (holdout && "after" in holdout ? holdout.timeColumn : undefined) ?? "created_at";
+  return {
+    label,
+    exclude,
+    include,
+    holdout,
+    minIv,
+    binning: { ...FINE_BINNING, ...binning },
+    categorical: new Set(categorical.map((c) => c.toLowerCase())),
+    encoding,
+    l2,
+    l2Grid,
+    folds,
+    foldOrder,
+    timeColumn,
+    refit,
+    baseline,
+    scale,
+    maxRoundingCost,
+    evidence,
+  };
 }
 
 /** Scores of the rows under an attribute config, by the engine itself. */
@@ -110,10 +220,42 @@ function engineScores(config: ScoringConfigSpec, contacts: ContactRow[]): Map<st
   return new Map(result.rows.map((r) => [r.contactId, r.score]));
 }
 
+type Encoding = "dummy" | "steps" | "linear" | "woe";
+
+/** Whether a factor is coded as one slope on its bins' standardized mean values. */
+function isLinear(f: Factor, encoding: Encoding): boolean {
+  return encoding === "linear" && f.type === "numeric" && f.bins[0]?.kind === "range";
+}
+
+/** Whether a factor is coded as steps between its ordered range bins. */
+function isStepped(f: Factor, encoding: Encoding): boolean {
+  return encoding === "steps" && f.type === "numeric" && f.bins[0]?.kind === "range";
+}
+
+/** A scorecard fitted on some rows: its factors, model and per-bin log-odds. */
+interface Scorecard {
+  factors: Factor[];
+  used: Factor[];
+  encoding: Encoding;
+  model: LogisticModel;
+  selection: ModelSelection;
+  /** Per used factor and bin, the bin's part of the log-odds. */
+  contrib: number[][];
+  /** The coefficient and standard error shown per bin (the step's, for `"steps"`). */
+  binCoef: { coef: number; stdErr: number }[][];
+  /** Log-odds of a contact whose every bin contributes 0. */
+  intercept: number;
+  /** Bin index per row and used factor (-1: no bin), for `rows` as given. */
+  binOf: (rows: number[]) => Int32Array;
+  design: (rows: number[]) => DesignMatrix;
+  warnings: string[];
+}
+
 /**
  * Fits attribute points on `contacts` against `options.label` and returns the config with
- * its evidence (factors, model, points, hold-out metrics for the exact fit and for the
- * whole-number config as the engine scores it).
+ * its evidence (factors, model and how it was chosen, points, hold-out metrics for the exact
+ * fit, for the whole-number config as the engine scores it and for the plain-regression
+ * baseline).
  */
 export function calibrateSnapshot(
   contacts: ContactRow[],
@@ -143,12 +285,8 @@ export function calibrateSnapshot(
   const isHoldout = new Uint8Array(contacts.length);
   if (o.holdout && "fraction" in o.holdout) {
     const seed = o.holdout.seed ?? 1;
-    contacts.forEach((
-      c,
-      i,
-    ) => (isHoldout[i] =
-      hashUniform(c.contact_id, seed) < (o.holdout as { fraction: number }).fraction ? 1 : 0)
-    );
+    const fraction = o.holdout.fraction;
+    contacts.forEach((c, i) => (isHoldout[i] = hashUniform(c.contact_id, seed) < fraction ? 1 : 0));
   } else if (o.holdout && "after" in o.holdout) {
     const col = o.holdout.timeColumn ?? "created_at";
     let missing = 0;
@@ -170,6 +308,30 @@ export function calibrateSnapshot(
   if (trainPos === 0 || trainPos === train.length) {
     throw new RangeError(`Cannot calibrate: every training contact has label ${trainPos ? 1 : 0}`);
   }
+  let times: Float64Array | null = null;
+  let foldOrder = o.foldOrder;
+  if (foldOrder === "time") {
+    times = new Float64Array(contacts.length);
+    let missing = 0;
+    contacts.forEach((c, i) => {
+      const t = c[o.timeColumn];
+      if (typeof t === "number") times![i] = t;
+      else missing++;
+    });
+    if (missing && options.foldOrder === "time") {
+      throw new RangeError(
+        `Cannot order cross-validation folds in time: ${missing} contacts have no "${o.timeColumn}"`,
+      );
+    }
+    if (missing) {
+      // Chosen by default for an out-of-time hold-out: undated rows make time order moot.
+      warnings.push(
+        `${missing} contacts have no "${o.timeColumn}": cross-validation folds drawn at random`,
+      );
+      foldOrder = "random";
+      times = null;
+    }
+  }
 
   // Candidate columns.
   const columns = new Set<string>();
@@ -179,189 +341,553 @@ export function calibrateSnapshot(
     !NEVER_FEATURES.has(k) && !excluded.has(k.toLowerCase()) &&
     (!o.include || o.include.some((x) => x.toLowerCase() === k.toLowerCase()))
   );
-  const factors: Factor[] = [];
+  for (const c of o.categorical) {
+    if (![...columns].some((k) => k.toLowerCase() === c)) {
+      throw new RangeError(
+        `Cannot calibrate: categorical column "${c}" is not among the contact columns`,
+      );
+    }
+  }
   const skipped: string[] = [];
+  const identifiers = new Set<string>();
+  const listColumns = new Set<string>();
   for (const col of candidates) {
     const values = train.map((i) => contacts[i][col]);
-    const isList = values.some(Array.isArray);
-    if (!isList) {
-      const distinctText = new Set(values.filter((v) => typeof v === "string"));
-      if (distinctText.size > 0.5 * train.length && distinctText.size > 50) {
-        skipped.push(col);
-        warnings.push(
-          `Column "${col}" looks like an identifier (${distinctText.size} distinct values); left out`,
-        );
-        continue;
-      }
+    if (values.some(Array.isArray)) {
+      listColumns.add(col);
+      continue;
     }
-    const fs = isList
-      ? binListFeature(col, values, yTrain, o.binning)
-      : [binFeature(col, values, yTrain, o.binning)];
-    for (const f of fs) {
-      if (f.bins.length < 2) {
-        warnings.push(`Column "${col}" has a single bin; left out`);
-        continue;
-      }
-      if (f.iv > 0.5) {
-        warnings.push(
-          `Column "${col}" has information value ${
-            f.iv.toFixed(3)
-          } (> 0.5): check it is known before the outcome`,
-        );
-      }
-      factors.push(f);
-    }
-  }
-  const used = factors.filter((f) => f.iv >= o.minIv);
-  for (const f of factors) {
-    if (f.iv < o.minIv) {
+    const distinctText = new Set(values.filter((v) => typeof v === "string"));
+    if (distinctText.size > 0.5 * train.length && distinctText.size > 50) {
+      identifiers.add(col);
+      skipped.push(col);
       warnings.push(
-        `"${featureName(f)}" has information value ${f.iv.toFixed(4)} < ${o.minIv}; left out`,
+        `Column "${col}" looks like an identifier (${distinctText.size} distinct values); left out`,
       );
+      continue;
+    }
+    if (!o.categorical.has(col.toLowerCase())) {
+      const distinct = new Set(values.filter((v) => typeof v === "number"));
+      if (
+        distinct.size >= 3 && distinct.size <= 50 && [...distinct].every(Number.isInteger) &&
+        values.every((v) => v === null || v === undefined || v === "" || typeof v === "number")
+      ) {
+        warnings.push(
+          `Column "${col}" holds ${distinct.size} whole numbers, binned as ordered ranges; if they are codes, declare it categorical`,
+        );
+      }
     }
   }
-  if (used.length === 0) {
-    throw new RangeError(`Cannot calibrate: no column reaches information value ${o.minIv}`);
-  }
+  const features = candidates.filter((c) => !identifiers.has(c));
 
-  // WoE design matrix.
-  const design = (rows: number[]) => {
-    const data = new Float64Array(rows.length * used.length);
+  /** Factors of `rows`: binned, single bins and weak ones left out, exact duplicates too. */
+  const buildFactors = (rows: number[], yRows: ArrayLike<number>, notes: string[]) => {
+    const factors: Factor[] = [];
+    for (const col of features) {
+      const values = rows.map((i) => contacts[i][col]);
+      const fs = listColumns.has(col)
+        ? binListFeature(col, values, yRows, { ...o.binning, mergeSignificance: null })
+        : [
+          binFeature(col, values, yRows, {
+            ...o.binning,
+            categorical: o.categorical.has(col.toLowerCase()),
+          }),
+        ];
+      for (const f of fs) {
+        if (f.bins.length < 2) {
+          notes.push(`Column "${col}" has a single bin; left out`);
+          continue;
+        }
+        if (f.iv > 0.5) {
+          notes.push(
+            `Column "${col}" has information value ${
+              f.iv.toFixed(3)
+            } (> 0.5): check it is known before the outcome`,
+          );
+        }
+        factors.push(f);
+      }
+    }
+    for (const f of factors) {
+      if (f.type !== "numeric") continue;
+      // Mean value of each bin on these rows, standardized: the linear encoding's values.
+      const sum = f.bins.map(() => 0);
+      const count = f.bins.map(() => 0);
+      for (const i of rows) {
+        const v = contacts[i][f.field];
+        const b = binIndex(f, v as never);
+        if (b >= 0 && typeof v === "number") {
+          sum[b] += v;
+          count[b]++;
+        }
+      }
+      const means = sum.map((x, b) => (count[b] ? x / count[b] : 0));
+      let n = 0;
+      let mu = 0;
+      f.bins.forEach((b, k) => {
+        if (b.kind === "range") {
+          n += count[k];
+          mu += sum[k];
+        }
+      });
+      mu = n ? mu / n : 0;
+      let v2 = 0;
+      f.bins.forEach((b, k) => {
+        if (b.kind === "range") v2 += count[k] * (means[k] - mu) ** 2;
+      });
+      const sd = Math.sqrt(n ? v2 / n : 0) || 1;
+      binValues.set(f, means.map((m, k) => (f.bins[k].kind === "range" ? (m - mu) / sd : 0)));
+    }
+    const used: Factor[] = [];
+    const partitions = new Map<string, Factor>();
+    for (const f of factors) {
+      if (f.iv < o.minIv) {
+        notes.push(
+          `"${featureName(f)}" has information value ${f.iv.toFixed(4)} < ${o.minIv}; left out`,
+        );
+        continue;
+      }
+      // Two columns that split the rows the same way would share one effect between them.
+      let h = 0;
+      for (const i of rows) {
+        h = (Math.imul(h, 0x01000193) + binIndex(f, contacts[i][f.field] as never) + 2) | 0;
+      }
+      const key = `${f.bins.length}:${h}`;
+      const twin = partitions.get(key);
+      if (twin) {
+        notes.push(
+          `"${featureName(f)}" splits the rows exactly as "${featureName(twin)}"; left out`,
+        );
+        continue;
+      }
+      partitions.set(key, f);
+      used.push(f);
+    }
+    return { factors, used };
+  };
+
+  const binValues = new WeakMap<Factor, number[]>();
+
+  const binMatrix = (used: Factor[], rows: number[]) => {
+    const out = new Int32Array(rows.length * used.length);
     rows.forEach((i, r) => {
       used.forEach((f, j) => {
-        const b = binIndex(f, contacts[i][f.field] as never);
-        data[r * used.length + j] = b < 0 ? 0 : f.bins[b].woe;
+        out[r * used.length + j] = binIndex(f, contacts[i][f.field] as never);
       });
     });
-    return { data, rows: rows.length, cols: used.length };
+    return out;
   };
-  const Xtrain = design(train);
-  const model = fitLogistic(Xtrain, yTrain, { l2: o.l2, featureNames: used.map(featureName) });
-  warnings.push(...model.warnings);
 
-  // Points per bin, refining the scale until rounding costs at most maxRoundingCost AUC.
-  const exactTrain = predictLogit(model, Xtrain);
-  let scaleOptions = o.scale;
-  let scale = pointScale(model, scaleOptions);
-  let cost = NaN;
-  for (let attempt = 0; attempt < 8; attempt++) {
-    scale = pointScale(model, scaleOptions);
-    const rounded = new Float64Array(train.length);
-    for (let r = 0; r < train.length; r++) {
-      let s = 0;
-      for (let j = 0; j < used.length; j++) {
-        s += Math.round(scale.factor * model.coef[j] * Xtrain.data[r * used.length + j]);
+  const designOf = (used: Factor[], encoding: Encoding, bins: Int32Array, n: number) => {
+    const p = used.length;
+    if (encoding === "woe") {
+      const data = new Float64Array(n * p);
+      for (let r = 0; r < n; r++) {
+        for (let j = 0; j < p; j++) {
+          const b = bins[r * p + j];
+          data[r * p + j] = b < 0 ? 0 : used[j].bins[b].woe;
+        }
       }
-      rounded[r] = s;
+      return { data, rows: n, cols: p };
     }
-    cost = roundingCost(exactTrain, rounded, yTrain);
-    if (cost <= o.maxRoundingCost) break;
-    const finer: ScaleOptions = "maxPoints" in scaleOptions
-      ? { maxPoints: scaleOptions.maxPoints * 2 }
-      : { ...scaleOptions, pdo: (scaleOptions.pdo ?? 20) * 2 };
-    if (attempt < 7) {
-      warnings.push(
-        `Rounding to whole points cost ${cost.toFixed(4)} AUC at ${describeScale(scale)}; trying ${
-          "maxPoints" in finer ? `maxPoints ${finer.maxPoints}` : `pdo ${finer.pdo}`
-        }`,
+    const offset: number[] = [];
+    let width = 0;
+    for (const f of used) {
+      offset.push(width);
+      width += isStepped(f, encoding)
+        ? f.bins.length - 1
+        : isLinear(f, encoding)
+        ? 1 + f.bins.filter((b) => b.kind !== "range").length
+        : f.bins.length;
+    }
+    const data = new Float64Array(n * width);
+    for (let r = 0; r < n; r++) {
+      for (let j = 0; j < p; j++) {
+        const b = bins[r * p + j];
+        if (b < 0) continue;
+        const o = r * width + offset[j];
+        if (isLinear(used[j], encoding)) {
+          if (used[j].bins[b].kind === "range") data[o] = binValues.get(used[j])![b];
+          else data[o + 1 + b - used[j].bins.filter((x) => x.kind === "range").length] = 1;
+        } else if (!isStepped(used[j], encoding)) data[o + b] = 1;
+        else if (used[j].bins[b].kind !== "range") data[o + b - 1] = 1;
+        else for (let s = 1; s <= b; s++) data[o + s - 1] = 1;
+      }
+    }
+    return { data, rows: n, cols: width };
+  };
+
+  const encodings: Encoding[] = o.encoding === "auto" ? ["dummy", "linear", "woe"] : [o.encoding];
+
+  /** Binning, encoding and penalty chosen on `rows` alone, then the fit on all of them. */
+  const fitScorecard = (rows: number[]): Scorecard => {
+    const notes: string[] = [];
+    const yRows = rows.map((i) => y[i]);
+    const { factors, used } = buildFactors(rows, yRows, notes);
+    if (used.length === 0) {
+      throw new RangeError(`Cannot calibrate: no column reaches information value ${o.minIv}`);
+    }
+    let curve: CvPoint[] = [];
+    let encoding: Encoding = encodings[0];
+    let l2 = typeof o.l2 === "number" ? o.l2 : NaN;
+    const ids = rows.map((i) => contacts[i].contact_id);
+    const folds = makeFolds(ids, o.folds, foldOrder, {
+      seed: o.holdout && "seed" in o.holdout ? o.holdout.seed : 1,
+      times: times ? rows.map((i) => times![i]) : undefined,
+    });
+    if (o.l2 === "cv" || encodings.length > 1) {
+      const grid = o.l2 === "cv" ? o.l2Grid : [o.l2];
+      const perFold = new Map<Encoding, { l2: number; auc: number; logLoss: number }[][]>(
+        encodings.map((e) => [e, []]),
       );
-      scaleOptions = finer;
+      for (const fold of folds) {
+        const fTrain = fold.train.map((k) => rows[k]);
+        const fValid = fold.valid.map((k) => rows[k]);
+        const yT = fTrain.map((i) => y[i]);
+        const yV = fValid.map((i) => y[i]);
+        const pos = yT.reduce((s, v) => s + v, 0);
+        if (pos === 0 || pos === yT.length) continue;
+        const inner = buildFactors(fTrain, yT, []);
+        if (inner.used.length === 0) continue;
+        const bT = binMatrix(inner.used, fTrain);
+        const bV = binMatrix(inner.used, fValid);
+        for (const e of encodings) {
+          // Only WoE (one coefficient per column) can be fitted without a penalty.
+          const usable = e === "woe" ? grid : grid.filter((x) => x > 0);
+          if (usable.length === 0) continue;
+          perFold.get(e)!.push(
+            l2Path(
+              designOf(inner.used, e, bT, fTrain.length),
+              yT,
+              designOf(inner.used, e, bV, fValid.length),
+              yV,
+              usable,
+            ),
+          );
+        }
+      }
+      curve = encodings.flatMap((e) => averageFolds(e, perFold.get(e)!));
+      if (curve.length) {
+        const best = chooseFromCurve(curve);
+        encoding = best.variant as Encoding;
+        l2 = best.l2;
+      } else {
+        notes.push("No cross-validation fold had both outcomes; fitted with the middle penalty");
+        l2 = typeof o.l2 === "number" ? o.l2 : grid[Math.floor(grid.length / 2)];
+      }
     }
-  }
-
-  const prefix = options.idPrefix ? `${options.idPrefix}-` : "";
-  const rawIds: string[] = [];
-  const specs: Omit<AttributeRuleSpec, "id">[] = [];
-  const pointsRows: PointsRow[] = [];
-  used.forEach((f, j) => {
-    for (const bin of f.bins) {
-      const exact = scale.factor * model.coef[j] * bin.woe;
-      const points = Math.round(exact);
-      pointsRows.push({
-        feature: featureName(f),
-        label: bin.label,
-        field: f.field,
-        ruleId: null,
-        coef: model.coef[j],
-        stdErr: model.stdErr[j],
-        woe: bin.woe,
-        exactPoints: exact,
-        points,
+    const bins = binMatrix(used, rows);
+    const X = designOf(used, encoding, bins, rows.length);
+    const names = encoding === "woe"
+      ? used.map(featureName)
+      : used.flatMap((f) =>
+        isStepped(f, encoding)
+          ? f.bins.slice(1).map((b) => (b.kind === "range" ? `step to ${b.label}` : b.label))
+          : isLinear(f, encoding)
+          ? [
+            `${featureName(f)} (slope)`,
+            ...f.bins.filter((b) => b.kind !== "range").map((b) => b.label),
+          ]
+          : f.bins.map((b) => b.label)
+      );
+    if (encoding === "woe") {
+      const independent = new Set(independentColumns(X.data, X.rows, X.cols));
+      const dependent = used.filter((_, j) => !independent.has(j));
+      if (dependent.length && l2 === 0) {
+        notes.push(
+          `${
+            dependent.map((f) => `"${featureName(f)}"`).join(", ")
+          } are linear combinations of other columns' WoE; the fit uses a penalty instead of none`,
+        );
+        l2 = Math.min(...o.l2Grid.filter((x) => x > 0), 1);
+      }
+    } else {
+      if (l2 === 0) {
+        // A coefficient for every bin of a column repeats the constant: without a penalty the
+        // information matrix is singular.
+        l2 = Math.min(...o.l2Grid.filter((x) => x > 0), 1);
+        notes.push(
+          `One coefficient per bin needs a penalty (each column's bins add up to the constant); used L2 ${l2} instead of 0`,
+        );
+      }
+      // Bins holding exactly the same rows in two columns share their points under the penalty.
+      const seen = new Map<string, string>();
+      used.forEach((f, j) => {
+        f.bins.forEach((bin, b) => {
+          if (bin.count === rows.length) return;
+          let h = 0;
+          for (let r = 0; r < rows.length; r++) {
+            if (bins[r * used.length + j] === b) h = (Math.imul(h, 0x01000193) + r + 1) | 0;
+          }
+          const key = `${bin.count}:${h}`;
+          const twin = seen.get(key);
+          if (twin && twin.split(" ")[0] !== f.field) {
+            notes.push(
+              `Bins "${twin}" and "${bin.label}" hold the same ${bin.count} rows; the penalty shares their points`,
+            );
+          } else seen.set(key, bin.label);
+        });
       });
-      if (points === 0) continue;
-      rawIds.push(prefix + slug(bin.label));
-      specs.push({ field: f.field, where: bin.where, points, description: bin.label });
     }
-  });
-  const exactBase = scale.offset + scale.factor * model.intercept;
-  const basePoints = Math.round(exactBase);
-  const ids = uniqueIds([`${prefix}base`, ...rawIds]);
-  const attributes: AttributeRuleSpec[] = [
-    {
-      id: ids[0],
-      field: "contact_id",
-      where: { exists: true },
-      points: basePoints,
-      description: "Constant of the scorecard (every contact has an id)",
-    },
-    ...specs.map((s, k) => ({ id: ids[k + 1], ...s })),
-  ];
-  let k = 0;
-  for (const row of pointsRows) if (row.points !== 0) row.ruleId = ids[1 + k++];
-  pointsRows.unshift({
-    feature: "(intercept)",
-    label: "base",
-    field: "contact_id",
-    ruleId: ids[0],
-    coef: model.intercept,
-    stdErr: model.interceptStdErr,
-    woe: null,
-    exactPoints: exactBase,
-    points: basePoints,
-  });
-  // Score S (base included) maps back to log-odds (S - offset) / factor.
-  const scoreToProbability: ScoreToProbability = {
-    atZero: -scale.offset / scale.factor,
-    perPoint: 1 / scale.factor,
+    const model = fitLogistic(X, yRows, { l2, featureNames: names });
+    notes.push(...model.warnings);
+    // Per-bin log-odds; dummy coefficients are shifted so each column's most frequent bin
+    // is worth 0 (the shift moves to the constant), which leaves every score unchanged.
+    let intercept = model.intercept;
+    let k = 0;
+    const binCoef: { coef: number; stdErr: number }[][] = [];
+    const contrib = used.map((f, j) => {
+      if (encoding === "woe") {
+        binCoef.push(f.bins.map(() => ({ coef: model.coef[j], stdErr: model.stdErr[j] })));
+        return f.bins.map((b) => model.coef[j] * b.woe);
+      }
+      let coefs: number[];
+      if (isLinear(f, encoding)) {
+        const ranges = f.bins.filter((b) => b.kind === "range").length;
+        const slope = { coef: model.coef[k], stdErr: model.stdErr[k] };
+        const values = binValues.get(f)!;
+        k++;
+        const others = f.bins.slice(ranges).map(() => ({
+          coef: model.coef[k],
+          stdErr: model.stdErr[k++],
+        }));
+        binCoef.push([...f.bins.slice(0, ranges).map(() => slope), ...others]);
+        coefs = f.bins.map((
+          _,
+          m,
+        ) => (m < ranges ? slope.coef * values[m] : others[m - ranges].coef));
+      } else if (isStepped(f, encoding)) {
+        // Each range bin adds its step to the one before; the first range bin is the base.
+        const steps = f.bins.slice(1).map(() => ({
+          coef: model.coef[k],
+          stdErr: model.stdErr[k++],
+        }));
+        binCoef.push([{ coef: 0, stdErr: 0 }, ...steps]);
+        let level = 0;
+        coefs = f.bins.map((b, m) => {
+          if (m === 0) return 0;
+          if (b.kind !== "range") return steps[m - 1].coef;
+          level += steps[m - 1].coef;
+          return level;
+        });
+      } else {
+        coefs = f.bins.map(() => model.coef[k++]);
+        binCoef.push(
+          coefs.map((coef, m) => ({ coef, stdErr: model.stdErr[k - coefs.length + m] })),
+        );
+      }
+      let ref = 0;
+      f.bins.forEach((b, m) => {
+        if (b.count > f.bins[ref].count) ref = m;
+      });
+      const shift = coefs[ref];
+      intercept += shift;
+      return coefs.map((c) => c - shift);
+    });
+    return {
+      factors,
+      used,
+      encoding,
+      model,
+      selection: {
+        encoding,
+        l2,
+        by: curve.length ? "cross-validation" : "given",
+        folds: folds.length,
+        foldOrder,
+        curve,
+      },
+      contrib,
+      binCoef,
+      intercept,
+      binOf: (r) => binMatrix(used, r),
+      design: (r) => designOf(used, encoding, binMatrix(used, r), r.length),
+      warnings: notes,
+    };
   };
 
-  const config: ScoringConfigSpec = {
-    format: CONFIG_FORMAT,
-    name: options.name ?? `Snapshot calibration on ${labelKey}`,
-    attributes,
-    tiers: { high: 0, medium: 0 },
+  /** Whole points of a scorecard on the chosen scale, refined until rounding is cheap. */
+  const toConfig = (card: Scorecard, rows: number[]) => {
+    const { used, contrib } = card;
+    const p = used.length;
+    const bins = card.binOf(rows);
+    const yRows = rows.map((i) => y[i]);
+    const exact = new Float64Array(rows.length);
+    for (let r = 0; r < rows.length; r++) {
+      let e = card.intercept;
+      for (let j = 0; j < p; j++) {
+        const b = bins[r * p + j];
+        if (b >= 0) e += contrib[j][b];
+      }
+      exact[r] = e;
+    }
+    const notes: string[] = [];
+    let scaleOptions = o.scale;
+    let scale = pointScale(card.model, scaleOptions);
+    let cost = NaN;
+    for (let attempt = 0; attempt < 8; attempt++) {
+      scale = pointScale(card.model, scaleOptions);
+      if ("maxPoints" in scaleOptions) {
+        // The largest bin, not the largest coefficient, gets maxPoints.
+        let largest = 0;
+        for (const c of contrib) for (const v of c) largest = Math.max(largest, Math.abs(v));
+        if (largest > 0) {
+          scale = { ...scale, factor: scaleOptions.maxPoints / largest };
+          scale.pdo = scale.factor * Math.LN2;
+        }
+      }
+      const rounded = new Float64Array(rows.length);
+      for (let r = 0; r < rows.length; r++) {
+        let s = 0;
+        for (let j = 0; j < p; j++) {
+          const b = bins[r * p + j];
+          if (b >= 0) s += Math.round(scale.factor * contrib[j][b]);
+        }
+        rounded[r] = s;
+      }
+      cost = roundingCost(exact, rounded, yRows);
+      if (cost <= o.maxRoundingCost) break;
+      const finer: ScaleOptions = "maxPoints" in scaleOptions
+        ? { maxPoints: scaleOptions.maxPoints * 2 }
+        : { ...scaleOptions, pdo: (scaleOptions.pdo ?? 20) * 2 };
+      if (attempt < 7) {
+        notes.push(
+          `Rounding to whole points cost ${cost.toFixed(4)} AUC at ${
+            describeScale(scale)
+          }; trying ${"maxPoints" in finer ? `maxPoints ${finer.maxPoints}` : `pdo ${finer.pdo}`}`,
+        );
+        scaleOptions = finer;
+      }
+    }
+
+    const prefix = options.idPrefix ? `${options.idPrefix}-` : "";
+    const rawIds: string[] = [];
+    const specs: Omit<AttributeRuleSpec, "id">[] = [];
+    const pointsRows: PointsRow[] = [];
+    used.forEach((f, j) => {
+      f.bins.forEach((bin, b) => {
+        const exactPoints = scale.factor * contrib[j][b];
+        const points = Math.round(exactPoints);
+        pointsRows.push({
+          feature: featureName(f),
+          label: bin.label,
+          field: f.field,
+          ruleId: null,
+          coef: card.binCoef[j][b].coef,
+          stdErr: card.binCoef[j][b].stdErr,
+          woe: bin.woe,
+          exactPoints,
+          points,
+        });
+        if (points === 0) return;
+        rawIds.push(prefix + slug(bin.label));
+        specs.push({ field: f.field, where: bin.where, points, description: bin.label });
+      });
+    });
+    const exactBase = scale.offset + scale.factor * card.intercept;
+    const basePoints = Math.round(exactBase);
+    const ids = uniqueIds([`${prefix}base`, ...rawIds]);
+    const attributes: AttributeRuleSpec[] = [
+      {
+        id: ids[0],
+        field: "contact_id",
+        where: { exists: true },
+        points: basePoints,
+        description: "Constant of the scorecard (every contact has an id)",
+      },
+      ...specs.map((s, m) => ({ id: ids[m + 1], ...s })),
+    ];
+    let m = 0;
+    for (const row of pointsRows) if (row.points !== 0) row.ruleId = ids[1 + m++];
+    pointsRows.unshift({
+      feature: "(intercept)",
+      label: "base",
+      field: "contact_id",
+      ruleId: ids[0],
+      coef: card.model.intercept,
+      stdErr: card.model.interceptStdErr,
+      woe: null,
+      exactPoints: exactBase,
+      points: basePoints,
+    });
+    // Score S (base included) maps back to log-odds (S - offset) / factor.
+    const scoreToProbability: ScoreToProbability = {
+      atZero: -scale.offset / scale.factor,
+      perPoint: 1 / scale.factor,
+    };
+    const config: ScoringConfigSpec = {
+      format: CONFIG_FORMAT,
+      name: options.name ?? `Snapshot calibration on ${labelKey}`,
+      attributes,
+      tiers: { high: 0, medium: 0 },
+    };
+    const scores = engineScores(config, rows.map((i) => contacts[i]));
+    const ints = rows.map((i) => scores.get(contacts[i].contact_id)!);
+    config.tiers = proposeTiers(ints);
+    return { config, scale, scoreToProbability, pointsRows, cost, ints, notes };
   };
-  const trainScores = engineScores(config, train.map((i) => contacts[i]));
-  const trainInts = train.map((i) => trainScores.get(contacts[i].contact_id)!);
-  config.tiers = proposeTiers(trainInts);
+
+  const evidenceCard = fitScorecard(train);
+  const evidenceConfig = toConfig(evidenceCard, train);
+  warnings.push(...evidenceCard.warnings, ...evidenceConfig.notes);
 
   let holdout: CalibrationResult["holdout"] = null;
   if (hold.length > 0) {
-    const engine = engineScores(config, hold.map((i) => contacts[i]));
+    const holdRows = hold.map((i) => contacts[i]);
+    const engine = engineScores(evidenceConfig.config, holdRows);
+    const yHold = hold.map((i) => y[i]);
     holdout = holdoutEvidence({
-      model,
-      design: design(hold),
-      labels: hold.map((i) => y[i]),
+      model: evidenceCard.model,
+      design: evidenceCard.design(hold),
+      labels: yHold,
       scores: hold.map((i) => engine.get(contacts[i].contact_id)!),
-      trainScores: trainInts,
-      scoreToProbability,
+      trainScores: evidenceConfig.ints,
+      scoreToProbability: evidenceConfig.scoreToProbability,
       evidence: o.evidence,
     });
+    if (o.baseline) {
+      const plainColumns = features.filter((c) => !listColumns.has(c));
+      if (plainColumns.length) {
+        const plain = fitPlainRegression(train.map((i) => contacts[i]), yTrain, {
+          columns: plainColumns,
+          categorical: [...o.categorical],
+        });
+        const eta = predictPlain(plain, holdRows);
+        holdout.baseline = evaluateScores(eta, eta.map(sigmoid), yHold, o.evidence);
+      }
+    }
   } else {
-    warnings.push(NO_HOLDOUT_WARNING);
+    warnings.push(
+      "No hold-out: the cross-validation on the training rows is the only evidence",
+    );
+  }
+
+  // The shipped config: the same choices made again on every row.
+  let shipped = { card: evidenceCard, built: evidenceConfig };
+  let refit: CalibrationResult["refit"] = null;
+  if (o.refit && hold.length > 0) {
+    const all = contacts.map((_, i) => i);
+    const card = fitScorecard(all);
+    const built = toConfig(card, all);
+    warnings.push(...card.warnings.map((w) => `[refit on all rows] ${w}`), ...built.notes);
+    shipped = { card, built };
+    refit = { rows: all.length, converters: y.reduce((s, v) => s + v, 0) };
   }
   if (skipped.length) warnings.push(`Left out as identifiers: ${skipped.join(", ")}`);
 
   return {
-    config,
-    factors,
-    model,
-    scale,
-    scoreToProbability,
-    points: pointsRows,
-    training: { rows: train.length, converters: trainPos, roundingCost: cost },
+    config: shipped.built.config,
+    factors: shipped.card.factors,
+    model: shipped.card.model,
+    selection: shipped.card.selection,
+    scale: shipped.built.scale,
+    scoreToProbability: shipped.built.scoreToProbability,
+    points: shipped.built.pointsRows,
+    training: { rows: train.length, converters: trainPos, roundingCost: shipped.built.cost },
+    refit,
+    evidenceFrom: hold.length ? "holdout" : "cross-validation",
     holdout,
-    scoreTable: scoreTable(trainInts, scoreToProbability),
+    scoreTable: scoreTable(shipped.built.ints, shipped.built.scoreToProbability),
     holdoutRows: hold.length
       ? [{ asOf: null, contactIds: hold.map((i) => contacts[i].contact_id) }]
       : [],

@@ -28,6 +28,22 @@ export interface BinningOptions {
   numeric?: boolean;
   /** Added to each cell count in WoE, so an empty cell gives a finite WoE. @default 0.5 */
   smoothing?: number;
+  /**
+   * Fewest rows a bin may hold, beside `minBinShare` (the larger of the two applies). A
+   * merge by size never leaves a column with a single bin, so a sparse count keeps its
+   * "any non-zero" bin. @default 0
+   */
+  minBinCount?: number;
+  /**
+   * Fine binning merged with evidence: a numeric column with at most `maxBins` distinct
+   * values starts with one bin per value (otherwise `maxBins` quantile bins that never
+   * split a run of equal values), and adjacent bins whose conversion rates do not differ
+   * at this significance level (chi-square test of the 2x2 table) are merged, the least
+   * different pair first. `null` merges by size only. @default null
+   */
+  mergeSignificance?: number | null;
+  /** Treat the values as unordered categories even when they are numbers (codes). @default false */
+  categorical?: boolean;
 }
 
 /** One bin of a factor. */
@@ -90,6 +106,9 @@ function _checkBinning(
     monotonic = "auto",
     smoothing = 0.5,
     numeric = false,
+    minBinCount = 0,
+    mergeSignificance = null,
+    categorical = false,
   } = options;
   const where = `Cannot bin "${field}"`;
   if (!Number.isInteger(maxBins) || maxBins < 1) {
@@ -107,10 +126,66 @@ function _checkBinning(
     throw new RangeError(`${where}: monotonic must be "auto", true or false, got "${monotonic}"`);
   }
   if (!(smoothing > 0)) throw new RangeError(`${where}: smoothing must be > 0, got "${smoothing}"`);
+  if (!(minBinCount >= 0)) {
+    throw new RangeError(`${where}: minBinCount must be >= 0, got "${minBinCount}"`);
+  }
+  if (mergeSignificance !== null && !(mergeSignificance > 0 && mergeSignificance < 1)) {
+    throw new RangeError(
+      `${where}: mergeSignificance must be in (0, 1) or null, got "${mergeSignificance}"`,
+    );
+  }
+  if (numeric && categorical) {
+    throw new RangeError(`${where}: a column cannot be both numeric and categorical`);
+  }
   if (values.length !== labels.length) {
     throw new RangeError(`${where}: ${values.length} values but ${labels.length} labels`);
   }
-  return { maxBins, minBinShare, maxCategories, monotonic, smoothing, numeric };
+  return {
+    maxBins,
+    minBinShare,
+    maxCategories,
+    monotonic,
+    smoothing,
+    numeric,
+    minBinCount,
+    chiCritical: mergeSignificance === null ? null : chiSquareCritical(mergeSignificance),
+    categorical,
+  };
+}
+
+/** Fewest rows a rare category needs to be tested for a bin of its own. */
+const RARE_CATEGORY_MIN = 10;
+
+/** Upper `alpha` quantile of the chi-square distribution with one degree of freedom. */
+export function chiSquareCritical(alpha: number): number {
+  // chi2(1) is the square of a standard normal: invert the two-sided normal tail.
+  let lo = 0;
+  let hi = 40;
+  for (let k = 0; k < 100; k++) {
+    const mid = (lo + hi) / 2;
+    if (normalTwoSidedTail(mid) > alpha) lo = mid;
+    else hi = mid;
+  }
+  const z = (lo + hi) / 2;
+  return z * z;
+}
+
+/** `P(|Z| > z)` for a standard normal (Abramowitz-Stegun 7.1.26, error below 1.5e-7). */
+function normalTwoSidedTail(z: number): number {
+  const x = z / Math.SQRT2;
+  const t = 1 / (1 + 0.3275911 * x);
+  const poly = t * (0.254829592 +
+    t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
+  return poly * Math.exp(-x * x);
+}
+
+/** Pearson chi-square of two bins' converters against non-converters (0 when either is empty). */
+export function chiSquare2x2(n1: number, c1: number, n2: number, c2: number): number {
+  const n = n1 + n2;
+  const c = c1 + c2;
+  if (n1 === 0 || n2 === 0 || c === 0 || c === n) return 0;
+  const d = c1 * (n2 - c2) - c2 * (n1 - c1);
+  return (n * d * d) / (n1 * n2 * c * (n - c));
 }
 
 /** Fills rate, lift, WoE and IV of raw bins (count and converters known). */
@@ -209,6 +284,11 @@ function numericBins(
   // rest is still divided rather than lost.
   const cuts: number[] = [];
   let start = 0;
+  const distinct = opts.chiCritical === null ? Infinity : countDistinct(sorted);
+  if (distinct <= opts.maxBins) {
+    for (let r = 1; r < n; r++) if (sorted[r] !== sorted[r - 1]) cuts.push(sorted[r]);
+    start = n;
+  }
   for (let left = opts.maxBins; left > 1 && start < n;) {
     let j = start + Math.max(1, Math.ceil((n - start) / left));
     while (j < n && sorted[j] === sorted[j - 1]) j++;
@@ -229,21 +309,25 @@ function numericBins(
     }
     return { counts, conv };
   };
-  // Merge bins below the minimum share into their smaller neighbour.
   const work = [...cuts];
-  for (;;) {
-    const { counts } = stats(work);
-    let worst = -1;
-    for (let b = 0; b < counts.length; b++) {
-      if (
-        counts[b] < opts.minBinShare * total && counts.length > 1 &&
-        (worst < 0 || counts[b] < counts[worst])
-      ) worst = b;
+  if (opts.chiCritical === null) {
+    // Merge bins below the minimum share into their smaller neighbour.
+    for (;;) {
+      const { counts } = stats(work);
+      let worst = -1;
+      for (let b = 0; b < counts.length; b++) {
+        if (
+          counts[b] < opts.minBinShare * total && counts.length > 1 &&
+          (worst < 0 || counts[b] < counts[worst])
+        ) worst = b;
+      }
+      if (worst < 0) break;
+      if (worst === 0) work.splice(0, 1);
+      else if (worst === counts.length - 1) work.splice(worst - 1, 1);
+      else work.splice(counts[worst - 1] <= counts[worst + 1] ? worst - 1 : worst, 1);
     }
-    if (worst < 0) break;
-    if (worst === 0) work.splice(0, 1);
-    else if (worst === counts.length - 1) work.splice(worst - 1, 1);
-    else work.splice(counts[worst - 1] <= counts[worst + 1] ? worst - 1 : worst, 1);
+  } else {
+    mergeWithEvidence(work, stats, Math.max(opts.minBinCount, opts.minBinShare * total), opts);
   }
   const build = (cs: number[]) => {
     const { counts, conv } = stats(cs);
@@ -296,6 +380,53 @@ function numericBins(
   return [plain.bins];
 }
 
+function countDistinct(sorted: number[]): number {
+  let d = sorted.length ? 1 : 0;
+  for (let r = 1; r < sorted.length; r++) if (sorted[r] !== sorted[r - 1]) d++;
+  return d;
+}
+
+/**
+ * Merges adjacent bins in place (removing cuts): first each bin under `minCount` into the
+ * neighbour whose rate is closest, never down to one bin; then, while the least different
+ * adjacent pair is not significantly different, that pair.
+ */
+function mergeWithEvidence(
+  work: number[],
+  stats: (cs: number[]) => { counts: number[]; conv: number[] },
+  minCount: number,
+  opts: ReturnType<typeof _checkBinning>,
+) {
+  const chi = (s: { counts: number[]; conv: number[] }, b: number) =>
+    chiSquare2x2(s.counts[b], s.conv[b], s.counts[b + 1], s.conv[b + 1]);
+  while (work.length > 1) {
+    const s = stats(work);
+    let worst = -1;
+    for (let b = 0; b < s.counts.length; b++) {
+      if (s.counts[b] < minCount && (worst < 0 || s.counts[b] < s.counts[worst])) worst = b;
+    }
+    if (worst < 0) break;
+    // Cut k separates bin k from bin k + 1.
+    const left = worst > 0 ? chi(s, worst - 1) : Infinity;
+    const right = worst < s.counts.length - 1 ? chi(s, worst) : Infinity;
+    work.splice(left <= right ? worst - 1 : worst, 1);
+  }
+  while (work.length > 0) {
+    const s = stats(work);
+    let best = -1;
+    let bestChi = Infinity;
+    for (let b = 0; b + 1 < s.counts.length; b++) {
+      const x = chi(s, b);
+      if (x < bestChi) {
+        bestChi = x;
+        best = b;
+      }
+    }
+    if (best < 0 || bestChi >= opts.chiCritical!) break;
+    work.splice(best, 1);
+  }
+}
+
 /**
  * Bins one column against 0/1 labels. Numbers are cut at quantiles (whole-number columns
  * get inclusive labels such as `age 25-34`), optionally merged to a monotonic trend;
@@ -330,7 +461,7 @@ export function binFeature(
       }
     }
   }
-  if (numeric && present > 0) {
+  if (numeric && present > 0 && !opts.categorical) {
     const xs: number[] = [];
     const ys: number[] = [];
     for (let i = 0; i < n; i++) {
@@ -359,7 +490,25 @@ export function binFeature(
   const cats = [...byValue.values()].sort((a, b) =>
     b.count - a.count || String(a.value).localeCompare(String(b.value))
   );
-  const kept = cats.filter((c, k) => k < opts.maxCategories && c.count >= opts.minBinShare * n);
+  const minCategory = Math.max(opts.minBinCount, opts.minBinShare * n);
+  const kept = cats.filter((c, k) => k < opts.maxCategories && c.count >= minCategory);
+  if (opts.chiCritical !== null) {
+    // A rare category that converts unlike the rest of `other` keeps a bin of its own, so
+    // `other` does not hide it; the test is stricter (1 %) as many small ones are tried.
+    const strict = chiSquareCritical(0.01);
+    let pool = cats.filter((c) => !kept.includes(c));
+    for (const c of [...pool]) {
+      if (kept.length >= opts.maxCategories) break;
+      if (c.count < RARE_CATEGORY_MIN) continue;
+      const others = pool.filter((x) => x !== c);
+      const n2 = others.reduce((a, x) => a + x.count, 0);
+      const c2 = others.reduce((a, x) => a + x.converters, 0);
+      if (n2 > 0 && chiSquare2x2(c.count, c.converters, n2, c2) >= strict) {
+        kept.push(c);
+        pool = others;
+      }
+    }
+  }
   const rest = cats.filter((c) => !kept.includes(c));
   const raw: Parameters<typeof withEvidence>[0] = kept.map((c) => ({
     label: `${field}=${String(c.value)}`,

@@ -27,6 +27,11 @@ export interface FitLogisticOptions {
   sampleWeight?: ArrayLike<number>;
   /** A name per column, kept in the model. @default ["x0", "x1", ...] */
   featureNames?: string[];
+  /**
+   * Starting point (a warm start, e.g. the fit at a nearby `l2`): the intercept and one
+   * coefficient per column. @default the intercept-only solution
+   */
+  init?: { intercept: number; coef: ArrayLike<number> };
 }
 
 /** A fitted logistic regression: plain, JSON-able data. */
@@ -75,6 +80,7 @@ interface Checked {
   maxIter: number;
   tol: number;
   featureNames: string[];
+  init: { intercept: number; coef: ArrayLike<number> } | undefined;
 }
 
 function _checkFitLogistic(
@@ -82,7 +88,7 @@ function _checkFitLogistic(
   y: ArrayLike<number | boolean>,
   options: FitLogisticOptions,
 ): Checked {
-  const { l2 = 0, maxIter = 50, tol = 1e-10, sampleWeight, featureNames } = options;
+  const { l2 = 0, maxIter = 50, tol = 1e-10, sampleWeight, featureNames, init } = options;
   if (typeof l2 !== "number" || !(l2 >= 0) || !Number.isFinite(l2)) {
     throw new RangeError(
       `Cannot fit logistic regression: l2 must be a finite number >= 0, got "${l2}"`,
@@ -184,7 +190,16 @@ function _checkFitLogistic(
     }
     names = featureNames.map(String);
   }
-  return { x, n, p, y: yy, w, l2, maxIter, tol, featureNames: names };
+  if (init !== undefined) {
+    const ok = init && Number.isFinite(init.intercept) && init.coef?.length === p &&
+      Array.from(init.coef).every(Number.isFinite);
+    if (!ok) {
+      throw new RangeError(
+        `Cannot fit logistic regression: init must hold a finite intercept and ${p} finite coefficients`,
+      );
+    }
+  }
+  return { x, n, p, y: yy, w, l2, maxIter, tol, featureNames: names, init };
 }
 
 /** `log(1 + exp(t))` without overflow. */
@@ -209,7 +224,11 @@ export function fitLogistic(
   y: ArrayLike<number | boolean>,
   options: FitLogisticOptions = {},
 ): LogisticModel {
-  const { x, n, p, y: yy, w, l2, maxIter, tol, featureNames } = _checkFitLogistic(X, y, options);
+  const { x, n, p, y: yy, w, l2, maxIter, tol, featureNames, init } = _checkFitLogistic(
+    X,
+    y,
+    options,
+  );
   const q = p + 1; // parameter 0 is the intercept
   const beta = new Float64Array(q);
   const warnings: string[] = [];
@@ -227,6 +246,10 @@ export function fitLogistic(
     warnings.push(`Every row has label ${swy === 0 ? 0 : 1}: the intercept runs to infinity`);
   } else {
     beta[0] = Math.log(swy / (sw - swy));
+  }
+  if (init) {
+    beta[0] = init.intercept;
+    for (let j = 0; j < p; j++) beta[j + 1] = init.coef[j];
   }
 
   const eta = new Float64Array(n);
@@ -255,6 +278,7 @@ export function fitLogistic(
   const H = new Float64Array(q * q);
   const g = new Float64Array(q);
   const row = new Float64Array(q);
+  const nzIndex = new Int32Array(q);
   let nIter = 0;
   let converged = false;
   let lastL: Float64Array | null = null;
@@ -263,20 +287,29 @@ export function fitLogistic(
     nIter = iter;
     H.fill(0);
     g.fill(0);
-    row[0] = 1;
     for (let i = 0; i < n; i++) {
       const mu = 1 / (1 + Math.exp(-eta[i]));
       const wi = w[i] * mu * (1 - mu);
       const ri = w[i] * (yy[i] - mu);
+      // Only the non-zero entries of the row: dummy-coded designs are mostly zeros.
+      let nz = 1;
+      nzIndex[0] = 0;
+      row[0] = 1;
       const o = i * p;
-      for (let j = 0; j < p; j++) row[j + 1] = x[o + j];
-      for (let a = 0; a < q; a++) {
-        const ra = row[a];
-        if (ra === 0) continue;
+      for (let j = 0; j < p; j++) {
+        const v = x[o + j];
+        if (v !== 0) {
+          nzIndex[nz] = j + 1;
+          row[nz++] = v;
+        }
+      }
+      for (let ka = 0; ka < nz; ka++) {
+        const a = nzIndex[ka];
+        const ra = row[ka];
         g[a] += ri * ra;
         const wa = wi * ra;
         const base = a * q;
-        for (let b = 0; b <= a; b++) H[base + b] += wa * row[b];
+        for (let kb = 0; kb <= ka; kb++) H[base + nzIndex[kb]] += wa * row[kb];
       }
     }
     for (let j = 1; j < q; j++) {

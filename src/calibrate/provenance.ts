@@ -73,6 +73,9 @@ export function buildProvenance(
     settings: context.settings,
     holdout: context.holdout,
     training: result.training,
+    refit: result.refit,
+    evidenceFrom: result.evidenceFrom,
+    selection: result.selection,
     model: {
       intercept: model.intercept,
       interceptStdErr: model.interceptStdErr,
@@ -108,6 +111,9 @@ export function buildProvenance(
         holdout: {
           unrounded: evidenceSummary(result.holdout.unrounded),
           integer: evidenceSummary(result.holdout.integer),
+          ...(result.holdout.baseline
+            ? { baseline: evidenceSummary(result.holdout.baseline) }
+            : {}),
         },
       }
       : null,
@@ -145,7 +151,42 @@ export function calibrationReport(
     ["hold-out rows", h?.unrounded.rows ?? "none"],
     ["hold-out AUC, exact fit", h?.unrounded.auc ?? ""],
     ["hold-out AUC, whole-point config", h?.integer.auc ?? ""],
+    ["hold-out AUC, plain regression baseline", h?.baseline?.auc ?? ""],
+    ["shipped config fitted on", result.refit ? `all ${result.refit.rows} rows` : "training rows"],
+    ["evidence from", result.evidenceFrom],
   ];
+  if (result.selection) {
+    summary.push(
+      ["encoding", result.selection.encoding],
+      ["L2 penalty", result.selection.l2],
+      ["L2 chosen by", result.selection.by],
+      ["cross-validation folds", `${result.selection.folds} (${result.selection.foldOrder})`],
+    );
+    // The CV curve stays in the summary: the workbook's sheets are a fixed set.
+    for (const c of result.selection.curve) {
+      summary.push([
+        `cross-validation ${c.variant}, L2 ${c.l2}`,
+        `mean AUC ${c.auc}, mean log-loss ${c.logLoss}`,
+      ]);
+    }
+    for (const c of result.selection.window?.grid ?? []) {
+      summary.push([
+        `cross-validation window lookback ${c.lookbackDays} d, half-life ${
+          c.halfLifeDays ?? "none"
+        }`,
+        `mean AUC ${c.auc}, mean log-loss ${c.logLoss}`,
+      ]);
+    }
+    if (result.selection.window) {
+      const w = result.selection.window;
+      summary.push([
+        "window",
+        `lookback ${w.lookbackDays} d, ${
+          w.halfLifeDays === null ? "no decay" : `half-life ${w.halfLifeDays} d`
+        } (${w.by})`,
+      ]);
+    }
+  }
   for (
     const input of (provenance.inputs as {
       kind: string;
@@ -207,6 +248,7 @@ export function calibrationReport(
         metric: k,
         "exact fit": h.unrounded[k],
         "whole-point config": h.integer[k],
+        "plain regression": h.baseline?.[k] ?? "",
       })),
       {
         metric: "auc 95% interval",

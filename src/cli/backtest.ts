@@ -4,7 +4,7 @@
  * per `docs/cli.md`.
  */
 import { join } from "node:path";
-import { readConfigFile, unknownEventTypeWarnings } from "../config/mod.ts";
+import { readConfigFile, toConfigSpec, unknownEventTypeWarnings } from "../config/mod.ts";
 import type { ContactRow, EventRow, PurchaseRow, VerificationRow } from "../data/types.ts";
 import {
   compareWindows,
@@ -19,7 +19,7 @@ import {
 } from "../backtest/mod.ts";
 import { conversionChart, tierSizesChart, windowGridChart } from "../charts/mod.ts";
 import { formatInstant } from "../engine/mod.ts";
-import { backtestReportSheets, buildWorkbook } from "../export/mod.ts";
+import { buildReportWorkbook, scoringReportCharts, scoringReportSheets } from "../export/mod.ts";
 import { chartDocument, chartPng, chartSvg } from "../export/chart_image.ts";
 import { type FlagSpec, instantFlag, parseFlags, runCommand, UsageError } from "./_args.ts";
 import { checkOutputs, type OutputFile, type OutputPath, writeOutputs } from "./_io.ts";
@@ -261,7 +261,16 @@ export function run(args: string[]): Promise<number> {
     const json = toBacktestJson(config, result, { thresholds: cuts, windows, impact });
     const files: OutputFile[] = [{ path: out, data: JSON.stringify(json, null, 2) + "\n" }];
     if (reportOut) {
-      files.push({ path: reportOut, data: buildWorkbook(backtestReportSheets(json, result)) });
+      // The same report as the workbench's Export page: sheets and charts as pictures.
+      const document = chartDocument();
+      const images = [];
+      for (const chart of scoringReportCharts(json, document)) {
+        const { png, warning } = await chartPng(chartSvg(chart.figure), { scale: 1 });
+        if (png) images.push({ title: chart.title, png, width: chart.width, height: chart.height });
+        else console.error(`  warning: chart "${chart.name}" left out of the report: ${warning}`);
+      }
+      const sheets = scoringReportSheets(toConfigSpec(config), json, result, { contacts });
+      files.push({ path: reportOut, data: await buildReportWorkbook(sheets, { images }) });
     }
     if (chartsDir) {
       const document = chartDocument();

@@ -9,12 +9,15 @@ import type { ContactRow, EventRow, LoadResult, PurchaseRow, TableKind } from ".
 import {
   buildProvenance,
   calibratePerTag,
+  calibrateRolling,
+  calibrateRollingTemporal,
   calibrateSnapshot,
   calibrateTemporal,
   calibrationReport,
   type CalibrationResult,
   defaultCutoffs,
   type InputFingerprint,
+  type RollingResult,
   type ScaleOptions,
   sha256Hex,
 } from "../calibrate/mod.ts";
@@ -53,7 +56,46 @@ const FLAGS: Record<string, FlagSpec> = {
     multiple: false,
   },
   "holdout-fraction": {
-    help: "Share of contacts held out at random (default 0.3 for snapshot).",
+    help:
+      "Share of contacts held out at random (default 0.3 for snapshot); 0 holds out nothing (cross-validation is the evidence).",
+    multiple: false,
+  },
+  "no-refit": {
+    help:
+      "Ship the model fitted without the hold-out (by default the shipped config is refitted on every row once the hold-out evidence is taken).",
+    boolean: true,
+    multiple: false,
+  },
+  categorical: {
+    help:
+      "Snapshot: column whose values are unordered categories even when they are numbers (codes); may repeat or be comma-separated.",
+    multiple: true,
+  },
+  encoding: {
+    help:
+      "Snapshot: dummy (a coefficient per bin, ridge), steps (per step between a numeric column's bins), linear (a slope on a numeric column's bin means), woe (a coefficient per column on WoE) or auto (dummy, linear or woe, chosen by cross-validation; the default).",
+    multiple: false,
+  },
+  "l2-grid": {
+    help:
+      "Comma-separated L2 penalties tried by cross-validation (default 0.1,0.3,1,3,10,30,100,300).",
+    multiple: false,
+  },
+  folds: { help: "Cross-validation folds (default 5).", multiple: false },
+  rolling: {
+    help:
+      "Also recalibrate before each period and report, per period, the AUC of the static config against the refitted one. Snapshot: monthly periods of --time-column after --holdout-after; temporal: the cutoffs after --holdout-after (default: the later half).",
+    boolean: true,
+    multiple: false,
+  },
+  "rolling-months": {
+    help: "With --rolling: refit on the last N months only (default: everything earlier).",
+    multiple: false,
+  },
+  "anchor-only": {
+    help:
+      "With --rolling: keep the static points and refit only the constant and tiers before each period.",
+    boolean: true,
     multiple: false,
   },
   "holdout-after": {
@@ -70,6 +112,16 @@ const FLAGS: Record<string, FlagSpec> = {
     boolean: true,
     multiple: false,
   },
+  "lookback-grid": {
+    help:
+      "Temporal: comma-separated look-back lengths (days) to choose from by time-ordered cross-validation; the chosen one goes into the config.",
+    multiple: false,
+  },
+  "half-life-grid": {
+    help:
+      "Temporal: comma-separated half-lives (days, or none) to choose from with --lookback-grid.",
+    multiple: false,
+  },
   pdo: { help: "Points to double the odds (default 20).", multiple: false },
   "base-score": { help: "Snapshot: score at odds --base-odds (default 100).", multiple: false },
   "base-odds": { help: "Snapshot: odds at --base-score (default 1).", multiple: false },
@@ -77,7 +129,11 @@ const FLAGS: Record<string, FlagSpec> = {
     help: "Scale so the largest coefficient is this many points (instead of --pdo).",
     multiple: false,
   },
-  l2: { help: "L2 penalty of the logistic regression (default 0).", multiple: false },
+  l2: {
+    help:
+      "L2 penalty of the logistic regression, or cv to choose it by cross-validation (default cv; time-ordered folds out of time).",
+    multiple: false,
+  },
   "min-iv": {
     help: "Leave out features below this information value (default 0.02 snapshot, 0.01 temporal).",
     multiple: false,
@@ -135,6 +191,18 @@ function inFile<T>(file: string, f: () => T): T {
   }
 }
 
+function describeSelection(result: CalibrationResult): string {
+  const s = result.selection!;
+  const w = s.window
+    ? `, window ${s.window.lookbackDays} d${
+      s.window.halfLifeDays === null ? "" : ` half-life ${s.window.halfLifeDays} d`
+    }`
+    : "";
+  return `${s.encoding} coding, L2 ${s.l2}${w} (${s.by}${
+    s.by === "cross-validation" ? `, ${s.folds} ${s.foldOrder} folds` : ""
+  })`;
+}
+
 function iso(t: number): string {
   return new Date(t).toISOString().replace(".000Z", "Z");
 }
@@ -173,7 +241,7 @@ export function run(args: string[]): Promise<number> {
     const fraction = num(
       flags,
       "holdout-fraction",
-      (x) => x > 0 && x < 1,
+      (x) => x >= 0 && x < 1,
       "a share between 0 and 1",
     );
     const after = flags["holdout-after"] === undefined
@@ -185,7 +253,63 @@ export function run(args: string[]): Promise<number> {
     const halfLifeDays = num(flags, "half-life-days", (x) => x > 0, "a positive number of days") ??
       null;
     const seed = num(flags, "seed", Number.isInteger, "an integer") ?? 1;
-    const l2 = num(flags, "l2", (x) => x >= 0, "a number >= 0") ?? 0;
+    const l2: number | "cv" = flags.l2 === "cv"
+      ? "cv"
+      : num(flags, "l2", (x) => x >= 0, 'a number >= 0 or "cv"') ?? "cv";
+    const l2Grid = flags["l2-grid"] === undefined
+      ? undefined
+      : String(flags["l2-grid"]).split(",").map((t) => {
+        const x = Number(t);
+        if (t.trim() === "" || !Number.isFinite(x) || x < 0) {
+          throw new UsageError(`--l2-grid: "${t}" is not a number >= 0`);
+        }
+        return x;
+      });
+    const gridFlag = (name: string, allowNone: boolean) =>
+      flags[name] === undefined ? undefined : String(flags[name]).split(",").map((t) => {
+        if (allowNone && t.trim().toLowerCase() === "none") return null;
+        const x = Number(t);
+        if (t.trim() === "" || !Number.isFinite(x) || x <= 0) {
+          throw new UsageError(
+            `--${name}: "${t}" is not a positive number of days${allowNone ? ' or "none"' : ""}`,
+          );
+        }
+        return x;
+      });
+    const lookbackGrid = gridFlag("lookback-grid", false) as number[] | undefined;
+    const halfLifeGrid = gridFlag("half-life-grid", true);
+    if (!temporal && (lookbackGrid || halfLifeGrid)) {
+      throw new UsageError("--lookback-grid and --half-life-grid are for temporal calibration");
+    }
+    const rollingMonths = num(flags, "rolling-months", (x) => x > 0, "a positive number of months");
+    if (!flags.rolling && (rollingMonths !== undefined || flags["anchor-only"])) {
+      throw new UsageError("--rolling-months and --anchor-only go with --rolling");
+    }
+    const rollingWindow = rollingMonths === undefined
+      ? "expanding" as const
+      : { months: rollingMonths };
+    if (flags.rolling && !temporal && after === undefined) {
+      throw new UsageError("--rolling needs --holdout-after: the periods are the months after it");
+    }
+    let rolling: RollingResult | null = null;
+    const folds = num(flags, "folds", (x) => Number.isInteger(x) && x >= 2, "an integer >= 2");
+    const refit = !flags["no-refit"];
+    const encodingFlag = flags.encoding === undefined ? "auto" : String(flags.encoding);
+    if (!["auto", "dummy", "steps", "linear", "woe"].includes(encodingFlag)) {
+      throw new UsageError(
+        `--encoding: "${encodingFlag}" is not auto, dummy, steps, linear or woe`,
+      );
+    }
+    const encoding = encodingFlag as "auto" | "dummy" | "steps" | "linear" | "woe";
+    const listFlag = (name: string) =>
+      ((flags[name] as string[] | undefined) ?? []).flatMap((x) => x.split(","))
+        .map((x) => x.trim()).filter(Boolean);
+    const categorical = listFlag("categorical");
+    if (temporal && (categorical.length || flags.encoding !== undefined)) {
+      throw new UsageError(
+        "--categorical and --encoding are for snapshot calibration (contact attributes)",
+      );
+    }
     const minIv = num(flags, "min-iv", (x) => x >= 0, "a number >= 0");
     const maxPoints = num(flags, "max-points", (x) => x > 0, "a positive number");
     const pdo = num(flags, "pdo", (x) => x > 0, "a positive number");
@@ -223,17 +347,28 @@ export function run(args: string[]): Promise<number> {
     const t0 = performance.now();
     if (!temporal) {
       method = "snapshot";
-      const exclude = ((flags.exclude as string[] | undefined) ?? []).flatMap((s) => s.split(","))
-        .map((s) => s.trim())
-        .filter(Boolean);
+      const exclude = listFlag("exclude");
       const timeColumn = flags["time-column"] === undefined
         ? "created_at"
         : String(flags["time-column"]);
       const holdout: { after: number; timeColumn: string } | { fraction: number; seed: number } =
         after !== undefined ? { after, timeColumn } : { fraction: fraction ?? 0.3, seed };
-      settings = { label: String(flags.label), exclude, l2, minIv: minIv ?? 0.02, scale };
+      settings = {
+        label: String(flags.label),
+        exclude,
+        categorical,
+        encoding,
+        l2,
+        l2Grid: l2Grid ?? null,
+        folds: folds ?? 5,
+        refit,
+        minIv: minIv ?? 0.02,
+        scale,
+      };
       holdoutInfo = "after" in holdout
         ? { kind: "out-of-time", after: iso(holdout.after), timeColumn }
+        : holdout.fraction === 0
+        ? null
         : { kind: "random", fraction: holdout.fraction, seed, by: "hash of contact_id" };
       console.error(`Calibrating ${contacts.rows.length} contacts on "${flags.label}"...`);
       result = inFile(contactsPath, () =>
@@ -243,10 +378,50 @@ export function run(args: string[]): Promise<number> {
           holdout,
           minIv,
           l2,
+          l2Grid,
+          folds,
+          refit,
+          encoding,
+          categorical,
           scale,
           evidence,
           name,
         }));
+      if (flags.rolling) {
+        const rows = contacts.rows as ContactRow[];
+        let last = -Infinity;
+        for (const c of rows) {
+          const t = c[timeColumn];
+          if (typeof t === "number" && t > last) last = t;
+        }
+        // The first period starts right after the hold-out instant, the others at month starts.
+        const start = after!; // checked with the flags
+        const d = new Date(start);
+        const periods = [start + 1];
+        for (let m = 1;; m++) {
+          const t = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + m, 1);
+          if (t > last) break;
+          periods.push(t);
+        }
+        console.error(`Recalibrating before each of ${periods.length} monthly periods...`);
+        rolling = inFile(contactsPath, () =>
+          calibrateRolling(rows, {
+            label: String(flags.label),
+            exclude,
+            minIv,
+            l2,
+            l2Grid,
+            folds,
+            encoding,
+            categorical,
+            scale,
+            evidence,
+            timeColumn,
+            periods,
+            window: rollingWindow,
+            anchorOnly: Boolean(flags["anchor-only"]),
+          }));
+      }
     } else {
       method = "temporal";
       const eventsPath = String(flags.events);
@@ -286,7 +461,9 @@ export function run(args: string[]): Promise<number> {
         ? { fraction, seed }
         : defaultTemporalHoldout(sorted, seed);
       holdoutInfo = "fraction" in holdout
-        ? { kind: "random", fraction: holdout.fraction, seed, by: "hash of contact_id" }
+        ? holdout.fraction === 0
+          ? null
+          : { kind: "random", fraction: holdout.fraction, seed, by: "hash of contact_id" }
         : { kind: "out-of-time", after: iso(holdout.after) };
       settings = {
         cutoffs: sorted.map(iso),
@@ -294,6 +471,11 @@ export function run(args: string[]): Promise<number> {
         horizonDays,
         halfLifeDays,
         l2,
+        l2Grid: l2Grid ?? null,
+        folds: folds ?? 5,
+        lookbackGrid: lookbackGrid ?? null,
+        halfLifeGrid: halfLifeGrid ?? null,
+        refit,
         minIv: minIv ?? 0.01,
         scale,
         perTag: Boolean(flags["per-tag"]),
@@ -303,9 +485,14 @@ export function run(args: string[]): Promise<number> {
         lookbackDays,
         horizonDays,
         halfLifeDays,
-        holdout,
+        holdout: "fraction" in holdout && holdout.fraction === 0 ? null : holdout,
         minIv,
         l2,
+        l2Grid,
+        folds,
+        lookbackGrid,
+        halfLifeGrid: halfLifeGrid ?? (lookbackGrid ? [halfLifeDays] : undefined),
+        refit,
         scale,
         evidence,
         name,
@@ -339,6 +526,22 @@ export function run(args: string[]): Promise<number> {
       } else {
         result = calibrateTemporal(input, options);
       }
+      if (flags.rolling) {
+        const periods = sorted.filter((t) =>
+          after !== undefined ? t > after : t > sorted[Math.floor((sorted.length - 1) / 2)]
+        );
+        if (periods.length === 0) {
+          throw new UsageError("--rolling: no cutoff falls after --holdout-after");
+        }
+        console.error(`Recalibrating before each of ${periods.length} cutoffs...`);
+        const { holdout: _h, refit: _r, ...rest } = options;
+        rolling = calibrateRollingTemporal(input, {
+          ...rest,
+          periods,
+          window: rollingWindow,
+          anchorOnly: Boolean(flags["anchor-only"]),
+        });
+      }
     }
     const seconds = (performance.now() - t0) / 1000;
     if (holdoutInfo && method === "temporal") {
@@ -351,6 +554,20 @@ export function run(args: string[]): Promise<number> {
       settings,
       holdout: holdoutInfo,
     });
+    if (rolling) {
+      result.warnings.push(...rolling.warnings.map((w) => `[rolling] ${w}`));
+      result.config.provenance.rolling = JSON.parse(JSON.stringify({
+        window: rollingWindow,
+        anchorOnly: Boolean(flags["anchor-only"]),
+        meanStaticAuc: rolling.meanStaticAuc,
+        meanRollingAuc: rolling.meanRollingAuc,
+        periods: rolling.periods.map((p) => ({
+          ...p,
+          start: iso(p.start),
+          end: p.end === null ? null : iso(p.end),
+        })),
+      }, (_k, v) => (typeof v === "number" && !Number.isFinite(v) ? null : v)));
+    }
     // The config must read back through the engine's own checker before it is written.
     const text = serializeConfig(result.config);
     parseConfig(JSON.parse(text));
@@ -365,16 +582,31 @@ export function run(args: string[]): Promise<number> {
     console.log(
       `Wrote ${out}${
         reportPath ? ` and ${reportPath}` : ""
-      }: ${method} fit of ${result.model.featureNames.length} features on ${result.training.rows} rows (${result.training.converters} converters) in ${
+      }: ${method} fit of ${result.model.featureNames.length} features on ${
+        result.refit
+          ? `all ${result.refit.rows} rows (${result.refit.converters} converters; evidence from the fit on ${result.training.rows} rows)`
+          : `${result.training.rows} rows (${result.training.converters} converters)`
+      } in ${
         seconds.toFixed(1)
       } s, ${rules} rules, tiers high >= ${result.config.tiers?.high}, medium >= ${result.config.tiers?.medium}; ${
         h
           ? `hold-out AUC ${h.unrounded.auc.toFixed(4)} exact, ${
             h.integer.auc.toFixed(4)
-          } with whole points (${h.unrounded.rows} rows)`
-          : "no hold-out"
-      }${result.model.converged ? "" : "; the fit did NOT converge"}`,
+          } with whole points${
+            h.baseline ? `, ${h.baseline.auc.toFixed(4)} plain regression` : ""
+          } (${h.unrounded.rows} rows)`
+          : "no hold-out (cross-validation is the evidence)"
+      }${result.selection ? `; ${describeSelection(result)}` : ""}${
+        result.model.converged ? "" : "; the fit did NOT converge"
+      }`,
     );
+    if (rolling) {
+      console.log(
+        `Rolling: mean period AUC ${rolling.meanStaticAuc.toFixed(4)} static, ${
+          rolling.meanRollingAuc.toFixed(4)
+        } refitted before each of ${rolling.periods.length} periods`,
+      );
+    }
     return 0;
   });
 }

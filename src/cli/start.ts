@@ -4,7 +4,7 @@
  */
 import { join } from "node:path";
 import { type FlagSpec, parseFlags, runCommand, UsageError } from "./_args.ts";
-import { buildApp, serveStatic } from "../app/mod.ts";
+import { buildApp, serveStatic } from "../build/mod.ts";
 
 const SUMMARY = "builds the workbench into dist/ and serves it on localhost";
 

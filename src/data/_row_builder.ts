@@ -4,8 +4,9 @@
  */
 import type { LoadOptions, LoadResult, LoadSummary, RejectedRow, TableKind } from "./types.ts";
 import { mapColumns, TABLE_COLUMNS } from "./map_columns.ts";
-import { normalizeEmail, normalizeGender, normalizePhone, splitList } from "./normalize.ts";
+import { normalizeEmail, normalizeGender, normalizePhone } from "./normalize.ts";
 import { canGenerate } from "../_can_generate.ts";
+import { splitList } from "../tables/mod.ts";
 import {
   AMBIGUOUS,
   type DateOrderState,
@@ -85,12 +86,12 @@ interface Handler {
   required: boolean;
   dates?: DateOrderState;
   ambiguous: number;
+  /** List cells split on `,` (they had no `;`), for the summary to say so. */
+  commaLists?: number;
   /** One shared string per distinct value of a low-cardinality column (`type`, `channel`). */
   intern?: Map<string, string>;
   /** Ids: the previous row's value, shared when the next row repeats it. */
   last?: string;
-  /** Lists: rows whose cell used `;`, and `,`, as separators (for the summary). */
-  separators?: { semicolon: number; comma: number };
 }
 
 // Columns whose values repeat a lot: sharing one string per value saves ~24 bytes a cell
@@ -664,9 +665,7 @@ export class RowBuilder<R> {
         return normalizeEmail(text);
       case "list": {
         if (Array.isArray(raw)) return raw.map((x) => String(x).trim()).filter((s) => s !== "");
-        const seps = h.separators ??= { semicolon: 0, comma: 0 };
-        if (text.includes(";")) seps.semicolon++;
-        if (text.includes(",")) seps.comma++;
+        if (!text.includes(";") && text.includes(",")) h.commaLists = (h.commaLists ?? 0) + 1;
         return splitList(text);
       }
       case "age": {
@@ -725,17 +724,13 @@ export class RowBuilder<R> {
       }
     }
     for (const h of this.#handlers) {
-      const seps = h.separators;
-      if (!seps || seps.semicolon + seps.comma === 0) continue;
-      const found = [
-        ...(seps.semicolon ? [`";" (${seps.semicolon} row(s))`] : []),
-        ...(seps.comma ? [`"," (${seps.comma} row(s))`] : []),
-      ];
-      this.summary.warnings.push(
-        `Column "${this.#header[h.index]}": list items separated by ${
-          found.join(" and ")
-        }; both ; and , separate items`,
-      );
+      if (h.commaLists) {
+        this.summary.warnings.push(
+          `Column "${
+            this.#header[h.index]
+          }": ${h.commaLists} list cell(s) had no ";" and were split on ","`,
+        );
+      }
     }
     if (this.#blank) this.summary.warnings.push(`${this.#blank} blank row(s) skipped`);
     for (const i of this.#unnamed) {

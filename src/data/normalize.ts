@@ -144,20 +144,3 @@ export function normalizeGender(value: string | null | undefined): string | null
   if (FEMALE.has(v)) return "f";
   return v;
 }
-
-/** The separators of a list cell (`interests`, `tags`): `;` and `,`. */
-export const LIST_SEPARATORS = /[;,]/;
-
-/**
- * The items of a list cell written `loans;deposits`, `loans, deposits` or a mix: split at
- * every `;` and `,`, each item trimmed, empty ones dropped. The loader and the engine's
- * audience filter both read lists with it, so they see the same items.
- */
-export function splitList(text: string): string[] {
-  const out: string[] = [];
-  for (const part of text.split(LIST_SEPARATORS)) {
-    const item = part.trim();
-    if (item !== "") out.push(item);
-  }
-  return out;
-}

@@ -14,8 +14,7 @@ import {
   type TypeMatcher,
 } from "./_type_matcher.ts";
 import { emailKey, phoneKey } from "./verification_keys.ts";
-import { DAY_MS } from "../tables/mod.ts";
-import { splitList } from "../data/normalize.ts";
+import { DAY_MS, splitList } from "../tables/mod.ts";
 export { DAY_MS } from "../tables/mod.ts";
 
 export interface CompiledRule {

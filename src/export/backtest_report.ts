@@ -14,6 +14,8 @@ export interface BacktestReportOptions {
    * the summary says when the list was cut. @default 100000
    */
   maxContacts?: number;
+  /** Contacts whose phone and e-mail go on the interest-dynamics sheet. @default none */
+  contacts?: { contact_id: string; phone?: string | null; email?: string | null }[];
 }
 
 const TIER_ORDER = ["high", "medium", "low", "unscored"] as const;
@@ -27,7 +29,7 @@ export function backtestReportSheets(
   result?: ReplayResult,
   options: BacktestReportOptions = {},
 ): SheetSpec[] {
-  const { maxContacts = 100_000 } = options;
+  const { maxContacts = 100_000, contacts } = options;
   const dates = json.periods.map((p) => p.asOf);
   const summary: unknown[][] = [
     ["Config", json.config.name],
@@ -92,21 +94,35 @@ export function backtestReportSheets(
         `the first ${n} of ${result.contactIds.length} contacts by id`,
       ]);
     }
+    const details = contacts ? new Map(contacts.map((c) => [c.contact_id, c])) : null;
     const rows: unknown[][] = [];
     for (let i = 0; i < n; i++) {
-      const row: unknown[] = [result.contactIds[i]];
+      const id = result.contactIds[i];
+      const row: unknown[] = [id];
+      if (details) row.push(details.get(id)?.phone ?? null, details.get(id)?.email ?? null);
       for (let k = 0; k < result.tierCodes.length; k++) {
         const code = result.tierCodes[k][i];
         row.push(code < 0 ? "absent" : TIERS[code]);
+      }
+      for (let k = 0; k < result.scores.length; k++) {
+        const score = result.scores[k][i];
+        row.push(Number.isNaN(score) ? null : score);
       }
       const last = result.scores[result.scores.length - 1][i];
       row.push(Number.isNaN(last) ? null : last);
       rows.push(row);
     }
+    const day = (d: string) => d.slice(0, 10);
     sheets.push({
       name: "Interest dynamics",
       rows,
-      columns: ["contact_id", ...dates, "last_score"],
+      columns: [
+        "contact_id",
+        ...(details ? ["phone", "email"] : []),
+        ...dates.map((d) => `tier ${day(d)}`),
+        ...dates.map((d) => `score ${day(d)}`),
+        "last_score",
+      ],
     });
   }
   sheets.push({ name: "Migration", rows: migration.length ? migration : [["one period only"]] });

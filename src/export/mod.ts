@@ -22,3 +22,18 @@ export {
   backtestReportSheets,
   thresholdSheets,
 } from "./backtest_report.ts";
+export {
+  buildReportWorkbook,
+  type ColumnFormat,
+  guessFormat,
+  NUMBER_FORMATS,
+  type ReportImage,
+  type ReportSheet,
+  type ReportWorkbookOptions,
+} from "./report_workbook.ts";
+export {
+  type ReportChart,
+  scoringReportCharts,
+  type ScoringReportOptions,
+  scoringReportSheets,
+} from "./scoring_report.ts";

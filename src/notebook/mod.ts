@@ -11,3 +11,4 @@ export type {
   RunNotebookOptions,
   ViewElement,
 } from "./run_notebook.ts";
+export { NEXT_CELL, translateNotebook } from "./translate_notebook.ts";

@@ -78,7 +78,12 @@ Deno.test("calibrateTemporal() recovers known weights and writes matching rules"
 });
 
 Deno.test("calibrateTemporal() hold-out metrics are what the engine scores of the exported config give", () => {
-  const r = calibrateTemporal(data, { cutoffs: CUTOFFS, holdout: { after: CUTOFFS[2] } });
+  // The shipped config is the evaluated one here (no refit on the held-out cutoff).
+  const r = calibrateTemporal(data, {
+    cutoffs: CUTOFFS,
+    holdout: { after: CUTOFFS[2] },
+    refit: false,
+  });
   const { config } = parseConfig(JSON.parse(serializeConfig(r.config)));
   const t = CUTOFFS[3];
   const result = scoreContacts(config, { events: data.events, contacts: data.contacts }, {
@@ -108,7 +113,7 @@ Deno.test("calibrateTemporal() refuses bad options with the value", () => {
   );
   assert.throws(
     () => calibrateTemporal(data, { cutoffs: CUTOFFS, holdout: { fraction: 1 } }),
-    /fraction must be in \(0, 1\), got "1"/,
+    /fraction must be in \[0, 1\), got "1"/,
   );
   assert.throws(
     () => calibrateTemporal({ ...data, purchases: [] }, { cutoffs: CUTOFFS }),
@@ -247,4 +252,53 @@ Deno.test("calibrateTemporal() reports progress in steps up to 1, ending after t
   assert.equal(fractions.at(-1), 1);
   // Reporting changes nothing in the result.
   assert.deepEqual(withProgress.config, calibrateTemporal(data, { cutoffs: CUTOFFS }).config);
+});
+
+Deno.test("calibrateTemporal() chooses the window by time-ordered cross-validation and writes it", () => {
+  // Purchases are drawn from 90-day counts: a 20-day look-back sees a fraction of them.
+  const r = calibrateTemporal(data, {
+    cutoffs: CUTOFFS,
+    lookbackGrid: [20, 90],
+    halfLifeGrid: [null],
+    l2: "cv",
+    minIv: 0,
+    holdout: null,
+  });
+  const w = r.selection!.window!;
+  assert.equal(w.lookbackDays, 90);
+  assert.equal(w.halfLifeDays, null);
+  assert.equal(w.by, "cross-validation");
+  assert.deepEqual(w.grid.map((g) => g.lookbackDays), [20, 90]);
+  assert.ok(w.grid[1].auc > w.grid[0].auc, JSON.stringify(w.grid));
+  assert.deepEqual(r.config.window, { lookbackDays: 90 });
+  assert.equal(r.selection!.foldOrder, "time");
+  // Four cutoffs a month apart with a 30-day horizon: fold k trains on cutoffs before k.
+  assert.equal(r.selection!.folds, 3);
+  assert.ok(r.selection!.curve.every((c) => Number.isFinite(c.logLoss)));
+  assert.throws(
+    () => calibrateTemporal(data, { cutoffs: CUTOFFS, lookbackGrid: [0] }),
+    /lookbackGrid holds "0", not days > 0/,
+  );
+});
+
+Deno.test("calibrateTemporal() ships a refit on every cutoff; the hold-out is the fit without it", () => {
+  const options = { cutoffs: CUTOFFS, minIv: 0, candidates: { columns: ["url"] } };
+  const shipped = calibrateTemporal(data, options);
+  const evaluated = calibrateTemporal(data, { ...options, refit: false });
+  assert.deepEqual(shipped.holdout, evaluated.holdout);
+  assert.equal(evaluated.refit, null);
+  assert.deepEqual(shipped.refit!.cutoffs, CUTOFFS);
+  // The plain regression on the same held-out rows: same features here, so a close second.
+  const { baseline, unrounded } = shipped.holdout!;
+  assert.equal(baseline!.rows, unrounded.rows);
+  assert.ok(Math.abs(baseline!.auc - unrounded.auc) < 0.01, `${baseline!.auc} ${unrounded.auc}`);
+  assert.equal(shipped.refit!.rows, 4 * 1500);
+  assert.equal(shipped.model.rows, 4 * 1500);
+  assert.equal(evaluated.model.rows, evaluated.training.rows);
+  assert.notDeepEqual(shipped.config.rules, evaluated.config.rules);
+  // With no hold-out there is nothing to refit.
+  const none = calibrateTemporal(data, { ...options, holdout: { fraction: 0 } });
+  assert.equal(none.holdout, null);
+  assert.equal(none.refit, null);
+  assert.equal(none.evidenceFrom, "cross-validation");
 });

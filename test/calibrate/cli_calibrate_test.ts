@@ -38,6 +38,10 @@ Deno.test("calibrate CLI writes a config whose `score` output reproduces its hol
       "won",
       "--holdout-after",
       "2024-10-01",
+      // Ship the evaluated fit, with one coefficient per column, so `score` reproduces it.
+      "--encoding",
+      "woe",
+      "--no-refit",
       "--out",
       `${dir}/config.json`,
       "--report",
@@ -189,6 +193,8 @@ Deno.test("calibrate CLI over time: per-tag rules, and `score` at the held-out c
       `${dir}/purchases.csv`,
       ...asOf,
       "--per-tag",
+      // Ship the evaluated fit so `score` at the held-out cutoff reproduces its metrics.
+      "--no-refit",
       "--out",
       `${dir}/config.json`,
       "--report",
@@ -247,4 +253,173 @@ Deno.test("calibrate CLI over time: per-tag rules, and `score` at the held-out c
     );
     assert.deepEqual(JSON.parse(JSON.stringify(e)), prov.metrics.holdout.integer);
   });
+});
+
+Deno.test("calibrate CLI with --holdout-fraction 0 fits every row and reports the cross-validation", async () => {
+  await withTempDir(async (dir) => {
+    const { text } = leadsCsv(2000);
+    await Deno.writeTextFile(`${dir}/leads.csv`, text);
+    const cal = await runCli([
+      "calibrate",
+      "--contacts",
+      `${dir}/leads.csv`,
+      "--label",
+      "won",
+      "--holdout-fraction",
+      "0",
+      "--out",
+      `${dir}/config.json`,
+    ]);
+    assert.equal(cal.code, 0, cal.stderr);
+    assert.match(cal.stdout, /on 2000 rows .*no hold-out \(cross-validation is the evidence\)/);
+    assert.match(
+      cal.stdout,
+      /(dummy|linear|woe) coding, L2 [\d.]+ \(cross-validation, 5 random folds\)/,
+    );
+    const prov = JSON.parse(await Deno.readTextFile(`${dir}/config.json`)).provenance;
+    assert.equal(prov.holdout, null);
+    assert.equal(prov.metrics, null);
+    assert.equal(prov.evidenceFrom, "cross-validation");
+    assert.equal(prov.training.rows, 2000);
+    assert.equal(prov.selection.curve.length, 24);
+    assert.equal(prov.model.rows, 2000);
+  });
+});
+
+Deno.test("calibrate CLI takes categorical codes, a fixed encoding and penalty, and rolls over months", async () => {
+  await withTempDir(async (dir) => {
+    const { text } = leadsCsv(3000);
+    // A region code column: numbers that are names, not amounts.
+    const lines = text.trim().split("\n").map((l, i) =>
+      i === 0 ? `${l},region` : `${l},${[7, 21, 40][i % 3]}`
+    );
+    await Deno.writeTextFile(`${dir}/leads.csv`, lines.join("\n") + "\n");
+    const cal = await runCli([
+      "calibrate",
+      "--contacts",
+      `${dir}/leads.csv`,
+      "--label",
+      "won",
+      "--categorical",
+      "region",
+      "--min-iv",
+      "0",
+      "--encoding",
+      "dummy",
+      "--l2",
+      "3",
+      "--holdout-after",
+      "2024-10-01",
+      "--rolling",
+      "--out",
+      `${dir}/config.json`,
+    ]);
+    assert.equal(cal.code, 0, cal.stderr);
+    const config = JSON.parse(await Deno.readTextFile(`${dir}/config.json`));
+    const prov = config.provenance;
+    assert.deepEqual(
+      [prov.selection.encoding, prov.selection.l2, prov.selection.by],
+      ["dummy", 3, "given"],
+    );
+    assert.deepEqual(prov.settings.categorical, ["region"]);
+    const regions = config.attributes.filter((a: { field: string }) => a.field === "region");
+    for (const r of regions) assert.equal(typeof r.where.eq, "number");
+    assert.ok(prov.refit.rows === 3000 && prov.training.rows < 3000);
+    assert.ok(prov.metrics.holdout.baseline.auc > 0.5);
+    // Periods: the rest of October 2024 after the hold-out instant, then November and December.
+    assert.deepEqual(prov.rolling.periods.map((p: { start: string }) => p.start.slice(0, 10)), [
+      "2024-10-01",
+      "2024-11-01",
+      "2024-12-01",
+    ]);
+    for (const p of prov.rolling.periods) assert.ok(p.staticAuc > 0.5 && p.rollingAuc > 0.5);
+    assert.match(
+      cal.stdout,
+      /Rolling: mean period AUC 0\.\d+ static, 0\.\d+ refitted before each of 3/,
+    );
+  });
+});
+
+Deno.test("calibrate CLI over time chooses the window from a grid and rolls over cutoffs", async () => {
+  await withTempDir(async (dir) => {
+    const { contacts, events, purchases } = syntheticTemporal(600, 5);
+    const iso = (t: number) => new Date(t).toISOString().replace(".000Z", "Z");
+    await writeFiles(dir, {
+      "contacts.csv": [
+        "contact_id,created_at",
+        ...contacts.map((c) => `${c.contact_id},${iso(c.created_at!)}`),
+      ].join("\n"),
+      "events.csv": [
+        "contact_id,ts,type,url,email_id",
+        ...events.map((e) =>
+          `${e.contact_id},${iso(e.ts)},${e.type},${e.url ?? ""},${e.email_id ?? ""}`
+        ),
+      ].join("\n"),
+      "purchases.csv": [
+        "contact_id,ts",
+        ...purchases.map((p) => `${p.contact_id},${iso(p.ts)}`),
+      ].join("\n"),
+    });
+    const cal = await runCli([
+      "calibrate",
+      "--contacts",
+      `${dir}/contacts.csv`,
+      "--events",
+      `${dir}/events.csv`,
+      "--purchases",
+      `${dir}/purchases.csv`,
+      ...CUTOFFS.flatMap((t) => ["--as-of", iso(t)]),
+      "--lookback-grid",
+      "20,90",
+      "--half-life-grid",
+      "none",
+      "--holdout-after",
+      iso(CUTOFFS[1]),
+      "--rolling",
+      "--out",
+      `${dir}/config.json`,
+    ]);
+    assert.equal(cal.code, 0, cal.stderr);
+    const config = JSON.parse(await Deno.readTextFile(`${dir}/config.json`));
+    assert.deepEqual(config.window, { lookbackDays: 90 });
+    assert.equal(config.provenance.selection.window.lookbackDays, 90);
+    assert.equal(config.provenance.selection.window.grid.length, 2);
+    assert.deepEqual(
+      config.provenance.rolling.periods.map((p: { start: string }) => p.start),
+      CUTOFFS.slice(2).map(iso),
+    );
+    assert.match(cal.stdout, /window 90 d/);
+  });
+});
+
+Deno.test("calibrate CLI refuses the new flags' bad values with status 2", async () => {
+  const never = "never.json";
+  for (
+    const [args, message] of [
+      [
+        ["--label", "y", "--encoding", "onehot"],
+        /--encoding: "onehot" is not auto, dummy, steps, linear or woe/,
+      ],
+      [["--label", "y", "--l2", "much"], /--l2: "much" is not a number >= 0 or "cv"/],
+      [["--label", "y", "--l2-grid", "1,x"], /--l2-grid: "x" is not a number >= 0/],
+      [
+        ["--label", "y", "--rolling-months", "3"],
+        /--rolling-months and --anchor-only go with --rolling/,
+      ],
+      [["--label", "y", "--lookback-grid", "30"], /are for temporal calibration/],
+      [
+        ["--events", "e.csv", "--purchases", "p.csv", "--categorical", "x"],
+        /--categorical and --encoding are for snapshot calibration/,
+      ],
+      [
+        ["--events", "e.csv", "--purchases", "p.csv", "--lookback-grid", "30,0"],
+        /--lookback-grid: "0" is not a positive number of days/,
+      ],
+      [["--label", "y", "--rolling"], /--rolling needs --holdout-after/],
+    ] as const
+  ) {
+    const r = await runCli(["calibrate", "--contacts", "x.csv", ...args, "--out", never]);
+    assert.equal(r.code, 2, `${args.join(" ")}: ${r.stderr}`);
+    assert.match(r.stderr, message);
+  }
 });

@@ -1,5 +1,12 @@
 import assert from "node:assert/strict";
-import { binFeature, binIndex, binListFeature } from "../../src/calibrate/factors.ts";
+import {
+  binFeature,
+  binIndex,
+  binListFeature,
+  chiSquare2x2,
+  chiSquareCritical,
+} from "../../src/calibrate/factors.ts";
+import { FINE_BINNING } from "../../src/calibrate/calibrate_snapshot.ts";
 import { matchesPredicate } from "../../src/engine/mod.ts";
 import { seededRng } from "../../src/metrics/mod.ts";
 
@@ -140,4 +147,98 @@ Deno.test("binFeature() bins sparse counts: the mass at 0 is one bin, the rest s
     binFeature("x", [0, 0, 1, 1], [0, 1, 1, 1], { minBinShare: 0 }).bins.map((b) => b.label),
     ["x=0", "x=1"],
   );
+});
+
+Deno.test("chiSquareCritical() gives the chi-square(1) quantiles", () => {
+  // The normal tail is approximated to 1.5e-7, so the quantiles hold to about 1e-4.
+  close(chiSquareCritical(0.05), 3.841459, 1e-4);
+  close(chiSquareCritical(0.01), 6.634897, 1e-4);
+  close(chiSquare2x2(100, 10, 100, 10), 0);
+  // 2x2 table a=30 b=70 / c=10 d=90: n (ad - bc)^2 / (row and column totals).
+  close(chiSquare2x2(100, 30, 100, 10), (200 * (30 * 90 - 10 * 70) ** 2) / (100 * 100 * 40 * 160));
+});
+
+Deno.test("binFeature() with mergeSignificance keeps one bin per value when values differ", () => {
+  // Values 0-9: 5 converts at 2.3 %, 6 at 11.3 %; equal-frequency cuts would lump them.
+  const rates = [0.02, 0.02, 0.02, 0.02, 0.02, 0.023, 0.113, 0.113, 0.113, 0.113];
+  const x: number[] = [];
+  const y: number[] = [];
+  const rng = seededRng(9);
+  for (let i = 0; i < 40_000; i++) {
+    const v = Math.floor(rng() * 10);
+    x.push(v);
+    y.push(rng() < rates[v] ? 1 : 0);
+  }
+  const f = binFeature("visits", x, y, {
+    maxBins: 20,
+    minBinShare: 0.01,
+    mergeSignificance: 0.05,
+    monotonic: false,
+  });
+  // The low values merge, the high values merge, and 5 | 6 stays a boundary.
+  assert.ok(f.bins.length >= 2 && f.bins.length <= 4, f.bins.map((b) => b.label).join(", "));
+  const five = binIndex(f, 5);
+  const six = binIndex(f, 6);
+  assert.notEqual(five, six);
+  assert.ok(f.bins[six].rate > 0.1 && f.bins[five].rate < 0.03);
+  for (let v = 0; v <= 9; v++) assert.ok(binIndex(f, v) >= 0, `value ${v} has a bin`);
+});
+
+Deno.test("binFeature() with mergeSignificance keeps a rare non-zero bin that differs", () => {
+  // 0.5 % of rows are non-zero and convert at 39 % against 5.8 %: a size rule alone would
+  // merge them away and leave a single bin.
+  const x: number[] = [];
+  const y: number[] = [];
+  const rng = seededRng(4);
+  for (let i = 0; i < 9000; i++) {
+    const nonzero = i % 200 === 0;
+    x.push(nonzero ? 1 + Math.floor(rng() * 3) : 0);
+    y.push(rng() < (nonzero ? 0.39 : 0.058) ? 1 : 0);
+  }
+  const f = binFeature("calls", x, y, { ...FINE_BINNING, numeric: true });
+  assert.deepEqual(f.bins.map((b) => b.label), ["calls 0", "calls 1+"]);
+  // Noise does not survive: the same counts with no effect fall to one bin.
+  const flat = binFeature("calls", x, x.map(() => (rng() < 0.058 ? 1 : 0)), {
+    ...FINE_BINNING,
+    numeric: true,
+  });
+  assert.equal(flat.bins.length, 1);
+});
+
+Deno.test("binFeature() with categorical bins number codes as unordered categories", () => {
+  const codes = [1, 1, 2, 2, 41, 41, 41, 3];
+  const f = binFeature("customer_type", codes, [1, 0, 0, 0, 1, 1, 0, 0], {
+    categorical: true,
+    minBinShare: 0,
+  });
+  assert.equal(f.type, "categorical");
+  assert.deepEqual(f.bins.map((b) => b.where), [{ eq: 41 }, { eq: 1 }, { eq: 2 }, { eq: 3 }]);
+  assert.throws(
+    () => binFeature("x", codes, codes.map(() => 0), { categorical: true, numeric: true }),
+    /both numeric and categorical/,
+  );
+  assert.throws(
+    () => binFeature("x", codes, codes.map(() => 0), { mergeSignificance: 1 }),
+    /mergeSignificance must be in \(0, 1\) or null, got "1"/,
+  );
+});
+
+Deno.test("binFeature() with mergeSignificance keeps a rare category that converts unlike other", () => {
+  // 3000 rows at 10 %; "vip" is 0.5 % of the rows and converts at 80 %, the other rare ones
+  // at the base rate.
+  const values: string[] = [];
+  const y: number[] = [];
+  const rng = seededRng(6);
+  for (let i = 0; i < 3000; i++) {
+    const v = i % 200 === 0 ? "vip" : i % 50 === 1 ? `rare${i % 7}` : ["a", "b", "c"][i % 3];
+    values.push(v);
+    y.push(rng() < (v === "vip" ? 0.8 : 0.1) ? 1 : 0);
+  }
+  const f = binFeature("segment", values, y, FINE_BINNING);
+  const labels = f.bins.map((b) => b.label);
+  assert.ok(labels.includes("segment=vip"), labels.join(", "));
+  assert.ok(!labels.some((l) => /rare\d/.test(l)), labels.join(", "));
+  const other = f.bins.find((b) => b.kind === "other")!;
+  assert.ok(other.rate < 0.2, String(other.rate));
+  assert.equal(binIndex(f, "rare3"), f.bins.indexOf(other));
 });

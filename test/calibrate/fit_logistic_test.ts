@@ -254,3 +254,17 @@ Deno.test("fitLogistic() refuses each bad parameter with its value", () => {
   ];
   for (const [name, fn, re] of cases) assert.throws(fn, re, name);
 });
+
+Deno.test("fitLogistic() from a warm start reaches the same solution in fewer iterations", () => {
+  const { X, y } = synthetic(3000, 6, 12);
+  const cold = fitLogistic(X, y, { l2: 2 });
+  const near = fitLogistic(X, y, { l2: 2.2 });
+  const warm = fitLogistic(X, y, { l2: 2, init: { intercept: near.intercept, coef: near.coef } });
+  for (let j = 0; j < 6; j++) close(warm.coef[j], cold.coef[j], 1e-9, `coef ${j}`);
+  close(warm.intercept, cold.intercept, 1e-9, "intercept");
+  assert.ok(warm.nIter < cold.nIter, `${warm.nIter} vs ${cold.nIter}`);
+  assert.throws(
+    () => fitLogistic(X, y, { init: { intercept: 0, coef: [1] } }),
+    /init must hold a finite intercept and 6 finite coefficients/,
+  );
+});

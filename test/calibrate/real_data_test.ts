@@ -40,6 +40,7 @@ Deno.test({
       // Calendar columns would only say when a call was made, which the hold-out never shares.
       exclude: ["year", "month", "day_of_week"],
       evidence: { resamples: 200 },
+      refit: false,
     });
     const h = r.holdout!;
     console.log(
@@ -63,6 +64,7 @@ Deno.test({
       label,
       holdout: { fraction: 0.3, seed: 1 },
       evidence: { resamples: 200 },
+      refit: false,
     });
     const h = r.holdout!;
     console.log(

@@ -126,8 +126,11 @@ Deno.test("backtest CLI agrees with conversion, lift and AUC recomputed from sco
   }
 
   const wb = XLSX.read(await Deno.readFile(`${dir}/backtest.xlsx`), { type: "array" });
+  // The workbench's report (one definition): charts as pictures after the summary, the
+  // config's rules and tiers last.
   assertEquals(wb.SheetNames, [
     "Summary",
+    "Charts",
     "Tiers by period",
     "Interest dynamics",
     "Migration",
@@ -137,6 +140,8 @@ Deno.test("backtest CLI agrees with conversion, lift and AUC recomputed from sco
     "Score to probability",
     "Windows",
     "Impact",
+    "Config",
+    "Tiers",
   ]);
   // The config name is text that starts a formula: it arrives inert.
   assertEquals(wb.Sheets["Summary"]["B2"].v, '\'=HYPERLINK("http://x")');
@@ -144,6 +149,26 @@ Deno.test("backtest CLI agrees with conversion, lift and AUC recomputed from sco
     wb.Sheets["Interest dynamics"],
   );
   assertEquals(dynamics.length, 410);
+  // Per contact: phone and e-mail, then the tier and the score at every period.
+  const columns = XLSX.utils.sheet_to_json<string[]>(wb.Sheets["Interest dynamics"], {
+    header: 1,
+  })[0];
+  ok(columns.includes("phone") && columns.includes("email"), columns.join(", "));
+  assertEquals(columns.filter((c) => c.startsWith("score ")).length, 5);
+  assertEquals(columns.filter((c) => c.startsWith("tier ")).length, 5);
+  // Formatted numbers and dates, and four charts as pictures.
+  const styled = XLSX.read(await Deno.readFile(`${dir}/backtest.xlsx`), {
+    type: "array",
+    cellStyles: true,
+    cellDates: true,
+  });
+  const tiers = styled.Sheets["Tiers by period"];
+  ok(tiers.A2.v instanceof Date, "as_of is a date cell");
+  assertEquals(tiers.A2.z, "yyyy-mm-dd");
+  assertEquals(tiers["!autofilter"]?.ref.startsWith("A1:"), true);
+  const zip = XLSX.CFB.read(await Deno.readFile(`${dir}/backtest.xlsx`), { type: "array" });
+  const media = (zip.FullPaths as string[]).filter((f) => /xl\/media\/image\d+\.png$/.test(f));
+  assertEquals(media.length, 4, media.join(", "));
   for (const name of ["tier_sizes.svg", "conversion.svg", "window_grid.svg"]) {
     // The charts folder did not exist: backtest creates it.
     ok(

@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { normalizeEmail, normalizeGender, normalizePhone } from "../../src/data/mod.ts";
-import { splitList } from "../../src/data/normalize.ts";
 
 const PHONES: {
   input: string | number;
@@ -60,10 +59,4 @@ Deno.test("normalizeGender() maps English, Russian and Polish spellings", () => 
     ["Male", "F", "ж", "Муж.", "kobieta", "Mężczyzna", "other", ""].map(normalizeGender),
     ["m", "f", "f", "m", "f", "m", "other", null],
   );
-});
-
-Deno.test("splitList() splits at ; and , and trims each item", () => {
-  assert.deepEqual(splitList("loans, deposits"), ["loans", "deposits"]);
-  assert.deepEqual(splitList(" loans;deposits ;; cards ,"), ["loans", "deposits", "cards"]);
-  assert.deepEqual(splitList(""), []);
 });

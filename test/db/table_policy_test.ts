@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { loadTable } from "../../src/data/mod.ts";
 import { type DuckDBConnection, openDuckDB, writeTable } from "../../src/db/mod.ts";
-import { rowsToArrowIpc } from "../../src/app/rows_to_arrow.ts";
+import { rowsToArrowIpc } from "../../app/worker/rows_to_arrow.ts";
 import { TABLE_KINDS } from "../../src/tables/mod.ts";
 import { runCli } from "../_cli.ts";
 

@@ -5,7 +5,7 @@
 import { type Browser, chromium, type Page } from "playwright-core";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { buildApp, serveStatic, type StaticServer } from "../../src/app/mod.ts";
+import { buildApp, serveStatic, type StaticServer } from "../../src/build/mod.ts";
 
 export const CHROMIUM = Deno.env.get("SCOREBENCH_CHROMIUM") ?? "/usr/bin/chromium";
 export const SKIP_E2E = Deno.env.get("SCOREBENCH_SKIP_E2E") === "1";

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { join } from "node:path";
 import * as XLSX from "xlsx";
-import { decodeWorkspace } from "../../src/app/workspace_file.ts";
+import { decodeWorkspace } from "../../src/workspace/workspace_file.ts";
 import type { Page } from "playwright-core";
 import {
   buildForTest,
@@ -50,12 +50,27 @@ async function goTo(page: Page, file: string): Promise<void> {
       "Calibrate": "30_calibrate.md",
       "Tiers": "40_tiers.md",
       "Periods": "50_periods.md",
+      "Audience": "55_audience.md",
       "Export": "60_export.md",
     }[file],
   );
   // The previous page's sections are replaced: wait for the new page's heading.
   await page.locator("sb-notebook-view h1", { hasText: file }).waitFor();
   await settle(page);
+}
+
+/** Opens a page by its notebook file, whatever the language of its title. */
+async function goToFile(page: Page, file: string): Promise<void> {
+  await page.evaluate((f) => (location.hash = `#${f}`), file);
+  await page.waitForFunction((f) => location.hash === `#${f}`, file);
+  await page.waitForTimeout(300);
+  await settle(page);
+}
+
+/** The cells of one row of a `<sb-data-table>`, as text. */
+async function tableRow(page: Page, caption: string, row: number): Promise<string[]> {
+  return await page.locator(`sb-data-table[caption='${caption}'] tbody tr`).nth(row).locator("td")
+    .allTextContents();
 }
 
 async function cellErrors(page: Page): Promise<string[]> {
@@ -146,6 +161,12 @@ Deno.test({
         assert.ok(heard.length >= 3, heard.join("; "));
         assert.ok(heard.some((h) => h.endsWith(" fitting")), heard.join("; "));
         assert.equal(heard.at(-1), "result");
+        // Nothing edited yet: the edited config's hold-out metrics are the fit's, every column.
+        await page.locator("sb-data-table[caption='Held-out metrics'] tbody tr").nth(2).waitFor();
+        const whole = await tableRow(page, "Held-out metrics", 1);
+        const mine = await tableRow(page, "Held-out metrics", 2);
+        assert.deepEqual(mine.slice(1), whole.slice(1), `${whole} vs ${mine}`);
+        assert.equal(whole.length, 9, "fit, contacts, converters and six metrics");
         const first = page.locator("sb-points-editor input").first();
         const before = Number(await first.inputValue());
         await first.fill(String(before + 5));
@@ -162,7 +183,23 @@ Deno.test({
             .scorebench.workspace.configs.current.rules[0].points
         );
         assert.equal(saved, before + 5, "the saved config carries the hand edit");
+        await page.locator("sb-config-bar", { hasText: "edited" }).waitFor();
         shots.push(await screenshot(page, "e2e_02_calibrate.png"));
+      });
+
+      await step("the hand edit survives navigation, shown on every page", async () => {
+        await goTo(page, "Tiers");
+        assert.deepEqual(await cellErrors(page), []);
+        await page.locator("sb-config-bar", { hasText: "edited: 1 points" }).waitFor();
+        await goTo(page, "Calibrate");
+        const first = page.locator("sb-points-editor input").first();
+        const edited = Number(await first.inputValue());
+        assert.equal(await page.locator("sb-points-editor tr.edited").count(), 1);
+        // With the edit, the third row differs from the fit's.
+        const whole = await tableRow(page, "Held-out metrics", 1);
+        const mine = await tableRow(page, "Held-out metrics", 2);
+        assert.notDeepEqual(mine.slice(3), whole.slice(3), "the edit moves the metrics");
+        assert.ok(Number.isFinite(edited));
       });
 
       await step("Factors lists candidate factors by information value", async () => {
@@ -248,6 +285,26 @@ Deno.test({
         const rules = XLSX.utils.sheet_to_json<Record<string, unknown>>(workbook.Sheets["Config"]);
         assert.equal(rules.length, json.rules.length);
         assert.deepEqual(rules.map((r) => r.id), json.rules.map((r: { id: string }) => r.id));
+        // The CLI's report: formatted dates and numbers, a filtered header, charts as pictures.
+        assert.ok(workbook.SheetNames.includes("Charts"), workbook.SheetNames.join(", "));
+        const styled = XLSX.read(report.bytes, {
+          type: "array",
+          cellStyles: true,
+          cellDates: true,
+        });
+        const byPeriod = styled.Sheets["Tiers by period"];
+        assert.ok(byPeriod.A2.v instanceof Date, "as_of is a date cell");
+        assert.equal(byPeriod.A2.z, "yyyy-mm-dd");
+        assert.ok(byPeriod["!autofilter"]?.ref.startsWith("A1:"));
+        const zip = XLSX.CFB.read(report.bytes, { type: "array" });
+        const pictures = (zip.FullPaths as string[]).filter((f) =>
+          /xl\/media\/image\d+\.png$/.test(f)
+        );
+        assert.ok(pictures.length >= 3, `pictures: ${pictures.join(", ")}`);
+        const dynamics = XLSX.utils.sheet_to_json<string[]>(styled.Sheets["Interest dynamics"], {
+          header: 1,
+        })[0];
+        assert.ok(dynamics.includes("phone") && dynamics.includes("email"), dynamics.join(", "));
 
         await page.getByRole("button", { name: "Build audience file" }).click();
         await page.locator("#audience-summary").waitFor({ timeout: 60_000 });
@@ -271,6 +328,110 @@ Deno.test({
           .waitFor();
       });
 
+      await step("the hand edit is still there after the reload", async () => {
+        await goTo(page, "Calibrate");
+        assert.equal(await page.locator("sb-points-editor tr.edited").count(), 1);
+      });
+
+      await step(
+        "audience and verification set in the page reach the exported config",
+        async () => {
+          await goTo(page, "Audience");
+          assert.deepEqual(await cellErrors(page), []);
+          const kept = async () =>
+            Number((await tableRow(page, "Contacts", 1))[1].replace(/[^\d-]/g, ""));
+          const all = Number((await tableRow(page, "Contacts", 0))[1].replace(/[^\d-]/g, ""));
+          assert.equal(await kept(), all, "no audience: everyone is kept");
+          await page.getByLabel("age from").fill("30");
+          await page.getByLabel("age to").fill("50");
+          await page.getByLabel("verification mode").selectOption("demote");
+          await page.getByLabel("score multiplier (0 to 1)").fill("0.5");
+          await page.locator("#apply-blocks").click();
+          await page.locator("sb-config-bar", { hasText: "audience" }).waitFor();
+          await settle(page);
+          const narrowed = await kept();
+          assert.ok(narrowed < all && narrowed > 0, `age 30-50 keeps ${narrowed} of ${all}`);
+          // A bad value is refused as the config parser refuses it, naming the field.
+          await page.getByLabel("score multiplier (0 to 1)").fill("2");
+          await page.locator("#apply-blocks").click();
+          await page.locator("sb-config-blocks .error", { hasText: "verification.factor" })
+            .waitFor();
+          await page.getByLabel("score multiplier (0 to 1)").fill("0.5");
+          shots.push(await screenshot(page, "e2e_09_audience.png"));
+          await goTo(page, "Export");
+          assert.deepEqual(await cellErrors(page), []);
+          const config = await downloadText(page, () => page.locator("#download-config").click());
+          const json = JSON.parse(new TextDecoder().decode(config.bytes));
+          assert.deepEqual(json.audience, { age: [30, 50] });
+          assert.deepEqual(json.verification, { mode: "demote", factor: 0.5 });
+          await page.getByRole("button", { name: "Build audience file" }).click();
+          await page.locator("#audience-summary").waitFor({ timeout: 60_000 });
+        },
+      );
+
+      await step("a hand-written config opens as the current version", async () => {
+        const path = join(await Deno.makeTempDir(), "hand-written.json");
+        await Deno.writeTextFile(
+          path,
+          JSON.stringify({
+            format: "scorebench.config/v1",
+            name: "hand-written",
+            window: { lookbackDays: 60 },
+            rules: [{ id: "pricing", on: "page_view", points: 7 }],
+            tiers: { high: 14, medium: 7 },
+          }),
+        );
+        await page.locator("#open-config").setInputFiles(path);
+        await page.locator("sb-config-bar", { hasText: "hand-written.json" }).waitFor();
+        await settle(page);
+        await page.locator("#config-check", { hasText: "high from 14, medium from 7" }).waitFor();
+        // Back to the edited calibration for the steps that follow.
+        const versions = page.getByLabel("config version");
+        const options = await versions.locator("option").allTextContents();
+        const edited = options.find((o) => /edited/.test(o))!;
+        await versions.selectOption({ label: edited });
+        await page.locator("sb-config-bar", { hasText: "edited" }).waitFor();
+      });
+
+      await step("every page at 1280 px in English and Russian", async () => {
+        await page.setViewportSize({ width: 1280, height: 900 });
+        const files = [
+          "10_data.md",
+          "20_factors.md",
+          "30_calibrate.md",
+          "40_tiers.md",
+          "50_periods.md",
+          "55_audience.md",
+          "60_export.md",
+        ];
+        for (const lang of ["en", "ru"]) {
+          await page.locator("#language").selectOption(lang);
+          for (const file of files) {
+            await goToFile(page, file);
+            const heading = await page.locator("sb-notebook-view h1").first().textContent() ?? "";
+            if (lang === "ru") assert.match(heading, /[А-Яа-яЁё]/, `${file}: ${heading}`);
+            assert.deepEqual(await cellErrors(page), [], `${lang} ${file}`);
+            const wide = await page.evaluate(() =>
+              document.documentElement.scrollWidth - document.documentElement.clientWidth
+            );
+            assert.ok(wide <= 0, `${lang} ${file}: the page is ${wide} px wider than 1280`);
+            if (file === "30_calibrate.md") {
+              // The audience set on the Audience page does not empty the edited config's metrics.
+              const auc = Number((await tableRow(page, "Held-out metrics", 2))[3]);
+              assert.ok(auc > 0.7, `edited config's hold-out AUC ${auc}`);
+            }
+            shots.push(await screenshot(page, `e2e_${lang}_${file.replace(/\.md$/, "")}.png`));
+          }
+        }
+        assert.equal(
+          await page.getByRole("button", { name: "Сохранить работу" }).count(),
+          1,
+          "the header speaks Russian",
+        );
+        await page.locator("#language").selectOption("en");
+        await page.setViewportSize({ width: 1366, height: 900 });
+      });
+
       await step("a file with unknown columns is mapped by hand, its bad rows listed", async () => {
         await goTo(page, "Data");
         await page.locator("#files").setInputFiles({
@@ -285,6 +446,12 @@ Deno.test({
           .waitFor();
         await page.getByLabel("file column for contact_id").selectOption("client_key");
         await page.getByRole("button", { name: "Load with this mapping" }).click();
+        // It would replace the sample's verification file: the page asks first.
+        await page.locator("sb-file-loader [role=alertdialog]", {
+          hasText: "Replace verification.csv",
+        })
+          .waitFor();
+        await page.locator("sb-file-loader button[data-answer=yes]").click();
         await page.locator("sb-file-loader li", { hasText: "loaded" }).waitFor();
         const cells = page.locator("sb-load-summary tr[data-kind=verification] td");
         await page.locator("sb-load-summary tr[data-kind=verification] td", {
@@ -326,6 +493,8 @@ Deno.test({
             .data.version
         ).then(async (version) => {
           await page.locator("#open").setInputFiles(path);
+          // Opening replaces the work: the page asks first.
+          await page.locator("#confirm-yes", { hasText: "Open workspace" }).click();
           await page.waitForFunction(
             (v) =>
               (globalThis as unknown as {

@@ -79,7 +79,8 @@ export const duckdb: SqlDialect = {
   listAny: (listExpr, predicate) =>
     `(len(list_filter(${listExpr}, lambda sb_item: ${predicate("sb_item")})) > 0)`,
   splitList: (text) =>
-    `list_filter(list_transform(string_split(${text}, ';'), lambda sb_part: trim(sb_part)), lambda sb_part: sb_part <> '')`,
+    // The engine's rule (`splitList`): split on ';' when the cell has one, else on ','.
+    `list_filter(list_transform(string_split(${text}, CASE WHEN contains(${text}, ';') THEN ';' ELSE ',' END), lambda sb_part: trim(sb_part)), lambda sb_part: sb_part <> '')`,
   intList: (items) => `[${items.join(", ")}]::INTEGER[]`,
   unnest: (listExpr, alias) => `UNNEST(${listExpr}) AS ${alias}`,
   bucketOf: (text, count) => `CAST(hash(${text}) % ${count} AS INTEGER)`,

@@ -1,2 +1,0 @@
-/** Browser entry of the workbench: defines the elements; `<sb-app-shell>` in index.html does the rest. */
-import "../../components/mod.ts";

@@ -1,0 +1,172 @@
+/**
+ * Settings the pages share (periods, window, scale) and the small, pure config edits the
+ * pages make (hand-edited points, moved tier cuts). The maths stays in the shared modules.
+ */
+import type { ScoringConfigSpec, TiersSpec } from "../config/types.ts";
+import type { TemporalOptions } from "../calibrate/calibrate_temporal.ts";
+import { periodInstants } from "./mod.ts";
+import { dataEnd, type DataSpan, defaultCutoffs } from "../tables/mod.ts";
+
+/** Calibration and backtest settings as the settings form holds them (dates as epoch ms). */
+export interface PeriodSettings {
+  /** First cutoff. */
+  from: number;
+  /** Last cutoff. */
+  to: number;
+  every: "week" | "month";
+  lookbackDays: number;
+  horizonDays: number;
+  halfLifeDays: number | null;
+  /** Points to double the odds. */
+  pdo: number;
+  /** Last cutoffs held out of the fit, to judge it out of time. */
+  holdoutPeriods: number;
+}
+
+/** What the data worker's `span` task reports. */
+export type { DataSpan };
+
+/**
+ * Defaults from the data: the default cutoffs of the CLI (`defaultCutoffs`), monthly
+ * from the first month with a full look-back to the last whose horizon the data covers. Throws `RangeError` when the
+ * data spans too little time for one cutoff.
+ */
+export function defaultPeriodSettings(
+  span: DataSpan,
+  lookbackDays = 90,
+  horizonDays = 30,
+): PeriodSettings {
+  if (span.eventsFrom === null || span.eventsTo === null) {
+    throw new RangeError("Cannot choose periods: no events are loaded");
+  }
+  const cutoffs = defaultCutoffs(span, lookbackDays, horizonDays);
+  if (cutoffs.length === 0) {
+    throw new RangeError(
+      `Cannot choose periods: events from ${iso(span.eventsFrom)} to ${
+        iso(dataEnd(span)!)
+      } leave no cutoff with ${lookbackDays} days before and ${horizonDays} days after`,
+    );
+  }
+  return {
+    from: cutoffs[0],
+    to: cutoffs[cutoffs.length - 1],
+    every: "month",
+    lookbackDays,
+    horizonDays,
+    halfLifeDays: null,
+    pdo: 20,
+    holdoutPeriods: 1,
+  };
+}
+
+const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/** What `reconcilePeriodSettings` decided, and why in a sentence when it changed anything. */
+export interface ReconciledSettings {
+  settings: PeriodSettings;
+  /** `null` when the saved settings were kept (or there were none). */
+  note: string | null;
+}
+
+/**
+ * The settings to use on the loaded data: the analyst's saved `settings` while they still fit
+ * the data (every cutoff has its look-back and horizon inside the data), else defaults from
+ * the data keeping the saved window, horizon, scale and hold-out where those still fit. The
+ * note says what was reset and why. Throws `RangeError` as `defaultPeriodSettings` does.
+ */
+export function reconcilePeriodSettings(
+  saved: Partial<PeriodSettings> | null | undefined,
+  span: DataSpan,
+): ReconciledSettings {
+  const base = defaultPeriodSettings(span);
+  if (!saved || typeof saved !== "object") return { settings: base, note: null };
+  const merged = { ...base, ...saved } as PeriodSettings;
+  let bounds: PeriodSettings;
+  try {
+    bounds = defaultPeriodSettings(span, merged.lookbackDays, merged.horizonDays);
+  } catch {
+    return {
+      settings: base,
+      note:
+        `Settings reset to the data: a look-back of ${merged.lookbackDays} days and a horizon of ${merged.horizonDays} days leave no cutoff in the loaded data`,
+    };
+  }
+  if (merged.from >= bounds.from && merged.to <= bounds.to && merged.from <= merged.to) {
+    return { settings: merged, note: null };
+  }
+  return {
+    settings: { ...merged, from: bounds.from, to: bounds.to },
+    note: `Cutoffs reset to the data: ${iso(merged.from)} to ${iso(merged.to)} fell outside ${
+      iso(bounds.from)
+    } to ${iso(bounds.to)}, the cutoffs with a full look-back and horizon in the loaded data`,
+  };
+}
+
+/** The cutoff instants of `settings`. */
+export function cutoffsOf(settings: PeriodSettings): number[] {
+  return periodInstants(settings.from, settings.to, { every: settings.every });
+}
+
+/** Options of the temporal calibration for `settings`. */
+export function calibrationOptions(
+  settings: PeriodSettings,
+  name = "Calibrated in the workbench",
+): TemporalOptions {
+  const cutoffs = cutoffsOf(settings);
+  const held = Math.min(Math.max(0, Math.round(settings.holdoutPeriods)), cutoffs.length - 1);
+  return {
+    cutoffs,
+    lookbackDays: settings.lookbackDays,
+    horizonDays: settings.horizonDays,
+    halfLifeDays: settings.halfLifeDays,
+    scale: { pdo: settings.pdo },
+    holdout: held > 0 ? { after: cutoffs[cutoffs.length - 1 - held] } : null,
+    name,
+  };
+}
+
+/** `spec` with each rule's points replaced by `points[rule.id]` where given. */
+export function withPoints(
+  spec: ScoringConfigSpec,
+  points: Record<string, number>,
+): ScoringConfigSpec {
+  return {
+    ...spec,
+    rules: spec.rules?.map((r) => (r.id in points ? { ...r, points: points[r.id] } : r)),
+    attributes: spec.attributes?.map((a) => (a.id in points ? { ...a, points: points[a.id] } : a)),
+  };
+}
+
+/** `spec` with other tier cuts. Throws `RangeError` when medium is above high. */
+export function withTiers(spec: ScoringConfigSpec, tiers: TiersSpec): ScoringConfigSpec {
+  if (!(tiers.medium <= tiers.high)) {
+    throw new RangeError(
+      `Cannot set tiers: medium "${tiers.medium}" is above high "${tiers.high}"`,
+    );
+  }
+  return { ...spec, tiers: { high: tiers.high, medium: tiers.medium } };
+}
+
+/** The fields of the period settings form (`<sb-settings-form>`). */
+export const PERIOD_FIELDS = [
+  { name: "from", label: "first cutoff", type: "date" },
+  { name: "to", label: "last cutoff", type: "date" },
+  {
+    name: "every",
+    label: "every",
+    type: "select",
+    options: [{ value: "month", label: "month" }, { value: "week", label: "week" }],
+  },
+  { name: "lookbackDays", label: "look-back days", type: "number", min: 1, step: 1 },
+  { name: "horizonDays", label: "horizon days", type: "number", min: 1, step: 1 },
+  {
+    name: "halfLifeDays",
+    label: "half-life days",
+    type: "number",
+    min: 1,
+    optional: true,
+    help: "empty: no decay",
+  },
+  { name: "pdo", label: "points to double odds", type: "number", min: 1 },
+  { name: "holdoutPeriods", label: "held-out periods", type: "number", min: 0, step: 1 },
+] as const;

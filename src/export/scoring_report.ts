@@ -1,0 +1,118 @@
+/**
+ * The scoring report, one definition for the CLI (`backtest --report`) and the workbench's
+ * Export page: the config's rules and tiers, the backtest sheets, and the charts (tiers by
+ * period, conversion by tier, AUC by period, migration into the last period). Callers turn
+ * the chart figures into PNG their own way (resvg outside the browser, a canvas inside).
+ */
+import type { ScoringConfigSpec } from "../config/types.ts";
+import type { BacktestJson } from "../backtest/to_backtest_json.ts";
+import type { ReplayResult } from "../backtest/replay.ts";
+import type { ContactRow } from "../tables/mod.ts";
+import { aucChart, conversionChart, migrationChart, tierSizesChart } from "../charts/mod.ts";
+import { type BacktestReportOptions, backtestReportSheets } from "./backtest_report.ts";
+import type { ReportSheet } from "./report_workbook.ts";
+
+/** Options of `scoringReportSheets`. */
+export interface ScoringReportOptions extends BacktestReportOptions {
+  /** Contacts whose phone and e-mail go on the per-contact sheet. @default none */
+  contacts?: ContactRow[];
+}
+
+/** The sheets of the report: the backtest sheets (Summary first), then the config's rules and tiers. */
+export function scoringReportSheets(
+  config: ScoringConfigSpec,
+  json: BacktestJson,
+  result?: ReplayResult,
+  options: ScoringReportOptions = {},
+): ReportSheet[] {
+  return [
+    ...backtestReportSheets(json, result, options),
+    {
+      name: "Config",
+      rows: [...(config.rules ?? []), ...(config.attributes ?? [])].map((r) => ({
+        id: r.id,
+        on: "on" in r ? r.on : `contact ${r.field}`,
+        where: JSON.stringify(r.where ?? {}),
+        points: r.points,
+        description: r.description ?? "",
+      })),
+      columns: ["id", "on", "where", "points", "description"],
+      formats: { points: "decimal" },
+    },
+    {
+      name: "Tiers",
+      rows: [{ high: config.tiers?.high ?? null, medium: config.tiers?.medium ?? null }],
+      formats: { high: "decimal", medium: "decimal" },
+    },
+  ];
+}
+
+/** One chart of the report: its caption, the Plot figure, and its size in pixels. */
+export interface ReportChart {
+  /** File-like name, e.g. `tier_sizes`. */
+  name: string;
+  /** Caption above the picture. */
+  title: string;
+  /** The Plot figure. */
+  figure: Element;
+  /** Width in pixels of the picture. */
+  width: number;
+  /** Height in pixels of the picture. */
+  height: number;
+}
+
+/** The report's charts, built in `document` (linkedom's outside a browser). */
+export function scoringReportCharts(json: BacktestJson, document: Document): ReportChart[] {
+  const width = 720;
+  const charts: ReportChart[] = [
+    {
+      name: "tier_sizes",
+      title: "Contacts per tier and period",
+      figure: tierSizesChart(json.periods, {
+        document,
+        width,
+        height: 320,
+        legend: false,
+      }) as Element,
+      width,
+      height: 360,
+    },
+    {
+      name: "conversion",
+      title: "Conversion per tier and period",
+      figure: conversionChart(json.periods, {
+        document,
+        width,
+        height: 320,
+        legend: false,
+      }) as Element,
+      width,
+      height: 360,
+    },
+    {
+      name: "auc",
+      title: "AUC per period",
+      figure: aucChart(json.periods, { document, width, height: 260, legend: false }) as Element,
+      width,
+      height: 260,
+    },
+  ];
+  const last = json.periods.at(-1);
+  if (last?.migration) {
+    charts.push({
+      name: "migration",
+      title: `Tier migration from ${last.migration.from.slice(0, 10)} to ${last.asOf.slice(0, 10)}`,
+      // No colour-ramp legend (it needs a canvas, absent outside a browser): the cells carry
+      // their counts.
+      figure: migrationChart(last.migration.matrix, {
+        document,
+        width: 480,
+        height: 400,
+        legend: false,
+      }) as Element,
+      width: 480,
+      height: 420,
+    });
+  }
+  return charts;
+}
