@@ -4,6 +4,7 @@
  */
 import type { ScoringConfigSpec, TiersSpec } from "../config/types.ts";
 import type { TemporalOptions } from "../calibrate/calibrate_temporal.ts";
+import { CALIBRATION_DEFAULTS } from "../calibrate/calibration_defaults.ts";
 import { periodInstants } from "./mod.ts";
 import { dataEnd, type DataSpan, defaultCutoffs } from "../tables/mod.ts";
 
@@ -33,8 +34,8 @@ export type { DataSpan };
  */
 export function defaultPeriodSettings(
   span: DataSpan,
-  lookbackDays = 90,
-  horizonDays = 30,
+  lookbackDays: number = CALIBRATION_DEFAULTS.lookbackDays,
+  horizonDays: number = CALIBRATION_DEFAULTS.horizonDays,
 ): PeriodSettings {
   if (span.eventsFrom === null || span.eventsTo === null) {
     throw new RangeError("Cannot choose periods: no events are loaded");
@@ -54,8 +55,8 @@ export function defaultPeriodSettings(
     lookbackDays,
     horizonDays,
     halfLifeDays: null,
-    pdo: 20,
-    holdoutPeriods: 1,
+    pdo: CALIBRATION_DEFAULTS.pdo,
+    holdoutPeriods: CALIBRATION_DEFAULTS.holdoutPeriods,
   };
 }
 
@@ -120,6 +121,7 @@ export function calibrationOptions(
     horizonDays: settings.horizonDays,
     halfLifeDays: settings.halfLifeDays,
     scale: { pdo: settings.pdo },
+    l2: CALIBRATION_DEFAULTS.l2,
     holdout: held > 0 ? { after: cutoffs[cutoffs.length - 1 - held] } : null,
     name,
   };

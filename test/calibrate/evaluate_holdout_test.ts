@@ -30,3 +30,18 @@ Deno.test("evaluateHoldout() of the fitted config is the calibration's own whole
   );
   assert.throws(() => evaluateHoldout(r.config, data, r, { horizonDays: 0 }), RangeError);
 });
+
+Deno.test("evaluateHoldout() judges a refitted config through the fit its evidence describes", () => {
+  const r = calibrateTemporal(data, { cutoffs: CUTOFFS, minIv: 0, horizonDays: 30, refit: true });
+  assert.ok(r.refit && r.evaluated, "the shipped config was refitted");
+  // Unedited: the calibration's own whole-point evidence, to the last bit.
+  assert.deepEqual(evaluateHoldout(r.config, data, r, { horizonDays: 30 }), r.holdout!.integer);
+  // An edit to the shipped config moves the metrics, judged out of sample.
+  const top = [...r.config.rules!].sort((a, b) => b.points - a.points)[0];
+  const edited = {
+    ...r.config,
+    rules: r.config.rules!.map((x) => (x.id === top.id ? { ...x, points: 0 } : x)),
+  };
+  const other = evaluateHoldout(edited, data, r, { horizonDays: 30 })!;
+  assert.ok(other.auc < r.holdout!.integer.auc);
+});
