@@ -648,6 +648,11 @@ export class RowBuilder<R> {
   #value(h: Handler, raw: RawValue, text: string, rowNo: number): unknown {
     switch (h.kind) {
       case "id": {
+        if (raw !== null && typeof raw === "object" && "jsonNumber" in raw && /[eE]/.test(text)) {
+          throw new SyntaxError(
+            `${h.canon} ${text} is a JSON number in exponent form, not the digits of an id (write the id as a string)`,
+          );
+        }
         // Exports are usually grouped by contact: a run of rows shares one id string.
         const v = readId(text, h.canon);
         if (v === h.last) return h.last;
