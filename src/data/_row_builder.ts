@@ -302,7 +302,8 @@ export class RowBuilder<R> {
   #lastId: string | null = null;
   #rowIds = false;
   #timeIndex = -1;
-  #unnamed: number[];
+  /** Columns without a header name, in order (a set: a sheet may have thousands). */
+  #unnamed: Set<number>;
   #unnamedUsed = new Set<number>();
   #formulas = 0;
   /** Converted values of the row at hand, one per handler (reused from row to row). */
@@ -379,7 +380,7 @@ export class RowBuilder<R> {
       );
       return false;
     });
-    this.#unnamed = unnamed;
+    this.#unnamed = new Set(unnamed);
     this.#timezone = timezone;
     this.#country = defaultCountry;
     this.#maxCell = maxCellChars;
@@ -596,7 +597,7 @@ export class RowBuilder<R> {
         );
       }
       if (v === undefined || v === null || v === "") {
-        if (this.#unnamed.includes(e.index)) continue;
+        if (this.#unnamed.has(e.index)) continue;
         if (e.name === "__proto__") {
           Object.defineProperty(row, e.name, {
             value: null,
@@ -607,7 +608,7 @@ export class RowBuilder<R> {
         } else row[e.name] = null;
         continue;
       }
-      if (this.#unnamed.includes(e.index)) this.#unnamedUsed.add(e.index);
+      if (this.#unnamed.has(e.index)) this.#unnamedUsed.add(e.index);
       let value: unknown;
       if (typeof v === "string") value = this.#csv && PLAIN_NUMBER.test(v) ? Number(v) : v;
       else if (typeof v === "number" || typeof v === "boolean") value = v;

@@ -30,7 +30,7 @@ export const MAX_DECLARED_CELLS = 20_000_000;
  * `number-columns-repeated` on cells that hold a value): each one is a cell object for
  * SheetJS, while the file spends a few bytes on all of them.
  */
-export const MAX_REPEATED_CELLS = 1_000_000;
+export const MAX_REPEATED_CELLS = 100_000;
 /** Deepest XML element nesting accepted in a workbook part. */
 export const MAX_XML_DEPTH = 256;
 

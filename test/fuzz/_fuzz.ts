@@ -224,7 +224,7 @@ function makeJson(rand: Rand): { name: string; bytes: Uint8Array } {
 
 // --- spreadsheets
 
-async function makeSheet(rand: Rand): Promise<{ name: string; bytes: Uint8Array }> {
+export async function makeSheet(rand: Rand): Promise<{ name: string; bytes: Uint8Array }> {
   const rowsXml = [odsRow(["contact_id", "ts", "type"])];
   for (let i = 0, n = int(rand, 0, 10); i < n; i++) {
     rowsXml.push(odsRow([String(int(rand, 1, 9)), pick(rand, DATES), pick(rand, TYPES)].map(
