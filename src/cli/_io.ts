@@ -82,25 +82,79 @@ export async function checkOutputs(
 }
 
 /**
+ * Outputs written to temporary files beside their final names and renamed into place
+ * together by `commit`: until then no output exists under its name, and `discard` (or a
+ * failure while writing) removes every temporary file.
+ */
+export class OutputBatch {
+  #staged: [string, string][] = [];
+
+  #temp(path: string): string {
+    const tmp = join(dirname(path), `.${basename(path)}.${crypto.randomUUID()}.tmp`);
+    this.#staged.push([tmp, path]);
+    return tmp;
+  }
+
+  /** Stages `data` for `path`. */
+  async add(path: string, data: OutputFile["data"]): Promise<void> {
+    const tmp = this.#temp(path);
+    if (typeof data === "string") await Deno.writeTextFile(tmp, data);
+    else if (data instanceof Uint8Array) await Deno.writeFile(tmp, data);
+    else await writeChunks(tmp, data);
+  }
+
+  /** Stages the text `produce` writes piece by piece for `path`; returns what it returns. */
+  async addWith<T>(
+    path: string,
+    produce: (write: (text: string) => Promise<void>) => Promise<T>,
+  ): Promise<T> {
+    const tmp = this.#temp(path);
+    const encoder = new TextEncoder();
+    using file = await Deno.open(tmp, { write: true, create: true, truncate: true });
+    return await produce(async (text) => {
+      const bytes = encoder.encode(text);
+      for (let o = 0; o < bytes.length;) o += await file.write(bytes.subarray(o));
+    });
+  }
+
+  /** Renames every staged file into place. */
+  async commit(): Promise<void> {
+    for (const [tmp, path] of this.#staged) await Deno.rename(tmp, path);
+    this.#staged = [];
+  }
+
+  /** Removes every staged file. */
+  async discard(): Promise<void> {
+    for (const [tmp] of this.#staged) await Deno.remove(tmp).catch(() => {});
+    this.#staged = [];
+  }
+}
+
+/**
+ * Runs `fill` on a new `OutputBatch` and commits it; on any error the staged files are
+ * removed and the error rethrown, so a failed command leaves none of its outputs.
+ */
+export async function withOutputs<T>(fill: (batch: OutputBatch) => Promise<T>): Promise<T> {
+  const batch = new OutputBatch();
+  try {
+    const result = await fill(batch);
+    await batch.commit();
+    return result;
+  } catch (err) {
+    await batch.discard();
+    throw err;
+  }
+}
+
+/**
  * Writes every file of `files` to a temporary file beside it, then renames them all into
  * place: a failure while writing (a full disk, a crash) leaves no output at all, and no
  * output ever exists half-written under its final name.
  */
 export async function writeOutputs(files: OutputFile[]): Promise<void> {
-  const temps: [string, string][] = [];
-  try {
-    for (const { path, data } of files) {
-      const tmp = join(dirname(path), `.${basename(path)}.${crypto.randomUUID()}.tmp`);
-      temps.push([tmp, path]);
-      if (typeof data === "string") await Deno.writeTextFile(tmp, data);
-      else if (data instanceof Uint8Array) await Deno.writeFile(tmp, data);
-      else await writeChunks(tmp, data);
-    }
-  } catch (err) {
-    for (const [tmp] of temps) await Deno.remove(tmp).catch(() => {});
-    throw err;
-  }
-  for (const [tmp, path] of temps) await Deno.rename(tmp, path);
+  await withOutputs(async (batch) => {
+    for (const { path, data } of files) await batch.add(path, data);
+  });
 }
 
 /**
@@ -121,5 +175,32 @@ async function writeChunks(path: string, chunks: Iterable<string>): Promise<void
   for (const chunk of chunks) {
     const bytes = encoder.encode(chunk);
     for (let o = 0; o < bytes.length;) o += await file.write(bytes.subarray(o));
+  }
+}
+
+/**
+ * Like `writeFileAtomic`, for output produced piece by piece: `produce` calls `write` with
+ * each piece in order; the file appears under `path` only once `produce` has finished.
+ */
+export async function writeFileAtomicWith<T>(
+  path: string,
+  produce: (write: (text: string) => Promise<void>) => Promise<T>,
+): Promise<T> {
+  const tmp = join(dirname(path), `.${basename(path)}.${crypto.randomUUID()}.tmp`);
+  const encoder = new TextEncoder();
+  try {
+    let result: T;
+    {
+      using file = await Deno.open(tmp, { write: true, create: true, truncate: true });
+      result = await produce(async (text) => {
+        const bytes = encoder.encode(text);
+        for (let o = 0; o < bytes.length;) o += await file.write(bytes.subarray(o));
+      });
+    }
+    await Deno.rename(tmp, path);
+    return result;
+  } catch (err) {
+    await Deno.remove(tmp).catch(() => {});
+    throw err;
   }
 }

@@ -23,7 +23,16 @@ import { buildReportWorkbook, scoringReportCharts, scoringReportSheets } from ".
 import { chartDocument, chartPng, chartSvg } from "../export/chart_image.ts";
 import { type FlagSpec, instantFlag, parseFlags, runCommand, UsageError } from "./_args.ts";
 import { checkOutputs, type OutputFile, type OutputPath, writeOutputs } from "./_io.ts";
-import { inputsOf, LOAD_FLAGS, loadFromFlags, rejectsFile, rejectsOutput } from "./_load_flags.ts";
+import {
+  closeNativeSession,
+  DUCKDB_FLAGS,
+  inputsOf,
+  LOAD_FLAGS,
+  loadFromFlags,
+  readerOf,
+  rejectsFile,
+  rejectsOutput,
+} from "./_load_flags.ts";
 
 const SUMMARY = "evaluates a config over periods";
 
@@ -82,6 +91,7 @@ const FLAGS: Record<string, FlagSpec> = {
   },
   seed: { help: "Seed of the bootstrap (default 1)." },
   ...LOAD_FLAGS,
+  ...DUCKDB_FLAGS,
 };
 
 function positiveNumber(flag: string, value: unknown, max = Infinity): number | undefined {
@@ -201,19 +211,27 @@ export function run(args: string[]): Promise<number> {
 
     let contacts: ContactRow[] | undefined;
     if (typeof flags.contacts === "string") {
-      contacts = (await loadFromFlags("contacts", flags.contacts, flags)).rows;
+      contacts =
+        (await loadFromFlags("contacts", flags.contacts, flags, { reader: readerOf(flags) })).rows;
     }
     let verification: VerificationRow[] | undefined;
     if (typeof flags.verification === "string") {
-      verification = (await loadFromFlags("verification", flags.verification, flags)).rows;
+      verification = (await loadFromFlags("verification", flags.verification, flags, {
+        reader: readerOf(flags),
+      })).rows;
     }
-    const eventsLoad = await loadFromFlags("events", String(flags.events), flags);
+    const eventsLoad = await loadFromFlags("events", String(flags.events), flags, {
+      reader: readerOf(flags),
+    });
     const events: EventRow[] = eventsLoad.rows;
     const types = Object.keys(eventsLoad.summary.eventTypes ?? {});
     for (const w of unknownEventTypeWarnings(config, types)) console.error(`  warning: ${w}`);
     const purchases: PurchaseRow[] =
-      (await loadFromFlags("purchases", String(flags.purchases), flags))
+      (await loadFromFlags("purchases", String(flags.purchases), flags, {
+        reader: readerOf(flags),
+      }))
         .rows;
+    await closeNativeSession();
 
     const showProgress = asOf.length > 1;
     const result = replay(config, { events, contacts, purchases, verification }, {

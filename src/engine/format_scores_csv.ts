@@ -13,7 +13,7 @@ export { csvField };
  * A text field from the data or the config (an id, reasons, a scope name): made inert for
  * spreadsheets (`=cmd|...` gets a leading `'`, see `safeCell`), then quoted as needed.
  */
-function textField(text: string): string {
+export function textField(text: string): string {
   return csvField(String(safeCell(text)));
 }
 
