@@ -40,6 +40,7 @@ function evidenceSummary(e: Evidence) {
     logLoss: e.logLoss,
     calibration: e.calibration,
     gains: e.gains,
+    top20: e.top20,
   };
 }
 
@@ -250,6 +251,12 @@ export function calibrationReport(
         "whole-point config": h.integer[k],
         "plain regression": h.baseline?.[k] ?? "",
       })),
+      {
+        metric: "converters in the top 20 %",
+        "exact fit": h.unrounded.top20?.converters ?? "",
+        "whole-point config": h.integer.top20?.converters ?? "",
+        "plain regression": h.baseline?.top20?.converters ?? "",
+      },
       {
         metric: "auc 95% interval",
         "exact fit": h.unrounded.aucInterval
