@@ -22,11 +22,14 @@ import {
 } from "../../src/backtest/mod.ts";
 import {
   calibratePerTag,
+  calibrateRollingTemporal,
   calibrateSnapshot,
+  codeLikeColumns,
   calibrateTemporal,
   type CalibrationResult,
   evaluateHoldout,
   type PerTagOptions,
+  type RollingTemporalOptions,
   type TemporalOptions,
 } from "../../src/calibrate/mod.ts";
 import { type AudienceOptions, buildAudienceFile } from "../../src/export/audience_file.ts";
@@ -162,6 +165,60 @@ export const WORKER_TASKS = {
   calibrateSnapshot(tables: WorkerTables, label: string) {
     const { contacts } = need(tables, "calibrate on a label column", "contacts");
     return calibrateSnapshot(contacts, { label, name: `Snapshot calibration on "${label}"` });
+  },
+
+  /**
+   * Contacts columns of a few whole numbers (`codeLikeColumns`), offered to be declared
+   * categorical before a snapshot calibration on `label`.
+   */
+  codeColumns(tables: WorkerTables, label: string | null) {
+    const { contacts } = need(tables, "list contact columns", "contacts");
+    return codeLikeColumns(contacts, { exclude: label ? [label] : [] });
+  },
+
+  /**
+   * Snapshot calibration on the 0/1 contacts column `label` with `categorical` columns
+   * binned as unordered codes. Returns the config and the evidence the page shows (hold-out
+   * of the exact fit, the whole points and the plain regression; the selection and its
+   * cross-validation curve), not the rows.
+   */
+  calibrateOnLabel(tables: WorkerTables, label: string, options: { categorical?: string[] }) {
+    const { contacts } = need(tables, "calibrate on a label column", "contacts");
+    const r = calibrateSnapshot(contacts, {
+      label,
+      categorical: options.categorical ?? [],
+      name: `Snapshot calibration on "${label}"`,
+    });
+    return {
+      config: r.config,
+      holdout: r.holdout,
+      selection: r.selection,
+      refit: r.refit,
+      training: r.training,
+      warnings: r.warnings,
+    };
+  },
+
+  /**
+   * Recalibration over periods on event data (`calibrateRollingTemporal`): per period, the AUC
+   * of the config fitted once before the first period and of the one refitted before it.
+   */
+  calibrateRolling(
+    tables: WorkerTables,
+    options: RollingTemporalOptions,
+    onProgress: TaskProgress,
+  ) {
+    const { events, purchases } = need(tables, "recalibrate over periods", "events", "purchases");
+    const r = calibrateRollingTemporal({ events, purchases, contacts: tables.contacts }, {
+      ...options,
+      onProgress,
+    });
+    return {
+      periods: r.periods,
+      meanStaticAuc: r.meanStaticAuc,
+      meanRollingAuc: r.meanRollingAuc,
+      warnings: r.warnings,
+    };
   },
 
   /**

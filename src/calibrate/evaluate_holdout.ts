@@ -1,8 +1,10 @@
 /**
  * The whole-point hold-out metrics of any config on a calibration's held-out rows: the same
  * rows, the same label, the same engine scores mapped to probabilities by the same fitted
- * scale, the same metrics. Applied to the fitted config it gives the calibration's own
- * `holdout.integer`, so an edited config is compared like for like. The config's audience and
+ * scale, the same metrics. Applied to the evaluated config (the shipped one with `refit:
+ * false`) it gives the calibration's own `holdout.integer`; applied to a refitted config it
+ * scores rows that config has seen. An edited config is compared like for like with the
+ * config it was edited from. The config's audience and
  * verification are not applied: they choose the contacts, and the rows here are fixed.
  */
 import type { ScoringConfigSpec } from "../config/types.ts";

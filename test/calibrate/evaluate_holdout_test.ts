@@ -4,8 +4,9 @@ import { CUTOFFS, syntheticTemporal } from "./_synthetic.ts";
 
 const data = syntheticTemporal(1500, 7);
 
-Deno.test("evaluateHoldout() of the fitted config is the calibration's own whole-point hold-out", () => {
-  const r = calibrateTemporal(data, { cutoffs: CUTOFFS, minIv: 0, horizonDays: 30 });
+Deno.test("evaluateHoldout() of the evaluated config is the calibration's own whole-point hold-out", () => {
+  // Without the refit, the config shipped is the one the hold-out judged.
+  const r = calibrateTemporal(data, { cutoffs: CUTOFFS, minIv: 0, horizonDays: 30, refit: false });
   const same = evaluateHoldout(r.config, data, r, { horizonDays: 30 });
   // Every column, to the last bit: same rows, labels, scores, probabilities and bootstrap.
   assert.deepEqual(same, r.holdout!.integer);
@@ -29,4 +30,14 @@ Deno.test("evaluateHoldout() of the fitted config is the calibration's own whole
     null,
   );
   assert.throws(() => evaluateHoldout(r.config, data, r, { horizonDays: 0 }), RangeError);
+});
+
+Deno.test("evaluateHoldout() of the refitted config scores the same rows, having seen them", () => {
+  const r = calibrateTemporal(data, { cutoffs: CUTOFFS, minIv: 0, horizonDays: 30 });
+  assert.ok(r.refit, "refitted on every cutoff by default");
+  const shipped = evaluateHoldout(r.config, data, r, { horizonDays: 30 })!;
+  assert.equal(shipped.rows, r.holdout!.integer.rows);
+  assert.equal(shipped.converters, r.holdout!.integer.converters);
+  // The same config evaluated twice gives the same figures (what the page compares edits to).
+  assert.deepEqual(evaluateHoldout(r.config, data, r, { horizonDays: 30 }), shipped);
 });
