@@ -24,9 +24,9 @@ import {
   calibratePerTag,
   calibrateRollingTemporal,
   calibrateSnapshot,
-  codeLikeColumns,
   calibrateTemporal,
   type CalibrationResult,
+  codeLikeColumns,
   evaluateHoldout,
   type PerTagOptions,
   type RollingTemporalOptions,
@@ -335,7 +335,11 @@ export const WORKER_TASKS = {
   ) {
     const result = await runTask(tables, "replay", [spec, options]) as ReplayResult;
     const json = toBacktestJson(resolve(tables, spec).config, result);
-    const sheets = scoringReportSheets(spec, json, result, { contacts: tables.contacts });
+    const sheets = scoringReportSheets(spec, json, result, {
+      contacts: tables.contacts,
+      events: tables.events,
+      verification: tables.verification,
+    });
     return await buildReportWorkbook(sheets, { images });
   },
 
