@@ -66,6 +66,13 @@ const RU: Record<string, string> = {
   "cross-validated AUC": "AUC кросс-валидации",
   "log-loss": "лог-потери",
   "computed for": "рассчитано для",
+  "Impact on the tiers": "Влияние на уровни",
+  "contacts, baseline": "контакты, базовая",
+  "contacts, this config": "контакты, эта конфигурация",
+  "converters, baseline": "покупатели, базовая",
+  "converters, this config": "покупатели, эта конфигурация",
+  "converters gained": "покупателей добавилось",
+  "converters lost": "покупателей потеряно",
   // Row labels of the held-out tables.
   "exact points": "точные баллы",
   "whole points": "целые баллы",
