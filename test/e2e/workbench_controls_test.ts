@@ -271,14 +271,17 @@ Deno.test({
           await page.locator("#files").setInputFiles(
             Object.keys(files).map((name) => join(dir, name)),
           );
-          await page.locator("sb-load-summary tr[data-kind=events] td", {
-            hasText: String(events.length),
-          }).first().waitFor({ timeout: 120_000 });
+          // Files load one after another: wait for each table's own count.
+          for (const [kind, n] of [["events", events.length], ["purchases", purchases.length]]) {
+            await page.locator(`sb-load-summary tr[data-kind=${kind}] td`, {
+              hasText: new RegExp(`^${n}$`),
+            }).first().waitFor({ timeout: 120_000 });
+          }
           await settle(page, 120_000);
           const loaded = Number(
-            await page.locator("sb-load-summary tr[data-kind=purchases] td").nth(3).textContent(),
+            await page.locator("sb-load-summary tr[data-kind=contacts] td").nth(3).textContent(),
           );
-          assert.equal(loaded, purchases.length);
+          assert.equal(loaded, contacts.length);
         });
 
         await step("Calibrate's cutoffs follow the data into 1997-1998", async () => {
