@@ -15,7 +15,6 @@
  * `bank`, `shoppers`, `cdnow` or `sample`).
  */
 import {
-  calibrateRolling,
   calibrateSnapshot,
   calibrateTemporal,
   type CalibrationResult,
@@ -24,7 +23,7 @@ import {
   predictPlain,
 } from "../src/calibrate/mod.ts";
 import { toScoringConfig } from "../src/config/mod.ts";
-import { replay } from "../src/backtest/mod.ts";
+import { calibrateRolling, replay } from "../src/backtest/mod.ts";
 import { loadTable } from "../src/data/mod.ts";
 import type { ContactRow } from "../src/data/types.ts";
 import {

@@ -22,16 +22,15 @@ import {
 } from "../../src/backtest/mod.ts";
 import {
   calibratePerTag,
-  calibrateRollingTemporal,
   calibrateSnapshot,
   calibrateTemporal,
   type CalibrationResult,
   codeLikeColumns,
   evaluateHoldout,
   type PerTagOptions,
-  type RollingTemporalOptions,
   type TemporalOptions,
 } from "../../src/calibrate/mod.ts";
+import { calibrateRollingTemporal, type RollingTemporalOptions } from "../../src/backtest/mod.ts";
 import { type AudienceOptions, buildAudienceFile } from "../../src/export/audience_file.ts";
 import { buildReportWorkbook, type ReportImage } from "../../src/export/report_workbook.ts";
 import { scoringReportSheets } from "../../src/export/scoring_report.ts";

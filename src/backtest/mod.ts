@@ -57,3 +57,11 @@ export {
   toBacktestJson,
   type WindowsJson,
 } from "./to_backtest_json.ts";
+export {
+  calibrateRolling,
+  calibrateRollingTemporal,
+  type RollingOptions,
+  type RollingPeriod,
+  type RollingResult,
+  type RollingTemporalOptions,
+} from "./calibrate_rolling.ts";

@@ -4,6 +4,7 @@
  */
 import type { ScoringConfigSpec, TiersSpec } from "../config/types.ts";
 import type { TemporalOptions } from "../calibrate/calibrate_temporal.ts";
+import { CALIBRATION_DEFAULTS } from "../calibrate/calibration_defaults.ts";
 import { periodInstants } from "./mod.ts";
 import { dataEnd, type DataSpan, defaultCutoffs } from "../tables/mod.ts";
 
@@ -39,8 +40,8 @@ export type { DataSpan };
  */
 export function defaultPeriodSettings(
   span: DataSpan,
-  lookbackDays = 90,
-  horizonDays = 30,
+  lookbackDays: number = CALIBRATION_DEFAULTS.lookbackDays,
+  horizonDays: number = CALIBRATION_DEFAULTS.horizonDays,
 ): PeriodSettings {
   if (span.eventsFrom === null || span.eventsTo === null) {
     throw new RangeError("Cannot choose periods: no events are loaded");
@@ -60,9 +61,9 @@ export function defaultPeriodSettings(
     lookbackDays,
     horizonDays,
     halfLifeDays: null,
-    pdo: 20,
-    holdoutPeriods: 1,
-    penalty: "cv",
+    pdo: CALIBRATION_DEFAULTS.pdo,
+    holdoutPeriods: CALIBRATION_DEFAULTS.holdoutPeriods,
+    penalty: String(CALIBRATION_DEFAULTS.l2),
     lookbackGrid: "",
     halfLifeGrid: "",
   };
@@ -129,10 +130,10 @@ export function calibrationOptions(
     horizonDays: settings.horizonDays,
     halfLifeDays: settings.halfLifeDays,
     scale: { pdo: settings.pdo },
+    l2: parsePenalty(settings.penalty ?? CALIBRATION_DEFAULTS.l2),
     holdout: held > 0 ? { after: cutoffs[cutoffs.length - 1 - held] } : null,
     name,
   };
-  out.l2 = parsePenalty(settings.penalty);
   const lookbacks = parseGrid(settings.lookbackGrid, "look-back grid", false);
   const halfLives = parseGrid(settings.halfLifeGrid, "half-life grid", true);
   if (lookbacks.length || halfLives.length) {
@@ -144,13 +145,15 @@ export function calibrationOptions(
 }
 
 /**
- * The L2 penalty a settings form holds: `"cv"` (or empty) for cross-validation, else a number
+ * The L2 penalty a settings form holds: `"cv"` for cross-validation (empty: the default,
+ * `CALIBRATION_DEFAULTS.l2`), else a number
  * >= 0. Throws `RangeError` naming the value otherwise.
  */
 export function parsePenalty(text: string | number | null | undefined): number | "cv" {
   if (typeof text === "number") text = String(text);
   const t = (text ?? "").trim().toLowerCase();
-  if (t === "" || t === "cv") return "cv";
+  if (t === "") return CALIBRATION_DEFAULTS.l2;
+  if (t === "cv") return "cv";
   const n = Number(t);
   if (!Number.isFinite(n) || n < 0) {
     throw new RangeError(`Cannot read the penalty "${text}": write cv or a number >= 0`);

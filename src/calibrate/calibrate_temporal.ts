@@ -717,10 +717,12 @@ export function calibrateTemporal(
 
   // The shipped config: the chosen window and penalty refitted on every row.
   let refit: CalibrationResult["refit"] = null;
+  let evaluated: CalibrationResult["evaluated"];
   let shippedFactors = factors;
   let shippedInts: Float64Array = intTrain;
   if (o.refit && holdCutoffs.length) {
     onProgress(0.9, "refitting on every row");
+    evaluated = { config, scoreToProbability };
     const allCutoffs = o.cutoffs;
     const allIndex = makeIndex(allCutoffs, () => true);
     const yAll = labelsOf(allIndex);
@@ -752,6 +754,7 @@ export function calibrateTemporal(
     model,
     selection,
     refit,
+    ...(evaluated ? { evaluated } : {}),
     evidenceFrom: holdout ? "holdout" : "cross-validation",
     scale,
     scoreToProbability,

@@ -1,10 +1,8 @@
 /**
  * The whole-point hold-out metrics of any config on a calibration's held-out rows: the same
  * rows, the same label, the same engine scores mapped to probabilities by the same fitted
- * scale, the same metrics. Applied to the evaluated config (the shipped one with `refit:
- * false`) it gives the calibration's own `holdout.integer`; applied to a refitted config it
- * scores rows that config has seen. An edited config is compared like for like with the
- * config it was edited from. The config's audience and
+ * scale, the same metrics. Applied to the fitted config it gives the calibration's own
+ * `holdout.integer`, so an edited config is compared like for like. The config's audience and
  * verification are not applied: they choose the contacts, and the rows here are fixed.
  */
 import type { ScoringConfigSpec } from "../config/types.ts";
@@ -21,6 +19,10 @@ export interface HoldoutOf {
   holdoutRows: CalibrationResult["holdoutRows"];
   /** The fitted map from whole points to a probability. */
   scoreToProbability: ScoreToProbability;
+  /** The shipped config, when the evidence describes another fit (`evaluated`). */
+  config?: ScoringConfigSpec;
+  /** The config and score map the hold-out evidence describes, when the shipped one was refitted. */
+  evaluated?: { config: ScoringConfigSpec; scoreToProbability: ScoreToProbability };
 }
 
 /** Options of `evaluateHoldout`. */
@@ -72,10 +74,42 @@ export function evaluateHoldout(
   // The audience and verification decide who is scored, not how: left out, the rows stay the
   // calibration's, and an edited audience cannot empty the comparison.
   const { audience: _audience, verification: _verification, ...scoring } = config;
-  const scores = engineScores(scoring, input.events, index, tag);
-  const probabilities = Float64Array.from(
-    scores,
-    (s) => probabilityOfScore(calibration.scoreToProbability, s),
-  );
+  // A refitted config is judged through the model the evidence describes: its points where
+  // the config keeps the shipped ones, the config's own where a person changed them.
+  const base = calibration.evaluated && calibration.config ? calibration.evaluated : null;
+  const judged = base ? rebase(scoring, calibration.config!, base.config) : scoring;
+  const map = base ? base.scoreToProbability : calibration.scoreToProbability;
+  const scores = engineScores(judged, input.events, index, tag);
+  const probabilities = Float64Array.from(scores, (s) => probabilityOfScore(map, s));
   return evaluateScores(scores, probabilities, labels, evidence);
+}
+
+/** `config` with every point it shares with `shipped` taken from `evaluated` instead. */
+function rebase(
+  config: ScoringConfigSpec,
+  shipped: ScoringConfigSpec,
+  evaluated: ScoringConfigSpec,
+): ScoringConfigSpec {
+  const pointsOf = (list: { id: string; points: number }[] | undefined) =>
+    new Map((list ?? []).map((r) => [r.id, r.points]));
+  const was = pointsOf([...(shipped.rules ?? []), ...(shipped.attributes ?? [])]);
+  const then = pointsOf([...(evaluated.rules ?? []), ...(evaluated.attributes ?? [])]);
+  // An unedited rule takes the evidence fit's points, or leaves when that fit had no such rule.
+  const pick = <T extends { id: string; points: number }>(r: T): T[] =>
+    was.get(r.id) !== r.points ? [r] : then.has(r.id) ? [{ ...r, points: then.get(r.id)! }] : [];
+  // Rules the evidence fit has and the shipped one lost keep their evidence points.
+  const kept = new Set([...(config.rules ?? []), ...(config.attributes ?? [])].map((r) => r.id));
+  const lost = (list: { id: string }[] | undefined) =>
+    (list ?? []).filter((r) => !was.has(r.id) && !kept.has(r.id));
+  return {
+    ...config,
+    window: shipped.window && JSON.stringify(config.window) === JSON.stringify(shipped.window)
+      ? evaluated.window
+      : config.window,
+    rules: [...(config.rules ?? []).flatMap(pick), ...lost(evaluated.rules)] as typeof config.rules,
+    attributes: [
+      ...(config.attributes ?? []).flatMap(pick),
+      ...lost(evaluated.attributes),
+    ] as typeof config.attributes,
+  };
 }

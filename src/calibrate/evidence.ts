@@ -10,11 +10,11 @@ import {
   gainsTable,
   gini,
   type Interval,
-  type TopShare,
   ks,
   logLoss,
   prAuc,
   seededRng,
+  type TopShare,
 } from "../metrics/mod.ts";
 
 /** Options for `evaluateScores`. */

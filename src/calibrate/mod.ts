@@ -62,23 +62,10 @@ export {
   type PerTagResult,
   purchaseTags,
 } from "./calibrate_per_tag.ts";
-export {
-  buildProvenance,
-  calibrationReport,
-  type InputFingerprint,
-  sha256Hex,
-} from "./provenance.ts";
+export { buildProvenance, type InputFingerprint, sha256Hex } from "./provenance.ts";
 export { defaultCutoffs } from "../tables/mod.ts";
 export { hashUniform, parseLabel, proposeTiers, type TierProposalOptions } from "./_common.ts";
 export type { CalibrationResult, HoldoutSpec, PointsRow } from "./types.ts";
-export {
-  calibrateRolling,
-  calibrateRollingTemporal,
-  type RollingOptions,
-  type RollingPeriod,
-  type RollingResult,
-  type RollingTemporalOptions,
-} from "./calibrate_rolling.ts";
 export {
   fitPlainRegression,
   type PlainColumn,
@@ -90,3 +77,4 @@ export {
 export type { CvPoint, FoldOrder, ModelSelection } from "./types.ts";
 export { FINE_BINNING } from "./calibrate_snapshot.ts";
 export { type CodeColumn, codeLikeColumns, type CodeLikeOptions } from "./code_columns.ts";
+export { CALIBRATION_DEFAULTS } from "./calibration_defaults.ts";

@@ -4,7 +4,7 @@
  * scikit-learn's defaults (`OneHotEncoder`, `StandardScaler`, `LogisticRegression(C=1)`), so
  * its L2 strength is 1 on the summed log-likelihood, as there.
  */
-import type { ContactRow } from "../data/types.ts";
+import type { ContactRow } from "../tables/mod.ts";
 import {
   type DesignMatrix,
   fitLogistic,

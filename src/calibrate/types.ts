@@ -110,6 +110,11 @@ export interface CalibrationResult {
    * config is the one evaluated.
    */
   refit: { rows: number; converters: number; cutoffs?: number[] } | null;
+  /**
+   * With `refit`: the whole-point config and score map of the model the hold-out evidence
+   * describes (fitted without the held-out rows), so edits can be judged out of sample.
+   */
+  evaluated?: { config: ScoringConfigSpec; scoreToProbability: ScoreToProbability };
   /** Where the evidence comes from. */
   evidenceFrom: "holdout" | "cross-validation";
   /**

@@ -9,15 +9,11 @@ import type { ContactRow, EventRow, LoadResult, PurchaseRow, TableKind } from ".
 import {
   buildProvenance,
   calibratePerTag,
-  calibrateRolling,
-  calibrateRollingTemporal,
   calibrateSnapshot,
   calibrateTemporal,
-  calibrationReport,
   type CalibrationResult,
   defaultCutoffs,
   type InputFingerprint,
-  type RollingResult,
   type ScaleOptions,
   sha256Hex,
 } from "../calibrate/mod.ts";
@@ -25,6 +21,9 @@ import { dataSpan } from "../tables/mod.ts";
 import { defaultTemporalHoldout } from "../calibrate/calibrate_temporal.ts";
 import { type FlagSpec, instantFlag, parseFlags, runCommand, UsageError } from "./_args.ts";
 import { writeFileAtomic } from "./_io.ts";
+import { calibrationReport } from "../export/mod.ts";
+import { CALIBRATION_DEFAULTS } from "../calibrate/mod.ts";
+import { calibrateRolling, calibrateRollingTemporal, type RollingResult } from "../backtest/mod.ts";
 import { LOAD_FLAGS, loadFromFlags } from "./_load_flags.ts";
 
 const SUMMARY = "derives points from converters and writes a config";
@@ -248,14 +247,15 @@ export function run(args: string[]): Promise<number> {
       ? undefined
       : instantFlag("holdout-after", String(flags["holdout-after"]));
     const lookbackDays = num(flags, "lookback-days", (x) => x > 0, "a positive number of days") ??
-      90;
-    const horizonDays = num(flags, "horizon-days", (x) => x > 0, "a positive number of days") ?? 30;
+      CALIBRATION_DEFAULTS.lookbackDays;
+    const horizonDays = num(flags, "horizon-days", (x) => x > 0, "a positive number of days") ??
+      CALIBRATION_DEFAULTS.horizonDays;
     const halfLifeDays = num(flags, "half-life-days", (x) => x > 0, "a positive number of days") ??
       null;
     const seed = num(flags, "seed", Number.isInteger, "an integer") ?? 1;
     const l2: number | "cv" = flags.l2 === "cv"
       ? "cv"
-      : num(flags, "l2", (x) => x >= 0, 'a number >= 0 or "cv"') ?? "cv";
+      : num(flags, "l2", (x) => x >= 0, 'a number >= 0 or "cv"') ?? CALIBRATION_DEFAULTS.l2;
     const l2Grid = flags["l2-grid"] === undefined
       ? undefined
       : String(flags["l2-grid"]).split(",").map((t) => {
@@ -318,9 +318,11 @@ export function run(args: string[]): Promise<number> {
     }
     const baseScore = num(flags, "base-score", () => true, "a number");
     const baseOdds = num(flags, "base-odds", (x) => x > 0, "a positive number");
-    const scale: ScaleOptions = maxPoints !== undefined
-      ? { maxPoints }
-      : { pdo: pdo ?? 20, baseScore: baseScore ?? 100, baseOdds: baseOdds ?? 1 };
+    const scale: ScaleOptions = maxPoints !== undefined ? { maxPoints } : {
+      pdo: pdo ?? CALIBRATION_DEFAULTS.pdo,
+      baseScore: baseScore ?? 100,
+      baseOdds: baseOdds ?? 1,
+    };
     const out = String(flags.out);
     const reportPath = flags.report === undefined ? undefined : String(flags.report);
     if (reportPath !== undefined && !reportPath.toLowerCase().endsWith(".xlsx")) {

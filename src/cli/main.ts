@@ -18,6 +18,10 @@ const COMMANDS: Record<
     summary: "prints the SQL that computes `score` in a database",
     load: () => import("./sql.ts"),
   },
+  serve: {
+    summary: "runs a config as an HTTP scoring service",
+    load: () => import("./serve.ts"),
+  },
 };
 
 function usage(): string {

@@ -269,7 +269,7 @@ export class RowBuilder<R> {
   #timezone: string;
   #country: string;
   #maxCell: number;
-  #onRow?: (row: R) => void;
+  #onRow?: (row: R, rowNumber: number) => void;
   #csv: boolean;
   #dupes: RecordHashes | null;
   #ids = new Map<string, number>();
@@ -477,7 +477,7 @@ export class RowBuilder<R> {
       this.#lastId = cid;
       this.#contactIds.add(cid);
     }
-    if (this.#onRow) this.#onRow(result as R);
+    if (this.#onRow) this.#onRow(result as R, rec.row);
     else this.rows.push(result as R);
   }
 

@@ -43,8 +43,11 @@ export interface LoadOptions<R = unknown> {
    * @default "dmy" (with a warning)
    */
   dateOrder?: "dmy" | "mdy";
-  /** Streaming: each good row is handed over and NOT kept in `rows`. @default undefined */
-  onRow?: (row: R) => void;
+  /**
+   * Streaming: each good row is handed over with its row number (as in `RejectedRow.row`)
+   * and NOT kept in `rows`. @default undefined
+   */
+  onRow?: (row: R, rowNumber: number) => void;
   /** Called with the fraction of the input read so far. @default undefined */
   onProgress?: (fraction: number) => void;
   /** Longest cell accepted, in characters; a longer one rejects its row. @default 1_048_576 */

@@ -21,6 +21,45 @@ export interface IncrementalScorerOptions {
   contacts?: ContactRow[];
   /** Verification table. @default undefined */
   verification?: VerificationRow[];
+  /**
+   * Starts from a state taken by `exportState()` of a scorer with the same config (and the
+   * same tables), as if the events it had seen were added again. @default undefined
+   */
+  state?: IncrementalState;
+}
+
+/**
+ * What an incremental scorer has learned from its events, in flat arrays (so a snapshot can
+ * be written and read without a record per match): per contact, per rule, the times and
+ * stages of the matches; each contact's earliest `touched` event and last tier.
+ */
+export interface IncrementalState {
+  /** Event rule ids of the config, in order: a state only fits the config it came from. */
+  ruleIds: string[];
+  /** Latest event time seen (`-Infinity` before any). */
+  clock: number;
+  /** Events added. */
+  seq: number;
+  /** Events ignored (contact not in the contacts table). */
+  ignored: number;
+  /** Stage names by id, as the stage arrays below number them. */
+  stageNames: string[];
+  /** Contact ids, in the order the scorer first saw them. */
+  ids: string[];
+  /** Per contact: earliest event inside the audience's `touched` window (`Infinity` if none). */
+  touchedMin: Float64Array;
+  /** Per contact: tier code at its last evaluation, `-1` before any or when left out. */
+  rank: Int8Array;
+  /** Per contact: how many rules it has matches of. */
+  groupCount: Int32Array;
+  /** Per group (contact by contact): the rule index. */
+  groupRule: Int32Array;
+  /** Per group: how many matches. */
+  groupLength: Int32Array;
+  /** Per match (group by group, in time order): the event time. */
+  ts: Float64Array;
+  /** Per match: the event's stage id (`-1` for none). */
+  stage: Int32Array;
 }
 
 /**
@@ -41,6 +80,8 @@ export interface IncrementalScorer {
   readonly clock: number;
   /** Events ignored because their contact is not in `contacts`. */
   readonly ignoredEvents: number;
+  /** A copy of what the scorer has learned, for `IncrementalScorerOptions.state`. */
+  exportState(): IncrementalState;
 }
 
 /** One rule's matches of a contact, by time; a tie keeps arrival order. */
@@ -70,7 +111,7 @@ export function createIncrementalScorer(
   config: ScoringConfig,
   options: IncrementalScorerOptions = {},
 ): IncrementalScorer {
-  const { contacts, verification } = options;
+  const { contacts, verification, state } = options;
   const c = compileConfig(config);
   const stageIds = new Map<string, number>();
   const stageNames: string[] = [];
@@ -120,6 +161,49 @@ export function createIncrementalScorer(
   let clock = -Infinity;
   let seq = 0;
   let ignored = 0;
+  if (state !== undefined) {
+    const ruleIds = c.config.rules.map((r) => r.id);
+    if (state.ruleIds.join("\n") !== ruleIds.join("\n")) {
+      throw new RangeError(
+        `Cannot restore the scorer: the state was taken with rules "${
+          state.ruleIds.join(", ")
+        }", the config has "${ruleIds.join(", ")}"`,
+      );
+    }
+    ({ clock, seq, ignored } = state);
+    // Stage ids of this scorer may differ (another contacts table): map them.
+    const remap = state.stageNames.map((name) => stageOf(name));
+    let g = 0, m = 0;
+    for (let i = 0; i < state.ids.length; i++) {
+      const id = state.ids[i];
+      let st = states.get(id);
+      if (st === undefined) {
+        if (fixed) {
+          g += state.groupCount[i];
+          for (let k = 0; k < state.groupCount[i]; k++) m += state.groupLength[g - 1 - k];
+          continue;
+        }
+        st = makeState(id, null);
+        states.set(id, st);
+      }
+      st.touchedMin = state.touchedMin[i];
+      st.rank = state.rank[i];
+      for (let k = 0; k < state.groupCount[i]; k++, g++) {
+        const n = state.groupLength[g];
+        const stages = new Array<number>(n);
+        for (let j = 0; j < n; j++) {
+          const sid = state.stage[m + j];
+          stages[j] = sid < 0 ? -1 : remap[sid];
+        }
+        st.groups.push({
+          rule: state.groupRule[g],
+          ts: Array.from(state.ts.subarray(m, m + n)),
+          stage: stages,
+        });
+        m += n;
+      }
+    }
+  }
   const names = ["unscored", "low", "medium", "high"] as const;
 
   function evaluate(st: ContactState, T: number): ScoreRow | null {
@@ -211,6 +295,46 @@ export function createIncrementalScorer(
     },
     get ignoredEvents() {
       return ignored;
+    },
+    exportState(): IncrementalState {
+      const n = states.size;
+      let groups = 0, matches = 0;
+      for (const st of states.values()) {
+        groups += st.groups.length;
+        for (const g of st.groups) matches += g.ts.length;
+      }
+      const out: IncrementalState = {
+        ruleIds: c.config.rules.map((r) => r.id),
+        clock,
+        seq,
+        ignored,
+        stageNames: [...stageNames],
+        ids: new Array<string>(n),
+        touchedMin: new Float64Array(n),
+        rank: new Int8Array(n),
+        groupCount: new Int32Array(n),
+        groupRule: new Int32Array(groups),
+        groupLength: new Int32Array(groups),
+        ts: new Float64Array(matches),
+        stage: new Int32Array(matches),
+      };
+      let i = 0, g = 0, m = 0;
+      for (const [id, st] of states) {
+        out.ids[i] = id;
+        out.touchedMin[i] = st.touchedMin;
+        out.rank[i] = st.rank;
+        out.groupCount[i] = st.groups.length;
+        for (const grp of st.groups) {
+          out.groupRule[g] = grp.rule;
+          out.groupLength[g] = grp.ts.length;
+          out.ts.set(grp.ts, m);
+          out.stage.set(grp.stage, m);
+          m += grp.ts.length;
+          g++;
+        }
+        i++;
+      }
+      return out;
     },
   };
 }

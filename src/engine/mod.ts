@@ -33,6 +33,7 @@ export {
   createIncrementalScorer,
   type IncrementalScorer,
   type IncrementalScorerOptions,
+  type IncrementalState,
 } from "./create_incremental_scorer.ts";
 export {
   csvField,

@@ -38,3 +38,4 @@ export {
   type ScoringReportOptions,
   scoringReportSheets,
 } from "./scoring_report.ts";
+export { calibrationReport } from "./calibration_report.ts";

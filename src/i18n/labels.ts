@@ -79,7 +79,6 @@ const RU: Record<string, string> = {
   "whole points (engine)": "целые баллы (движок)",
   "exact fit": "точная модель",
   "plain regression": "простая регрессия",
-  "shipped: refitted on every row": "поставляемая: переобучена на всех строках",
   "with your edits": "с вашими правками",
   "in the contacts table": "в таблице контактов",
   "kept by the audience": "остались в аудитории",

@@ -23,8 +23,8 @@ export {
 } from "./calibration_table.ts";
 export { type GainsRow, gainsTable, type GainsTableOptions } from "./gains_table.ts";
 export {
-  type ConvertersInTopOptions,
   convertersInTop,
+  type ConvertersInTopOptions,
   type TopShare,
 } from "./converters_in_top.ts";
 export { psi, type PsiBin, type PsiOptions, type PsiResult } from "./psi.ts";

@@ -7,17 +7,17 @@
  */
 import { toScoringConfig } from "../config/mod.ts";
 import type { ScoringConfigSpec } from "../config/types.ts";
-import type { ContactRow } from "../data/types.ts";
+import type { ContactRow } from "../tables/mod.ts";
 import { scoreContacts } from "../engine/mod.ts";
 import { auc } from "../metrics/mod.ts";
-import { replay } from "../backtest/replay.ts";
-import { parseLabel, proposeTiers } from "./_common.ts";
-import { calibrateSnapshot, type SnapshotOptions } from "./calibrate_snapshot.ts";
+import { replay } from "./replay.ts";
+import { parseLabel, proposeTiers } from "../calibrate/_common.ts";
+import { calibrateSnapshot, type SnapshotOptions } from "../calibrate/calibrate_snapshot.ts";
 import {
   calibrateTemporal,
   type TemporalInput,
   type TemporalOptions,
-} from "./calibrate_temporal.ts";
+} from "../calibrate/calibrate_temporal.ts";
 
 /** Options for `calibrateRolling`. */
 export interface RollingOptions extends Omit<SnapshotOptions, "holdout" | "refit"> {

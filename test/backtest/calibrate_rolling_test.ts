@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
-import { calibrateRolling, calibrateRollingTemporal, sigmoid } from "../../src/calibrate/mod.ts";
+import { calibrateRolling, calibrateRollingTemporal } from "../../src/backtest/mod.ts";
+import { sigmoid } from "../../src/calibrate/mod.ts";
 import type { ContactRow } from "../../src/data/types.ts";
 import { seededRng } from "../../src/metrics/mod.ts";
-import { CUTOFFS, syntheticTemporal } from "./_synthetic.ts";
+import { CUTOFFS, syntheticTemporal } from "../calibrate/_synthetic.ts";
 
 /** Leads over 2024 whose best source changes in July: Referral converts, then Direct does. */
 function drifting(n: number): ContactRow[] {
