@@ -151,6 +151,14 @@ const RU: Record<string, string> = {
   "tags (a list)": "теги (список)",
   "Apply scopes": "Применить области",
   "The config has no event rules.": "В конфигурации нет правил по событиям.",
+  // Tier tuner.
+  "No scores to tier yet.": "Пока нет баллов для уровней.",
+  "{n} scored contact-periods, {c} converted": "оценённых контакто-периодов: {n}, купили: {c}",
+  "share": "доля",
+  "95 % interval": "95 % интервал",
+  "lift": "лифт",
+  "capture": "охват покупателей",
+  "information value": "информационная ценность",
   // Points editor.
   "Coefficients and points (edit a rule's points by hand)":
     "Коэффициенты и баллы (баллы правила можно изменить вручную)",
