@@ -126,16 +126,19 @@ Deno.test({
           assert.match(choice, /chosen by \d+ time-ordered folds/);
           const curve = page.locator("sb-plot-figure[label^='cross-validation curve']");
           assert.ok(await curve.locator("path").count() > 0, "the curve is drawn");
-          await page.locator("#held-out-stamp", { hasText: "Computed for v" }).waitFor();
+          await page.locator("#held-out-stamp [data-stale=false]", { hasText: "Computed for v" })
+            .waitFor();
         },
       );
 
       await step(
         "a result is marked out of date when another version becomes current",
         async () => {
-          const stamp = page.locator("#held-out-stamp");
+          // The stamp's words live in its shadow root: read its paragraph.
+          const stamp = page.locator("#held-out-stamp p");
           const before = await stamp.textContent() ?? "";
-          const id = /Computed for (v\d+)/.exec(before)![1];
+          const id = /Computed for (v\d+)/.exec(before)?.[1];
+          assert.ok(id, `the stamp names the version: "${before}"`);
           await page.evaluate(() =>
             (globalThis as unknown as {
               scorebench: { workspace: { setConfig(n: string, s: unknown): Promise<void> } };
@@ -181,7 +184,7 @@ Deno.test({
       await step("Periods recalibrates before each period and draws both lines", async () => {
         await goTo(page, "Periods");
         assert.deepEqual(await cellErrors(page), []);
-        await page.locator("sb-result-stamp", { hasText: "Computed for v" }).first().waitFor();
+        await page.locator("sb-result-stamp [data-stale=false]").first().waitFor();
         await page.getByRole("button", { name: "Recalibrate" }).click();
         await page.locator("#rolling-result").waitFor({ timeout: 240_000 });
         await settle(page, 240_000);
@@ -228,7 +231,7 @@ Deno.test({
         ).allTextContents();
         assert.ok(names.includes("tag loans") && names.includes("tag deposits"), names.join(", "));
         assert.ok(names.some((n) => n.startsWith("stage ")), names.join(", "));
-        await page.locator("sb-result-stamp", { hasText: "Computed for v" }).first().waitFor();
+        await page.locator("sb-result-stamp [data-stale=false]").first().waitFor();
         await screenshot(page, "e2e_controls_04_scopes.png");
       });
     });
