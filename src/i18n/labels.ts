@@ -170,6 +170,11 @@ const RU: Record<string, string> = {
   "Back to fitted points": "Вернуть подобранные баллы",
   "(intercept)": "(свободный член)",
   "rounds to 0: no rule": "округляется до 0: без правила",
+  // Recalibration.
+  "Press Recalibrate to refit before each of the later periods (a fit per period: this takes a while).":
+    "Нажмите «Перекалибровать», чтобы подобрать модель перед каждым из поздних периодов (по подбору на период: это займёт время).",
+  "Mean AUC per period: fitted once {fixed}, refitted before each period {refitted}.":
+    "Средний AUC за период: обученной один раз {fixed}, переобучаемой перед каждым периодом {refitted}.",
   // Result stamps.
   "Computed for {version} on the loaded data.": "Рассчитано для {version} на загруженных данных.",
   "Out of date: computed for {version}": "Устарело: рассчитано для {version}",

@@ -164,12 +164,12 @@ Deno.test({
       );
 
       await step("a bad penalty is refused; look-backs to try choose the window", async () => {
-        await page.getByLabel("L2 penalty").fill("lots");
-        await page.getByRole("button", { name: "Fit" }).click();
+        await page.locator("sb-settings-form input[name=penalty]").fill("lots");
+        await page.getByRole("button", { name: "Fit", exact: true }).click();
         await page.locator("sb-settings-form .error", { hasText: 'penalty "lots"' }).waitFor();
-        await page.getByLabel("L2 penalty").fill("cv");
-        await page.getByLabel("look-backs to try").fill("60, 90");
-        await page.getByRole("button", { name: "Fit" }).click();
+        await page.locator("sb-settings-form input[name=penalty]").fill("cv");
+        await page.locator("sb-settings-form input[name=lookbackGrid]").fill("60, 90");
+        await page.getByRole("button", { name: "Fit", exact: true }).click();
         await page.locator("sb-data-table[caption='Window grid'] tbody tr").nth(1).waitFor({
           timeout: 180_000,
         });
