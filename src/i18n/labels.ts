@@ -170,6 +170,13 @@ const RU: Record<string, string> = {
   "Back to fitted points": "Вернуть подобранные баллы",
   "(intercept)": "(свободный член)",
   "rounds to 0: no rule": "округляется до 0: без правила",
+  // Calibrate.
+  "No plain regression was fitted.": "Простая регрессия не подбиралась.",
+  "The whole points rank {gap} AUC above the plain regression on these rows.":
+    "Целые баллы ранжируют на {gap} AUC лучше простой регрессии на этих строках.",
+  "The whole points rank {gap} AUC below the plain regression on these rows.":
+    "Целые баллы ранжируют на {gap} AUC хуже простой регрессии на этих строках.",
+  "Rounding to whole points costs {cost} AUC.": "Округление до целых баллов стоит {cost} AUC.",
   // Recalibration.
   "Press Recalibrate to refit before each of the later periods (a fit per period: this takes a while).":
     "Нажмите «Перекалибровать», чтобы подобрать модель перед каждым из поздних периодов (по подбору на период: это займёт время).",

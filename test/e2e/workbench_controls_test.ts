@@ -199,7 +199,7 @@ Deno.test({
         assert.ok(fixed > 0.5 && refitted > 0.5, first.join(", "));
         const chart = page.locator("#rolling-result sb-plot-figure");
         assert.ok(await chart.locator("path").count() >= 2, "two lines");
-        await chart.locator("text=refitted before each period").first().waitFor();
+        await chart.locator("text=AUC refitted").first().waitFor();
         await screenshot(page, "e2e_controls_03_rolling.png");
       });
 
@@ -207,23 +207,31 @@ Deno.test({
         await goTo(page, "Audience");
         assert.deepEqual(await cellErrors(page), []);
         const scopes = page.locator("sb-rule-scopes");
-        const rule = await scopes.locator("tbody tr").first().getAttribute("data-rule");
+        // A rule on a common event, so some contacts have points in each scope.
+        const rows = await scopes.locator("tbody tr").evaluateAll((trs) =>
+          trs.map((tr) => ({
+            id: tr.getAttribute("data-rule")!,
+            on: tr.querySelectorAll("td")[1]?.textContent ?? "",
+          }))
+        );
+        const rule = (rows.find((r) => r.on === "page_view") ?? rows[0]).id;
         assert.ok(rule);
         // Nothing at all: refused, naming the rule's JSON path.
-        await scopes.getByLabel(`${rule} adds to the global score`).uncheck();
+        await scopes.getByLabel(`${rule} adds to the global score`, { exact: true }).uncheck();
         await page.locator("#apply-scopes").click();
         await scopes.locator(".error", { hasText: "needs at least one scope" }).waitFor();
-        await scopes.getByLabel(`${rule} adds to the global score`).check();
-        await scopes.getByLabel(`${rule} adds to a sum per deal stage`).check();
-        await scopes.getByLabel(`${rule} tags`).fill("loans, deposits");
+        await scopes.getByLabel(`${rule} adds to the global score`, { exact: true }).check();
+        await scopes.getByLabel(`${rule} adds to a sum per deal stage`, { exact: true }).check();
+        await scopes.getByLabel(`${rule} tags`, { exact: true }).fill("loans, deposits");
         await page.locator("#apply-scopes").click();
         await page.locator("sb-config-bar", { hasText: "scopes" }).waitFor();
         await settle(page);
-        const saved = await page.evaluate(() =>
+        const saved = await page.evaluate((id) =>
           (globalThis as unknown as {
-            scorebench: { workspace: { currentConfig: { rules: { scopes?: unknown }[] } } };
-          }).scorebench.workspace.currentConfig.rules[0].scopes
-        );
+            scorebench: {
+              workspace: { currentConfig: { rules: { id: string; scopes?: unknown }[] } };
+            };
+          }).scorebench.workspace.currentConfig.rules.find((r) => r.id === id)!.scopes, rule);
         assert.deepEqual(saved, ["global", "stage", { tag: "loans" }, { tag: "deposits" }]);
         // Scores per scope: the two tags and at least one stage.
         const names = await page.locator(
