@@ -38,7 +38,14 @@ export function rollingAucChart(
     height,
     title,
     marginLeft: 50,
-    x: { label: labels.x ?? "Period from", type: "utc" },
+    // A tick per period start (up to a year of months), each labelled as a date.
+    x: {
+      label: labels.x ?? "Period from",
+      type: "utc",
+      ...(periods.length <= 12
+        ? { ticks: periods.map((p) => toDate(p.start)), tickFormat: "%Y-%m-%d" }
+        : {}),
+    },
     y: { label: labels.y ?? "AUC", grid: true, domain: [0.4, 1] },
     color: { legend, domain: [fixed, refitted], range: ["#8892a6", "#1f5fbf"] },
     marks: [

@@ -43,6 +43,11 @@ Deno.test("rollingAucChart() draws the static and the refitted line over the per
   const lines = svg.querySelectorAll("path[d]");
   ok(lines.length >= 2, `paths: ${lines.length}`);
   ok(svg.querySelectorAll("marker").length >= 1, "lines carry markers");
+  // A tick per period, written as a date.
+  const ticks = [...svg.querySelectorAll("text")].map((t) => t.textContent ?? "");
+  for (const d of ["2024-01-01", "2024-02-01", "2024-03-01"]) {
+    ok(ticks.includes(d), `${d}: ${ticks}`);
+  }
   // With the legend, the two lines are named.
   const figure = rollingAucChart(periods, { document });
   ok(/fitted once/.test(figure.textContent ?? ""), figure.textContent ?? "");
