@@ -36,7 +36,12 @@ export class RuleScopesForm extends LitElement {
         border: 1px solid #e2e6ee;
       }
       input[type=text] {
-        width: 14em;
+        width: 11em;
+      }
+      /* Long rule ids (a URL in them) wrap, so the tags column stays in view at 1280 px. */
+      td.id {
+        max-width: 22em;
+        overflow-wrap: anywhere;
       }
     `,
   ];
@@ -89,7 +94,7 @@ export class RuleScopesForm extends LitElement {
             const d = this.drafts[r.id] ?? { global: true, stage: false, tags: "" };
             return html`
               <tr data-rule=${r.id}>
-                <td>${r.id}</td>
+                <td class="id">${r.id}</td>
                 <td>${r.on}</td>
                 <td class="num">${r.points}</td>
                 <td><input type="checkbox" .checked=${d.global}
