@@ -36,6 +36,7 @@ export class DataTable extends LitElement {
     rows: { attribute: false },
     columns: { attribute: false },
     caption: {},
+    raw: { type: Boolean },
     pageSize: { type: Number, attribute: "page-size" },
     page: { type: Number },
   };
@@ -45,6 +46,8 @@ export class DataTable extends LitElement {
   declare columns: string[] | null;
   /** Caption read out by screen readers and shown above the table. */
   declare caption: string;
+  /** Column names and cells exactly as given (a query's own names), never translated. */
+  declare raw: boolean;
   /** Rows per page. */
   declare pageSize: number;
   /** 0-based page shown. */
@@ -84,6 +87,7 @@ export class DataTable extends LitElement {
     this.rows = [];
     this.columns = null;
     this.caption = "";
+    this.raw = false;
     this.pageSize = 50;
     this.page = 0;
   }
@@ -99,14 +103,16 @@ export class DataTable extends LitElement {
         <table part="table">
           ${this.caption ? html`<caption>${tr(this.caption)}</caption>` : null}
           <thead><tr>${columns.map((c, j) =>
-            html`<th scope="col" class=${numeric[j] ? "num" : ""}>${tr(c)}</th>`
+            html`<th scope="col" class=${numeric[j] ? "num" : ""}>${this.raw ? c : tr(c)}</th>`
           )}</tr></thead>
           <tbody>
             ${shown.map((row) =>
               html`<tr>${
                 columns.map((c, j) =>
                   html`<td class=${numeric[j] ? "num" : ""}>${
-                    typeof row[c] === "string" ? tr(row[c] as string) : cellDisplay(row[c])
+                    typeof row[c] === "string" && !this.raw
+                      ? tr(row[c] as string)
+                      : cellDisplay(row[c])
                   }</td>`
                 )
               }</tr>`

@@ -172,6 +172,27 @@ const RU: Record<string, string> = {
   "row": "строка",
   "value": "значение",
   "reason": "причина",
+  // File loader.
+  "Drop contacts, events, purchases or verification files here (CSV, XLSX, JSON), or":
+    "Перетащите сюда файлы контактов, событий, покупок или проверки (CSV, XLSX, JSON) или",
+  "Choose files…": "Выберите файлы…",
+  "choose…": "выберите…",
+  "Load": "Загрузить",
+  "Load anyway": "Всё равно загрузить",
+  "Replace": "Заменить",
+  "Keep the loaded table": "Оставить загруженную таблицу",
+  "No id column: number the rows as contacts": "Нет столбца id: пронумеровать строки как контакты",
+  // SQL cell and column mapper.
+  "SQL (Ctrl+Enter runs)": "SQL (Ctrl+Enter — выполнить)",
+  "Run": "Выполнить",
+  "running…": "выполняется…",
+  "{n} rows in {ms} ms": "строк: {n} за {ms} мс",
+  "Query result": "Результат запроса",
+  "Columns of the {kind} file": "Столбцы файла ({kind})",
+  "(by name)": "(по имени)",
+  "Load with this mapping": "Загрузить с этим сопоставлением",
+  "at least one required": "нужен хотя бы один",
+  "required": "обязательно",
   // Tier tuner.
   "No scores to tier yet.": "Пока нет баллов для уровней.",
   "{n} scored contact-periods, {c} converted": "оценённых контакто-периодов: {n}, купили: {c}",
