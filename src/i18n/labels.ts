@@ -219,6 +219,16 @@ const RU: Record<string, string> = {
   "The whole points rank {gap} AUC below the plain regression on these rows.":
     "Целые баллы ранжируют на {gap} AUC хуже простой регрессии на этих строках.",
   "Rounding to whole points costs {cost} AUC.": "Округление до целых баллов стоит {cost} AUC.",
+  "No selection was made for this fit.": "Для этой модели выбор не проводился.",
+  "chosen by {n} time-ordered folds": "выбран по {n} частям в порядке времени",
+  "chosen by {n} random folds": "выбран по {n} случайным частям",
+  "as set": "как задан",
+  "Encoding: {encoding}; L2 penalty {l2} ({how}); window {lookback} days, {decay}{grid}.":
+    "Кодирование: {encoding}; штраф L2 {l2} ({how}); окно {lookback} дней, {decay}{grid}.",
+  "event counts, one coefficient each": "счётчики событий, по коэффициенту на каждый",
+  "half-life {n} days": "полураспад {n} дней",
+  "no decay": "без затухания",
+  "(chosen from {n} windows)": "(выбрано из {n} окон)",
   // Recalibration.
   "Press Recalibrate to refit before each of the later periods (a fit per period: this takes a while).":
     "Нажмите «Перекалибровать», чтобы подобрать модель перед каждым из поздних периодов (по подбору на период: это займёт время).",
