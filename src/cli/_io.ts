@@ -30,3 +30,30 @@ async function writeChunks(path: string, chunks: Iterable<string>): Promise<void
     for (let o = 0; o < bytes.length;) o += await file.write(bytes.subarray(o));
   }
 }
+
+/**
+ * Like `writeFileAtomic`, for output produced piece by piece: `produce` calls `write` with
+ * each piece in order; the file appears under `path` only once `produce` has finished.
+ */
+export async function writeFileAtomicWith<T>(
+  path: string,
+  produce: (write: (text: string) => Promise<void>) => Promise<T>,
+): Promise<T> {
+  const tmp = join(dirname(path), `.${basename(path)}.${crypto.randomUUID()}.tmp`);
+  const encoder = new TextEncoder();
+  try {
+    let result: T;
+    {
+      using file = await Deno.open(tmp, { write: true, create: true, truncate: true });
+      result = await produce(async (text) => {
+        const bytes = encoder.encode(text);
+        for (let o = 0; o < bytes.length;) o += await file.write(bytes.subarray(o));
+      });
+    }
+    await Deno.rename(tmp, path);
+    return result;
+  } catch (err) {
+    await Deno.remove(tmp).catch(() => {});
+    throw err;
+  }
+}

@@ -9,6 +9,8 @@ import { UsageError } from "./_args.ts";
 import { formatLoadSummary, loadTable, rejectsToCsv, TABLE_COLUMNS } from "../data/mod.ts";
 import type { LoadOptions, LoadResult, RejectedRow, RowTypes, TableKind } from "../data/mod.ts";
 import { writeFileAtomic } from "./_io.ts";
+import { type NativeDuckDB, openNativeDuckDB } from "../db/native_duckdb.ts";
+import { type NativeTable, readTableNative, tableRows } from "../db/read_table_native.ts";
 
 const KINDS = TABLE_KINDS;
 
@@ -96,6 +98,73 @@ export function loadOptionsFromFlags(kind: TableKind, flags: ParsedFlags): LoadO
   return options;
 }
 
+/** Flags of the commands that read their inputs through native DuckDB. */
+export const DUCKDB_FLAGS: Record<string, FlagSpec> = {
+  reader: {
+    help:
+      "How input files are read: duckdb (native DuckDB; a file it cannot read as the contract requires goes to the built-in loader, and the summary says which) or loader (default duckdb)",
+  },
+  "memory-limit": {
+    help:
+      "DuckDB's memory limit, e.g. 512MB or 2GB; past it DuckDB spills to --temp-dir (default 400MB)",
+  },
+  "temp-dir": {
+    help:
+      "Folder for DuckDB's spill files (default: a new folder under the system's temporary folder)",
+  },
+};
+
+/** Which reader the flags ask for. Throws `UsageError` for another value. */
+export function readerOf(flags: ParsedFlags): "duckdb" | "loader" {
+  const reader = flags.reader ?? "duckdb";
+  if (reader !== "duckdb" && reader !== "loader") {
+    throw new UsageError(`--reader: "${reader}" is not duckdb or loader`);
+  }
+  return reader;
+}
+
+let session: Promise<NativeDuckDB> | null = null;
+
+/** The process's native DuckDB database, opened on first use with the DuckDB flags. */
+export function nativeSession(flags: ParsedFlags): Promise<NativeDuckDB> {
+  if (session === null) {
+    session = openNativeDuckDB({
+      memoryLimit: typeof flags["memory-limit"] === "string" ? flags["memory-limit"] : undefined,
+      tempDirectory: typeof flags["temp-dir"] === "string" ? flags["temp-dir"] : undefined,
+    }).then((db) => {
+      // A command that stops on an error still leaves no spill folder behind.
+      globalThis.addEventListener("unload", () => db.closeSync());
+      return db;
+    }).catch((err) => {
+      session = null;
+      if (err instanceof RangeError) throw new UsageError(err.message);
+      throw err;
+    });
+  }
+  return session;
+}
+
+/**
+ * DuckDB's out-of-memory error as a `UsageError` that names what was being done and the
+ * flag to change; any other error as it is.
+ */
+export function outOfMemory(err: unknown, doing: string, flags: ParsedFlags): unknown {
+  if (!/Out of Memory/i.test(String((err as Error)?.message ?? err))) return err;
+  const limit = typeof flags["memory-limit"] === "string" ? flags["memory-limit"] : "400MB";
+  return new UsageError(
+    `DuckDB ran out of memory ${doing} with --memory-limit ${limit}: give it more (e.g. --memory-limit 2GB) (${
+      String((err as Error).message).split("\n")[0]
+    })`,
+  );
+}
+
+/** Closes the native database (and removes its spill folder), if one was opened. */
+export async function closeNativeSession(): Promise<void> {
+  const open = session;
+  session = null;
+  if (open) await (await open).close();
+}
+
 // Rejects of every file loaded in this process, per --rejects path: each load rewrites the
 // file whole, so a command loading contacts, events and purchases leaves all of them in it.
 const rejectsByPath = new Map<string, RejectedRow[]>();
@@ -105,6 +174,73 @@ export interface LoadFromFlagsOptions<R> {
   onRow?: (row: R) => void;
   /** Progress on stderr for inputs over this many bytes. @default 20_000_000 */
   progressBytes?: number;
+  /**
+   * `duckdb`: the file is read into native DuckDB (`readTableNative`) and its rows read
+   * back; `loader`: the built-in loader alone.
+   * @default "loader"
+   */
+  reader?: "duckdb" | "loader";
+}
+
+async function reportLoad(
+  summary: LoadResult<unknown>["summary"],
+  rejects: RejectedRow[],
+  flags: ParsedFlags,
+  how: string | null,
+): Promise<void> {
+  console.error(formatLoadSummary(summary) + (how === null ? "" : `; ${how}`));
+  for (const w of summary.warnings) console.error(`  warning: ${w}`);
+  const rejectsPath = flags.rejects;
+  if (typeof rejectsPath === "string") {
+    const all = rejectsByPath.get(rejectsPath) ?? [];
+    all.push(...rejects);
+    rejectsByPath.set(rejectsPath, all);
+    await writeFileAtomic(rejectsPath, rejectsToCsv(all));
+    if (rejects.length) {
+      console.error(`  ${rejects.length} rejected row(s) written to ${rejectsPath}`);
+    }
+  } else if (rejects.length) {
+    const first = rejects[0];
+    console.error(
+      `  first rejected: row ${first.row}${
+        first.column ? `, column "${first.column}"` : ""
+      }: ${first.reason} (write them all with --rejects FILE)`,
+    );
+  }
+}
+
+/** How a file was read, for its summary line. */
+export function readPathText(table: NativeTable): string {
+  switch (table.path) {
+    case "duckdb":
+      return "read by DuckDB";
+    case "duckdb+rows":
+      return `read by DuckDB, rows checked by the loader's rules (${table.why})`;
+    case "loader":
+      return `read by the built-in loader: ${table.why}`;
+  }
+}
+
+/**
+ * Reads `path` as table `kind` into the process's native DuckDB (view named `kind`),
+ * prints its summary line saying which path it took, and writes rejects to `--rejects`.
+ */
+export async function loadIntoDuckDB(
+  kind: TableKind,
+  path: string,
+  flags: ParsedFlags,
+): Promise<NativeTable> {
+  const loadOptions = loadOptionsFromFlags(kind, flags);
+  const db = await nativeSession(flags);
+  let table: NativeTable;
+  try {
+    table = await readTableNative(db.conn, kind, path, loadOptions);
+  } catch (err) {
+    if (err instanceof RangeError || err instanceof TypeError) throw new UsageError(err.message);
+    throw outOfMemory(err, `reading "${path}"`, flags);
+  }
+  await reportLoad(table.summary, table.rejects, flags, readPathText(table));
+  return table;
 }
 
 /**
@@ -118,7 +254,20 @@ export async function loadFromFlags<K extends TableKind>(
   flags: ParsedFlags,
   options: LoadFromFlagsOptions<RowTypes[K]> = {},
 ): Promise<LoadResult<RowTypes[K]>> {
-  const { onRow, progressBytes = 20_000_000 } = options;
+  const { onRow, progressBytes = 20_000_000, reader = "loader" } = options;
+  if (reader === "duckdb") {
+    const table = await loadIntoDuckDB(kind, path, flags);
+    const db = await nativeSession(flags);
+    const rows = await tableRows(db.conn, kind, table.table, { onRow });
+    const summary = { ...table.summary };
+    if (!onRow) {
+      summary.contactIds = new Set();
+      for (const r of rows as { contact_id?: unknown }[]) {
+        if (typeof r.contact_id === "string") summary.contactIds.add(r.contact_id);
+      }
+    }
+    return { rows, rejects: table.rejects, summary };
+  }
   const loadOptions = loadOptionsFromFlags(kind, flags) as LoadOptions<RowTypes[K]>;
   if (onRow) loadOptions.onRow = onRow;
   let size = 0;
@@ -146,24 +295,6 @@ export async function loadFromFlags<K extends TableKind>(
   } finally {
     if (lastShown >= 0) Deno.stderr.writeSync(new TextEncoder().encode("\r\x1b[K"));
   }
-  console.error(formatLoadSummary(result.summary));
-  for (const w of result.summary.warnings) console.error(`  warning: ${w}`);
-  const rejectsPath = flags.rejects;
-  if (typeof rejectsPath === "string") {
-    const all = rejectsByPath.get(rejectsPath) ?? [];
-    all.push(...result.rejects);
-    rejectsByPath.set(rejectsPath, all);
-    await writeFileAtomic(rejectsPath, rejectsToCsv(all));
-    if (result.rejects.length) {
-      console.error(`  ${result.rejects.length} rejected row(s) written to ${rejectsPath}`);
-    }
-  } else if (result.rejects.length) {
-    const first = result.rejects[0];
-    console.error(
-      `  first rejected: row ${first.row}${
-        first.column ? `, column "${first.column}"` : ""
-      }: ${first.reason} (write them all with --rejects FILE)`,
-    );
-  }
+  await reportLoad(result.summary, result.rejects, flags, null);
   return result;
 }

@@ -23,7 +23,13 @@ import { buildReportWorkbook, scoringReportCharts, scoringReportSheets } from ".
 import { chartDocument, chartPng, chartSvg } from "../export/chart_image.ts";
 import { type FlagSpec, instantFlag, parseFlags, runCommand, UsageError } from "./_args.ts";
 import { writeFileAtomic } from "./_io.ts";
-import { LOAD_FLAGS, loadFromFlags } from "./_load_flags.ts";
+import {
+  closeNativeSession,
+  DUCKDB_FLAGS,
+  LOAD_FLAGS,
+  loadFromFlags,
+  readerOf,
+} from "./_load_flags.ts";
 
 const SUMMARY = "evaluates a config over periods";
 
@@ -82,6 +88,7 @@ const FLAGS: Record<string, FlagSpec> = {
   },
   seed: { help: "Seed of the bootstrap (default 1)." },
   ...LOAD_FLAGS,
+  ...DUCKDB_FLAGS,
 };
 
 /** Fails before any work when the folder an output goes into (a file's, or a new folder's parent) is missing. */
@@ -210,19 +217,27 @@ export function run(args: string[]): Promise<number> {
 
     let contacts: ContactRow[] | undefined;
     if (typeof flags.contacts === "string") {
-      contacts = (await loadFromFlags("contacts", flags.contacts, flags)).rows;
+      contacts =
+        (await loadFromFlags("contacts", flags.contacts, flags, { reader: readerOf(flags) })).rows;
     }
     let verification: VerificationRow[] | undefined;
     if (typeof flags.verification === "string") {
-      verification = (await loadFromFlags("verification", flags.verification, flags)).rows;
+      verification = (await loadFromFlags("verification", flags.verification, flags, {
+        reader: readerOf(flags),
+      })).rows;
     }
-    const eventsLoad = await loadFromFlags("events", String(flags.events), flags);
+    const eventsLoad = await loadFromFlags("events", String(flags.events), flags, {
+      reader: readerOf(flags),
+    });
     const events: EventRow[] = eventsLoad.rows;
     const types = Object.keys(eventsLoad.summary.eventTypes ?? {});
     for (const w of unknownEventTypeWarnings(config, types)) console.error(`  warning: ${w}`);
     const purchases: PurchaseRow[] =
-      (await loadFromFlags("purchases", String(flags.purchases), flags))
+      (await loadFromFlags("purchases", String(flags.purchases), flags, {
+        reader: readerOf(flags),
+      }))
         .rows;
+    await closeNativeSession();
 
     const showProgress = asOf.length > 1;
     const result = replay(config, { events, contacts, purchases, verification }, {

@@ -21,10 +21,16 @@ import { dataSpan } from "../tables/mod.ts";
 import { defaultTemporalHoldout } from "../calibrate/calibrate_temporal.ts";
 import { type FlagSpec, instantFlag, parseFlags, runCommand, UsageError } from "./_args.ts";
 import { writeFileAtomic } from "./_io.ts";
+import {
+  closeNativeSession,
+  DUCKDB_FLAGS,
+  LOAD_FLAGS,
+  loadFromFlags,
+  readerOf,
+} from "./_load_flags.ts";
 import { calibrationReport } from "../export/mod.ts";
 import { CALIBRATION_DEFAULTS } from "../calibrate/mod.ts";
 import { calibrateRolling, calibrateRollingTemporal, type RollingResult } from "../backtest/mod.ts";
-import { LOAD_FLAGS, loadFromFlags } from "./_load_flags.ts";
 
 const SUMMARY = "derives points from converters and writes a config";
 
@@ -146,6 +152,7 @@ const FLAGS: Record<string, FlagSpec> = {
   out: { help: "Config JSON to write.", required: true, multiple: false },
   report: { help: "Evidence workbook (XLSX) to write.", multiple: false },
   ...LOAD_FLAGS,
+  ...DUCKDB_FLAGS,
 };
 
 function num(
@@ -330,7 +337,9 @@ export function run(args: string[]): Promise<number> {
     }
 
     const contactsPath = String(flags.contacts);
-    const contacts = await loadFromFlags("contacts", contactsPath, flags);
+    const contacts = await loadFromFlags("contacts", contactsPath, flags, {
+      reader: readerOf(flags),
+    });
     const inputs = [await fingerprint("contacts", contactsPath, contacts)];
     const evidence = { seed };
     const name = flags.name === undefined ? undefined : String(flags.name);
@@ -420,8 +429,11 @@ export function run(args: string[]): Promise<number> {
       method = "temporal";
       const eventsPath = String(flags.events);
       const purchasesPath = String(flags.purchases);
-      const events = await loadFromFlags("events", eventsPath, flags);
-      const purchases = await loadFromFlags("purchases", purchasesPath, flags);
+      const events = await loadFromFlags("events", eventsPath, flags, { reader: readerOf(flags) });
+      const purchases = await loadFromFlags("purchases", purchasesPath, flags, {
+        reader: readerOf(flags),
+      });
+      await closeNativeSession();
       inputs.push(
         await fingerprint("events", eventsPath, events),
         await fingerprint("purchases", purchasesPath, purchases),

@@ -7,11 +7,29 @@ import { dirname } from "node:path";
 import { readConfigFile, unknownEventTypeWarnings } from "../config/mod.ts";
 import type { ContactRow, EventRow, VerificationRow } from "../data/types.ts";
 import { createBatchScorer } from "../engine/create_batch_scorer.ts";
-import { formatInstant, formatTriggersCsv, scoresCsvChunks } from "../engine/format_scores_csv.ts";
-import type { ScoreResult } from "../engine/types.ts";
-import { type FlagSpec, instantFlag, parseFlags, runCommand, UsageError } from "./_args.ts";
-import { writeFileAtomic } from "./_io.ts";
-import { LOAD_FLAGS, loadFromFlags } from "./_load_flags.ts";
+import { formatInstant, formatTriggersCsv } from "../engine/format_scores_csv.ts";
+import {
+  type FlagSpec,
+  instantFlag,
+  type ParsedFlags,
+  parseFlags,
+  runCommand,
+  UsageError,
+} from "./_args.ts";
+import { writeFileAtomic, writeFileAtomicWith } from "./_io.ts";
+import {
+  closeNativeSession,
+  DUCKDB_FLAGS,
+  LOAD_FLAGS,
+  loadFromFlags,
+  loadIntoDuckDB,
+  nativeSession,
+  outOfMemory,
+  readerOf,
+} from "./_load_flags.ts";
+import { scoreNative } from "../db/score_native.ts";
+import type { NativeTable } from "../db/read_table_native.ts";
+import type { ScoringConfig, TierOrUnscored } from "../config/types.ts";
 
 const SUMMARY = "scores contacts with a config";
 
@@ -36,7 +54,12 @@ const FLAGS: Record<string, FlagSpec> = {
   triggers: {
     help: "Also write the trigger firings (trigger_id,contact_id,as_of,from,to) to this CSV.",
   },
+  scorer: {
+    help:
+      "How to score: sql (the compiled SQL in native DuckDB; needs --reader duckdb) or engine (the in-memory rule engine). Default: sql with --reader duckdb, else engine",
+  },
   ...LOAD_FLAGS,
+  ...DUCKDB_FLAGS,
 };
 
 async function checkOutputFolder(flag: string, path: string): Promise<void> {
@@ -48,9 +71,9 @@ async function checkOutputFolder(flag: string, path: string): Promise<void> {
   }
 }
 
-function tierCounts(result: ScoreResult, asOf: number): string {
-  const counts = { high: 0, medium: 0, low: 0, unscored: 0 };
-  for (const row of result.rows) if (row.asOf === asOf) counts[row.tier]++;
+function tierCounts(
+  counts: Record<TierOrUnscored, number> = { high: 0, medium: 0, low: 0, unscored: 0 },
+): string {
   return `high ${counts.high}, medium ${counts.medium}, low ${counts.low}, unscored ${counts.unscored}`;
 }
 
@@ -80,22 +103,48 @@ export function run(args: string[]): Promise<number> {
       throw new UsageError("Nothing to score: give --contacts (and --events for event rules)");
     }
 
+    const reader = readerOf(flags);
+    const scorerName = flags.scorer ?? (reader === "duckdb" ? "sql" : "engine");
+    if (scorerName !== "sql" && scorerName !== "engine") {
+      throw new UsageError(`--scorer: "${scorerName}" is not sql or engine`);
+    }
+    if (scorerName === "sql" && reader !== "duckdb") {
+      throw new UsageError("--scorer sql needs --reader duckdb");
+    }
+    if (scorerName === "sql") {
+      try {
+        return await scoreWithSql(config, flags, {
+          started,
+          asOf,
+          out,
+          triggersOut,
+          eventsPath,
+          contactsPath,
+        });
+      } finally {
+        await closeNativeSession();
+      }
+    }
+
     let contacts: ContactRow[] | undefined;
     if (contactsPath !== null) {
-      contacts = (await loadFromFlags("contacts", contactsPath, flags)).rows;
+      contacts = (await loadFromFlags("contacts", contactsPath, flags, { reader })).rows;
     }
     let verification: VerificationRow[] | undefined;
     if (typeof flags.verification === "string") {
-      verification = (await loadFromFlags("verification", flags.verification, flags)).rows;
+      verification =
+        (await loadFromFlags("verification", flags.verification, flags, { reader })).rows;
     }
-    const scorer = createBatchScorer(config, { contacts, verification });
+    const scorer = createBatchScorer(config, { contacts, verification, asOf });
     if (eventsPath !== null) {
       const loaded = await loadFromFlags("events", eventsPath, flags, {
         onRow: (e: EventRow) => scorer.add(e),
-      });
+        reader,
+      }).finally(closeNativeSession);
       const types = Object.keys(loaded.summary.eventTypes ?? {});
       for (const w of unknownEventTypeWarnings(config, types)) console.error(`  warning: ${w}`);
     }
+    await closeNativeSession();
     const loaded = performance.now();
     const slow = loaded - started > 1000;
     if (slow) {
@@ -103,17 +152,23 @@ export function run(args: string[]): Promise<number> {
         `Scoring at ${asOf.length} instant(s): ${scorer.eventCount} events, ${scorer.matchCount} rule matches...`,
       );
     }
-    const result = scorer.finish(asOf);
+    // Rows go from the scorer's typed arrays straight to the file, no object per row.
+    const result = await writeFileAtomicWith(out, (write) => scorer.finishCsv(asOf, write));
     const scored = performance.now();
-    await writeFileAtomic(out, scoresCsvChunks(result));
-    if (triggersOut) await writeFileAtomic(triggersOut, formatTriggersCsv(result));
+    if (triggersOut) {
+      await writeFileAtomic(triggersOut, formatTriggersCsv({ ...result, rows: [] }));
+    }
 
     const last = result.summaries.length - 1;
-    const lastAsOf = result.rows.length ? result.rows[result.rows.length - 1].asOf : asOf[0];
+    let withRows = -1;
+    result.summaries.forEach((x, k) => {
+      if (x.contacts > 0) withRows = k;
+    });
+    const lastAsOf = withRows >= 0 ? result.instants[withRows] : asOf[0];
     const s = result.summaries[last];
     const parts = [
       `Scored ${s.contacts} contacts at ${result.summaries.length} instant(s) from ${scorer.eventCount} events`,
-      `at ${formatInstant(lastAsOf)} ${tierCounts(result, lastAsOf)} (coverage ${
+      `at ${formatInstant(lastAsOf)} ${tierCounts(result.tiers[withRows])} (coverage ${
         (s.coverage * 100).toFixed(1)
       }%)`,
     ];
@@ -124,15 +179,95 @@ export function run(args: string[]): Promise<number> {
     if (s.excludedByVerification) {
       parts.push(`${s.excludedByVerification} excluded by verification`);
     }
-    parts.push(`wrote ${out} (${result.rows.length} rows)`);
+    parts.push(`wrote ${out} (${result.rows} rows)`);
     if (triggersOut) parts.push(`${triggersOut} (${result.triggers.length} firings)`);
     const secs = (a: number, b: number) => ((b - a) / 1000).toFixed(1);
     const done = performance.now();
     console.log(
       `${parts.join("; ")} in ${secs(started, done)} s (loading and matching ${
         secs(started, loaded)
-      } s, scoring ${secs(loaded, scored)} s, writing ${secs(scored, done)} s)`,
+      } s, scoring and writing ${secs(loaded, scored)} s)`,
     );
     return 0;
   });
+}
+
+interface SqlRun {
+  started: number;
+  asOf: number[];
+  out: string;
+  triggersOut: string | null;
+  eventsPath: string | null;
+  contactsPath: string | null;
+}
+
+/** Reads the inputs into native DuckDB and scores them with the compiled SQL there. */
+async function scoreWithSql(
+  config: ScoringConfig,
+  flags: ParsedFlags,
+  run: SqlRun,
+): Promise<number> {
+  const { started, asOf, out, triggersOut, eventsPath, contactsPath } = run;
+  const db = await nativeSession(flags);
+  const input = (t: NativeTable | null) =>
+    t === null ? null : { table: t.table, columns: t.columns };
+  const contacts = contactsPath === null
+    ? null
+    : await loadIntoDuckDB("contacts", contactsPath, flags);
+  const verification = typeof flags.verification === "string"
+    ? await loadIntoDuckDB("verification", flags.verification, flags)
+    : null;
+  const events = eventsPath === null ? null : await loadIntoDuckDB("events", eventsPath, flags);
+  if (events !== null) {
+    const types = Object.keys(events.summary.eventTypes ?? {});
+    for (const w of unknownEventTypeWarnings(config, types)) console.error(`  warning: ${w}`);
+  }
+  const loaded = performance.now();
+  if (loaded - started > 1000) {
+    console.error(`Scoring at ${asOf.length} instant(s) with the compiled SQL in DuckDB...`);
+  }
+  const result = await writeFileAtomicWith(out, (write) =>
+    scoreNative(db.conn, config, {
+      asOf,
+      events: input(events),
+      contacts: input(contacts),
+      verification: input(verification),
+      write,
+    })).catch((err) => {
+      throw outOfMemory(err, "scoring", flags);
+    });
+  const scored = performance.now();
+  if (triggersOut) {
+    await writeFileAtomic(
+      triggersOut,
+      formatTriggersCsv({ rows: [], triggers: result.triggers, summaries: [], scopeColumns: [] }),
+    );
+  }
+  const last = result.instants.length - 1;
+  const s = result.summaries[last];
+  const t = result.tiers[last];
+  const parts = [
+    `Scored ${s.contacts} contacts at ${result.instants.length} instant(s) from ${result.events} events`,
+    `at ${
+      formatInstant(result.instants[last])
+    } high ${t.high}, medium ${t.medium}, low ${t.low}, unscored ${t.unscored} (coverage ${
+      (s.coverage * 100).toFixed(1)
+    }%)`,
+  ];
+  if (s.ignoredEvents) {
+    parts.push(`${s.ignoredEvents} events of contacts not in --contacts ignored`);
+  }
+  if (s.excludedByAudience) {
+    parts.push(`${s.excludedByAudience} left out by the audience or verification`);
+  }
+  parts.push(`wrote ${out} (${result.rows} rows)`);
+  if (triggersOut) parts.push(`${triggersOut} (${result.triggers.length} firings)`);
+  const secs = (a: number, b: number) => ((b - a) / 1000).toFixed(1);
+  const done = performance.now();
+  console.log(
+    `${parts.join("; ")} in ${secs(started, done)} s (compiled SQL in DuckDB: loading ${
+      secs(started, loaded)
+    } s, scoring and writing ${secs(loaded, scored)} s)`,
+  );
+  return 0;
 }

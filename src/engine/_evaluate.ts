@@ -6,6 +6,7 @@ import type { Compiled } from "./_compile.ts";
 import { DAY_MS } from "./_compile.ts";
 import type { Reason, ScoreRow } from "./types.ts";
 import { tierOf } from "../tables/mod.ts";
+import type { RowColumns } from "./row_columns.ts";
 
 /** What is known of a contact apart from its events. */
 export interface ContactFacts {
@@ -71,6 +72,26 @@ export class Evaluator {
       }
     }
     return this.#finish(T, facts);
+  }
+
+  /**
+   * `evaluate`, with the row written into `out` (typed arrays) instead of an object, for
+   * outputs of millions of rows. Returns the row's tier code (`TIERS`).
+   */
+  evaluateInto(
+    T: number,
+    facts: ContactFacts,
+    m: ContactMatches | null,
+    contact: number,
+    out: RowColumns,
+  ): number {
+    this.#begin();
+    if (m) {
+      for (let g = m.from; g < m.to; g++) {
+        this.#group(T, facts, m.groupRule[g], m.ts, m.stage, m.groupStart[g], m.groupEnd[g]);
+      }
+    }
+    return this.#finishInto(facts, contact, out);
   }
 
   /** The same, with each rule's matches in arrays of their own (the incremental scorer). */
@@ -166,6 +187,65 @@ export class Evaluator {
       this.#contrib[rule.index] += ruleSum;
       this.#global += ruleSum;
     }
+  }
+
+  /** `#finish` into columns: the same sums, the same reasons, no objects kept. */
+  #finishInto(facts: ContactFacts, contact: number, out: RowColumns): number {
+    const c = this.#c;
+    const contrib = this.#contrib;
+    const touched = this.#touchedRules;
+    const matched = this.#matched;
+    const scopes = this.#scopes;
+    let global = this.#global;
+    const scored = !c.hasEventRules || matched > 0;
+    const row = out.next(contact);
+    out.verified[row] = facts.verified ? 1 : 0;
+    const r0 = row * 3;
+    const rule = out.reasonRule, pts = out.reasonPoints;
+    rule[r0] = rule[r0 + 1] = rule[r0 + 2] = -1;
+    if (!scored) {
+      for (const i of touched) contrib[i] = 0;
+      out.score[row] = 0;
+      out.tier[row] = 0;
+      out.matched[row] = 0;
+      out.endScopes();
+      return 0;
+    }
+    for (const at of facts.attrs) {
+      if (contrib[at.index] === 0) touched.push(at.index);
+      contrib[at.index] += at.points;
+      global += at.points;
+    }
+    const f = facts.factor;
+    const score = global * f;
+    // The three largest absolute contributions, ties in rule order: the first three of a
+    // stable sort by size, as `#finish` takes them.
+    touched.sort((x, y) => x - y);
+    let kept = 0;
+    for (const i of touched) {
+      const v = contrib[i] * f;
+      contrib[i] = 0;
+      if (v === 0) continue;
+      const a = Math.abs(v);
+      let p = kept;
+      while (p > 0 && Math.abs(pts[r0 + p - 1]) < a) p--;
+      if (p >= 3) continue;
+      for (let k = Math.min(kept, 2); k > p; k--) {
+        rule[r0 + k] = rule[r0 + k - 1];
+        pts[r0 + k] = pts[r0 + k - 1];
+      }
+      rule[r0 + p] = i;
+      pts[r0 + p] = v;
+      if (kept < 3) kept++;
+    }
+    out.score[row] = score;
+    const tier = tierOf(score, c.config.tiers);
+    const code = tier === "high" ? 3 : tier === "medium" ? 2 : 1;
+    out.tier[row] = code;
+    out.matched[row] = matched;
+    if (scopes !== null) { for (const key in scopes) out.addScope(key, scopes[key]); }
+    out.endScopes();
+    return code;
   }
 
   #finish(T: number, facts: ContactFacts): ScoreRow {

@@ -5,20 +5,26 @@
  */
 import type { ScoringConfig } from "../config/types.ts";
 import type { ContactRow, EventRow, VerificationRow } from "../tables/mod.ts";
-import {
-  attributeMatches,
-  compileConfig,
-  type Compiled,
-  passesStaticAudience,
-  refuseEvent,
-  VerificationIndex,
-} from "./_compile.ts";
-import { type ContactFacts, type ContactMatches, Evaluator } from "./_evaluate.ts";
-import { tierCode } from "../tables/mod.ts";
+import { compileConfig, refuseEvent, VerificationIndex } from "./_compile.ts";
+import { type ContactMatches, Evaluator } from "./_evaluate.ts";
+import { contactFacts, fireTriggers, Interner, sortedContactOrder } from "./_contact_facts.ts";
+import { RowColumns } from "./row_columns.ts";
+import { csvField, formatInstant } from "./format_scores_csv.ts";
+import { formatNumber } from "./format_number.ts";
+import type { TierOrUnscored } from "../config/types.ts";
+import { ContactTable } from "./_contact_table.ts";
+import { checkInstants, tierCode } from "../tables/mod.ts";
 import type { ScoreResult, ScoreRow, ScoreSummary, TriggerFiring } from "./types.ts";
 
 /** The contacts and verification table a batch scorer scores with. */
 export interface BatchScorerOptions {
+  /**
+   * The instants `finish` will be given (or a superset): matches outside every one of their
+   * windows are dropped as events arrive instead of kept to the end. `finish` then refuses
+   * an instant not listed here.
+   * @default undefined (every match is kept)
+   */
+  asOf?: number[];
   /**
    * With contacts, exactly these contacts are scored and events of others are ignored
    * (and counted); without, every contact seen in the events.
@@ -38,6 +44,22 @@ export interface FinishOptions {
    * @default undefined
    */
   onInstant?: (asOf: number, rows: ScoreRow[], summary: ScoreSummary) => void;
+  /**
+   * Writes every row into these columns instead of making `ScoreRow` objects (`rows` of the
+   * result is empty; `onInstant` gets no rows).
+   * @default undefined
+   */
+  columns?: RowColumns;
+}
+
+/** What `finishCsv` returns: the result less its rows, with the tier counts per instant. */
+export interface CsvFinish extends Omit<ScoreResult, "rows"> {
+  /** Instants scored, ascending. */
+  instants: number[];
+  /** Rows written. */
+  rows: number;
+  /** Rows per tier at each instant. */
+  tiers: Record<TierOrUnscored, number>[];
 }
 
 /** A streaming scorer: `add` every event, then `finish` once. */
@@ -48,99 +70,19 @@ export interface BatchScorer {
   readonly eventCount: number;
   /** Kept match records so far (one per matching rule per event). */
   readonly matchCount: number;
+  /** Events outside every window of the declared instants (`asOf` option), not matched. */
+  readonly droppedEvents: number;
   /** Scores every contact at each instant (epoch ms); the scorer can finish only once. */
   finish(asOf: number[], options?: FinishOptions): ScoreResult;
-}
-
-/** Instants sorted ascending without repeats; refuses a non-finite one. */
-export function checkInstants(asOf: number[]): number[] {
-  if (asOf.length === 0) throw new RangeError("Cannot score: no instant given (asOf is empty)");
-  for (const t of asOf) {
-    if (typeof t !== "number" || !Number.isFinite(t)) {
-      throw new TypeError(`Cannot score as of "${t}": expected epoch milliseconds`);
-    }
-  }
-  return [...new Set(asOf)].sort((a, b) => a - b);
-}
-
-class Interner {
-  ids = new Map<string, number>();
-  names: string[] = [];
-  get(name: string): number {
-    let i = this.ids.get(name);
-    if (i === undefined) {
-      i = this.names.length;
-      this.ids.set(name, i);
-      this.names.push(name);
-    }
-    return i;
-  }
-}
-
-/** Facts (attributes, audience columns, verification, stage) of every contact. */
-export function contactFacts(
-  c: Compiled,
-  ids: string[],
-  rows: (ContactRow | null)[],
-  verification: VerificationIndex | null,
-  stages: Interner,
-): { facts: ContactFacts[]; staticAudience: Uint8Array; excludedByVerification: Uint8Array } {
-  const mode = c.config.verification?.mode ?? "flag";
-  const factor = c.config.verification?.factor ?? 1;
-  const facts: ContactFacts[] = new Array(ids.length);
-  const staticAudience = new Uint8Array(ids.length);
-  const excluded = new Uint8Array(ids.length);
-  for (let i = 0; i < ids.length; i++) {
-    const row = rows[i];
-    const verified = verification !== null && verification.has(ids[i], row);
-    const st = row?.stage;
-    facts[i] = {
-      id: ids[i],
-      stageId: typeof st === "string" && st !== "" ? stages.get(st) : -1,
-      attrs: attributeMatches(c, row),
-      verified,
-      factor: verified && mode === "demote" ? factor : 1,
-    };
-    staticAudience[i] = c.audience === null || passesStaticAudience(c.audience, row) ? 1 : 0;
-    excluded[i] = verified && mode === "exclude" ? 1 : 0;
-  }
-  return { facts, staticAudience, excludedByVerification: excluded };
-}
-
-/** Fires triggers between consecutive instants from each contact's tier rank (-1 = absent). */
-export function fireTriggers(
-  c: Compiled,
-  asOf: number,
-  ids: string[],
-  order: ArrayLike<number>,
-  prev: Int8Array,
-  cur: Int8Array,
-  first: boolean,
-  out: TriggerFiring[],
-): void {
-  const names = ["unscored", "low", "medium", "high"] as const;
-  for (const t of c.config.triggers) {
-    const reach = tierCode(t.reaches);
-    for (let k = 0; k < order.length; k++) {
-      const i = order[k];
-      const before = first ? -1 : prev[i];
-      if (cur[i] >= reach && before < reach) {
-        out.push({
-          triggerId: t.id,
-          contactId: ids[i],
-          asOf,
-          from: before < 0 ? null : names[before],
-          to: names[cur[i]],
-        });
-      }
-    }
-  }
-}
-
-/** Sorts contact indices by id in code-unit order, the order of every output. */
-export function sortedContactOrder(ids: string[]): Uint32Array {
-  const order = Uint32Array.from(ids.keys());
-  return order.sort((a, b) => (ids[a] < ids[b] ? -1 : ids[a] > ids[b] ? 1 : 0));
+  /**
+   * `finish`, with `scores.csv` (the exact text of `scoresCsvChunks`) handed to `write` in
+   * pieces of whole lines, written straight from typed arrays: no object per row.
+   */
+  finishCsv(
+    asOf: number[],
+    write: (text: string) => Promise<void> | void,
+    options?: { chunkChars?: number },
+  ): Promise<CsvFinish>;
 }
 
 /**
@@ -153,8 +95,8 @@ export function createBatchScorer(
 ): BatchScorer {
   const { contacts, verification } = options;
   const c = compileConfig(config);
-  const contactIndex = new Map<string, number>();
-  const ids: string[] = [];
+  const table = new ContactTable();
+  const ids = table.ids;
   const rows: (ContactRow | null)[] = [];
   const fixedContacts = contacts !== undefined;
   if (contacts) {
@@ -165,14 +107,28 @@ export function createBatchScorer(
           `Cannot score contact #${i + 1}: contact_id must be a non-empty string, got "${id}"`,
         );
       }
-      if (contactIndex.has(id)) {
+      const before = table.size;
+      table.getOrAdd(id);
+      if (table.size === before) {
         throw new RangeError(`Cannot score: contact "${id}" appears twice in the contacts`);
       }
-      contactIndex.set(id, ids.length);
-      ids.push(id);
       rows.push(row);
     });
   }
+  // Declared instants: a match counts only when some instant T has T - lookback < ts <= T.
+  const declared = options.asOf === undefined ? null : checkInstants(options.asOf, "score");
+  const lookbackMs = c.lookbackMs;
+  function inSomeWindow(ts: number): boolean {
+    const list = declared!;
+    let lo = 0, hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (list[mid] < ts) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < list.length && ts > list[lo] - lookbackMs;
+  }
+  let dropped = 0;
   const stages = new Interner();
   const needStage = c.anyStageScope;
   const touched = c.audience?.touched ?? null;
@@ -211,12 +167,10 @@ export function createBatchScorer(
   let lastIndex = -1;
 
   function lookup(id: string): number {
-    let ci = contactIndex.get(id);
-    if (ci === undefined) {
-      if (fixedContacts) return -1;
-      ci = ids.length;
-      contactIndex.set(id, ci);
-      ids.push(id);
+    if (fixedContacts) return table.get(id);
+    const before = table.size;
+    const ci = table.getOrAdd(id);
+    if (table.size !== before) {
       rows.push(null);
       if (ci >= touchedMin.length) {
         const t2 = new Float64Array(touchedMin.length * 2).fill(Infinity);
@@ -255,6 +209,10 @@ export function createBatchScorer(
       touched !== null && ts >= touched.from && ts <= touched.to &&
       (touched.types === null || touched.types.has(type)) && ts < touchedMin[ci]
     ) touchedMin[ci] = ts;
+    if (declared !== null && !inSomeWindow(ts)) {
+      dropped++;
+      return;
+    }
     if (matchAll !== null) {
       let m = matchAll(e, type);
       if (m === 0) return;
@@ -307,9 +265,19 @@ export function createBatchScorer(
   }
 
   function finish(asOfInput: number[], options: FinishOptions = {}): ScoreResult {
-    const { onInstant } = options;
+    const { onInstant, columns } = options;
     if (finished) throw new Error("Cannot finish twice: the scorer has finished");
-    const instants = checkInstants(asOfInput);
+    const instants = checkInstants(asOfInput, "score");
+    if (declared !== null) {
+      const missing = instants.find((t) => !declared.includes(t));
+      if (missing !== undefined) {
+        throw new RangeError(
+          `Cannot finish as of ${
+            new Date(missing).toISOString()
+          }: the scorer was created for other instants (its asOf option)`,
+        );
+      }
+    }
     finished = true;
     const nContacts = ids.length;
     const nRules = c.rules.length;
@@ -420,6 +388,12 @@ export function createBatchScorer(
         inAudience++;
         view.from = contactGroups[i];
         view.to = contactGroups[i + 1];
+        if (columns) {
+          const code = evaluator.evaluateInto(T, facts[i], view, i, columns);
+          if (code !== 0) scored++;
+          cur[i] = code;
+          continue;
+        }
         const row = evaluator.evaluate(T, facts[i], view);
         if (row.tier !== "unscored") scored++;
         for (const key in row.scopes) scopeNames.add(key);
@@ -439,17 +413,95 @@ export function createBatchScorer(
       summaries.push(summary);
       onInstant?.(T, rows, summary);
     });
+    if (columns) { for (const key of columns.keys) scopeNames.add(key); }
     return { rows: out, triggers, summaries, scopeColumns: [...scopeNames].sort() };
+  }
+
+  async function finishCsv(
+    asOfInput: number[],
+    write: (text: string) => Promise<void> | void,
+    options: { chunkChars?: number } = {},
+  ): Promise<CsvFinish> {
+    const { chunkChars = 1 << 20 } = options;
+    const cols = new RowColumns();
+    const result = finish(asOfInput, { columns: cols });
+    const instants = checkInstants(asOfInput, "score");
+    const names = [...c.rules.map((r) => r.id), ...c.attributes.map((a) => a.id)];
+    const scopeColumns = result.scopeColumns;
+    const width = scopeColumns.length;
+    // Column of each scope key id, and a row's values by column (NaN: not in the row).
+    const colOf = Int32Array.from(cols.keys, (k) => scopeColumns.indexOf(k));
+    const values = new Float64Array(width).fill(NaN);
+    const tierNames = ["unscored", "low", "medium", "high"];
+    let text = [
+      "as_of",
+      "contact_id",
+      "score",
+      "tier",
+      "matched_events",
+      "verified",
+      "reasons",
+      ...scopeColumns,
+    ].map((f) => csvField(f)).join(",") + "\n";
+    const tiers: Record<TierOrUnscored, number>[] = [];
+    let row = 0;
+    for (let ti = 0; ti < instants.length; ti++) {
+      const asOfText = formatInstant(instants[ti]);
+      const counts = { unscored: 0, low: 0, medium: 0, high: 0 };
+      const end = row + result.summaries[ti].contacts;
+      for (; row < end; row++) {
+        const tier = tierNames[cols.tier[row]] as TierOrUnscored;
+        counts[tier]++;
+        let reasons = "";
+        for (let k = 0; k < 3; k++) {
+          const rule = cols.reasonRule[row * 3 + k];
+          if (rule < 0) break;
+          const p = cols.reasonPoints[row * 3 + k];
+          reasons += `${k ? ";" : ""}${names[rule]}:${p > 0 ? "+" : ""}${formatNumber(p)}`;
+        }
+        let line = `${asOfText},${csvField(ids[cols.contact[row]])},${
+          formatNumber(cols.score[row])
+        },${tier},${cols.matched[row]},${cols.verified[row] === 1},${csvField(reasons)}`;
+        if (width > 0) {
+          const a = cols.scopeStart[row], b = cols.scopeStart[row + 1];
+          for (let j = a; j < b; j++) values[colOf[cols.scopeKey[j]]] = cols.scopeValue[j];
+          for (let k = 0; k < width; k++) {
+            const v = values[k];
+            line += v === v ? `,${formatNumber(v)}` : ",0";
+            values[k] = NaN;
+          }
+        }
+        text += line + "\n";
+        if (text.length >= chunkChars) {
+          await write(text);
+          text = "";
+        }
+      }
+      tiers.push(counts);
+    }
+    if (text !== "") await write(text);
+    return {
+      instants,
+      rows: row,
+      tiers,
+      triggers: result.triggers,
+      summaries: result.summaries,
+      scopeColumns,
+    };
   }
 
   return {
     add,
     finish,
+    finishCsv,
     get eventCount() {
       return events;
     },
     get matchCount() {
       return n;
+    },
+    get droppedEvents() {
+      return dropped;
     },
   };
 }

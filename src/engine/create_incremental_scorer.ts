@@ -12,6 +12,7 @@ import {
   VerificationIndex,
 } from "./_compile.ts";
 import { type ContactFacts, Evaluator } from "./_evaluate.ts";
+import { ContactTable } from "./_contact_table.ts";
 import { tierCode } from "../tables/mod.ts";
 import type { ScoreRow, TriggerFiring } from "./types.ts";
 
@@ -128,7 +129,9 @@ export function createIncrementalScorer(
   const vindex = verification ? new VerificationIndex(verification) : null;
   const mode = c.config.verification?.mode ?? "flag";
   const factor = c.config.verification?.factor ?? 1;
-  const states = new Map<string, ContactState>();
+  // Contact id -> index in `states`, on typed arrays (see `ContactTable`).
+  const index = new ContactTable();
+  const states: ContactState[] = [];
   const fixed = contacts !== undefined;
   const makeState = (id: string, row: ContactRow | null): ContactState => {
     const verified = vindex !== null && vindex.has(id, row);
@@ -148,12 +151,12 @@ export function createIncrementalScorer(
     };
   };
   for (const row of contacts ?? []) {
-    if (states.has(row.contact_id)) {
+    if (index.getOrAdd(row.contact_id) !== states.length) {
       throw new RangeError(
         `Cannot score: contact "${row.contact_id}" appears twice in the contacts`,
       );
     }
-    states.set(row.contact_id, makeState(row.contact_id, row));
+    states.push(makeState(row.contact_id, row));
   }
   const evaluator = new Evaluator(c, stageNames);
   const listeners = new Set<(f: TriggerFiring) => void>();
@@ -176,7 +179,8 @@ export function createIncrementalScorer(
     let g = 0, m = 0;
     for (let i = 0; i < state.ids.length; i++) {
       const id = state.ids[i];
-      let st = states.get(id);
+      const at = index.get(id);
+      let st = at < 0 ? undefined : states[at];
       if (st === undefined) {
         if (fixed) {
           g += state.groupCount[i];
@@ -184,7 +188,8 @@ export function createIncrementalScorer(
           continue;
         }
         st = makeState(id, null);
-        states.set(id, st);
+        index.getOrAdd(id);
+        states.push(st);
       }
       st.touchedMin = state.touchedMin[i];
       st.rank = state.rank[i];
@@ -230,14 +235,18 @@ export function createIncrementalScorer(
   function add(e: EventRow): void {
     seq++;
     checkEvent(e, seq);
-    let st = states.get(e.contact_id);
-    if (st === undefined) {
-      if (fixed) {
+    let st: ContactState;
+    if (fixed) {
+      const i = index.get(e.contact_id);
+      if (i < 0) {
         ignored++;
         return;
       }
-      st = makeState(e.contact_id, null);
-      states.set(e.contact_id, st);
+      st = states[i];
+    } else {
+      const i = index.getOrAdd(e.contact_id);
+      if (i === states.length) states.push(makeState(e.contact_id, null));
+      st = states[i];
     }
     const ts = e.ts;
     if (
@@ -276,8 +285,9 @@ export function createIncrementalScorer(
   return {
     add,
     score(contactId: string, asOf?: number): ScoreRow | null {
-      const st = states.get(contactId);
-      if (!st) return null;
+      const i = typeof contactId === "string" ? index.get(contactId) : -1;
+      if (i < 0) return null;
+      const st = states[i];
       const T = asOf ?? clock;
       if (!Number.isFinite(T)) {
         throw new RangeError(
@@ -297,9 +307,9 @@ export function createIncrementalScorer(
       return ignored;
     },
     exportState(): IncrementalState {
-      const n = states.size;
+      const n = states.length;
       let groups = 0, matches = 0;
-      for (const st of states.values()) {
+      for (const st of states) {
         groups += st.groups.length;
         for (const g of st.groups) matches += g.ts.length;
       }
@@ -319,8 +329,8 @@ export function createIncrementalScorer(
         stage: new Int32Array(matches),
       };
       let i = 0, g = 0, m = 0;
-      for (const [id, st] of states) {
-        out.ids[i] = id;
+      for (const st of states) {
+        out.ids[i] = st.facts.id;
         out.touchedMin[i] = st.touchedMin;
         out.rank[i] = st.rank;
         out.groupCount[i] = st.groups.length;

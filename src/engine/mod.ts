@@ -27,8 +27,10 @@ export {
   type BatchScorer,
   type BatchScorerOptions,
   createBatchScorer,
+  type CsvFinish,
   type FinishOptions,
 } from "./create_batch_scorer.ts";
+export { RowColumns } from "./row_columns.ts";
 export {
   createIncrementalScorer,
   type IncrementalScorer,

@@ -36,6 +36,7 @@ export {
   TIERS_HIGH_FIRST,
 } from "./tiers.ts";
 export {
+  checkInstants,
   DAY_MS,
   formatInstant,
   isBareDate,

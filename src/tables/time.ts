@@ -75,3 +75,18 @@ export function formatInstant(ms: number): string {
   const iso = new Date(ms).toISOString();
   return iso.endsWith(".000Z") ? `${iso.slice(0, -5)}Z` : iso;
 }
+
+/**
+ * Instants sorted ascending without repeats. Throws `RangeError` for an empty list and
+ * `TypeError` for a value that is not a finite number; `doing` names the work in the message
+ * (`"score"`, `"write SQL"`).
+ */
+export function checkInstants(asOf: readonly number[], doing = "score"): number[] {
+  if (asOf.length === 0) throw new RangeError(`Cannot ${doing}: no instant given (asOf is empty)`);
+  for (const t of asOf) {
+    if (typeof t !== "number" || !Number.isFinite(t)) {
+      throw new TypeError(`Cannot ${doing} as of "${t}": expected epoch milliseconds`);
+    }
+  }
+  return [...new Set(asOf)].sort((a, b) => a - b);
+}
