@@ -7,6 +7,7 @@ import type { ContactRow } from "../data/types.ts";
 
 /** A column of whole numbers with few distinct values. */
 export interface CodeColumn {
+  /** The contacts column. */
   column: string;
   /** Distinct whole numbers in the column. */
   distinct: number;

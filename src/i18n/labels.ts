@@ -145,6 +145,12 @@ const RU: Record<string, string> = {
   "Remove": "Удалить",
   "Add a trigger": "Добавить триггер",
   "Apply to the current config": "Применить к текущей конфигурации",
+  "f, m (a list)": "f, m (список)",
+  "a list: loans, deposits": "список: loans, deposits",
+  "a list: lead, qualified": "список: lead, qualified",
+  "a list: call, form_submit": "список: call, form_submit",
+  "0.5 halves the score": "0,5 вдвое снижает балл",
+  "Scored as of the last event, {date}:": "Оценено на дату последнего события, {date}:",
   // Scopes form.
   "global score": "общий балл",
   "per deal stage": "по этапу сделки",
@@ -213,6 +219,10 @@ const RU: Record<string, string> = {
   "(intercept)": "(свободный член)",
   "rounds to 0: no rule": "округляется до 0: без правила",
   // Calibrate.
+  "Fitted on {rows} contact-periods ({converters} converted): {rules} rules, scale {pdo} points to double the odds; rounding to whole points costs {cost} AUC on these rows.":
+    "Подобрано на {rows} контакто-периодах (купили: {converters}): правил {rules}, шкала {pdo} баллов на удвоение шансов; округление до целых баллов стоит {cost} AUC на этих строках.",
+  "The config shipped is refitted on all {rows} contact-periods ({converters} converted).":
+    "Поставляемая конфигурация переобучена на всех {rows} контакто-периодах (купили: {converters}).",
   "No plain regression was fitted.": "Простая регрессия не подбиралась.",
   "The whole points rank {gap} AUC above the plain regression on these rows.":
     "Целые баллы ранжируют на {gap} AUC лучше простой регрессии на этих строках.",

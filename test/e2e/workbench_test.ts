@@ -392,6 +392,18 @@ Deno.test({
                 );
               }
             }
+            if (file === "30_calibrate.md" && lang === "ru") {
+              // Form labels, table captions and the elements' words in Russian too.
+              await page.locator("sb-settings-form label", { hasText: "первый срез" }).first()
+                .waitFor();
+              assert.equal(
+                await page.locator("sb-data-table[caption='Held-out metrics'] caption")
+                  .textContent(),
+                "Метрики на отложенных периодах",
+              );
+              await page.locator("sb-points-editor th", { hasText: "коэффициент" }).waitFor();
+              await page.locator("#held-out-stamp p", { hasText: "Рассчитано для v" }).waitFor();
+            }
             if (file === "30_calibrate.md") {
               // The audience set on the Audience page does not empty the edited config's metrics.
               const auc = Number((await tableRow(page, "Held-out metrics", -1))[3]);
