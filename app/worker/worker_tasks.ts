@@ -167,7 +167,7 @@ export const WORKER_TASKS = {
   },
 
   /**
-   * Contacts columns of a few whole numbers (`codeLikeColumns`), offered to be declared
+   * Contact columns of a few whole numbers (`codeLikeColumns`), offered to be declared
    * categorical before a snapshot calibration on `label`.
    */
   codeColumns(tables: WorkerTables, label: string | null) {
