@@ -195,6 +195,10 @@ Deno.test({
         await slider.press("ArrowLeft");
         assert.equal(Number(await slider.inputValue()), medium - 1);
         await page.locator("#tier-summary", { hasText: `high from ${start + 10}` }).waitFor();
+        // Moving a threshold edits the version the replay was computed for: the replay still
+        // holds (thresholds do not change scores), so its stamp follows the edit.
+        await settle(page);
+        await page.locator("sb-result-stamp [data-stale=false]").first().waitFor();
         shots.push(await screenshot(page, "e2e_04_tiers.png"));
       });
 
