@@ -10,7 +10,7 @@
 import { DuckDBInstance } from "@duckdb/node-api";
 
 const [events, out, asOfText = "2024-03-31", threads = "1"] = Deno.args;
-const DAY = 86_400_000;
+import { DAY_MS as DAY } from "../src/tables/mod.ts";
 const asOf = Date.parse(asOfText);
 
 const RULES: { id: string; on: string; when: string; points: number }[] = [

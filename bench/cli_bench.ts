@@ -24,7 +24,7 @@ const { values } = parseArgs({
 });
 const N = Number(values.events);
 const REPEAT = Number(values.repeat);
-const DAY = 86_400_000;
+import { DAY_MS as DAY } from "../src/tables/mod.ts";
 const AS_OF = Date.UTC(2024, 2, 31);
 
 const TYPES: [string, number][] = [

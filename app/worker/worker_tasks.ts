@@ -26,10 +26,12 @@ import {
   calibrateSnapshot,
   calibrateTemporal,
   type CalibrationResult,
+  codeLikeColumns,
   evaluateHoldout,
   type PerTagOptions,
   type TemporalOptions,
 } from "../../src/calibrate/mod.ts";
+import { calibrateRollingTemporal, type RollingTemporalOptions } from "../../src/backtest/mod.ts";
 import { type AudienceOptions, buildAudienceFile } from "../../src/export/audience_file.ts";
 import { buildReportWorkbook, type ReportImage } from "../../src/export/report_workbook.ts";
 import { scoringReportSheets } from "../../src/export/scoring_report.ts";
@@ -174,6 +176,60 @@ export const WORKER_TASKS = {
   },
 
   /**
+   * Contact columns of a few whole numbers (`codeLikeColumns`), offered to be declared
+   * categorical before a snapshot calibration on `label`.
+   */
+  codeColumns(tables: WorkerTables, label: string | null) {
+    const { contacts } = need(tables, "list contact columns", "contacts");
+    return codeLikeColumns(contacts, { exclude: label ? [label] : [] });
+  },
+
+  /**
+   * Snapshot calibration on the 0/1 contacts column `label` with `categorical` columns
+   * binned as unordered codes. Returns the config and the evidence the page shows (hold-out
+   * of the exact fit, the whole points and the plain regression; the selection and its
+   * cross-validation curve), not the rows.
+   */
+  calibrateOnLabel(tables: WorkerTables, label: string, options: { categorical?: string[] }) {
+    const { contacts } = need(tables, "calibrate on a label column", "contacts");
+    const r = calibrateSnapshot(contacts, {
+      label,
+      categorical: options.categorical ?? [],
+      name: `Snapshot calibration on "${label}"`,
+    });
+    return {
+      config: r.config,
+      holdout: r.holdout,
+      selection: r.selection,
+      refit: r.refit,
+      training: r.training,
+      warnings: r.warnings,
+    };
+  },
+
+  /**
+   * Recalibration over periods on event data (`calibrateRollingTemporal`): per period, the AUC
+   * of the config fitted once before the first period and of the one refitted before it.
+   */
+  calibrateRolling(
+    tables: WorkerTables,
+    options: RollingTemporalOptions,
+    onProgress: TaskProgress,
+  ) {
+    const { events, purchases } = need(tables, "recalibrate over periods", "events", "purchases");
+    const r = calibrateRollingTemporal({ events, purchases, contacts: tables.contacts }, {
+      ...options,
+      onProgress,
+    });
+    return {
+      periods: r.periods,
+      meanStaticAuc: r.meanStaticAuc,
+      meanRollingAuc: r.meanRollingAuc,
+      warnings: r.warnings,
+    };
+  },
+
+  /**
    * Scores every contact at one instant; returns columns (ids, scores, tiers) rather than
    * row objects, so a million contacts cross to the page as a few typed arrays.
    */
@@ -287,7 +343,11 @@ export const WORKER_TASKS = {
   ) {
     const result = await runTask(tables, "replay", [spec, options]) as ReplayResult;
     const json = toBacktestJson(resolve(tables, spec).config, result);
-    const sheets = scoringReportSheets(spec, json, result, { contacts: tables.contacts });
+    const sheets = scoringReportSheets(spec, json, result, {
+      contacts: tables.contacts,
+      events: tables.events,
+      verification: tables.verification,
+    });
     return await buildReportWorkbook(sheets, { images });
   },
 

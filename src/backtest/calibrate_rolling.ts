@@ -7,7 +7,7 @@
  */
 import { toScoringConfig } from "../config/mod.ts";
 import type { ScoringConfigSpec } from "../config/types.ts";
-import type { ContactRow } from "../tables/mod.ts";
+import { type ContactRow, DAY_MS } from "../tables/mod.ts";
 import { scoreContacts } from "../engine/mod.ts";
 import { auc } from "../metrics/mod.ts";
 import { replay } from "./replay.ts";
@@ -85,7 +85,7 @@ function scoreRows(config: ScoringConfigSpec, rows: ContactRow[]): number[] {
   return rows.map((r) => byId.get(r.contact_id)!);
 }
 
-const MONTH_MS = 30.436875 * 86_400_000;
+const MONTH_MS = 30.436875 * DAY_MS;
 
 /**
  * Refits before each of `options.periods` and reports, per period, the AUC of the static
@@ -244,7 +244,7 @@ export function calibrateRollingTemporal(
       }"`,
     );
   }
-  const horizonMs = (temporal.horizonDays ?? 30) * 86_400_000;
+  const horizonMs = (temporal.horizonDays ?? 30) * DAY_MS;
   const starts = [...new Set(periods)].sort((a, b) => a - b);
   const usable = (p: number) =>
     temporal.cutoffs.filter((t) =>

@@ -287,7 +287,11 @@ export function run(args: string[]): Promise<number> {
         if (png) images.push({ title: chart.title, png, width: chart.width, height: chart.height });
         else console.error(`  warning: chart "${chart.name}" left out of the report: ${warning}`);
       }
-      const sheets = scoringReportSheets(toConfigSpec(config), json, result, { contacts });
+      const sheets = scoringReportSheets(toConfigSpec(config), json, result, {
+        contacts,
+        events,
+        verification,
+      });
       files.push({ path: reportOut, data: await buildReportWorkbook(sheets, { images }) });
     }
     if (chartsDir) {

@@ -33,6 +33,7 @@ import {
 import { scoreNative } from "../db/score_native.ts";
 import type { NativeTable } from "../db/read_table_native.ts";
 import type { ScoringConfig, TierOrUnscored } from "../config/types.ts";
+import { scoreOnClickhouse } from "./_score_clickhouse.ts";
 
 const SUMMARY = "scores contacts with a config";
 
@@ -60,6 +61,17 @@ const FLAGS: Record<string, FlagSpec> = {
   purchases: {
     help:
       'Purchases file (contact_id, ts, amount, channel, tag), scored as events of type "purchase" (amount as value) by the engine scorer.',
+  engine: {
+    help:
+      "Where to score: local (this process, as --scorer says; default) or clickhouse (a running server, see --url; docs/scale-out.md).",
+  },
+  url: {
+    help:
+      "--engine clickhouse: the server's HTTP address (default http://127.0.0.1:8123). Given files are loaded into a temporary database first; without them the tables of --database are scored.",
+  },
+  database: {
+    help:
+      "--engine clickhouse without files: the database holding events, contacts, verification (default default).",
   },
   scorer: {
     help:
@@ -91,6 +103,19 @@ export function run(args: string[]): Promise<number> {
 
     const configPath = String(flags.config);
     const { config } = await readConfigFile(configPath);
+    const engine = String(flags.engine ?? "local");
+    if (engine !== "local" && engine !== "clickhouse") {
+      throw new UsageError(`--engine must be "local" or "clickhouse", got "${engine}"`);
+    }
+    if (engine === "clickhouse") {
+      if (triggersOut) throw new UsageError("--triggers goes with --engine local only");
+      const rows = await scoreOnClickhouse(config, asOf, out, flags);
+      const secs = ((performance.now() - started) / 1000).toFixed(1);
+      console.log(
+        `Scored on ClickHouse at ${asOf.length} instant(s); wrote ${out} (${rows} rows) in ${secs} s`,
+      );
+      return 0;
+    }
     const eventsPath = typeof flags.events === "string" ? flags.events : null;
     const contactsPath = typeof flags.contacts === "string" ? flags.contacts : null;
     const purchasesPath = typeof flags.purchases === "string" ? flags.purchases : null;

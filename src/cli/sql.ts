@@ -3,9 +3,19 @@
  * the rows of `scores.csv` in a database (tables and columns: `src/sql/compile_to_sql.ts`).
  */
 import { readConfigFile } from "../config/mod.ts";
-import { compileToSql } from "../sql/compile_to_sql.ts";
+import { clickhouseSchema } from "../sql/clickhouse_schema.ts";
+import { shardScoringSql } from "../sql/clickhouse_cluster.ts";
+import type { ColumnType } from "../sql/column_type.ts";
+import { CANONICAL_COLUMNS, compileToSql } from "../sql/compile_to_sql.ts";
 import { SQL_DIALECTS, sqlDialect } from "../sql/dialects/mod.ts";
-import { type FlagSpec, instantFlag, parseFlags, runCommand, UsageError } from "./_args.ts";
+import {
+  type FlagSpec,
+  helpText,
+  instantFlag,
+  parseFlags,
+  runCommand,
+  UsageError,
+} from "./_args.ts";
 import { checkOutputs, writeFileAtomic } from "./_io.ts";
 
 const SUMMARY = [
@@ -14,10 +24,12 @@ const SUMMARY = [
   "(docs/formats.md): events (contact_id, ts as a UTC TIMESTAMP, type, seq = input order,",
   "and the columns the rules test), contacts (unless --no-contacts), verification (when",
   "the config has a verification block) and as_of (column as_of, unless --as-of is given).",
+  "With --dialect clickhouse, the tables --schema prints (ts in Float64 epoch milliseconds);",
+  "with --cluster, the query each shard runs over its own tables (docs/scale-out.md).",
 ].join("\n");
 
 const FLAGS: Record<string, FlagSpec> = {
-  config: { help: "Scoring config (scorebench.config/v1 JSON).", required: true },
+  config: { help: "Scoring config (scorebench.config/v1 JSON); not needed with --schema." },
   dialect: {
     help: `Target SQL: ${Object.keys(SQL_DIALECTS).join(", ")} (default duckdb).`,
   },
@@ -27,7 +39,8 @@ const FLAGS: Record<string, FlagSpec> = {
     multiple: true,
   },
   timestamps: {
-    help: "How ts and as_of are stored: timestamp (TIMESTAMP, UTC, default) or epoch_ms (number).",
+    help:
+      "How ts and as_of are stored: timestamp (TIMESTAMP, UTC; default for duckdb) or epoch_ms (number; default for clickhouse).",
   },
   "no-contacts": {
     help: "There is no contacts table: score every contact seen in the events.",
@@ -36,6 +49,15 @@ const FLAGS: Record<string, FlagSpec> = {
   partition: {
     help:
       "Score only contact bucket I of N, written I/N (0/4, 1/4, ...): run once per bucket and concatenate, when one query needs more memory than the database has.",
+  },
+  schema: {
+    help:
+      "Print the CREATE TABLE statements of events, contacts and verification (clickhouse only): MergeTree ordered by contact_id and ts.",
+    boolean: true,
+  },
+  cluster: {
+    help:
+      "ClickHouse cluster name: with --schema, <table>_local MergeTree tables plus Distributed tables sharded by cityHash64(contact_id); without, the query each shard runs over its own tables.",
   },
   out: { help: "Write the SQL to this file instead of printing it." },
 };
@@ -53,7 +75,10 @@ export function run(args: string[]): Promise<number> {
       );
     }
     const dialect = sqlDialect(name);
-    const timestamps = String(flags.timestamps ?? "timestamp");
+    // ClickHouse 18.16 keeps whole seconds in a DateTime: its tables hold epoch ms.
+    const timestamps = String(
+      flags.timestamps ?? (name === "clickhouse" ? "epoch_ms" : "timestamp"),
+    );
     if (timestamps !== "epoch_ms" && timestamps !== "timestamp") {
       throw new UsageError(
         `--timestamps must be "epoch_ms" or "timestamp", got "${timestamps}"`,
@@ -71,19 +96,51 @@ export function run(args: string[]): Promise<number> {
       }
       partition = { index: Number(m[1]), count: Number(m[2]) };
     }
-    const configPath = String(flags.config);
     if (typeof flags.out === "string") {
-      await checkOutputs([{ flag: "out", path: flags.out }], { config: configPath });
+      await checkOutputs([{ flag: "out", path: flags.out }], { config: String(flags.config) });
     }
+    const clickhouse = dialect.name === "clickhouse";
+    const cluster = typeof flags.cluster === "string" ? flags.cluster : undefined;
+    if ((flags.schema || cluster !== undefined) && !clickhouse) {
+      throw new UsageError("--schema and --cluster go with --dialect clickhouse");
+    }
+    // The tables as the product's loaders write them (any other column as text), with
+    // instants as --timestamps says.
+    const instant: ColumnType = timestamps === "timestamp" ? "TIMESTAMP" : "DOUBLE";
+    const assumed: Record<"events" | "contacts" | "verification", Record<string, ColumnType>> = {
+      events: { ...CANONICAL_COLUMNS.events, ts: instant },
+      contacts: { ...CANONICAL_COLUMNS.contacts, created_at: instant },
+      verification: { ...CANONICAL_COLUMNS.verification },
+    };
+    if (flags.schema) {
+      const text = clickhouseSchema(assumed, { cluster }).join(";\n\n") + ";\n";
+      if (typeof flags.out === "string") {
+        await writeFileAtomic(flags.out, text);
+        console.log(`Wrote the ClickHouse tables to ${flags.out}`);
+      } else {
+        console.log(text);
+      }
+      return 0;
+    }
+    if (typeof flags.config !== "string") {
+      throw new UsageError(`Missing required flag --config.\n\n${helpText("sql", SUMMARY, FLAGS)}`);
+    }
+    const configPath = flags.config;
     const { config, warnings } = await readConfigFile(configPath);
     for (const w of warnings) console.error(`Warning: ${w}`);
-    const sql = compileToSql(config, {
-      dialect,
+    const common = {
       asOf: asOf.length > 0 ? asOf : undefined,
-      timestamps,
-      tables: flags["no-contacts"] ? { contacts: null } : {},
+      timestamps: timestamps as "epoch_ms" | "timestamp",
       partition,
-    });
+      assumedColumns: assumed,
+    };
+    const sql = cluster !== undefined
+      ? shardScoringSql(config, { ...common, contacts: !flags["no-contacts"] })
+      : compileToSql(config, {
+        ...common,
+        dialect,
+        tables: flags["no-contacts"] ? { contacts: null } : {},
+      });
     const what = `${config.rules.length} event rules, ${config.attributes.length} attribute rules`;
     if (typeof flags.out === "string") {
       await writeFileAtomic(flags.out, sql);

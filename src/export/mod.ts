@@ -32,6 +32,7 @@ export {
   type ReportWorkbookOptions,
 } from "./report_workbook.ts";
 export {
+  reasonsAt,
   type ReportChart,
   scoringReportCharts,
   type ScoringReportOptions,

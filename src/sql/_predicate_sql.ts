@@ -10,7 +10,7 @@
  * (SQL cannot apply a list function to a text column even in a branch never taken).
  */
 import type { Predicate, Scalar } from "../config/types.ts";
-import type { ColumnType } from "./sql_dialect.ts";
+import type { ValueType as ColumnType } from "./column_type.ts";
 import type { SqlDialect } from "./sql_dialect.ts";
 
 type ScalarType = Exclude<ColumnType, "VARCHAR[]">;
@@ -19,33 +19,28 @@ function numericText(s: string): number {
   return s.trim() === "" ? NaN : Number(s);
 }
 
-/** Wraps a condition so that NULL reads as false (a NULL under NOT would read as true). */
-function sure(cond: string): string {
-  return `COALESCE(${cond}, FALSE)`;
-}
-
 /** `value == x` as the engine's `scalarEquals`, for a present value of column type `type`. */
 function equals(d: SqlDialect, v: string, type: ScalarType, x: Scalar): string {
   switch (type) {
     case "VARCHAR":
       if (typeof x === "string") return `${v} = ${d.string(x)}`;
       if (typeof x === "number") {
-        return Number.isNaN(x) ? "FALSE" : `${d.numberFromText(v)} = ${d.number(x)}`;
+        return Number.isNaN(x) ? d.boolean(false) : `${d.numberFromText(v)} = ${d.number(x)}`;
       }
       return `${v} = ${d.string(String(x))}`;
     case "DOUBLE": {
       if (typeof x === "number") return `${v} = ${d.number(x)}`;
       if (typeof x === "string") {
         const n = numericText(x);
-        return Number.isFinite(n) ? `${v} = ${d.number(n)}` : "FALSE";
+        return Number.isFinite(n) ? `${v} = ${d.number(n)}` : d.boolean(false);
       }
-      return "FALSE";
+      return d.boolean(false);
     }
     case "BOOLEAN":
       if (typeof x === "boolean") return x ? v : `NOT ${v}`;
       if (x === "true") return v;
       if (x === "false") return `NOT ${v}`;
-      return "FALSE";
+      return d.boolean(false);
   }
 }
 
@@ -63,12 +58,12 @@ function order(
   cmp: Cmp,
 ): string {
   if (typeof bound === "number") {
-    if (type === "BOOLEAN") return "FALSE";
+    if (type === "BOOLEAN") return d.boolean(false);
     const n = type === "DOUBLE" ? v : d.numberFromText(v);
     // DuckDB sorts NaN above every number; the engine's NaN compares false.
     return `(NOT ${d.isNaN(n)} AND ${n} ${cmp} ${d.number(bound)})`;
   }
-  return type === "VARCHAR" ? `${v} ${cmp} ${d.string(bound)}` : "FALSE";
+  return type === "VARCHAR" ? `${v} ${cmp} ${d.string(bound)}` : d.boolean(false);
 }
 
 /** The positive tests and the negative (must not hold) equalities of a predicate. */
@@ -90,10 +85,10 @@ function tests(
         negative.push((v, t) => equals(d, v, t, x as Scalar));
         break;
       case "in":
-        positive.push((v, t) => anyOf((x as Scalar[]).map((e) => equals(d, v, t, e))));
+        positive.push((v, t) => anyOf(d, (x as Scalar[]).map((e) => equals(d, v, t, e))));
         break;
       case "notIn":
-        negative.push((v, t) => anyOf((x as Scalar[]).map((e) => equals(d, v, t, e))));
+        negative.push((v, t) => anyOf(d, (x as Scalar[]).map((e) => equals(d, v, t, e))));
         break;
       case "prefix":
         positive.push((v, t) => d.startsWith(textOf(d, v, t), x as string));
@@ -130,8 +125,8 @@ function tests(
   return { positive, negative };
 }
 
-function anyOf(conds: string[]): string {
-  return conds.length === 0 ? "FALSE" : `(${conds.join(" OR ")})`;
+function anyOf(d: SqlDialect, conds: string[]): string {
+  return conds.length === 0 ? d.boolean(false) : `(${conds.join(" OR ")})`;
 }
 
 /** True when the value of a column of type `type` is missing. */
@@ -163,16 +158,16 @@ export function predicateSql(
   const whenMissing = exists !== true && positive.length === 0;
   if (v === null) return d.boolean(whenMissing);
   // A present value fails `exists: false` whatever else the predicate says.
-  if (exists === false) return whenMissing ? missingSql(d, v, type) : "FALSE";
+  if (exists === false) return whenMissing ? missingSql(d, v, type) : d.boolean(false);
   const parts: string[] = [];
   if (type === "VARCHAR[]") {
-    for (const t of positive) parts.push(sure(d.listAny(v, (el) => t(el, "VARCHAR"))));
-    for (const t of negative) parts.push(`NOT ${sure(d.listAny(v, (el) => t(el, "VARCHAR")))}`);
+    for (const t of positive) parts.push(d.sure(d.listAny(v, (el) => t(el, "VARCHAR"))));
+    for (const t of negative) parts.push(`NOT ${d.sure(d.listAny(v, (el) => t(el, "VARCHAR")))}`);
   } else {
-    for (const t of positive) parts.push(sure(t(v, type)));
-    for (const t of negative) parts.push(`NOT ${sure(t(v, type))}`);
+    for (const t of positive) parts.push(d.sure(t(v, type)));
+    for (const t of negative) parts.push(`NOT ${d.sure(t(v, type))}`);
   }
-  const present = parts.length === 0 ? "TRUE" : parts.join(" AND ");
+  const present = parts.length === 0 ? d.boolean(true) : parts.join(" AND ");
   return `(CASE WHEN ${missingSql(d, v, type)} THEN ${
     d.boolean(whenMissing)
   } ELSE (${present}) END)`;

@@ -12,4 +12,12 @@ export {
   type SqlTables,
 } from "./compile_to_sql.ts";
 export type { SqlDialect } from "./sql_dialect.ts";
-export { duckdb, globToLike, SQL_DIALECTS, sqlDialect } from "./dialects/mod.ts";
+export type { ColumnType } from "./column_type.ts";
+export { clickhouse, duckdb, globToLike, SQL_DIALECTS, sqlDialect } from "./dialects/mod.ts";
+export {
+  clickhouseSchema,
+  type ClickhouseSchemaOptions,
+  clickhouseType,
+  type TableKind,
+} from "./clickhouse_schema.ts";
+export { type ShardScoringOptions, shardScoringSql } from "./clickhouse_cluster.ts";

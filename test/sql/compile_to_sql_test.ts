@@ -411,7 +411,7 @@ Deno.test("compileToSql() refuses an unknown dialect, naming the supported ones"
   const config = toScoringConfig({ format: F });
   throws(() => compileToSql(config, { dialect: "oracle" }), {
     name: "RangeError",
-    message: 'Cannot write SQL for dialect "oracle": supported dialects are "duckdb"',
+    message: 'Cannot write SQL for dialect "oracle": supported dialects are "duckdb", "clickhouse"',
   });
 });
 

@@ -44,6 +44,12 @@ export const duckdb: SqlDialect = {
   },
   boolean: (value) => (value ? "TRUE" : "FALSE"),
   nullText: () => "CAST(NULL AS VARCHAR)",
+  sure: (cond) => `COALESCE(${cond}, FALSE)`,
+  nullIf: (a, b) => `NULLIF(${a}, ${b})`,
+  text: (expr) => `CAST(${expr} AS VARCHAR)`,
+  double: (expr) => `CAST(${expr} AS DOUBLE)`,
+  notNull: (expr) => expr,
+  integer: (expr) => `CAST(${expr} AS BIGINT)`,
 
   asText: (expr, type) =>
     type === "DOUBLE" ? duckdb.formatNumber(expr) : `CAST(${expr} AS VARCHAR)`,
@@ -82,13 +88,42 @@ export const duckdb: SqlDialect = {
     // The engine's rule (`splitList`): split on ';' when the cell has one, else on ','.
     `list_filter(list_transform(string_split(${text}, CASE WHEN contains(${text}, ';') THEN ';' ELSE ',' END), lambda sb_part: trim(sb_part)), lambda sb_part: sb_part <> '')`,
   intList: (items) => `[${items.join(", ")}]::INTEGER[]`,
+  numberList: (values) => `[${values.map((v) => duckdb.number(v)).join(", ")}]::DOUBLE[]`,
+  distinctList: (expr, table) => `(SELECT list(DISTINCT ${expr}) FROM ${table})`,
+  listMin: (listExpr) => `list_min(${listExpr})`,
+  listMax: (listExpr) => `list_max(${listExpr})`,
   unnest: (listExpr, alias) => `UNNEST(${listExpr}) AS ${alias}`,
   bucketOf: (text, count) => `CAST(hash(${text}) % ${count} AS INTEGER)`,
-  rowNumber: (partitionBy, orderBy) =>
-    `ROW_NUMBER() OVER (PARTITION BY ${partitionBy.join(", ")} ORDER BY ${orderBy.join(", ")})`,
+  join: (kind) => (kind === "inner" ? "JOIN" : "LEFT JOIN"),
+  rankWithin: ({ source, partition, carry, order }) =>
+    `SELECT ${[...partition.map((p) => `${p.expr} AS ${p.alias}`), ...carry].join(", ")}, ` +
+    `ROW_NUMBER() OVER (PARTITION BY ${partition.map((p) => p.expr).join(", ")} ORDER BY ${
+      order.map((o) => `${o.column}${o.desc ? " DESC" : ""}`).join(", ")
+    }) AS sb_rank FROM ${source}`,
+  topPairs: (index, points, cond, limit) =>
+    `(list({'i': ${index}, 'p': ${points}} ORDER BY abs(${points}) DESC, ${index}) ` +
+    `FILTER (WHERE ${cond} AND ${points} <> 0))[1:${limit}]`,
+  reasonsText(pairs, extra, factor, ids, limit) {
+    // Sorted as structs: (-abs(points), index) first, so list_sort orders as topPairs does.
+    const key = (p: string, i: string) => `{'k': -abs(${p}), 'i': ${i}, 'p': ${p}}`;
+    const lists = [
+      ...(pairs === null
+        ? []
+        : [`list_transform(COALESCE(${pairs}, []), lambda sb_x: ${key("sb_x.p", "sb_x.i")})`]),
+      ...extra.map((e) =>
+        `CASE WHEN ${e.cond} THEN [${key(duckdb.number(e.points), String(e.index))}] ELSE [] END`
+      ),
+    ];
+    const merged = pairs !== null && lists.length === 1
+      ? lists[0]
+      : `list_sort(${lists.length === 1 ? lists[0] : `list_concat(${lists.join(", ")})`})`;
+    const v = `(sb_r.p * ${factor})`;
+    const label = `[${ids.map(string).join(", ")}][sb_r.i + 1] || ':' || ` +
+      `CASE WHEN ${v} > 0 THEN '+' ELSE '' END || ${duckdb.formatNumber(v)}`;
+    return `COALESCE(array_to_string(list_transform(list_filter(${merged}, lambda sb_r: ${v} <> 0)[1:${limit}], lambda sb_r: ${label}), ';'), '')`;
+  },
   mapAgg: (key, value) => `map_from_entries(list({'k': ${key}, 'v': ${value}}))`,
   emptyMap: () => `MAP([]::VARCHAR[], []::DOUBLE[])`,
-  joinNonNull: (items, separator) => `concat_ws(${string(separator)}, ${items.join(", ")})`,
   materialized: "MATERIALIZED ",
   formatNumber(expr) {
     // DuckDB prints the shortest round-trip digits but in its own layout (`20.0`, `1e-07`);

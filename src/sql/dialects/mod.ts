@@ -1,11 +1,13 @@
 /** SQL dialects `compileToSql` can write, by their `--dialect` name. */
 import type { SqlDialect } from "../sql_dialect.ts";
+import { clickhouse } from "./clickhouse.ts";
 import { duckdb } from "./duckdb.ts";
 
+export { clickhouse } from "./clickhouse.ts";
 export { duckdb, globToLike } from "./duckdb.ts";
 
 /** Every supported dialect by name. */
-export const SQL_DIALECTS: Readonly<Record<string, SqlDialect>> = { duckdb };
+export const SQL_DIALECTS: Readonly<Record<string, SqlDialect>> = { duckdb, clickhouse };
 
 /** The dialect called `name`; throws `RangeError` listing the supported ones otherwise. */
 export function sqlDialect(name: string): SqlDialect {
