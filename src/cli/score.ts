@@ -61,6 +61,7 @@ const FLAGS: Record<string, FlagSpec> = {
   purchases: {
     help:
       'Purchases file (contact_id, ts, amount, channel, tag), scored as events of type "purchase" (amount as value) by the engine scorer.',
+  },
   engine: {
     help:
       "Where to score: local (this process, as --scorer says; default) or clickhouse (a running server, see --url; docs/scale-out.md).",
@@ -106,6 +107,9 @@ export function run(args: string[]): Promise<number> {
     const engine = String(flags.engine ?? "local");
     if (engine !== "local" && engine !== "clickhouse") {
       throw new UsageError(`--engine must be "local" or "clickhouse", got "${engine}"`);
+    }
+    if (engine === "clickhouse" && typeof flags.purchases === "string") {
+      throw new UsageError("--purchases is scored by --engine local (--scorer engine)");
     }
     if (engine === "clickhouse") {
       if (triggersOut) throw new UsageError("--triggers goes with --engine local only");
