@@ -59,7 +59,9 @@ for (const kb of [6, 12, 24]) {
   }
   console.log(
     `hostile ${kb} KB URL, */shop/*/*/buy: compileGlob ${glob.toFixed(2)} ms, RegExp ${
-      Number.isNaN(regex) ? "not run here (issue 15 measured 20 s at 12 KB, 70 s at 18 KB)" : `${regex.toFixed(0)} ms`
+      Number.isNaN(regex)
+        ? "not run here (issue 15 measured 20 s at 12 KB, 70 s at 18 KB)"
+        : `${regex.toFixed(0)} ms`
     }`,
   );
 }
