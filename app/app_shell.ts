@@ -168,6 +168,8 @@ export class AppShell extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    // Elements read the language of the page from <html lang>.
+    document.documentElement.lang = this.lang;
     addEventListener("hashchange", this.onHash);
     this.start().catch((
       err,

@@ -113,3 +113,34 @@ export async function reportImages(json: BacktestJson) {
   }
   return images;
 }
+
+import { stampResult } from "../src/workspace/result_stamp.ts";
+import { dataKey as _dataKey } from "../src/workspace/config_versions.ts";
+import type { WorkspaceData } from "../src/workspace/types.ts";
+export { label } from "../src/i18n/labels.ts";
+
+/**
+ * The stamp of a result computed now for the current config version (or for `spec`, a
+ * page's draft of it) on the loaded data; `<sb-result-stamp>` shows it and marks it out of
+ * date when the version or the data change.
+ */
+export function resultStamp(workspace: Workspace, spec?: ScoringConfigSpec) {
+  return stampResult(workspace.versions, workspace.dataKey, spec ? { spec } : {});
+}
+
+/** Key of the loaded tables as the `data` summaries describe them (see `dataKey`). */
+export function dataKeyOf(data: WorkspaceData): string {
+  const { version: _v, ...tables } = data;
+  return _dataKey(tables as Parameters<typeof _dataKey>[0]);
+}
+
+/** The interface language of the page (`en`, `ru`). */
+export function lang(): string {
+  return document.documentElement.lang || "en";
+}
+
+/** `text` in the page's language (see `label`). */
+export function t(text: string, values?: Record<string, string | number>): string {
+  return _label(lang(), text, values);
+}
+import { label as _label } from "../src/i18n/labels.ts";

@@ -9,7 +9,7 @@
  * `deno task bench cli --events 10000000` for the issue's size (about 1 GB of CSV).
  */
 import { parseArgs } from "node:util";
-import { SPEC } from "./sql_bench.ts";
+import { SPEC, STAGES, TYPES, URLS } from "./sql_bench.ts";
 import { seededRng } from "../src/metrics/seeded_rng.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
@@ -26,30 +26,6 @@ const N = Number(values.events);
 const REPEAT = Number(values.repeat);
 import { DAY_MS as DAY } from "../src/tables/mod.ts";
 const AS_OF = Date.UTC(2024, 2, 31);
-
-const TYPES: [string, number][] = [
-  ["page_view", 0.5],
-  ["email_open", 0.15],
-  ["email_click", 0.08],
-  ["email_unsubscribe", 0.01],
-  ["form_submit", 0.02],
-  ["call", 0.06],
-  ["search", 0.08],
-  ["purchase", 0.02],
-  ["chat", 0.04],
-  ["webinar", 0.04],
-];
-const URLS = [
-  ...Array.from({ length: 40 }, (_, i) => `https://shop.example/a/item-${i}`),
-  ...Array.from({ length: 40 }, (_, i) => `https://shop.example/b/item-${i}`),
-  ...Array.from({ length: 60 }, (_, i) => `https://www.example/blog/post_${i}`),
-  "https://www.example/pricing",
-  "https://www.example/pricing?plan=pro",
-  "https://www.example/calculator",
-  "https://www.example/careers",
-  "https://www.example/",
-];
-const STAGES = ["lead", "qualified", "won", "lost"];
 
 /** Writes `n` events over `n / 10` contacts to `path`, 120 days before the instant. */
 async function writeEvents(path: string, n: number): Promise<number> {

@@ -11,7 +11,7 @@ import type { ColumnData } from "../src/db/mod.ts";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { compileToSql } from "../src/sql/mod.ts";
 import { seededRng as seededRandom } from "../src/metrics/seeded_rng.ts";
-import { DAY_MS as DAY } from "../src/tables/mod.ts";
+import { csvField, DAY_MS as DAY } from "../src/tables/mod.ts";
 
 const T = Date.UTC(2024, 2, 31);
 
@@ -109,7 +109,7 @@ export const SPEC: ScoringConfigSpec = {
   verification: { mode: "demote", factor: 0.5 },
 };
 
-const TYPES: [string, number][] = [
+export const TYPES: [string, number][] = [
   ["page_view", 0.5],
   ["email_open", 0.15],
   ["email_click", 0.08],
@@ -121,7 +121,7 @@ const TYPES: [string, number][] = [
   ["chat", 0.04],
   ["webinar", 0.04],
 ];
-const URLS = [
+export const URLS = [
   ...Array.from({ length: 40 }, (_, i) => `https://shop.example/a/item-${i}`),
   ...Array.from({ length: 40 }, (_, i) => `https://shop.example/b/item-${i}`),
   ...Array.from({ length: 60 }, (_, i) => `https://www.example/blog/post_${i}`),
@@ -132,7 +132,7 @@ const URLS = [
   "https://www.example/",
   "https://www.example/about%20us",
 ];
-const STAGES = ["lead", "qualified", "won", "lost"];
+export const STAGES = ["lead", "qualified", "won", "lost"];
 
 /** Generated events as columns (no object per row), contacts and verification. */
 export function generate(nEvents: number, seed = 42) {
@@ -220,11 +220,10 @@ export function cpuSeconds(): number {
 
 type Generated = ReturnType<typeof generate>;
 
-function csvField(v: unknown): string {
+/** One CSV field: missing and NaN empty, lists joined by `;`, quoted as RFC 4180 says. */
+function benchCsvField(v: unknown): string {
   if (v === null || v === undefined || (typeof v === "number" && Number.isNaN(v))) return "";
-  if (Array.isArray(v)) return v.join(";");
-  const s = String(v);
-  return /[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+  return csvField(Array.isArray(v) ? v.join(";") : String(v));
 }
 
 /** Writes columns as a CSV file with a header, in slices so no whole-file string is held. */
@@ -239,7 +238,7 @@ export async function writeCsv(path: string, columns: Record<string, ColumnData>
     for (let start = 0; start < n; start += 100_000) {
       let text = "";
       for (let i = start; i < Math.min(n, start + 100_000); i++) {
-        text += cols.map((c) => csvField(c[i])).join(",") + "\n";
+        text += cols.map((c) => benchCsvField(c[i])).join(",") + "\n";
       }
       const bytes = enc.encode(text);
       for (let off = 0; off < bytes.length;) off += await file.write(bytes.subarray(off));

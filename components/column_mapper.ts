@@ -2,6 +2,7 @@ import { css, html, LitElement } from "lit";
 import type { TableKind } from "../src/data/types.ts";
 import { TABLE_COLUMNS } from "../src/data/mod.ts";
 import { baseStyles } from "./_styles.ts";
+import { tr } from "./_lang.ts";
 
 /**
  * Lets a person say which file column holds each canonical column, e.g. `contact_id` is
@@ -62,7 +63,7 @@ export class ColumnMapper extends LitElement {
     const { required, optional, anyOf } = TABLE_COLUMNS[this.kind];
     return html`
       <fieldset>
-        <legend>Columns of the ${this.kind} file</legend>
+        <legend>${tr("Columns of the {kind} file", { kind: tr(this.kind) })}</legend>
         <div class="grid">
           ${[...required, ...optional].map((canonical) =>
             html`
@@ -73,7 +74,7 @@ export class ColumnMapper extends LitElement {
                 <select aria-label=${`file column for ${canonical}`} data-canonical=${canonical}
                   @change=${(e: Event) =>
                     this.choose(canonical, (e.target as HTMLSelectElement).value)}>
-                  <option value="" ?selected=${!this.value[canonical]}>(by name)</option>
+                  <option value="" ?selected=${!this.value[canonical]}>${tr("(by name)")}</option>
                   ${this.columns.map((c) =>
                     html`<option .value=${c} ?selected=${this.value[canonical] === c}>${c}</option>`
                   )}
@@ -85,8 +86,8 @@ export class ColumnMapper extends LitElement {
         <p><button class="primary" @click=${() =>
           this.dispatchEvent(
             new CustomEvent("apply", { detail: this.value }),
-          )}>Load with this mapping</button>
-        <span class="muted">* ${anyOf ? "at least one required" : "required"}</span></p>
+          )}>${tr("Load with this mapping")}</button>
+        <span class="muted">* ${tr(anyOf ? "at least one required" : "required")}</span></p>
       </fieldset>
     `;
   }

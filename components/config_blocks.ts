@@ -8,6 +8,7 @@ import type {
 import { parseConfig } from "../src/config/mod.ts";
 import { splitList } from "../src/tables/mod.ts";
 import { baseStyles } from "./_styles.ts";
+import { tr } from "./_lang.ts";
 
 /** The blocks of a config this element edits. */
 export interface ConfigBlocks {
@@ -179,8 +180,8 @@ export class ConfigBlocksForm extends LitElement {
   }
 
   private field(key: keyof Draft, label: string, help = "", type = "text") {
-    return html`<label>${label}
-      <input type=${type} .value=${String(this.draft[key])} aria-label=${label} title=${help}
+    return html`<label>${tr(label)}
+      <input type=${type} .value=${String(this.draft[key])} aria-label=${label} title=${tr(help)}
         @input=${(e: Event) => this.set({ [key]: (e.target as HTMLInputElement).value })}>
     </label>`;
   }
@@ -197,7 +198,7 @@ export class ConfigBlocksForm extends LitElement {
     const d = this.draft;
     return html`
       <fieldset>
-        <legend>Audience: who is scored at all (empty: everyone)</legend>
+        <legend>${tr("Audience: who is scored at all (empty: everyone)")}</legend>
         ${this.field("gender", "gender", "f, m (a list)")}
         ${this.field("ageFrom", "age from", "", "number")}
         ${this.field("ageTo", "age to", "", "number")}
@@ -208,8 +209,8 @@ export class ConfigBlocksForm extends LitElement {
         ${this.field("touchedTypes", "touched by event types", "a list: call, form_submit")}
       </fieldset>
       <fieldset>
-        <legend>Verification: contacts on the verification list</legend>
-        <label>mode
+        <legend>${tr("Verification: contacts on the verification list")}</legend>
+        <label>${tr("mode")}
           <select aria-label="verification mode" @change=${(e: Event) =>
             this.set({
               verification: (e.target as HTMLSelectElement).value as Draft["verification"],
@@ -220,7 +221,7 @@ export class ConfigBlocksForm extends LitElement {
               ["demote", "lower their score"],
               ["flag", "only mark them"],
             ].map(([v, l]) =>
-              html`<option .value=${v} ?selected=${d.verification === v}>${l}</option>`
+              html`<option .value=${v} ?selected=${d.verification === v}>${tr(l)}</option>`
             )}
           </select>
         </label>
@@ -229,27 +230,34 @@ export class ConfigBlocksForm extends LitElement {
           : null}
       </fieldset>
       <fieldset>
-        <legend>Triggers: what happens when a contact reaches a tier</legend>
+        <legend>${tr("Triggers: what happens when a contact reaches a tier")}</legend>
         ${d.triggers.map((t, i) =>
           html`
             <div class="trigger">
-              <label>name<input .value=${t.id} aria-label=${`trigger ${i + 1} name`} @input=${(
+              <label>${tr("name")}<input .value=${t.id} aria-label=${`trigger ${
+                i + 1
+              } name`} @input=${(
                 e: Event,
               ) => this.setTrigger(i, { id: (e.target as HTMLInputElement).value })}></label>
-              <label>reaches<select aria-label=${`trigger ${i + 1} tier`} @change=${(e: Event) =>
-                this.setTrigger(i, { reaches: (e.target as HTMLSelectElement).value })}>
+              <label>${tr("reaches")}<select aria-label=${`trigger ${i + 1} tier`} @change=${(
+                e: Event,
+              ) => this.setTrigger(i, { reaches: (e.target as HTMLSelectElement).value })}>
                           ${["high", "medium", "low"].map((tier) =>
-                            html`<option .value=${tier} ?selected=${
-                              t.reaches === tier
-                            }>${tier}</option>`
+                            html`<option .value=${tier} ?selected=${t.reaches === tier}>${
+                              tr(tier)
+                            }</option>`
                           )}</select></label>
-              <label>action<input .value=${t.action} aria-label=${`trigger ${i + 1} action`}
+              <label>${tr("action")}<input .value=${t.action} aria-label=${`trigger ${
+                i + 1
+              } action`}
                           title="e.g. call_back, send_to_crm" @input=${(e: Event) =>
                             this.setTrigger(i, {
                               action: (e.target as HTMLInputElement).value,
                             })}></label>
               <button @click=${() =>
-                this.set({ triggers: d.triggers.filter((_, j) => j !== i) })}>Remove</button>
+                this.set({ triggers: d.triggers.filter((_, j) => j !== i) })}>${tr(
+                  "Remove",
+                )}</button>
             </div>
           `
         )}
@@ -260,15 +268,16 @@ export class ConfigBlocksForm extends LitElement {
               reaches: "high",
               action: "call_back",
             }],
-          })}>Add a trigger</button>
+          })}>${tr("Add a trigger")}</button>
       </fieldset>
       ${this.problems.length
         ? html`<div class="error" role="alert">${
           this.problems.map((p) => html`<div>${p}</div>`)
         }</div>`
         : null}
-      <p><button class="primary" id="apply-blocks" @click=${() =>
-        this.apply()}>Apply to the current config</button></p>
+      <p><button class="primary" id="apply-blocks" @click=${() => this.apply()}>${tr(
+        "Apply to the current config",
+      )}</button></p>
       <slot></slot>
     `;
   }

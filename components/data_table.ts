@@ -1,10 +1,20 @@
 import { css, html, LitElement } from "lit";
 import { baseStyles } from "./_styles.ts";
+import { tr } from "./_lang.ts";
 
-/** Display text of one cell: dates in ISO UTC, numbers to 6 significant digits, lists joined. */
+/**
+ * Display text of one cell: dates as `2024-07-01` (with the time, UTC, when not midnight),
+ * numbers to 6 significant digits, lists joined.
+ */
 export function cellDisplay(value: unknown): string {
   if (value === null || value === undefined) return "";
-  if (value instanceof Date) return value.toISOString().replace(".000Z", "Z");
+  if (value instanceof Date) {
+    if (Number.isNaN(value.getTime())) return "";
+    const iso = value.toISOString();
+    return iso.slice(11, 23) === "00:00:00.000"
+      ? iso.slice(0, 10)
+      : `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;
+  }
   if (typeof value === "number") {
     return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(6)));
   }
@@ -14,7 +24,9 @@ export function cellDisplay(value: unknown): string {
 }
 
 /**
- * A table of rows, one page at a time, scrollable and reachable by keyboard.
+ * A table of rows, one page at a time, scrollable and reachable by keyboard. The caption,
+ * the column names and short text cells are shown in the page's language when a translation
+ * exists (`label`); the `caption` attribute stays as given, for selectors.
  *
  * @fires page-change - `detail: {page}` after the page buttons move
  * @csspart table - the `<table>`
@@ -24,6 +36,7 @@ export class DataTable extends LitElement {
     rows: { attribute: false },
     columns: { attribute: false },
     caption: {},
+    raw: { type: Boolean },
     pageSize: { type: Number, attribute: "page-size" },
     page: { type: Number },
   };
@@ -33,6 +46,8 @@ export class DataTable extends LitElement {
   declare columns: string[] | null;
   /** Caption read out by screen readers and shown above the table. */
   declare caption: string;
+  /** Column names and cells exactly as given (a query's own names), never translated. */
+  declare raw: boolean;
   /** Rows per page. */
   declare pageSize: number;
   /** 0-based page shown. */
@@ -72,6 +87,7 @@ export class DataTable extends LitElement {
     this.rows = [];
     this.columns = null;
     this.caption = "";
+    this.raw = false;
     this.pageSize = 50;
     this.page = 0;
   }
@@ -83,17 +99,21 @@ export class DataTable extends LitElement {
     const shown = this.rows.slice(page * this.pageSize, (page + 1) * this.pageSize);
     const numeric = columns.map((c) => typeof shown.find((r) => r[c] != null)?.[c] === "number");
     return html`
-      <div class="scroll" tabindex="0" role="region" aria-label=${this.caption || "table"}>
+      <div class="scroll" tabindex="0" role="region" aria-label=${tr(this.caption || "table")}>
         <table part="table">
-          ${this.caption ? html`<caption>${this.caption}</caption>` : null}
+          ${this.caption ? html`<caption>${tr(this.caption)}</caption>` : null}
           <thead><tr>${columns.map((c, j) =>
-            html`<th scope="col" class=${numeric[j] ? "num" : ""}>${c}</th>`
+            html`<th scope="col" class=${numeric[j] ? "num" : ""}>${this.raw ? c : tr(c)}</th>`
           )}</tr></thead>
           <tbody>
             ${shown.map((row) =>
               html`<tr>${
                 columns.map((c, j) =>
-                  html`<td class=${numeric[j] ? "num" : ""}>${cellDisplay(row[c])}</td>`
+                  html`<td class=${numeric[j] ? "num" : ""}>${
+                    typeof row[c] === "string" && !this.raw
+                      ? tr(row[c] as string)
+                      : cellDisplay(row[c])
+                  }</td>`
                 )
               }</tr>`
             )}
@@ -103,15 +123,22 @@ export class DataTable extends LitElement {
       ${pages > 1
         ? html`
           <nav aria-label="pages">
-            <button ?disabled=${page === 0} @click=${() => this.go(page - 1)}>Previous</button>
-            <span class="muted">rows ${page * this.pageSize + 1}–${Math.min(
-              this.rows.length,
-              (page + 1) * this.pageSize,
-            )} of ${this.rows.length}</span>
-            <button ?disabled=${page >= pages - 1} @click=${() => this.go(page + 1)}>Next</button>
+            <button ?disabled=${page === 0} @click=${() => this.go(page - 1)}>${tr(
+              "Previous",
+            )}</button>
+            <span class="muted">${tr("rows {from}–{to} of {n}", {
+              from: page * this.pageSize + 1,
+              to: Math.min(this.rows.length, (page + 1) * this.pageSize),
+              n: this.rows.length,
+            })}</span>
+            <button ?disabled=${page >= pages - 1} @click=${() => this.go(page + 1)}>${tr(
+              "Next",
+            )}</button>
           </nav>
         `
-        : html`<p class="muted">${this.rows.length} row${this.rows.length === 1 ? "" : "s"}</p>`}
+        : html`<p class="muted">${
+          this.rows.length === 1 ? tr("1 row") : tr("{n} rows", { n: this.rows.length })
+        }</p>`}
     `;
   }
 

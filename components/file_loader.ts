@@ -8,6 +8,7 @@ import {
   WorkerError,
 } from "../src/workspace/mod.ts";
 import { baseStyles } from "./_styles.ts";
+import { tr } from "./_lang.ts";
 import "./column_mapper.ts";
 
 interface Pending {
@@ -152,7 +153,9 @@ export class FileLoader extends LitElement {
           this.dragging = false;
           this.addFiles([...(e.dataTransfer?.files ?? [])]);
         }}>
-        <p>Drop contacts, events, purchases or verification files here (CSV, XLSX, JSON), or</p>
+        <p>${tr(
+          "Drop contacts, events, purchases or verification files here (CSV, XLSX, JSON), or",
+        )}</p>
         <label><input id="files" type="file" multiple accept=".csv,.tsv,.txt,.xlsx,.xls,.json,.arrow"
           @change=${(e: Event) => {
             const input = e.target as HTMLInputElement;
@@ -160,7 +163,7 @@ export class FileLoader extends LitElement {
             input.value = "";
           }}><button class="primary" @click=${() =>
             this.renderRoot.querySelector<HTMLInputElement>("#files")
-              ?.click()}>Choose files…</button></label>
+              ?.click()}>${tr("Choose files…")}</button></label>
       </div>
       <ul aria-live="polite">${this.pending.map((p, i) => this.renderPending(p, i))}</ul>
     `;
@@ -172,15 +175,15 @@ export class FileLoader extends LitElement {
     return html`<li>
       <div class="row">
         <strong>${p.name}</strong>
-        <label>table
+        <label>${tr("table")}
           <select aria-label=${`table of ${p.name}`} ?disabled=${
       p.progress !== null && !p.done && !error
     }
             @change=${(e: Event) =>
       this.update1(i, { kind: (e.target as HTMLSelectElement).value as TableKind })}>
-            <option value="" ?selected=${!p.kind}>choose…</option>
+            <option value="" ?selected=${!p.kind}>${tr("choose…")}</option>
             ${
-      TABLE_KINDS.map((k) => html`<option .value=${k} ?selected=${p.kind === k}>${k}</option>`)
+      TABLE_KINDS.map((k) => html`<option .value=${k} ?selected=${p.kind === k}>${tr(k)}</option>`)
     }
           </select>
         </label>
@@ -188,9 +191,9 @@ export class FileLoader extends LitElement {
       p.progress !== null && !error
         ? html`
           <progress max="1" .value=${p.progress} aria-label=${`reading ${p.name}`}></progress>
-          <span>${p.done ? "loaded" : `${Math.round(p.progress * 100)} %`}</span>
+          <span>${p.done ? tr("loaded") : `${Math.round(p.progress * 100)} %`}</span>
         `
-        : html`<button ?disabled=${!p.kind} @click=${() => this.read(i)}>Load</button>`
+        : html`<button ?disabled=${!p.kind} @click=${() => this.read(i)}>${tr("Load")}</button>`
     }
       </div>
       ${error ? html`<div class="error" role="alert">${pageWords(error.message)}</div>` : null}
@@ -203,10 +206,11 @@ export class FileLoader extends LitElement {
             ${p.ask.text}
             <button class="primary" data-answer="yes" @click=${() =>
               p.ask!.answer(true)}>${p.ask.warn
-              ? "Load anyway"
-              : "Replace"}</button>
-            <button data-answer="no" @click=${() =>
-              p.ask!.answer(false)}>Keep the loaded table</button>
+              ? tr("Load anyway")
+              : tr("Replace")}</button>
+            <button data-answer="no" @click=${() => p.ask!.answer(false)}>${tr(
+              "Keep the loaded table",
+            )}</button>
           </div>
         `
         : null
@@ -228,7 +232,7 @@ export class FileLoader extends LitElement {
         ? html`<p><button id="row-ids" @click=${() => {
           this.update1(i, { options: { ...p.options, rowIds: true } });
           this.read(i);
-        }}>No id column: number the rows as contacts</button></p>`
+        }}>${tr("No id column: number the rows as contacts")}</button></p>`
         : null
     }
       ${

@@ -8,6 +8,7 @@ import {
 } from "../src/workspace/mod.ts";
 import type { TableKind } from "../src/data/types.ts";
 import { baseStyles } from "./_styles.ts";
+import { tr } from "./_lang.ts";
 import { replaceQuestion } from "./file_loader.ts";
 import type { ColumnMapper } from "./column_mapper.ts";
 import "./column_mapper.ts";
@@ -99,30 +100,30 @@ export class LoadSummaryView extends LitElement {
 
   override render() {
     const tables = TABLE_KINDS.map((k) => this.data?.[k]).filter((t) => t !== undefined);
-    if (!tables.length) return html`<p class="muted">No data loaded yet.</p>`;
+    if (!tables.length) return html`<p class="muted">${tr("No data loaded yet.")}</p>`;
     const rejects = tables.flatMap((t) => t.rejects);
     return html`
       <div class="scroll" tabindex="0" role="region" aria-label="load summary">
         <table part="summary">
-          <caption>Load summary</caption>
+          <caption>${tr("Load summary")}</caption>
           <thead>
             <tr>
-              <th>table</th>
-              <th>file</th>
-              <th class="num">read</th>
-              <th class="num">loaded</th>
-              <th class="num">rejected</th>
-              <th class="num">duplicates</th>
-              <th>from</th>
-              <th>to</th>
-              <th>event types</th>
-              ${this.workspace ? html`<th>columns</th>` : null}
+              <th>${tr("table")}</th>
+              <th>${tr("file")}</th>
+              <th class="num">${tr("read")}</th>
+              <th class="num">${tr("loaded")}</th>
+              <th class="num">${tr("rejected")}</th>
+              <th class="num">${tr("duplicates")}</th>
+              <th>${tr("from")}</th>
+              <th>${tr("to")}</th>
+              <th>${tr("event types")}</th>
+              ${this.workspace ? html`<th>${tr("columns")}</th>` : null}
             </tr>
           </thead>
           <tbody>${tables.map((t) =>
             html`
               <tr data-kind=${t.kind}>
-                <td>${t.kind}</td>
+                <td>${tr(t.kind)}</td>
                 <td>${t.name}</td>
                 <td class="num">${t.summary.rowsRead}</td>
                 <td class="num">${t.summary.rowsLoaded}</td>
@@ -137,7 +138,7 @@ export class LoadSummaryView extends LitElement {
                   ? html`<td><button class="link" data-remap=${t.kind}
                     aria-expanded=${this.remap?.kind === t.kind ? "true" : "false"}
                     aria-controls="remap-panel"
-                    @click=${() => this.toggle(t.kind)}>Remap columns…</button></td>`
+                    @click=${() => this.toggle(t.kind)}>${tr("Remap columns…")}</button></td>`
                   : null}
               </tr>
             `
@@ -163,7 +164,7 @@ export class LoadSummaryView extends LitElement {
         : null}
       ${rejects.length
         ? html`
-          <h4>Rejected rows (${rejects.length})</h4>
+          <h4>${tr("Rejected rows")} (${rejects.length})</h4>
           <sb-data-table .rows=${rejects} .columns=${[
             "file",
             "row",
@@ -172,7 +173,7 @@ export class LoadSummaryView extends LitElement {
             "reason",
           ]} caption="Rejected rows"></sb-data-table>
         `
-        : html`<p>No rows were rejected.</p>`}
+        : html`<p>${tr("No rows were rejected.")}</p>`}
     `;
   }
 

@@ -11,3 +11,5 @@ export { SettingsForm } from "./settings_form.ts";
 export { TierTuner } from "./tier_tuner.ts";
 export { type ConfigBlocks, ConfigBlocksForm } from "./config_blocks.ts";
 export { ConfigBar } from "./config_bar.ts";
+export { ResultStampLine } from "./result_stamp.ts";
+export { RuleScopesForm } from "./rule_scopes.ts";

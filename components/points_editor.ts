@@ -1,5 +1,6 @@
 import { css, html, LitElement } from "lit";
 import { baseStyles } from "./_styles.ts";
+import { tr } from "./_lang.ts";
 
 /** One fitted rule: the columns of a calibration's points table this editor reads. */
 export interface PointsEditorRow {
@@ -75,15 +76,15 @@ export class PointsEditor extends LitElement {
     return html`
       <div class="scroll" tabindex="0" role="region" aria-label="coefficients and points">
         <table part="table">
-          <caption>Coefficients and points (edit a rule's points by hand)</caption>
+          <caption>${tr("Coefficients and points (edit a rule's points by hand)")}</caption>
           <thead>
             <tr>
-              <th>feature</th>
-              <th>rule</th>
-              <th class="num">coefficient</th>
-              <th class="num">std. error</th>
-              <th class="num">exact points</th>
-              <th class="num">points</th>
+              <th>${tr("feature")}</th>
+              <th>${tr("rule")}</th>
+              <th class="num">${tr("coefficient")}</th>
+              <th class="num">${tr("std error")}</th>
+              <th class="num">${tr("exact points")}</th>
+              <th class="num">${tr("points")}</th>
             </tr>
           </thead>
           <tbody>${this.rows.map((r) => {
@@ -93,7 +94,9 @@ export class PointsEditor extends LitElement {
               <tr class=${edited ? "edited" : ""}>
                 <td class="wrap">${r.label || r.feature}</td>
                 <td class="wrap">${r.ruleId ??
-                  (r.feature === "(intercept)" ? "(intercept)" : "rounds to 0: no rule")}</td>
+                  (r.feature === "(intercept)"
+                    ? tr("(intercept)")
+                    : tr("rounds to 0: no rule"))}</td>
                 <td class="num">${fixed(r.coef, 4)}</td>
                 <td class="num">${fixed(r.stdErr, 4)}</td>
                 <td class="num">${fixed(r.exactPoints, 2)}</td>
@@ -111,7 +114,7 @@ export class PointsEditor extends LitElement {
           })}</tbody>
         </table>
       </div>
-      <p><button @click=${() => this.resetAll()}>Back to fitted points</button></p>
+      <p><button @click=${() => this.resetAll()}>${tr("Back to fitted points")}</button></p>
     `;
   }
 

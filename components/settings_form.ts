@@ -1,5 +1,6 @@
 import { css, html, LitElement } from "lit";
 import { baseStyles } from "./_styles.ts";
+import { tr } from "./_lang.ts";
 
 /** One field of a settings form. */
 export interface FormField {
@@ -35,6 +36,7 @@ export class SettingsForm extends LitElement {
     fields: { attribute: false },
     value: { attribute: false },
     submitLabel: { attribute: "submit-label" },
+    validate: { attribute: false },
     draft: { state: true },
     problem: { state: true },
   };
@@ -44,6 +46,8 @@ export class SettingsForm extends LitElement {
   declare value: Values;
   /** Label of the apply button; empty applies every edit at once. */
   declare submitLabel: string;
+  /** A further check of the whole draft (as the code that reads it checks it): a message, or `null`. */
+  declare validate: ((values: Values) => string | null) | null;
   declare draft: Values;
   declare problem: string;
 
@@ -78,6 +82,7 @@ export class SettingsForm extends LitElement {
     this.fields = [];
     this.value = {};
     this.submitLabel = "";
+    this.validate = null;
     this.draft = {};
     this.problem = "";
   }
@@ -94,7 +99,7 @@ export class SettingsForm extends LitElement {
       ${this.fields.map((f) => this.renderField(f))}
       ${
       this.submitLabel
-        ? html`<button class="primary" type="submit">${this.submitLabel}</button>`
+        ? html`<button class="primary" type="submit">${tr(this.submitLabel)}</button>`
         : null
     }
     </form>
@@ -114,7 +119,7 @@ export class SettingsForm extends LitElement {
         control = html`<select name=${f.name} @change=${(e: Event) => set(text(e))}>
           ${
           (f.options ?? []).map((o) =>
-            html`<option .value=${o.value} ?selected=${o.value === v}>${o.label}</option>`
+            html`<option .value=${o.value} ?selected=${o.value === v}>${tr(o.label)}</option>`
           )
         }
         </select>`;
@@ -145,8 +150,8 @@ export class SettingsForm extends LitElement {
           e: Event,
         ) => set(text(e))}>`;
     }
-    return html`<label>${f.label}${control}${
-      f.help ? html`<small>${f.help}</small>` : null
+    return html`<label>${tr(f.label)}${control}${
+      f.help ? html`<small>${tr(f.help)}</small>` : null
     }</label>`;
   }
 
@@ -171,6 +176,11 @@ export class SettingsForm extends LitElement {
         }${f.max !== undefined ? ` (to ${f.max})` : ""}`;
         return;
       }
+    }
+    const problem = this.validate?.({ ...this.draft }) ?? null;
+    if (problem) {
+      this.problem = problem;
+      return;
     }
     this.problem = "";
     this.value = { ...this.draft };

@@ -1,6 +1,7 @@
 import { css, html, LitElement } from "lit";
 import { autoChart } from "../src/charts/auto_chart.ts";
 import { baseStyles } from "./_styles.ts";
+import { tr } from "./_lang.ts";
 import "./data_table.ts";
 import "./plot_figure.ts";
 
@@ -101,7 +102,7 @@ export class SqlCell extends LitElement {
   override render() {
     const chart = this.result ? autoChart(this.result.columns, this.result.rows) : null;
     return html`
-      <label class="muted" for="q">SQL (Ctrl+Enter runs)</label>
+      <label class="muted" for="q">${tr("SQL (Ctrl+Enter runs)")}</label>
       <textarea id="q" part="editor" spellcheck="false" .value=${this.query}
         @input=${(e: Event) => (this.query = (e.target as HTMLTextAreaElement).value)}
         @keydown=${(e: KeyboardEvent) => {
@@ -112,17 +113,20 @@ export class SqlCell extends LitElement {
         }}></textarea>
       <div class="bar">
         <button class="primary" ?disabled=${this.running || !this.source} @click=${() =>
-          this.run()}>Run</button>
+          this.run()}>${tr("Run")}</button>
         <span class="muted" role="status">${this.running
-          ? "running…"
+          ? tr("running…")
           : this.result
-          ? `${this.result.rows.length} rows in ${this.result.ms.toFixed(0)} ms`
+          ? tr("{n} rows in {ms} ms", {
+            n: this.result.rows.length,
+            ms: this.result.ms.toFixed(0),
+          })
           : ""}</span>
       </div>
       ${this.error ? html`<div class="error" role="alert">${this.error}</div>` : null}
       ${this.result
         ? html`<div class="out ${chart ? "both" : ""}">
-            <sb-data-table .rows=${this.result.rows} .columns=${this.result.columns} caption="Query result"></sb-data-table>
+            <sb-data-table raw .rows=${this.result.rows} .columns=${this.result.columns} caption="Query result"></sb-data-table>
             ${
           chart
             ? html`<sb-plot-figure .options=${chart} label="Chart of the query result"></sb-plot-figure>`

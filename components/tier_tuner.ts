@@ -2,6 +2,7 @@ import { css, html, LitElement } from "lit";
 import * as Plot from "@observablehq/plot";
 import type { TierIndex, TierSplit } from "../src/backtest/tier_index.ts";
 import { baseStyles } from "./_styles.ts";
+import { tr } from "./_lang.ts";
 import "./plot_figure.ts";
 
 const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)} %` : "—");
@@ -91,12 +92,12 @@ export class TierTuner extends LitElement {
   }
 
   override render() {
-    if (!this.index) return html`<p class="muted">No scores to tier yet.</p>`;
+    if (!this.index) return html`<p class="muted">${tr("No scores to tier yet.")}</p>`;
     const lo = Number.isFinite(this.min) ? this.min : Math.floor(this.index.quantile(0.005));
     const hi = Number.isFinite(this.max) ? this.max : Math.ceil(this.index.quantile(0.995));
     const slider = (key: "high" | "medium") =>
       html`
-        <label for=${key}>${key} from</label>
+        <label for=${key}>${tr(`${key} from`)}</label>
         <input id=${key} type="range" min=${lo} max=${hi} step="1" .value=${String(this.value[key])}
           aria-label=${`${key} threshold`} @input=${(e: Event) =>
             this.move(key, Number((e.target as HTMLInputElement).value))}>
@@ -112,23 +113,26 @@ export class TierTuner extends LitElement {
       <div class="grid">
         <div class="scroll" tabindex="0" role="region" aria-label="tiers at these thresholds">
           <table part="table">
-            <caption>${total} scored contact-periods, ${this.index.converters} converted</caption>
+            <caption>${tr("{n} scored contact-periods, {c} converted", {
+              n: total,
+              c: this.index.converters,
+            })}</caption>
             <thead>
               <tr>
-                <th>tier</th>
-                <th class="num">contacts</th>
-                <th class="num">share</th>
-                <th class="num">converters</th>
-                <th class="num">conversion</th>
-                <th class="num">95 % interval</th>
-                <th class="num">lift</th>
-                <th class="num">capture</th>
+                <th>${tr("tier")}</th>
+                <th class="num">${tr("contacts")}</th>
+                <th class="num">${tr("share")}</th>
+                <th class="num">${tr("converters")}</th>
+                <th class="num">${tr("conversion")}</th>
+                <th class="num">${tr("95 % interval")}</th>
+                <th class="num">${tr("lift")}</th>
+                <th class="num">${tr("capture")}</th>
               </tr>
             </thead>
             <tbody>${this.split.map((s) =>
               html`
                 <tr data-tier=${s.tier}>
-                  <td>${s.tier}</td>
+                  <td>${tr(s.tier)}</td>
                   <td class="num">${s.count}</td>
                   <td class="num">${pct(s.count / total)}</td>
                   <td class="num">${s.converters}</td>
@@ -153,7 +157,7 @@ export class TierTuner extends LitElement {
     return {
       height: 220,
       marginLeft: 60,
-      x: { label: "conversion", tickFormat: "%", grid: true },
+      x: { label: tr("conversion"), tickFormat: "%", grid: true },
       y: { label: null, domain: ["high", "medium", "low"] },
       marks: [
         Plot.barX(rows, { y: "tier", x: "conversion", fill: "tier" }),

@@ -8,6 +8,7 @@ import type { ScoringConfigSpec } from "../../src/config/types.ts";
 import { parseConfig } from "../../src/config/mod.ts";
 import { dataSpan } from "../../src/tables/mod.ts";
 import { scoreContacts } from "../../src/engine/mod.ts";
+import { PURCHASE_EVENT_TYPE, purchaseEvent } from "../../src/data/purchase_event.ts";
 import {
   compareWindows,
   type CompareWindowsOptions,
@@ -25,10 +26,12 @@ import {
   calibrateSnapshot,
   calibrateTemporal,
   type CalibrationResult,
+  codeLikeColumns,
   evaluateHoldout,
   type PerTagOptions,
   type TemporalOptions,
 } from "../../src/calibrate/mod.ts";
+import { calibrateRollingTemporal, type RollingTemporalOptions } from "../../src/backtest/mod.ts";
 import { type AudienceOptions, buildAudienceFile } from "../../src/export/audience_file.ts";
 import { buildReportWorkbook, type ReportImage } from "../../src/export/report_workbook.ts";
 import { scoringReportSheets } from "../../src/export/scoring_report.ts";
@@ -65,7 +68,15 @@ function replayInput(tables: WorkerTables, task: string): ReplayInput {
 }
 
 function eventTypes(tables: WorkerTables): Set<string> {
-  return new Set((tables.events ?? []).map((e) => e.type));
+  const types = new Set((tables.events ?? []).map((e) => e.type));
+  if (tables.purchases?.length) types.add(PURCHASE_EVENT_TYPE);
+  return types;
+}
+
+/** The events scored: the events table and each purchase as an event of type `purchase`. */
+function eventsWithPurchases(tables: WorkerTables): EventRow[] | undefined {
+  if (!tables.purchases?.length) return tables.events;
+  return [...(tables.events ?? []), ...tables.purchases.map(purchaseEvent)];
 }
 
 /** A config spec checked against the schema (throws `ConfigError` listing every problem). */
@@ -165,13 +176,67 @@ export const WORKER_TASKS = {
   },
 
   /**
+   * Contact columns of a few whole numbers (`codeLikeColumns`), offered to be declared
+   * categorical before a snapshot calibration on `label`.
+   */
+  codeColumns(tables: WorkerTables, label: string | null) {
+    const { contacts } = need(tables, "list contact columns", "contacts");
+    return codeLikeColumns(contacts, { exclude: label ? [label] : [] });
+  },
+
+  /**
+   * Snapshot calibration on the 0/1 contacts column `label` with `categorical` columns
+   * binned as unordered codes. Returns the config and the evidence the page shows (hold-out
+   * of the exact fit, the whole points and the plain regression; the selection and its
+   * cross-validation curve), not the rows.
+   */
+  calibrateOnLabel(tables: WorkerTables, label: string, options: { categorical?: string[] }) {
+    const { contacts } = need(tables, "calibrate on a label column", "contacts");
+    const r = calibrateSnapshot(contacts, {
+      label,
+      categorical: options.categorical ?? [],
+      name: `Snapshot calibration on "${label}"`,
+    });
+    return {
+      config: r.config,
+      holdout: r.holdout,
+      selection: r.selection,
+      refit: r.refit,
+      training: r.training,
+      warnings: r.warnings,
+    };
+  },
+
+  /**
+   * Recalibration over periods on event data (`calibrateRollingTemporal`): per period, the AUC
+   * of the config fitted once before the first period and of the one refitted before it.
+   */
+  calibrateRolling(
+    tables: WorkerTables,
+    options: RollingTemporalOptions,
+    onProgress: TaskProgress,
+  ) {
+    const { events, purchases } = need(tables, "recalibrate over periods", "events", "purchases");
+    const r = calibrateRollingTemporal({ events, purchases, contacts: tables.contacts }, {
+      ...options,
+      onProgress,
+    });
+    return {
+      periods: r.periods,
+      meanStaticAuc: r.meanStaticAuc,
+      meanRollingAuc: r.meanRollingAuc,
+      warnings: r.warnings,
+    };
+  },
+
+  /**
    * Scores every contact at one instant; returns columns (ids, scores, tiers) rather than
    * row objects, so a million contacts cross to the page as a few typed arrays.
    */
   score(tables: WorkerTables, spec: ScoringConfigSpec, asOf: number) {
     const { config, warnings } = resolve(tables, spec);
     const result = scoreContacts(config, {
-      events: tables.events,
+      events: eventsWithPurchases(tables),
       contacts: tables.contacts,
       verification: tables.verification,
     }, { asOf: [asOf] });
@@ -278,7 +343,11 @@ export const WORKER_TASKS = {
   ) {
     const result = await runTask(tables, "replay", [spec, options]) as ReplayResult;
     const json = toBacktestJson(resolve(tables, spec).config, result);
-    const sheets = scoringReportSheets(spec, json, result, { contacts: tables.contacts });
+    const sheets = scoringReportSheets(spec, json, result, {
+      contacts: tables.contacts,
+      events: tables.events,
+      verification: tables.verification,
+    });
     return await buildReportWorkbook(sheets, { images });
   },
 
@@ -291,7 +360,7 @@ export const WORKER_TASKS = {
   ) {
     const { config } = resolve(tables, spec);
     const result = scoreContacts(config, {
-      events: tables.events,
+      events: eventsWithPurchases(tables),
       contacts: tables.contacts,
       verification: tables.verification,
     }, { asOf: [asOf] });

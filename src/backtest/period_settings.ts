@@ -22,6 +22,12 @@ export interface PeriodSettings {
   pdo: number;
   /** Last cutoffs held out of the fit, to judge it out of time. */
   holdoutPeriods: number;
+  /** L2 penalty: `"cv"` to choose it by cross-validation, or a number (`"0"`: none). */
+  penalty?: string;
+  /** Look-backs (days, comma-separated) to choose the window from; empty: `lookbackDays` only. */
+  lookbackGrid?: string;
+  /** Half-lives (days or `none`, comma-separated) to choose from; empty: `halfLifeDays` only. */
+  halfLifeGrid?: string;
 }
 
 /** What the data worker's `span` task reports. */
@@ -57,6 +63,9 @@ export function defaultPeriodSettings(
     halfLifeDays: null,
     pdo: CALIBRATION_DEFAULTS.pdo,
     holdoutPeriods: CALIBRATION_DEFAULTS.holdoutPeriods,
+    penalty: String(CALIBRATION_DEFAULTS.l2),
+    lookbackGrid: "",
+    halfLifeGrid: "",
   };
 }
 
@@ -115,16 +124,67 @@ export function calibrationOptions(
 ): TemporalOptions {
   const cutoffs = cutoffsOf(settings);
   const held = Math.min(Math.max(0, Math.round(settings.holdoutPeriods)), cutoffs.length - 1);
-  return {
+  const out: TemporalOptions = {
     cutoffs,
     lookbackDays: settings.lookbackDays,
     horizonDays: settings.horizonDays,
     halfLifeDays: settings.halfLifeDays,
     scale: { pdo: settings.pdo },
-    l2: CALIBRATION_DEFAULTS.l2,
+    l2: parsePenalty(settings.penalty ?? CALIBRATION_DEFAULTS.l2),
     holdout: held > 0 ? { after: cutoffs[cutoffs.length - 1 - held] } : null,
     name,
   };
+  const lookbacks = parseGrid(settings.lookbackGrid, "look-back grid", false);
+  const halfLives = parseGrid(settings.halfLifeGrid, "half-life grid", true);
+  if (lookbacks.length || halfLives.length) {
+    // The window is chosen by the same time-ordered cross-validation as the penalty.
+    out.lookbackGrid = lookbacks.length ? lookbacks as number[] : [settings.lookbackDays];
+    out.halfLifeGrid = halfLives.length ? halfLives : [settings.halfLifeDays];
+  }
+  return out;
+}
+
+/**
+ * The L2 penalty a settings form holds: `"cv"` for cross-validation (empty: the default,
+ * `CALIBRATION_DEFAULTS.l2`), else a number
+ * >= 0. Throws `RangeError` naming the value otherwise.
+ */
+export function parsePenalty(text: string | number | null | undefined): number | "cv" {
+  if (typeof text === "number") text = String(text);
+  const t = (text ?? "").trim().toLowerCase();
+  if (t === "") return CALIBRATION_DEFAULTS.l2;
+  if (t === "cv") return "cv";
+  const n = Number(t);
+  if (!Number.isFinite(n) || n < 0) {
+    throw new RangeError(`Cannot read the penalty "${text}": write cv or a number >= 0`);
+  }
+  return n;
+}
+
+/**
+ * Days listed in a settings field (`"90, 180, 365"`; with `none`, `"none, 30"` gives
+ * `[null, 30]`): `[]` for an empty field. Throws `RangeError` naming the item that is not a
+ * number of days > 0.
+ */
+export function parseGrid(
+  text: string | null | undefined,
+  what: string,
+  allowNone: boolean,
+): (number | null)[] {
+  const items = (text ?? "").split(/[,;]/).map((x) => x.trim()).filter(Boolean);
+  const out = items.map((item) => {
+    if (allowNone && /^(none|no|-)$/i.test(item)) return null;
+    const n = Number(item);
+    if (!Number.isFinite(n) || n <= 0) {
+      throw new RangeError(
+        `Cannot read the ${what}: "${item}" is not a number of days > 0${
+          allowNone ? " or none" : ""
+        }`,
+      );
+    }
+    return n;
+  });
+  return [...new Set(out)];
 }
 
 /** `spec` with each rule's points replaced by `points[rule.id]` where given. */
@@ -171,4 +231,22 @@ export const PERIOD_FIELDS = [
   },
   { name: "pdo", label: "points to double odds", type: "number", min: 1 },
   { name: "holdoutPeriods", label: "held-out periods", type: "number", min: 0, step: 1 },
+  {
+    name: "penalty",
+    label: "L2 penalty",
+    type: "text",
+    help: "cv: chosen by cross-validation; a number fixes it (0: none)",
+  },
+  {
+    name: "lookbackGrid",
+    label: "look-backs to try (days)",
+    type: "text",
+    help: "e.g. 90, 180, 365: the window is chosen by cross-validation; empty: the look-back above",
+  },
+  {
+    name: "halfLifeGrid",
+    label: "half-lives to try (days)",
+    type: "text",
+    help: "e.g. none, 30, 60; empty: the half-life above",
+  },
 ] as const;

@@ -5,6 +5,7 @@ import {
   brier,
   type CalibrationRow,
   calibrationTable,
+  convertersInTop,
   type GainsRow,
   gainsTable,
   gini,
@@ -13,6 +14,7 @@ import {
   logLoss,
   prAuc,
   seededRng,
+  type TopShare,
 } from "../metrics/mod.ts";
 
 /** Options for `evaluateScores`. */
@@ -52,6 +54,8 @@ export interface Evidence {
   calibration: CalibrationRow[];
   /** Conversion, lift and capture by score group, best first. */
   gains: GainsRow[];
+  /** Converters among the best-scored 20 % of the rows (ties at the edge in proportion). */
+  top20: TopShare | null;
 }
 
 /**
@@ -84,5 +88,6 @@ export function evaluateScores(
     logLoss: logLoss(probabilities, labels),
     calibration: calibrationTable(probabilities, labels, { bins: 10 }),
     gains: n ? gainsTable(scores, labels, { groups: 10 }) : [],
+    top20: n ? convertersInTop(scores, labels, { share: 0.2 }) : null,
   };
 }

@@ -76,4 +76,5 @@ export {
 } from "./plain_regression.ts";
 export type { CvPoint, FoldOrder, ModelSelection } from "./types.ts";
 export { FINE_BINNING } from "./calibrate_snapshot.ts";
+export { type CodeColumn, codeLikeColumns, type CodeLikeOptions } from "./code_columns.ts";
 export { CALIBRATION_DEFAULTS } from "./calibration_defaults.ts";

@@ -39,6 +39,7 @@ function evidenceSummary(e: Evidence) {
     logLoss: e.logLoss,
     calibration: e.calibration,
     gains: e.gains,
+    top20: e.top20,
   };
 }
 

@@ -10,3 +10,9 @@ export { conversionChart } from "./conversion_chart.ts";
 export { migrationChart } from "./migration_chart.ts";
 export { aucChart } from "./auc_chart.ts";
 export { windowGridChart } from "./window_grid_chart.ts";
+export { cvCurveChart, type CvCurveChartOptions } from "./cv_curve_chart.ts";
+export {
+  rollingAucChart,
+  type RollingAucChartOptions,
+  type RollingChartPeriod,
+} from "./rolling_auc_chart.ts";

@@ -30,7 +30,9 @@ export function helpText(
       f.required ? " (required)" : ""
     }\n      ${f.help}`
   );
-  return `Usage: deno task cli ${command} [flags]\n\n${summary}\n\nFlags:\n${
+  // `start` has its own task; every other command runs under `deno task cli`.
+  const usage = command === "start" ? "deno task start" : `deno task cli ${command}`;
+  return `Usage: ${usage} [flags]\n\n${summary}\n\nFlags:\n${
     lines.join("\n")
   }\n  --help\n      Show this help.`;
 }

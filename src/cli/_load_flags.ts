@@ -8,7 +8,7 @@ import type { FlagSpec, ParsedFlags } from "./_args.ts";
 import { UsageError } from "./_args.ts";
 import { formatLoadSummary, loadTable, rejectsToCsv, TABLE_COLUMNS } from "../data/mod.ts";
 import type { LoadOptions, LoadResult, RejectedRow, RowTypes, TableKind } from "../data/mod.ts";
-import { writeFileAtomic } from "./_io.ts";
+import type { OutputFile, OutputPath } from "./_io.ts";
 import { type NativeDuckDB, openNativeDuckDB } from "../db/native_duckdb.ts";
 import { type NativeTable, readTableNative, tableRows } from "../db/read_table_native.ts";
 
@@ -165,9 +165,42 @@ export async function closeNativeSession(): Promise<void> {
   if (open) await (await open).close();
 }
 
-// Rejects of every file loaded in this process, per --rejects path: each load rewrites the
-// file whole, so a command loading contacts, events and purchases leaves all of them in it.
+// Rejects of every file loaded in this process, per --rejects path: a command loading
+// contacts, events and purchases writes all of them, with its other outputs, at its end.
 const rejectsByPath = new Map<string, RejectedRow[]>();
+
+/** The input files among `flags` (flag -> path), which no output may overwrite. */
+export function inputsOf(flags: ParsedFlags): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (
+    const flag of [
+      "config",
+      "candidate",
+      "events",
+      "contacts",
+      "purchases",
+      "verification",
+      "scores",
+    ]
+  ) {
+    if (typeof flags[flag] === "string") out[flag] = flags[flag] as string;
+  }
+  return out;
+}
+
+/** The `--rejects` output to check before any work, when the flag is given. */
+export function rejectsOutput(flags: ParsedFlags): OutputPath[] {
+  return typeof flags.rejects === "string" ? [{ flag: "rejects", path: flags.rejects }] : [];
+}
+
+/**
+ * The `--rejects` file of every load so far, to write with the command's other outputs
+ * (`writeOutputs`), when the flag is given.
+ */
+export function rejectsFile(flags: ParsedFlags): OutputFile[] {
+  if (typeof flags.rejects !== "string") return [];
+  return [{ path: flags.rejects, data: rejectsToCsv(rejectsByPath.get(flags.rejects) ?? []) }];
+}
 
 export interface LoadFromFlagsOptions<R> {
   /** Streaming: each good row is handed over and not kept. @default undefined */
@@ -182,12 +215,12 @@ export interface LoadFromFlagsOptions<R> {
   reader?: "duckdb" | "loader";
 }
 
-async function reportLoad(
+function reportLoad(
   summary: LoadResult<unknown>["summary"],
   rejects: RejectedRow[],
   flags: ParsedFlags,
   how: string | null,
-): Promise<void> {
+): void {
   console.error(formatLoadSummary(summary) + (how === null ? "" : `; ${how}`));
   for (const w of summary.warnings) console.error(`  warning: ${w}`);
   const rejectsPath = flags.rejects;
@@ -195,9 +228,8 @@ async function reportLoad(
     const all = rejectsByPath.get(rejectsPath) ?? [];
     all.push(...rejects);
     rejectsByPath.set(rejectsPath, all);
-    await writeFileAtomic(rejectsPath, rejectsToCsv(all));
     if (rejects.length) {
-      console.error(`  ${rejects.length} rejected row(s) written to ${rejectsPath}`);
+      console.error(`  ${rejects.length} rejected row(s) go to ${rejectsPath}`);
     }
   } else if (rejects.length) {
     const first = rejects[0];
@@ -223,7 +255,7 @@ export function readPathText(table: NativeTable): string {
 
 /**
  * Reads `path` as table `kind` into the process's native DuckDB (view named `kind`),
- * prints its summary line saying which path it took, and writes rejects to `--rejects`.
+ * prints its summary line saying which path it took, and keeps rejects for `--rejects`.
  */
 export async function loadIntoDuckDB(
   kind: TableKind,
@@ -239,13 +271,13 @@ export async function loadIntoDuckDB(
     if (err instanceof RangeError || err instanceof TypeError) throw new UsageError(err.message);
     throw outOfMemory(err, `reading "${path}"`, flags);
   }
-  await reportLoad(table.summary, table.rejects, flags, readPathText(table));
+  reportLoad(table.summary, table.rejects, flags, readPathText(table));
   return table;
 }
 
 /**
  * Loads `path` as table `kind` with the shared flags, prints the one-line summary (and
- * each warning) to stderr, writes rejects to `--rejects` atomically, and returns the
+ * each warning) to stderr, keeps rejects for `--rejects` (see `rejectsFile`), and returns the
  * result. Throws `LoadError` for a whole-file failure and `UsageError` for a bad flag.
  */
 export async function loadFromFlags<K extends TableKind>(
@@ -295,6 +327,6 @@ export async function loadFromFlags<K extends TableKind>(
   } finally {
     if (lastShown >= 0) Deno.stderr.writeSync(new TextEncoder().encode("\r\x1b[K"));
   }
-  await reportLoad(result.summary, result.rejects, flags, null);
+  reportLoad(result.summary, result.rejects, flags, null);
   return result;
 }

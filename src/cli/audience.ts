@@ -4,14 +4,13 @@
  * `docs/cli.md`. Phones and e-mails come from the scores file's own `phone` /
  * `email` columns or from `--contacts`.
  */
-import { dirname } from "node:path";
 import type { TierOrUnscored } from "../config/types.ts";
 import { CsvReader } from "../data/csv_reader.ts";
 import { formatInstant } from "../engine/mod.ts";
-import { type AudienceContact, buildAudienceFile } from "../export/mod.ts";
+import { type AudienceContact, buildAudienceFile, unguardCell } from "../export/mod.ts";
 import { type FlagSpec, instantFlag, parseFlags, runCommand, UsageError } from "./_args.ts";
-import { writeFileAtomic } from "./_io.ts";
-import { LOAD_FLAGS, loadFromFlags } from "./_load_flags.ts";
+import { checkOutputs, writeOutputs } from "./_io.ts";
+import { inputsOf, LOAD_FLAGS, loadFromFlags, rejectsFile, rejectsOutput } from "./_load_flags.ts";
 
 const SUMMARY = "writes an ad-platform audience file";
 
@@ -83,7 +82,8 @@ async function readScores(path: string): Promise<{ lines: ScoreLine[]; columns: 
     if (!rec.fields) throw new UsageError(`--scores "${path}" row ${rec.row}: ${rec.error}`);
     const f = rec.fields;
     if (f.length === 1 && f[0] === "") continue;
-    const id = f[cId] ?? "";
+    // scores.csv guards ids a spreadsheet would run (`'=x`): the id is the value before that.
+    const id = unguardCell(f[cId] ?? "");
     if (id === "") {
       throw new UsageError(`--scores "${path}" row ${rec.row}, column "contact_id": empty`);
     }
@@ -136,11 +136,7 @@ export function run(args: string[]): Promise<number> {
       throw new UsageError("--tiers: name at least one tier, e.g. high,medium");
     }
     const out = String(flags.out);
-    try {
-      if (!(await Deno.stat(dirname(out))).isDirectory) throw new Error();
-    } catch {
-      throw new UsageError(`--out "${out}": folder "${dirname(out)}" does not exist`);
-    }
+    await checkOutputs([{ flag: "out", path: out }, ...rejectsOutput(flags)], inputsOf(flags));
     const scoresPath = String(flags.scores);
     const { lines, columns } = await readScores(scoresPath);
 
@@ -192,7 +188,7 @@ export function run(args: string[]): Promise<number> {
       console.error(`  warning: ${notInContacts} selected contact(s) are not in --contacts`);
     }
     for (const w of file.warnings) console.error(`  warning: ${w}`);
-    await writeFileAtomic(out, file.text);
+    await writeOutputs([{ path: out, data: file.text }, ...rejectsFile(flags)]);
     const parts = [
       `Audience of ${file.rows} row(s) (${format}${hash === "sha256" ? ", sha256" : ""})`,
       `${file.selected} contact(s) in ${tiers.join(", ")} as of ${chosen || "the file"}`,

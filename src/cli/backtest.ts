@@ -3,7 +3,7 @@
  * (format: `docs/formats.md`), optionally an XLSX report and chart images,
  * per `docs/cli.md`.
  */
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { readConfigFile, toConfigSpec, unknownEventTypeWarnings } from "../config/mod.ts";
 import type { ContactRow, EventRow, PurchaseRow, VerificationRow } from "../data/types.ts";
 import {
@@ -22,13 +22,16 @@ import { formatInstant } from "../engine/mod.ts";
 import { buildReportWorkbook, scoringReportCharts, scoringReportSheets } from "../export/mod.ts";
 import { chartDocument, chartPng, chartSvg } from "../export/chart_image.ts";
 import { type FlagSpec, instantFlag, parseFlags, runCommand, UsageError } from "./_args.ts";
-import { writeFileAtomic } from "./_io.ts";
+import { checkOutputs, type OutputFile, type OutputPath, writeOutputs } from "./_io.ts";
 import {
   closeNativeSession,
   DUCKDB_FLAGS,
+  inputsOf,
   LOAD_FLAGS,
   loadFromFlags,
   readerOf,
+  rejectsFile,
+  rejectsOutput,
 } from "./_load_flags.ts";
 
 const SUMMARY = "evaluates a config over periods";
@@ -90,16 +93,6 @@ const FLAGS: Record<string, FlagSpec> = {
   ...LOAD_FLAGS,
   ...DUCKDB_FLAGS,
 };
-
-/** Fails before any work when the folder an output goes into (a file's, or a new folder's parent) is missing. */
-async function checkOutputFolder(flag: string, path: string): Promise<void> {
-  const dir = dirname(path);
-  try {
-    if (!(await Deno.stat(dir)).isDirectory) throw new Error();
-  } catch {
-    throw new UsageError(`--${flag} "${path}": folder "${dir}" does not exist`);
-  }
-}
 
 function positiveNumber(flag: string, value: unknown, max = Infinity): number | undefined {
   if (value === undefined) return undefined;
@@ -201,9 +194,10 @@ export function run(args: string[]): Promise<number> {
     const out = String(flags.out);
     const reportOut = typeof flags.report === "string" ? flags.report : null;
     const chartsDir = typeof flags.charts === "string" ? flags.charts : null;
-    await checkOutputFolder("out", out);
-    if (reportOut) await checkOutputFolder("report", reportOut);
-    if (chartsDir) await checkOutputFolder("charts", chartsDir);
+    const outputs: OutputPath[] = [{ flag: "out", path: out }];
+    if (reportOut) outputs.push({ flag: "report", path: reportOut });
+    if (chartsDir) outputs.push({ flag: "charts", path: chartsDir, folder: true });
+    await checkOutputs([...outputs, ...rejectsOutput(flags)], inputsOf(flags));
 
     const configPath = String(flags.config);
     const { config } = await readConfigFile(configPath);
@@ -283,8 +277,7 @@ export function run(args: string[]): Promise<number> {
       ? { candidate, preview: impactPreview(config, candidate, input, { asOf, horizonDays }) }
       : undefined;
     const json = toBacktestJson(config, result, { thresholds: cuts, windows, impact });
-    await writeFileAtomic(out, JSON.stringify(json, null, 2) + "\n");
-    const wrote = [out];
+    const files: OutputFile[] = [{ path: out, data: JSON.stringify(json, null, 2) + "\n" }];
     if (reportOut) {
       // The same report as the workbench's Export page: sheets and charts as pictures.
       const document = chartDocument();
@@ -294,12 +287,14 @@ export function run(args: string[]): Promise<number> {
         if (png) images.push({ title: chart.title, png, width: chart.width, height: chart.height });
         else console.error(`  warning: chart "${chart.name}" left out of the report: ${warning}`);
       }
-      const sheets = scoringReportSheets(toConfigSpec(config), json, result, { contacts });
-      await writeFileAtomic(reportOut, await buildReportWorkbook(sheets, { images }));
-      wrote.push(reportOut);
+      const sheets = scoringReportSheets(toConfigSpec(config), json, result, {
+        contacts,
+        events,
+        verification,
+      });
+      files.push({ path: reportOut, data: await buildReportWorkbook(sheets, { images }) });
     }
     if (chartsDir) {
-      await Deno.mkdir(chartsDir, { recursive: true });
       const document = chartDocument();
       const figures = {
         tier_sizes: tierSizesChart(json.periods, { document, legend: false, width: 720 }),
@@ -316,17 +311,16 @@ export function run(args: string[]): Promise<number> {
       }
       for (const [name, figure] of Object.entries(figures)) {
         const svg = chartSvg(figure as Element);
-        const svgPath = join(chartsDir, `${name}.svg`);
-        await writeFileAtomic(svgPath, svg);
-        wrote.push(svgPath);
+        files.push({ path: join(chartsDir, `${name}.svg`), data: svg });
         const { png, warning } = await chartPng(svg);
-        if (png) {
-          const pngPath = join(chartsDir, `${name}.png`);
-          await writeFileAtomic(pngPath, png);
-          wrote.push(pngPath);
-        } else console.error(`  warning: ${warning}`);
+        if (png) files.push({ path: join(chartsDir, `${name}.png`), data: png });
+        else console.error(`  warning: ${warning}`);
       }
+      await Deno.mkdir(chartsDir, { recursive: true });
     }
+    files.push(...rejectsFile(flags));
+    await writeOutputs(files);
+    const wrote = files.map((f) => f.path);
 
     const s = json.summary;
     const last = json.periods[json.periods.length - 1];

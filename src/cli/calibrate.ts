@@ -20,13 +20,16 @@ import {
 import { dataSpan } from "../tables/mod.ts";
 import { defaultTemporalHoldout } from "../calibrate/calibrate_temporal.ts";
 import { type FlagSpec, instantFlag, parseFlags, runCommand, UsageError } from "./_args.ts";
-import { writeFileAtomic } from "./_io.ts";
+import { checkOutputs, type OutputFile, writeOutputs } from "./_io.ts";
 import {
   closeNativeSession,
   DUCKDB_FLAGS,
+  inputsOf,
   LOAD_FLAGS,
   loadFromFlags,
   readerOf,
+  rejectsFile,
+  rejectsOutput,
 } from "./_load_flags.ts";
 import { calibrationReport } from "../export/mod.ts";
 import { CALIBRATION_DEFAULTS } from "../calibrate/mod.ts";
@@ -335,6 +338,14 @@ export function run(args: string[]): Promise<number> {
     if (reportPath !== undefined && !reportPath.toLowerCase().endsWith(".xlsx")) {
       throw new UsageError(`--report: "${reportPath}" should end in .xlsx`);
     }
+    await checkOutputs(
+      [
+        { flag: "out", path: out },
+        ...(reportPath ? [{ flag: "report", path: reportPath }] : []),
+        ...rejectsOutput(flags),
+      ],
+      inputsOf(flags),
+    );
 
     const contactsPath = String(flags.contacts);
     const contacts = await loadFromFlags("contacts", contactsPath, flags, {
@@ -577,10 +588,11 @@ export function run(args: string[]): Promise<number> {
     // The config must read back through the engine's own checker before it is written.
     const text = serializeConfig(result.config);
     parseConfig(JSON.parse(text));
-    await writeFileAtomic(out, text);
+    const files: OutputFile[] = [{ path: out, data: text }];
     if (reportPath) {
-      await writeFileAtomic(reportPath, calibrationReport(result, result.config.provenance));
+      files.push({ path: reportPath, data: calibrationReport(result, result.config.provenance) });
     }
+    await writeOutputs([...files, ...rejectsFile(flags)]);
     for (const w of result.warnings) console.error(`  warning: ${w}`);
     const h = result.holdout;
     const rules = (result.config.rules?.length ?? 0) + (result.config.attributes?.length ?? 0);

@@ -3,9 +3,9 @@
  * `scores.csv` (and `triggers.csv`) per `docs/cli.md`. Events stream from the
  * file into the batch scorer, so only compact match records are kept in memory.
  */
-import { dirname } from "node:path";
 import { readConfigFile, unknownEventTypeWarnings } from "../config/mod.ts";
-import type { ContactRow, EventRow, VerificationRow } from "../data/types.ts";
+import type { ContactRow, EventRow, PurchaseRow, VerificationRow } from "../data/types.ts";
+import { PURCHASE_EVENT_TYPE, purchaseEvent } from "../data/purchase_event.ts";
 import { createBatchScorer } from "../engine/create_batch_scorer.ts";
 import { formatInstant, formatTriggersCsv } from "../engine/format_scores_csv.ts";
 import {
@@ -16,16 +16,19 @@ import {
   runCommand,
   UsageError,
 } from "./_args.ts";
-import { writeFileAtomic, writeFileAtomicWith } from "./_io.ts";
+import { checkOutputs, type OutputPath, withOutputs } from "./_io.ts";
 import {
   closeNativeSession,
   DUCKDB_FLAGS,
+  inputsOf,
   LOAD_FLAGS,
   loadFromFlags,
   loadIntoDuckDB,
   nativeSession,
   outOfMemory,
   readerOf,
+  rejectsFile,
+  rejectsOutput,
 } from "./_load_flags.ts";
 import { scoreNative } from "../db/score_native.ts";
 import type { NativeTable } from "../db/read_table_native.ts";
@@ -55,6 +58,10 @@ const FLAGS: Record<string, FlagSpec> = {
   triggers: {
     help: "Also write the trigger firings (trigger_id,contact_id,as_of,from,to) to this CSV.",
   },
+  purchases: {
+    help:
+      'Purchases file (contact_id, ts, amount, channel, tag), scored as events of type "purchase" (amount as value) by the engine scorer.',
+  },
   engine: {
     help:
       "Where to score: local (this process, as --scorer says; default) or clickhouse (a running server, see --url; docs/scale-out.md).",
@@ -75,15 +82,6 @@ const FLAGS: Record<string, FlagSpec> = {
   ...DUCKDB_FLAGS,
 };
 
-async function checkOutputFolder(flag: string, path: string): Promise<void> {
-  const dir = dirname(path);
-  try {
-    if (!(await Deno.stat(dir)).isDirectory) throw new Error();
-  } catch {
-    throw new UsageError(`--${flag} "${path}": folder "${dir}" does not exist`);
-  }
-}
-
 function tierCounts(
   counts: Record<TierOrUnscored, number> = { high: 0, medium: 0, low: 0, unscored: 0 },
 ): string {
@@ -100,14 +98,18 @@ export function run(args: string[]): Promise<number> {
     );
     const out = String(flags.out);
     const triggersOut = typeof flags.triggers === "string" ? flags.triggers : null;
-    await checkOutputFolder("out", out);
-    if (triggersOut) await checkOutputFolder("triggers", triggersOut);
+    const outputs: OutputPath[] = [{ flag: "out", path: out }];
+    if (triggersOut) outputs.push({ flag: "triggers", path: triggersOut });
+    await checkOutputs([...outputs, ...rejectsOutput(flags)], inputsOf(flags));
 
     const configPath = String(flags.config);
     const { config } = await readConfigFile(configPath);
     const engine = String(flags.engine ?? "local");
     if (engine !== "local" && engine !== "clickhouse") {
       throw new UsageError(`--engine must be "local" or "clickhouse", got "${engine}"`);
+    }
+    if (engine === "clickhouse" && typeof flags.purchases === "string") {
+      throw new UsageError("--purchases is scored by --engine local (--scorer engine)");
     }
     if (engine === "clickhouse") {
       if (triggersOut) throw new UsageError("--triggers goes with --engine local only");
@@ -120,22 +122,28 @@ export function run(args: string[]): Promise<number> {
     }
     const eventsPath = typeof flags.events === "string" ? flags.events : null;
     const contactsPath = typeof flags.contacts === "string" ? flags.contacts : null;
-    if (config.rules.length > 0 && eventsPath === null) {
+    const purchasesPath = typeof flags.purchases === "string" ? flags.purchases : null;
+    if (config.rules.length > 0 && eventsPath === null && purchasesPath === null) {
       throw new UsageError(
-        `--events is required: config "${configPath}" has ${config.rules.length} event rule(s)`,
+        `--events is required: config "${configPath}" has ${config.rules.length} event rule(s) (give --purchases too for rules on "purchase")`,
       );
     }
-    if (eventsPath === null && contactsPath === null) {
+    if (eventsPath === null && contactsPath === null && purchasesPath === null) {
       throw new UsageError("Nothing to score: give --contacts (and --events for event rules)");
     }
 
     const reader = readerOf(flags);
-    const scorerName = flags.scorer ?? (reader === "duckdb" ? "sql" : "engine");
+    // Purchases are scored as events by the engine (the SQL path reads one events table).
+    const scorerName = flags.scorer ??
+      (reader === "duckdb" && purchasesPath === null ? "sql" : "engine");
     if (scorerName !== "sql" && scorerName !== "engine") {
       throw new UsageError(`--scorer: "${scorerName}" is not sql or engine`);
     }
     if (scorerName === "sql" && reader !== "duckdb") {
       throw new UsageError("--scorer sql needs --reader duckdb");
+    }
+    if (scorerName === "sql" && purchasesPath !== null) {
+      throw new UsageError("--purchases is scored by --scorer engine, not sql");
     }
     if (scorerName === "sql") {
       try {
@@ -162,12 +170,22 @@ export function run(args: string[]): Promise<number> {
         (await loadFromFlags("verification", flags.verification, flags, { reader })).rows;
     }
     const scorer = createBatchScorer(config, { contacts, verification, asOf });
+    const types = new Set<string>();
     if (eventsPath !== null) {
       const loaded = await loadFromFlags("events", eventsPath, flags, {
         onRow: (e: EventRow) => scorer.add(e),
         reader,
       }).finally(closeNativeSession);
-      const types = Object.keys(loaded.summary.eventTypes ?? {});
+      for (const t of Object.keys(loaded.summary.eventTypes ?? {})) types.add(t);
+    }
+    if (purchasesPath !== null) {
+      const loaded = await loadFromFlags("purchases", purchasesPath, flags, {
+        onRow: (p: PurchaseRow) => scorer.add(purchaseEvent(p)),
+        reader,
+      }).finally(closeNativeSession);
+      if (loaded.summary.rowsLoaded > 0) types.add(PURCHASE_EVENT_TYPE);
+    }
+    if (eventsPath !== null || purchasesPath !== null) {
       for (const w of unknownEventTypeWarnings(config, types)) console.error(`  warning: ${w}`);
     }
     await closeNativeSession();
@@ -179,11 +197,14 @@ export function run(args: string[]): Promise<number> {
       );
     }
     // Rows go from the scorer's typed arrays straight to the file, no object per row.
-    const result = await writeFileAtomicWith(out, (write) => scorer.finishCsv(asOf, write));
+    // All outputs appear together, or none (a failure removes the staged files).
+    const result = await withOutputs(async (batch) => {
+      const r = await batch.addWith(out, (write) => scorer.finishCsv(asOf, write));
+      if (triggersOut) await batch.add(triggersOut, formatTriggersCsv({ ...r, rows: [] }));
+      for (const f of rejectsFile(flags)) await batch.add(f.path, f.data);
+      return r;
+    });
     const scored = performance.now();
-    if (triggersOut) {
-      await writeFileAtomic(triggersOut, formatTriggersCsv({ ...result, rows: [] }));
-    }
 
     const last = result.summaries.length - 1;
     let withRows = -1;
@@ -252,23 +273,28 @@ async function scoreWithSql(
   if (loaded - started > 1000) {
     console.error(`Scoring at ${asOf.length} instant(s) with the compiled SQL in DuckDB...`);
   }
-  const result = await writeFileAtomicWith(out, (write) =>
-    scoreNative(db.conn, config, {
-      asOf,
-      events: input(events),
-      contacts: input(contacts),
-      verification: input(verification),
-      write,
-    })).catch((err) => {
-      throw outOfMemory(err, "scoring", flags);
-    });
+  // All outputs appear together, or none (a failure removes the staged files).
+  const result = await withOutputs(async (batch) => {
+    const r = await batch.addWith(out, (write) =>
+      scoreNative(db.conn, config, {
+        asOf,
+        events: input(events),
+        contacts: input(contacts),
+        verification: input(verification),
+        write,
+      })).catch((err) => {
+        throw outOfMemory(err, "scoring", flags);
+      });
+    if (triggersOut) {
+      await batch.add(
+        triggersOut,
+        formatTriggersCsv({ rows: [], triggers: r.triggers, summaries: [], scopeColumns: [] }),
+      );
+    }
+    for (const f of rejectsFile(flags)) await batch.add(f.path, f.data);
+    return r;
+  });
   const scored = performance.now();
-  if (triggersOut) {
-    await writeFileAtomic(
-      triggersOut,
-      formatTriggersCsv({ rows: [], triggers: result.triggers, summaries: [], scopeColumns: [] }),
-    );
-  }
   const last = result.instants.length - 1;
   const s = result.summaries[last];
   const t = result.tiers[last];

@@ -16,7 +16,7 @@ import {
   runCommand,
   UsageError,
 } from "./_args.ts";
-import { writeFileAtomic } from "./_io.ts";
+import { checkOutputs, writeFileAtomic } from "./_io.ts";
 
 const SUMMARY = [
   "Prints the SQL that computes `score` in a database: the rows of scores.csv, with the scope",
@@ -95,6 +95,9 @@ export function run(args: string[]): Promise<number> {
         );
       }
       partition = { index: Number(m[1]), count: Number(m[2]) };
+    }
+    if (typeof flags.out === "string") {
+      await checkOutputs([{ flag: "out", path: flags.out }], { config: String(flags.config) });
     }
     const clickhouse = dialect.name === "clickhouse";
     const cluster = typeof flags.cluster === "string" ? flags.cluster : undefined;

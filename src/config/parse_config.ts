@@ -9,11 +9,23 @@ import {
   type AudienceSpec,
   CONFIG_FORMAT,
   DEFAULTS,
+  type Predicate,
   type Scope,
   type ScopeSpec,
   type ScoringConfig,
   type ScoringConfigSpec,
 } from "./types.ts";
+import { compilePredicate } from "../engine/match_predicate.ts";
+
+/** Deepest nesting of arrays and objects a config may have (a real one needs under 10). */
+export const MAX_CONFIG_DEPTH = 64;
+/** Most values (every array element and object member, nested ones included) in a config. */
+export const MAX_CONFIG_VALUES = 2_000_000;
+
+// C0 and C1 control characters and DEL: invisible in a terminal, cut SQL at NUL, and a
+// carriage return or a line feed would split a CSV line of scores or triggers.
+// deno-lint-ignore no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 /** What `parseConfig` may check the config against. */
 export interface ParseConfigOptions {
@@ -116,6 +128,22 @@ class Checker {
     return true;
   }
 
+  /** A name that reaches outputs and SQL (an id, an event type, a column): no control characters. */
+  name(x: Json, path: string): x is string {
+    if (!this.string(x, path, { nonEmpty: true })) return false;
+    const m = CONTROL.exec(x);
+    if (m) {
+      this.add(
+        path,
+        `contains the control character U+${
+          m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")
+        } at position ${m.index}; names may not contain control characters`,
+      );
+      return false;
+    }
+    return true;
+  }
+
   number(x: Json, path: string): x is number {
     if (typeof x !== "number" || !Number.isFinite(x)) {
       this.add(path, `expected number, got ${describe(x)}`);
@@ -156,6 +184,18 @@ class Checker {
       this.add(path, `expected at least one operator (${PREDICATE_OPERATORS.join(", ")})`);
       return;
     }
+    const before = this.problems.length;
+    this.operators(x, path, keys);
+    if (this.problems.length > before) return;
+    // What passes here is what the engine runs: one check for both.
+    try {
+      compilePredicate(x as Predicate);
+    } catch (err) {
+      this.add(path, `the engine cannot run this predicate: ${(err as Error).message}`);
+    }
+  }
+
+  operators(x: Record<string, Json>, path: string, keys: string[]): void {
     for (const op of keys) {
       const p = joinPath(path, op);
       const v = x[op];
@@ -223,7 +263,7 @@ class Checker {
       if (s === "global" || s === "stage") key = s;
       else if (isObject(s)) {
         this.keys(s, p, ["tag"]);
-        if (this.string(s.tag, joinPath(p, "tag"), { nonEmpty: true })) key = `tag:${s.tag}`;
+        if (this.name(s.tag, joinPath(p, "tag"))) key = `tag:${s.tag}`;
       } else this.add(p, `expected "global", "stage" or {"tag": "..."}, got ${describe(s)}`);
       if (key !== null) {
         if (seen.has(key)) this.add(p, `duplicate scope ${JSON.stringify(s)}`);
@@ -250,6 +290,34 @@ function withoutUndefined(x: Json): Json {
   return out;
 }
 
+/** The first value past `MAX_CONFIG_DEPTH` (by path), or too many values; null when within bounds. */
+function checkBounds(input: unknown): ConfigProblem | null {
+  const stack: [unknown, string, number][] = [[input, "", 0]];
+  let values = 0;
+  while (stack.length) {
+    const [x, path, depth] = stack.pop()!;
+    if (typeof x !== "object" || x === null) continue;
+    if (depth >= MAX_CONFIG_DEPTH) {
+      return {
+        path,
+        message: `nested over ${MAX_CONFIG_DEPTH} levels deep; a config needs far fewer`,
+      };
+    }
+    const entries: [string | number, unknown][] = Array.isArray(x)
+      ? x.map((v, i) => [i, v])
+      : Object.entries(x);
+    values += entries.length;
+    if (values > MAX_CONFIG_VALUES) {
+      return { path, message: `over ${MAX_CONFIG_VALUES} values; a config needs far fewer` };
+    }
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const [k, v] = entries[i];
+      if (typeof v === "object" && v !== null) stack.push([v, joinPath(path, k), depth + 1]);
+    }
+  }
+  return null;
+}
+
 const ROOT_KEYS = [
   "format",
   "name",
@@ -270,6 +338,10 @@ const ATTRIBUTE_KEYS = ["id", "field", "where", "points", "description"];
  * it is valid.
  */
 export function checkConfig(input: unknown): ConfigProblem[] {
+  // Bounds first, without recursion: a value nested 10,000 deep must give its path, not
+  // overflow the stack of the checks below.
+  const bounds = checkBounds(input);
+  if (bounds) return [bounds];
   // A key set to `undefined` (a spec built in code) is the same as a key left out.
   const json = withoutUndefined(input);
   const c = new Checker();
@@ -298,7 +370,7 @@ export function checkConfig(input: unknown): ConfigProblem[] {
 
   const ids = new Map<string, string>();
   const checkId = (x: Json, path: string) => {
-    if (!c.string(x, path, { nonEmpty: true })) return;
+    if (!c.name(x, path)) return;
     const first = ids.get(x);
     if (first !== undefined) c.add(path, `duplicate rule id "${x}" (first used at ${first})`);
     else ids.set(x, path);
@@ -315,11 +387,12 @@ export function checkConfig(input: unknown): ConfigProblem[] {
           if (!(req in r)) c.add(joinPath(p, req), "missing");
         }
         if ("id" in r) checkId(r.id, joinPath(p, "id"));
-        if ("on" in r) c.string(r.on, joinPath(p, "on"), { nonEmpty: true });
+        if ("on" in r) c.name(r.on, joinPath(p, "on"));
         if ("points" in r) c.number(r.points, joinPath(p, "points"));
         if ("where" in r && c.object(r.where, joinPath(p, "where"))) {
           for (const [col, pred] of Object.entries(r.where)) {
-            c.predicate(pred, joinPath(joinPath(p, "where"), col));
+            const cp = joinPath(joinPath(p, "where"), col);
+            if (c.name(col, cp)) c.predicate(pred, cp);
           }
         }
         if ("maxPerDay" in r) c.positiveInteger(r.maxPerDay, joinPath(p, "maxPerDay"));
@@ -342,7 +415,7 @@ export function checkConfig(input: unknown): ConfigProblem[] {
           if (!(req in r)) c.add(joinPath(p, req), "missing");
         }
         if ("id" in r) checkId(r.id, joinPath(p, "id"));
-        if ("field" in r) c.string(r.field, joinPath(p, "field"), { nonEmpty: true });
+        if ("field" in r) c.name(r.field, joinPath(p, "field"));
         if ("where" in r) c.predicate(r.where, joinPath(p, "where"));
         if ("points" in r) c.number(r.points, joinPath(p, "points"));
         if ("description" in r) c.string(r.description, joinPath(p, "description"));
@@ -428,7 +501,7 @@ export function checkConfig(input: unknown): ConfigProblem[] {
         if (!c.object(t, p)) return;
         c.keys(t, p, ["id", "reaches", "action"]);
         if (!("id" in t)) c.add(joinPath(p, "id"), "missing");
-        else if (c.string(t.id, joinPath(p, "id"), { nonEmpty: true })) {
+        else if (c.name(t.id, joinPath(p, "id"))) {
           const first = triggerIds.get(t.id);
           if (first !== undefined) {
             c.add(joinPath(p, "id"), `duplicate trigger id "${t.id}" (first used at ${first})`);
@@ -444,7 +517,7 @@ export function checkConfig(input: unknown): ConfigProblem[] {
         if ("action" in t && c.object(t.action, joinPath(p, "action"))) {
           const ap = joinPath(joinPath(p, "action"), "type");
           if (!("type" in t.action)) c.add(ap, "missing");
-          else c.string(t.action.type, ap, { nonEmpty: true });
+          else c.name(t.action.type, ap);
         }
       });
     }

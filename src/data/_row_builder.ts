@@ -23,6 +23,11 @@ export interface ExcelDateCell {
   text: string;
 }
 
+/** A JSON number that would not print back as written: its source text (see `readJson`). */
+export interface JsonNumber {
+  jsonNumber: string;
+}
+
 export type RawValue =
   | string
   | number
@@ -31,8 +36,22 @@ export type RawValue =
   | null
   | undefined
   | ExcelDateCell
+  | JsonNumber
   | unknown[]
   | Record<string, unknown>;
+
+/** A cell that is one value (not an object, nor an array unless `list` allows scalars in one). */
+function isSingleValue(v: RawValue, list: boolean): boolean {
+  if (v === null || typeof v !== "object" || v instanceof Date) return true;
+  if (Array.isArray(v)) {
+    return list && v.every((x) => x === null || (typeof x !== "object" && typeof x !== "function"));
+  }
+  return "excelSerial" in v || "jsonNumber" in v;
+}
+
+function describeCell(v: RawValue): string {
+  return Array.isArray(v) ? "an array" : "an object";
+}
 
 export interface RawRecord {
   /** 1-based; the header is row 1 (spreadsheet row, JSON element, NDJSON line). */
@@ -283,7 +302,8 @@ export class RowBuilder<R> {
   #lastId: string | null = null;
   #rowIds = false;
   #timeIndex = -1;
-  #unnamed: number[];
+  /** Columns without a header name, in order (a set: a sheet may have thousands). */
+  #unnamed: Set<number>;
   #unnamedUsed = new Set<number>();
   #formulas = 0;
   /** Converted values of the row at hand, one per handler (reused from row to row). */
@@ -360,7 +380,7 @@ export class RowBuilder<R> {
       );
       return false;
     });
-    this.#unnamed = unnamed;
+    this.#unnamed = new Set(unnamed);
     this.#timezone = timezone;
     this.#country = defaultCountry;
     this.#maxCell = maxCellChars;
@@ -499,6 +519,7 @@ export class RowBuilder<R> {
     if (v instanceof Date) return v.toISOString();
     if (Array.isArray(v)) return v.join(";");
     if (typeof v === "object" && "excelSerial" in v) return (v as ExcelDateCell).text;
+    if (typeof v === "object" && "jsonNumber" in v) return (v as JsonNumber).jsonNumber;
     return JSON.stringify(v);
   }
 
@@ -535,6 +556,13 @@ export class RowBuilder<R> {
     const values = this.#values;
     for (let k = 0; k < handlers.length; k++) {
       const h = handlers[k];
+      if (!isSingleValue(cells[h.index], h.kind === "list")) {
+        return new RowReject(
+          this.#header[h.index],
+          null,
+          `${h.canon} holds ${describeCell(cells[h.index])}, not a single value`,
+        );
+      }
       let raw = cells[h.index];
       let text = this.#text(rec, h.index);
       if (this.#timeIndex >= 0 && h.canon === "ts") [raw, text] = this.#joinTime(rec, raw, text);
@@ -561,8 +589,15 @@ export class RowBuilder<R> {
     }
     for (const e of this.#extras) {
       const v = cells[e.index];
+      if (!isSingleValue(v, true)) {
+        return new RowReject(
+          e.name,
+          null,
+          `Column "${e.name}" holds ${describeCell(v)}, not a single value`,
+        );
+      }
       if (v === undefined || v === null || v === "") {
-        if (this.#unnamed.includes(e.index)) continue;
+        if (this.#unnamed.has(e.index)) continue;
         if (e.name === "__proto__") {
           Object.defineProperty(row, e.name, {
             value: null,
@@ -573,7 +608,7 @@ export class RowBuilder<R> {
         } else row[e.name] = null;
         continue;
       }
-      if (this.#unnamed.includes(e.index)) this.#unnamedUsed.add(e.index);
+      if (this.#unnamed.has(e.index)) this.#unnamedUsed.add(e.index);
       let value: unknown;
       if (typeof v === "string") value = this.#csv && PLAIN_NUMBER.test(v) ? Number(v) : v;
       else if (typeof v === "number" || typeof v === "boolean") value = v;
@@ -614,6 +649,11 @@ export class RowBuilder<R> {
   #value(h: Handler, raw: RawValue, text: string, rowNo: number): unknown {
     switch (h.kind) {
       case "id": {
+        if (raw !== null && typeof raw === "object" && "jsonNumber" in raw && /[eE]/.test(text)) {
+          throw new SyntaxError(
+            `${h.canon} ${text} is a JSON number in exponent form, not the digits of an id (write the id as a string)`,
+          );
+        }
         // Exports are usually grouped by contact: a run of rows shares one id string.
         const v = readId(text, h.canon);
         if (v === h.last) return h.last;

@@ -39,6 +39,15 @@ export interface CsvReaderOptions {
 }
 
 const CANDIDATES = [",", ";", "\t", "|"];
+const LISTED_LINES = 10;
+
+/** `line 3`, `lines 3, 7 and 9`, `lines 3, 7, ... (and 12 more)`: physical lines for a warning. */
+export function listLines(lines: number[], total: number): string {
+  if (lines.length === 1 && total === 1) return `line ${lines[0]}`;
+  const more = total - lines.length;
+  if (more > 0) return `lines ${lines.join(", ")} and ${more} more`;
+  return `lines ${lines.slice(0, -1).join(", ")} and ${lines[lines.length - 1]}`;
+}
 const QUOTE = 34;
 const LF = 10;
 const CR = 13;
@@ -108,9 +117,12 @@ export class CsvReader {
   #line = 0;
   #started = false;
   #cp1251Lines = 0;
-  #firstCp1251Line = 0;
+  /** The first `LISTED_LINES` lines read as Windows-1251, for the warning. */
+  #cp1251Listed: number[] = [];
   #utf8NonAsciiLines = 0;
   #maxRecordChars: number;
+  /** Field count of the first record (the header), once read. */
+  #header = { width: -1 };
 
   /** A reader with a forced or sniffed delimiter and encoding. */
   constructor(options: CsvReaderOptions = {}) {
@@ -170,7 +182,9 @@ export class CsvReader {
       this.encodingUsed = this.#utf8NonAsciiLines > 0 ? "mixed" : "windows-1251";
       this.warnings.push(
         this.#utf8NonAsciiLines > 0
-          ? `Mixed encodings: ${this.#cp1251Lines} line(s) were not valid UTF-8 and were read as Windows-1251 (first: line ${this.#firstCp1251Line})`
+          ? `Mixed encodings: ${this.#cp1251Lines} line(s) were not valid UTF-8 and were read as Windows-1251 (${
+            listLines(this.#cp1251Listed, this.#cp1251Lines)
+          }); the other lines were read as UTF-8`
           : `The file is not UTF-8; read as Windows-1251`,
       );
     }
@@ -222,7 +236,7 @@ export class CsvReader {
           this.#utf8NonAsciiLines++;
         } catch {
           parts.push(this.#cp1251.decode(line));
-          if (this.#cp1251Lines++ === 0) this.#firstCp1251Line = this.#line;
+          if (this.#cp1251Lines++ < LISTED_LINES) this.#cp1251Listed.push(this.#line);
         }
       }
       start = end;
@@ -260,7 +274,7 @@ export class CsvReader {
     }
     const d = this.#d;
     if (text.indexOf('"') === -1 && crOnlyInCrlf(text)) {
-      this.#row = splitSimple(text, this.delimiter, this.#row, out);
+      this.#row = splitSimple(text, this.delimiter, this.#row, out, this.#header);
       return;
     }
     const n = text.length;
@@ -269,6 +283,10 @@ export class CsvReader {
       const start = i;
       const fields: string[] = [];
       let broken = false;
+      // Where this record's first line ends (found once, when a quoted field needs it).
+      let firstLineEnd = -1;
+      let spansLines = false;
+      let strayClose = false;
       for (;;) {
         if (text.charCodeAt(i) === QUOTE) {
           let j = i + 1;
@@ -297,6 +315,9 @@ export class CsvReader {
             broken = true;
             break;
           }
+          if (firstLineEnd === -1) firstLineEnd = lineEnd(text, start);
+          const multiline = j > firstLineEnd;
+          if (multiline) spansLines = true;
           // Text after a closing quote (`"a"b`) is kept rather than lost.
           let k = j;
           while (k < n) {
@@ -304,7 +325,11 @@ export class CsvReader {
             if (c === d || c === LF || c === CR) break;
             k++;
           }
-          if (k > j) value += text.slice(j, k);
+          if (k > j) {
+            value += text.slice(j, k);
+            // A quote spanning lines that closes before more text was a stray one.
+            if (multiline) strayClose = true;
+          }
           fields.push(value);
           i = k;
         } else {
@@ -332,21 +357,47 @@ export class CsvReader {
         break;
       }
       this.#row++;
-      if (broken) {
-        // An unterminated quote: reject its line and read on from the next one.
-        let nl = text.indexOf("\n", start);
-        nl = nl === -1 ? n : nl + 1;
+      const width = this.#header.width;
+      // A quote that closes on a later line, then either leaves the record with a field
+      // count other than the header's or is followed by more text (`"visit,...\n..."=x`),
+      // was a stray quote that swallowed the lines after it: the line it opened on is
+      // rejected and the lines after it are read as records again.
+      const swallowed = spansLines && (strayClose || (width > 0 && fields.length !== width));
+      if (broken || swallowed) {
+        let nl = lineEnd(text, start);
+        if (nl < n) nl += text.charCodeAt(nl) === CR && text.charCodeAt(nl + 1) === LF ? 2 : 1;
         out.push({
           row: this.#row,
           fields: null,
-          error: 'Unterminated quoted field (a stray " with no closing quote)',
+          error: broken
+            ? 'Unterminated quoted field (a stray " with no closing quote)'
+            : `A quote opened in this line closes on a later line ${
+              strayClose
+                ? "in the middle of a value"
+                : `with ${fields.length} fields where the header has ${width}`
+            } (a stray "?); the lines after it are read on their own`,
         });
         i = nl;
         continue;
       }
+      if (width < 0 && !(fields.length === 1 && fields[0] === "")) {
+        this.#header.width = fields.length;
+      }
       out.push({ row: this.#row, fields });
     }
   }
+}
+
+/** Position of the first LF or CR at or after `from` (`text.length` when none). */
+function lineEnd(text: string, from: number): number {
+  let i = from;
+  const n = text.length;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === LF || c === CR) return i;
+    i++;
+  }
+  return n;
 }
 
 /** True when every `\r` in `text` starts a `\r\n`. */
@@ -364,7 +415,13 @@ function crOnlyInCrlf(text: string): boolean {
  * `indexOf(delimiter)` (its next position is kept, so a search never rescans).
  * Returns the last row number used.
  */
-function splitSimple(text: string, delim: string, row: number, out: CsvRecordSink): number {
+function splitSimple(
+  text: string,
+  delim: string,
+  row: number,
+  out: CsvRecordSink,
+  header: { width: number },
+): number {
   const n = text.length;
   let nextDelim = text.indexOf(delim);
   let i = 0;
@@ -382,6 +439,9 @@ function splitSimple(text: string, delim: string, row: number, out: CsvRecordSin
       }
       fields.push(text.slice(p, nextDelim));
       p = nextDelim + 1;
+    }
+    if (header.width < 0 && !(fields.length === 1 && fields[0] === "")) {
+      header.width = fields.length;
     }
     out.push({ row: ++row, fields });
     i = nl + 1;

@@ -6,7 +6,7 @@
 import { isTableKind, TABLE_KINDS } from "../tables/mod.ts";
 import type { LoadOptions, LoadResult, RowTypes, TableKind } from "./types.ts";
 import { LoadError } from "./load_error.ts";
-import { CsvReader, type CsvRecord } from "./csv_reader.ts";
+import { CsvReader, type CsvRecord, listLines } from "./csv_reader.ts";
 import { RowBuilder } from "./_row_builder.ts";
 import { checkTimezone } from "./parse_timestamp.ts";
 import { MAX_FILE_BYTES } from "./read_spreadsheet.ts";
@@ -47,13 +47,9 @@ export function detectFormat(name: string, head: Uint8Array): LoadFormat {
   if (head[i] === 0x3c) return "xls";
   if (head[i] === 0x5b && (ext === "json" || ext === "")) return "json";
   if (head[i] === 0x7b) {
-    if (ext === "json") {
-      // One object per line is NDJSON even when named .json.
-      const text = new TextDecoder().decode(head);
-      const lines = text.split("\n").filter((l) => l.trim() !== "");
-      return lines.length > 1 && lines[1].trim().startsWith("{") ? "ndjson" : "json";
-    }
-    return "ndjson";
+    // A .json file starting with an object is told apart (JSON or NDJSON) by its whole
+    // content once read (`isNdjson`): its first line may be longer than any head.
+    return ext === "json" ? "json" : "ndjson";
   }
   if (ext === "json") return "json";
   return "csv";
@@ -195,7 +191,7 @@ export async function loadTable<K extends TableKind>(
     await drain(chunks);
     throw new LoadError(`Cannot load ${kind} from "${file}": the file is empty`, { file });
   }
-  const format = detectFormat(file, head.subarray(0, 4096));
+  let format = detectFormat(file, head.subarray(0, 4096));
   if (format === "parquet") {
     await drain(chunks);
     throw new LoadError(
@@ -232,7 +228,9 @@ export async function loadTable<K extends TableKind>(
   let formulas: { where: string; formula: string }[] = [];
   if (format === "xlsx" || format === "xls") {
     const { readSpreadsheet } = await import("./read_spreadsheet.ts");
-    const s = await readSpreadsheet(bytes, file, format, sheet);
+    const s = await readSpreadsheet(bytes, file, format, sheet, {
+      timeoutMs: options.parseTimeoutMs,
+    });
     header = s.header;
     records = s.records;
     formulas = s.formulas;
@@ -247,8 +245,12 @@ export async function loadTable<K extends TableKind>(
     ({ header, records } = await readArrow(bytes, file));
   } else {
     const { readJson, readNdjson } = await import("./read_objects.ts");
-    const text = decodeText(bytes, file);
-    ({ header, records } = format === "json" ? readJson(text, file) : readNdjson(text));
+    const { text, warning } = decodeText(bytes);
+    if (warning) warnings.push(warning);
+    if (format === "json" && isNdjson(text)) format = "ndjson";
+    const read = format === "ndjson" ? readNdjson(text) : readJson(text, file);
+    ({ header, records } = read);
+    warnings.push(...read.warnings ?? []);
     if (header.length === 0 && records.every((r) => r.error === undefined)) {
       throw new LoadError(`Cannot load ${kind} from "${file}": no row objects in the file`, {
         file,
@@ -280,11 +282,58 @@ async function drain(chunks: AsyncIterable<Uint8Array>): Promise<void> {
   await it.return?.();
 }
 
-function decodeText(bytes: Uint8Array, file: string): string {
+/**
+ * UTF-8 text of a JSON or NDJSON file. A file that is not valid UTF-8 as a whole is
+ * decoded line by line: each line that is valid UTF-8 as such, the others as
+ * Windows-1251, with a warning naming those lines.
+ */
+function decodeText(bytes: Uint8Array): { text: string; warning?: string } {
+  const utf8 = new TextDecoder("utf-8", { fatal: true });
   try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    return { text: utf8.decode(bytes) };
   } catch {
-    throw new LoadError(`Cannot read "${file}": JSON must be UTF-8`, { file });
+    // Mixed or legacy encodings: line by line below.
+  }
+  const cp1251 = new TextDecoder("windows-1251");
+  const parts: string[] = [];
+  const listed: number[] = [];
+  let legacy = 0, line = 0;
+  for (let start = 0; start < bytes.length;) {
+    let end = bytes.indexOf(0x0a, start);
+    end = end === -1 ? bytes.length : end + 1;
+    const piece = bytes.subarray(start, end);
+    line++;
+    try {
+      parts.push(utf8.decode(piece));
+    } catch {
+      parts.push(cp1251.decode(piece));
+      if (legacy++ < 10) listed.push(line);
+    }
+    start = end;
+  }
+  return {
+    text: parts.join(""),
+    warning:
+      `Mixed encodings: ${legacy} line(s) were not valid UTF-8 and were read as Windows-1251 (${
+        listLines(listed, legacy)
+      }); the other lines were read as UTF-8`,
+  };
+}
+
+/**
+ * Whether text starting with `{` is NDJSON (one object a line), from its content: its
+ * first line is a whole JSON value by itself and another non-blank line follows.
+ */
+function isNdjson(text: string): boolean {
+  const start = text.search(/\S/);
+  if (start === -1 || text[start] !== "{") return false;
+  const nl = text.indexOf("\n", start);
+  if (nl === -1 || text.slice(nl + 1).trim() === "") return false;
+  try {
+    JSON.parse(text.slice(start, nl));
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -43,6 +43,7 @@ export {
   formatLoadSummary,
 } from "./format_load_summary.ts";
 export { rejectsToCsv } from "./rejects_to_csv.ts";
+export { PURCHASE_EVENT_TYPE, purchaseEvent } from "./purchase_event.ts";
 export {
   normalizeEmail,
   normalizeGender,

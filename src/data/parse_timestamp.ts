@@ -4,7 +4,7 @@
  * (the column's convention), `yyyymmdd`, Excel serial dates, Unix seconds and
  * milliseconds (told apart by magnitude).
  */
-import { DAY_MS as MS_PER_DAY } from "../tables/mod.ts";
+import { DAY_MS as MS_PER_DAY, utc } from "../tables/mod.ts";
 
 /** Day-first (`dmy`) or month-first (`mdy`) reading of `01/02/2024`. */
 export type DateOrder = "dmy" | "mdy";
@@ -191,7 +191,8 @@ function build(
     throw new SyntaxError(`Timestamp "${text}" has an impossible time of day`);
   }
   const ms = frac ? Math.round(Number(`0.${frac}`) * 1000) : 0;
-  const wall = Date.UTC(y, mo - 1, d, h, mi, Math.min(s, 59), ms);
+  // `utc`, not `Date.UTC`: year 0024 is year 24 (then refused as out of range), not 1924.
+  const wall = utc(y, mo - 1, d, h, mi, Math.min(s, 59), ms);
   let t: number;
   if (zone === undefined) t = wallTimeToUtc(wall, timezone);
   else if (/^(Z|UTC|GMT)$/i.test(zone)) t = wall;
@@ -208,7 +209,13 @@ function build(
 
 function checkRange(text: string, t: number): number {
   if (!(t >= MIN_TS && t < MAX_TS)) {
-    throw new SyntaxError(`Timestamp "${text}" is outside 1900-2199`);
+    throw new SyntaxError(
+      `Timestamp "${text}" is outside 1900-2199${
+        /(?:^|\D)0\d{3}(?:\D|$)|^0\d{7}$/.test(text)
+          ? ` (year ${/0\d{3}/.exec(text)![0]} is read as written, not as 19xx)`
+          : ""
+      }`,
+    );
   }
   return t;
 }

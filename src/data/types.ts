@@ -66,6 +66,12 @@ export interface LoadOptions<R = unknown> {
    * @default false
    */
   rowIds?: boolean;
+  /**
+   * Time budget for parsing a spreadsheet (XLSX, XLS, ODS, flat XML), in ms: past it the
+   * file is refused (see `readSpreadsheet`).
+   * @default 20_000 + 2_000 per MiB of file
+   */
+  parseTimeoutMs?: number;
 }
 
 /** What one load did, for the one-line summary and the workbench. */

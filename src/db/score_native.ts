@@ -8,7 +8,7 @@
 import { JSDuckDBValueConverter } from "@duckdb/node-api";
 import type { ScoringConfig } from "../config/types.ts";
 import { compileToSql } from "../sql/compile_to_sql.ts";
-import { csvField, formatInstant } from "../engine/format_scores_csv.ts";
+import { formatInstant, textField } from "../engine/format_scores_csv.ts";
 import { formatNumber } from "../engine/format_number.ts";
 import type { ScoreSummary, TriggerFiring } from "../engine/types.ts";
 import type { TierOrUnscored } from "../config/types.ts";
@@ -155,7 +155,7 @@ export async function scoreNative(
     : await count(conn, `SELECT count(DISTINCT contact_id) FROM ${ident(eventsTable)}`);
 
   const header = ["as_of", "contact_id", "score", "tier", "matched_events", "verified", "reasons"];
-  let text = [...header, ...scopeColumns].map((f) => csvField(f)).join(",") + "\n";
+  let text = [...header, ...scopeColumns].map((f) => textField(f)).join(",") + "\n";
   const result = await conn.stream("SELECT * FROM sb_scores ORDER BY as_of, contact_id");
   const summaries: ScoreSummary[] = [];
   const tiers: Record<TierOrUnscored, number>[] = [];
@@ -230,9 +230,9 @@ export async function scoreNative(
         cur.set(id, tierCode(tier));
         order.push(id);
       }
-      let line = `${asOfText},${csvField(id)},${formatNumber(scoreCol[r] as number)},${tier},${
+      let line = `${asOfText},${textField(id)},${formatNumber(scoreCol[r] as number)},${tier},${
         String(matchedCol[r])
-      },${verifiedCol[r]},${csvField(reasonsCol[r] as string)}`;
+      },${verifiedCol[r]},${textField(reasonsCol[r] as string)}`;
       if (scopeColumns.length > 0) {
         const entries = scopesCol[r] as { key: string; value: number }[] | null;
         const values = new Map((entries ?? []).map((e) => [e.key, e.value]));

@@ -9,7 +9,7 @@ import { compileConfig, refuseEvent, VerificationIndex } from "./_compile.ts";
 import { type ContactMatches, Evaluator } from "./_evaluate.ts";
 import { contactFacts, fireTriggers, Interner, sortedContactOrder } from "./_contact_facts.ts";
 import { RowColumns } from "./row_columns.ts";
-import { csvField, formatInstant } from "./format_scores_csv.ts";
+import { formatInstant, textField } from "./format_scores_csv.ts";
 import { formatNumber } from "./format_number.ts";
 import type { TierOrUnscored } from "../config/types.ts";
 import { ContactTable } from "./_contact_table.ts";
@@ -442,7 +442,7 @@ export function createBatchScorer(
       "verified",
       "reasons",
       ...scopeColumns,
-    ].map((f) => csvField(f)).join(",") + "\n";
+    ].map((f) => textField(f)).join(",") + "\n";
     const tiers: Record<TierOrUnscored, number>[] = [];
     let row = 0;
     for (let ti = 0; ti < instants.length; ti++) {
@@ -459,9 +459,9 @@ export function createBatchScorer(
           const p = cols.reasonPoints[row * 3 + k];
           reasons += `${k ? ";" : ""}${names[rule]}:${p > 0 ? "+" : ""}${formatNumber(p)}`;
         }
-        let line = `${asOfText},${csvField(ids[cols.contact[row]])},${
+        let line = `${asOfText},${textField(ids[cols.contact[row]])},${
           formatNumber(cols.score[row])
-        },${tier},${cols.matched[row]},${cols.verified[row] === 1},${csvField(reasons)}`;
+        },${tier},${cols.matched[row]},${cols.verified[row] === 1},${textField(reasons)}`;
         if (width > 0) {
           const a = cols.scopeStart[row], b = cols.scopeStart[row + 1];
           for (let j = a; j < b; j++) values[colOf[cols.scopeKey[j]]] = cols.scopeValue[j];

@@ -3,10 +3,19 @@ import { formatNumber } from "./format_number.ts";
 import { csvField } from "../tables/csv.ts";
 import { formatInstant } from "../tables/mod.ts";
 import type { Reason, ScoreResult, ScoreRow } from "./types.ts";
+import { safeCell } from "../tables/safe_cell.ts";
 
 export { formatInstant };
 
 export { csvField };
+
+/**
+ * A text field from the data or the config (an id, reasons, a scope name): made inert for
+ * spreadsheets (`=cmd|...` gets a leading `'`, see `safeCell`), then quoted as needed.
+ */
+export function textField(text: string): string {
+  return csvField(String(safeCell(text)));
+}
 
 /** `id:+12.5;id:-20`: the sign is always written so the direction reads at a glance. */
 export function formatReasons(reasons: Reason[]): string {
@@ -19,9 +28,9 @@ const HEADER = ["as_of", "contact_id", "score", "tier", "matched_events", "verif
 
 /** One CSV line (without the line break) of a row. */
 function line(row: ScoreRow, scopeColumns: string[], asOfText: string): string {
-  let s = `${asOfText},${csvField(row.contactId)},${
+  let s = `${asOfText},${textField(row.contactId)},${
     formatNumber(row.score)
-  },${row.tier},${row.matchedEvents},${row.verified},${csvField(formatReasons(row.reasons))}`;
+  },${row.tier},${row.matchedEvents},${row.verified},${textField(formatReasons(row.reasons))}`;
   for (const col of scopeColumns) {
     const v = row.scopes[col];
     s += `,${v === undefined ? "0" : formatNumber(v)}`;
@@ -43,7 +52,7 @@ export function formatScoresCsv(result: ScoreResult): string {
  * so a large file can be written without holding every line and the whole text at once.
  */
 export function* scoresCsvChunks(result: ScoreResult, chunkChars = 1 << 20): Generator<string> {
-  let text = [...HEADER, ...result.scopeColumns].map((c) => csvField(c)).join(",") + "\n";
+  let text = [...HEADER, ...result.scopeColumns].map(textField).join(",") + "\n";
   let lastAsOf = NaN, asOfText = "";
   for (const row of result.rows) {
     if (row.asOf !== lastAsOf) {
@@ -64,7 +73,7 @@ export function formatTriggersCsv(result: ScoreResult): string {
   const lines = ["trigger_id,contact_id,as_of,from,to"];
   for (const f of result.triggers) {
     lines.push(
-      `${csvField(f.triggerId)},${csvField(f.contactId)},${formatInstant(f.asOf)},${
+      `${textField(f.triggerId)},${textField(f.contactId)},${formatInstant(f.asOf)},${
         f.from ?? ""
       },${f.to}`,
     );

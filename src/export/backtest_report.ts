@@ -16,6 +16,11 @@ export interface BacktestReportOptions {
   maxContacts?: number;
   /** Contacts whose phone and e-mail go on the interest-dynamics sheet. @default none */
   contacts?: { contact_id: string; phone?: string | null; email?: string | null }[];
+  /**
+   * Why each contact has its score in the last period (`call +13; page_view +4`), by contact
+   * id: a "reasons" column on the interest-dynamics sheet. @default none
+   */
+  reasons?: Map<string, string>;
 }
 
 const TIER_ORDER = ["high", "medium", "low", "unscored"] as const;
@@ -29,7 +34,7 @@ export function backtestReportSheets(
   result?: ReplayResult,
   options: BacktestReportOptions = {},
 ): SheetSpec[] {
-  const { maxContacts = 100_000, contacts } = options;
+  const { maxContacts = 100_000, contacts, reasons } = options;
   const dates = json.periods.map((p) => p.asOf);
   const summary: unknown[][] = [
     ["Config", json.config.name],
@@ -110,6 +115,7 @@ export function backtestReportSheets(
       }
       const last = result.scores[result.scores.length - 1][i];
       row.push(Number.isNaN(last) ? null : last);
+      if (reasons) row.push(reasons.get(id) ?? "");
       rows.push(row);
     }
     const day = (d: string) => d.slice(0, 10);
@@ -122,6 +128,7 @@ export function backtestReportSheets(
         ...dates.map((d) => `tier ${day(d)}`),
         ...dates.map((d) => `score ${day(d)}`),
         "last_score",
+        ...(reasons ? ["reasons"] : []),
       ],
     });
   }

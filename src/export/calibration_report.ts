@@ -132,6 +132,12 @@ export function calibrationReport(
         "plain regression": h.baseline?.[k] ?? "",
       })),
       {
+        metric: "converters in the top 20 %",
+        "exact fit": h.unrounded.top20?.converters ?? "",
+        "whole-point config": h.integer.top20?.converters ?? "",
+        "plain regression": h.baseline?.top20?.converters ?? "",
+      },
+      {
         metric: "auc 95% interval",
         "exact fit": h.unrounded.aucInterval
           ? `${h.unrounded.aucInterval.lower} - ${h.unrounded.aucInterval.upper}`

@@ -5,7 +5,7 @@
  *
  * @module
  */
-export { isFormulaLike, safeCell } from "../tables/safe_cell.ts";
+export { isFormulaLike, safeCell, unguardCell } from "../tables/safe_cell.ts";
 export { cellText, toCsv, type ToCsvOptions } from "../tables/csv.ts";
 export { buildWorkbook, sanitizeSheetName, type SheetSpec } from "./workbook.ts";
 export {
@@ -32,6 +32,7 @@ export {
   type ReportWorkbookOptions,
 } from "./report_workbook.ts";
 export {
+  reasonsAt,
   type ReportChart,
   scoringReportCharts,
   type ScoringReportOptions,

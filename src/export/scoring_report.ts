@@ -7,7 +7,9 @@
 import type { ScoringConfigSpec } from "../config/types.ts";
 import type { BacktestJson } from "../backtest/to_backtest_json.ts";
 import type { ReplayResult } from "../backtest/replay.ts";
-import type { ContactRow } from "../tables/mod.ts";
+import type { ContactRow, EventRow, VerificationRow } from "../tables/mod.ts";
+import { toScoringConfig } from "../config/mod.ts";
+import { scoreContacts } from "../engine/mod.ts";
 import { aucChart, conversionChart, migrationChart, tierSizesChart } from "../charts/mod.ts";
 import { type BacktestReportOptions, backtestReportSheets } from "./backtest_report.ts";
 import type { ReportSheet } from "./report_workbook.ts";
@@ -16,6 +18,36 @@ import type { ReportSheet } from "./report_workbook.ts";
 export interface ScoringReportOptions extends BacktestReportOptions {
   /** Contacts whose phone and e-mail go on the per-contact sheet. @default none */
   contacts?: ContactRow[];
+  /**
+   * The events the replay scored: with them, the per-contact sheet says why each contact has
+   * its score in the last period (the engine's reasons). @default none
+   */
+  events?: EventRow[];
+  /** The verification list the replay used (it changes scores when it demotes). @default none */
+  verification?: VerificationRow[];
+}
+
+/**
+ * Each contact's reasons at `asOf` as one text (`call +13; page_view +4`, largest first), as
+ * the engine gives them.
+ */
+export function reasonsAt(
+  config: ScoringConfigSpec,
+  input: { events: EventRow[]; contacts?: ContactRow[]; verification?: VerificationRow[] },
+  asOf: number,
+): Map<string, string> {
+  const result = scoreContacts(toScoringConfig(config), input, { asOf: [asOf] });
+  const out = new Map<string, string>();
+  for (const row of result.rows) {
+    if (!row.reasons.length) continue;
+    const sorted = [...row.reasons].sort((a, b) => Math.abs(b.points) - Math.abs(a.points));
+    out.set(
+      row.contactId,
+      sorted.map((r) => `${r.ruleId} ${r.points > 0 ? "+" : ""}${Number(r.points.toFixed(2))}`)
+        .join("; "),
+    );
+  }
+  return out;
 }
 
 /** The sheets of the report: the backtest sheets (Summary first), then the config's rules and tiers. */
@@ -25,8 +57,16 @@ export function scoringReportSheets(
   result?: ReplayResult,
   options: ScoringReportOptions = {},
 ): ReportSheet[] {
+  const last = json.periods.at(-1)?.asOf;
+  const reasons = options.events && last !== undefined
+    ? reasonsAt(config, {
+      events: options.events,
+      contacts: options.contacts,
+      verification: options.verification,
+    }, Date.parse(last))
+    : options.reasons;
   return [
-    ...backtestReportSheets(json, result, options),
+    ...backtestReportSheets(json, result, { ...options, reasons }),
     {
       name: "Config",
       rows: [...(config.rules ?? []), ...(config.attributes ?? [])].map((r) => ({

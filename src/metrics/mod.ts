@@ -22,6 +22,11 @@ export {
   type CalibrationTableOptions,
 } from "./calibration_table.ts";
 export { type GainsRow, gainsTable, type GainsTableOptions } from "./gains_table.ts";
+export {
+  convertersInTop,
+  type ConvertersInTopOptions,
+  type TopShare,
+} from "./converters_in_top.ts";
 export { psi, type PsiBin, type PsiOptions, type PsiResult } from "./psi.ts";
 export { bootstrapInterval, type BootstrapOptions, type Interval } from "./bootstrap_interval.ts";
 export { seededRng } from "./seeded_rng.ts";

@@ -49,4 +49,4 @@ export { dataEnd, type DataSpan, dataSpan, defaultCutoffs } from "./cutoffs.ts";
 export { convertersWithin, convertsWithin } from "./label.ts";
 export { listSeparator, splitList } from "./list.ts";
 export { cellText, csvField, toCsv, type ToCsvOptions } from "./csv.ts";
-export { isFormulaLike, safeCell } from "./safe_cell.ts";
+export { isFormulaLike, safeCell, unguardCell } from "./safe_cell.ts";

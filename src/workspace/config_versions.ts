@@ -4,7 +4,7 @@
  * Every function is pure: it takes a state and returns a new one, so the browser keeps it in
  * IndexedDB and in the workspace file as plain JSON.
  */
-import type { ScoringConfigSpec, TiersSpec, WindowSpec } from "../config/types.ts";
+import type { ScopeSpec, ScoringConfigSpec, TiersSpec, WindowSpec } from "../config/types.ts";
 
 /** How a version came to be. */
 export type VersionKind = "calibrated" | "edited" | "imported" | "baseline";
@@ -39,6 +39,8 @@ export interface ConfigChange {
   points?: Record<string, number>;
   tiers?: TiersSpec;
   window?: WindowSpec;
+  /** Scopes by event rule id (which sums a rule adds to: global, per stage, per tag). */
+  scopes?: Record<string, ScopeSpec[]>;
   /** Other blocks replaced whole (`audience`, `verification`, `triggers`, …); `undefined` removes one. */
   blocks?: Partial<Omit<ScoringConfigSpec, "format" | "rules" | "attributes" | "tiers" | "window">>;
 }
@@ -139,6 +141,14 @@ export function applyChange(spec: ScoringConfigSpec, change: ConfigChange): Scor
     out.tiers = { high: change.tiers.high, medium: change.tiers.medium };
   }
   if (change.window) out.window = { ...change.window };
+  const { scopes } = change;
+  if (scopes) {
+    out.rules = (out.rules ?? []).map((r) =>
+      r.id in scopes
+        ? { ...r, scopes: scopes[r.id].map((x) => (typeof x === "string" ? x : { ...x })) }
+        : r
+    );
+  }
   if (change.blocks) {
     out = { ...out, ...change.blocks };
     for (const [k, v] of Object.entries(change.blocks)) {
@@ -227,6 +237,9 @@ export function diffSpecs(from: ScoringConfigSpec | null, to: ScoringConfigSpec)
   if (!same(from.window, to.window)) {
     edits.window = { from: from.window ?? null, to: to.window ?? null };
   }
+  const scopesOf = (spec: ScoringConfigSpec) =>
+    Object.fromEntries((spec.rules ?? []).map((r) => [r.id, r.scopes ?? ["global"]]));
+  if (!same(scopesOf(from), scopesOf(to))) edits.blocks.push("scopes");
   const skip = new Set(["format", "name", "rules", "attributes", "tiers", "window", "provenance"]);
   const keys = new Set([...Object.keys(from), ...Object.keys(to)]);
   for (const k of keys) {
@@ -300,13 +313,23 @@ export function recordFit(
     }
     if (edits.window) overwritten.push("window");
     const blocks: ConfigChange["blocks"] = {};
+    let scopes: ConfigChange["scopes"];
     for (const k of edits.blocks) {
+      if (k === "scopes") {
+        // Scopes live on rules: carried to the rules the new fit also has.
+        scopes = {};
+        for (const r of previous.spec.rules ?? []) {
+          if (have.has(r.id) && r.scopes) scopes[r.id] = r.scopes;
+        }
+        kept.push("scopes");
+        continue;
+      }
       (blocks as Record<string, unknown>)[k] =
         (previous.spec as unknown as Record<string, unknown>)[k];
       kept.push(k);
     }
     if (kept.length) {
-      next = editVersion(next, { points, blocks }, { now: meta.now });
+      next = editVersion(next, { points, blocks, scopes }, { now: meta.now });
     }
   }
   return { state: next, fitted: added.version, isNew: true, kept, overwritten };

@@ -21,3 +21,10 @@ export {
   type WorkspaceData,
 } from "./types.ts";
 export { WorkerError } from "./worker_error.ts";
+export {
+  type ResultStamp,
+  specKey,
+  type StaleReason,
+  stampResult,
+  stampStatus,
+} from "./result_stamp.ts";

@@ -3,6 +3,8 @@ import {
   calibrationOptions,
   cutoffsOf,
   defaultPeriodSettings,
+  parseGrid,
+  parsePenalty,
   reconcilePeriodSettings,
   withPoints,
   withTiers,
@@ -46,6 +48,44 @@ Deno.test("calibrationOptions() holds out the last periods", () => {
   assert.equal(o.cutoffs.at(-1), day("2024-12-01"));
   assert.deepEqual(o.holdout, { after: day("2024-10-01") });
   assert.equal(calibrationOptions({ ...s, holdoutPeriods: 0 }).holdout, null);
+});
+
+Deno.test("calibrationOptions() passes the penalty and the window grid", () => {
+  const s = defaultPeriodSettings({
+    eventsFrom: day("2024-01-01"),
+    eventsTo: day("2024-12-31"),
+    purchasesTo: null,
+  });
+  const o = calibrationOptions(s);
+  assert.equal(o.l2, "cv", "cross-validated by default, as the CLI");
+  assert.equal(o.lookbackGrid, undefined);
+  assert.equal(calibrationOptions({ ...s, penalty: "3" }).l2, 3);
+  const grid = calibrationOptions({ ...s, lookbackGrid: "180, 90; 180", halfLifeGrid: "" });
+  assert.deepEqual(grid.lookbackGrid, [180, 90]);
+  assert.deepEqual(grid.halfLifeGrid, [null], "the half-life setting alone");
+  const both = calibrationOptions({ ...s, lookbackGrid: "", halfLifeGrid: "none, 30" });
+  assert.deepEqual(both.lookbackGrid, [90]);
+  assert.deepEqual(both.halfLifeGrid, [null, 30]);
+});
+
+Deno.test("parsePenalty() and parseGrid() read form text and name a bad item", () => {
+  const cases = [
+    { text: "cv", expected: "cv" },
+    { text: " CV ", expected: "cv" },
+    { text: "", expected: "cv" },
+    { text: "0", expected: 0 },
+    { text: "2.5", expected: 2.5 },
+  ];
+  for (const c of cases) assert.equal(parsePenalty(c.text), c.expected, c.text);
+  assert.throws(() => parsePenalty("-1"), /penalty "-1": write cv or a number >= 0/);
+  assert.throws(() => parsePenalty("lots"), /penalty "lots"/);
+  assert.deepEqual(parseGrid("none, 30, 60", "half-life grid", true), [null, 30, 60]);
+  assert.deepEqual(parseGrid("  ", "look-back grid", false), []);
+  assert.throws(
+    () => parseGrid("90, none", "look-back grid", false),
+    /look-back grid: "none" is not a number of days > 0$/,
+  );
+  assert.throws(() => parseGrid("0", "half-life grid", true), /"0" is not .* or none/);
 });
 
 Deno.test("withPoints() and withTiers() edit a copy of the config", () => {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { parseFlags, UsageError } from "../../src/cli/_args.ts";
-import { LOAD_FLAGS, loadFromFlags, parseMapping } from "../../src/cli/_load_flags.ts";
+import { LOAD_FLAGS, loadFromFlags, parseMapping, rejectsFile } from "../../src/cli/_load_flags.ts";
+import { writeOutputs } from "../../src/cli/_io.ts";
 import { LoadError } from "../../src/data/mod.ts";
 
 const DATA = new URL("../testdata/", import.meta.url).pathname;
@@ -29,7 +30,7 @@ Deno.test("parseMapping() names the flag for a bad pair or an unknown column", (
   );
 });
 
-Deno.test("loadFromFlags() loads with the shared flags and writes rejects of every file", async () => {
+Deno.test("loadFromFlags() loads with the shared flags and keeps rejects of every file for --rejects", async () => {
   const dir = await Deno.makeTempDir();
   const rejects = `${dir}/rejects.csv`;
   const flags = parseFlags("test", "t", { ...LOAD_FLAGS }, [
@@ -57,6 +58,9 @@ Deno.test("loadFromFlags() loads with the shared flags and writes rejects of eve
   }
   assert.match(errors[0], /polish_headers\.csv: contacts 2 read, 2 loaded, 0 rejected/);
   assert.ok(errors.some((e) => /bad_dates\.csv: events 5 read, 1 loaded, 4 rejected/.test(e)));
+  // Nothing is written until the command writes all its outputs together.
+  assert.deepEqual([...Deno.readDirSync(dir)], []);
+  await writeOutputs(rejectsFile(flags));
   const csv = (await Deno.readTextFile(rejects)).trim().split("\n");
   assert.equal(csv.length, 5);
   assert.equal(csv[0], "file,row,column,value,reason");

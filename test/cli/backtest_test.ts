@@ -156,6 +156,10 @@ Deno.test("backtest CLI agrees with conversion, lift and AUC recomputed from sco
   ok(columns.includes("phone") && columns.includes("email"), columns.join(", "));
   assertEquals(columns.filter((c) => c.startsWith("score ")).length, 5);
   assertEquals(columns.filter((c) => c.startsWith("tier ")).length, 5);
+  // The same report as the page's: why each contact has its last score.
+  assertEquals(columns.at(-1), "reasons");
+  const explained = dynamics.filter((r) => r.reasons);
+  ok(explained.length > 0, "some contacts have reasons");
   // Formatted numbers and dates, and four charts as pictures.
   const styled = XLSX.read(await Deno.readFile(`${dir}/backtest.xlsx`), {
     type: "array",

@@ -214,12 +214,34 @@ export const BAD_PARSER_ONLY: [string, Record<string, unknown>, string, string][
     "date",
   ],
   ["age range reversed", variant((c) => c.audience.age = [54, 25]), "audience.age", "above"],
+  [
+    "a rule id with U+0000",
+    variant((c) => c.rules[0].id = "pri\u0000cing"),
+    "rules[0].id",
+    "control character U+0000 at position 3",
+  ],
+  [
+    "a trigger id with a line feed",
+    variant((c) => c.triggers = [{ id: "a\nb", reaches: "high" }]),
+    "triggers[0].id",
+    "control character U+000A",
+  ],
+  [
+    "a where column with a carriage return",
+    variant((c) => c.rules[0].where = { "u\rl": { eq: 1 } }),
+    'rules[0].where["u\\rl"]',
+    "control character U+000D",
+  ],
 ];
 
 /** Good configs beyond the example: minimal, attribute-only, every operator. */
 export const GOOD: [string, Record<string, unknown>][] = [
   ["the every-section example", SPEC_EXAMPLE],
   ["only the format", { format: "scorebench.config/v1" }],
+  ["a glob with - and every regex character", {
+    format: "scorebench.config/v1",
+    rules: [{ id: "g", on: "x", where: { url: { glob: "*/sale-?/*[(.+)]{1}$^|\\" } }, points: 1 }],
+  }],
   ["attribute-only", {
     format: "scorebench.config/v1",
     attributes: [{ id: "f", field: "gender", where: { in: ["f", "F"] }, points: 5 }],

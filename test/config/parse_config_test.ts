@@ -154,3 +154,37 @@ Deno.test("readConfigFile() names the file when it is missing or not JSON", asyn
   assertEquals((await readConfigFile(`${dir}/good.json`)).config.rules.length, 5);
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("parseConfig() refuses a value nested 10,000 deep with its path, not a stack overflow", () => {
+  let deep: unknown = 1;
+  for (let i = 0; i < 10_000; i++) deep = { x: deep };
+  const problems = problemsOf({ format: "scorebench.config/v1", provenance: deep });
+  assertEquals(problems.length, 1);
+  assertEquals(problems[0].path, "provenance" + ".x".repeat(63));
+  assertEquals(problems[0].message.includes("nested over 64 levels deep"), true);
+});
+
+Deno.test("parseConfig() accepts a config nested just under the depth limit", () => {
+  let deep: unknown = 1;
+  for (let i = 0; i < 62; i++) deep = { x: deep };
+  assertEquals(problemsOf({ format: "scorebench.config/v1", provenance: deep }), []);
+});
+
+Deno.test("readConfigFile() refuses a file over the size limit before reading it", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = `${dir}/big.json`;
+  await Deno.writeTextFile(path, "{}");
+  await Deno.truncate(path, 65 * 1024 * 1024); // sparse: no 65 MB written
+  try {
+    await readConfigFile(path);
+    throw new Error("not refused");
+  } catch (err) {
+    assertEquals(err instanceof ConfigError, true);
+    assertEquals(
+      (err as ConfigError).problems[0].message.includes("over the 67108864-byte limit"),
+      true,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

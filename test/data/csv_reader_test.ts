@@ -119,3 +119,18 @@ Deno.test("CsvReader refuses UTF-16 with SyntaxError", () => {
   // A UTF-8 BOM is skipped, not refused.
   assert.deepEqual(parseCsv("\ufeffa\n1\n").map((r) => r.fields), [["a"], ["1"]]);
 });
+
+Deno.test("parseCsv() recovers from a stray quote the same way with LF, CRLF and CR line ends", () => {
+  const lines = ["id,ts", "1,a", '2,"b', "3,c", "4,d", "5,e"];
+  for (const eol of ["\n", "\r\n", "\r"]) {
+    const recs = parseCsv(lines.join(eol) + eol);
+    const rows = recs.map((r) => [r.row, r.fields?.[0] ?? null]);
+    // Issue 15: with CR ends rows 4-6 were lost after the broken record.
+    if (
+      JSON.stringify(rows) !==
+        JSON.stringify([[1, "id"], [2, "1"], [3, null], [4, "3"], [5, "4"], [6, "5"]])
+    ) {
+      throw new Error(`${JSON.stringify(eol)}: ${JSON.stringify(rows)}`);
+    }
+  }
+});

@@ -99,3 +99,71 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path, fullPage: true });
   return path;
 }
+
+/**
+ * Waits until no cell of the current page is still computing. The runtime marks cells
+ * pending on its next frame, so a short pause first keeps a change from looking settled.
+ */
+export async function settle(page: Page, timeout = 90_000): Promise<void> {
+  await page.waitForTimeout(400);
+  await page.waitForFunction(
+    () => {
+      const view = document.querySelector("sb-app-shell")?.shadowRoot?.querySelector(
+        "sb-notebook-view",
+      )
+        ?.shadowRoot;
+      if (!view) return false;
+      return view.querySelectorAll("section").length > 0 &&
+        view.querySelectorAll("section.pending").length === 0;
+    },
+    null,
+    { timeout, polling: 250 },
+  );
+}
+
+export async function goTo(page: Page, file: string): Promise<void> {
+  await page.getByRole("link", { name: file }).click();
+  await page.waitForFunction(
+    (f) => location.hash === `#${f}`,
+    {
+      "Data": "10_data.md",
+      "Factors": "20_factors.md",
+      "Calibrate": "30_calibrate.md",
+      "Tiers": "40_tiers.md",
+      "Periods": "50_periods.md",
+      "Audience": "55_audience.md",
+      "Export": "60_export.md",
+    }[file],
+  );
+  // The previous page's sections are replaced: wait for the new page's heading.
+  await page.locator("sb-notebook-view h1", { hasText: file }).waitFor();
+  await settle(page);
+}
+
+/** Opens a page by its notebook file, whatever the language of its title. */
+export async function goToFile(page: Page, file: string): Promise<void> {
+  await page.evaluate((f) => (location.hash = `#${f}`), file);
+  await page.waitForFunction((f) => location.hash === `#${f}`, file);
+  await page.waitForTimeout(300);
+  await settle(page);
+}
+
+/** The cells of one row of a `<sb-data-table>` (negative: from the end), as text. */
+export async function tableRow(page: Page, caption: string, row: number): Promise<string[]> {
+  const rows = page.locator(`sb-data-table[caption='${caption}'] tbody tr`);
+  return await (row < 0 ? rows.nth((await rows.count()) + row) : rows.nth(row)).locator("td")
+    .allTextContents();
+}
+
+export async function cellErrors(page: Page): Promise<string[]> {
+  return await page.locator("sb-notebook-view .error").allTextContents();
+}
+
+export async function downloadText(
+  page: Page,
+  click: () => Promise<void>,
+): Promise<{ name: string; bytes: Uint8Array }> {
+  const [download] = await Promise.all([page.waitForEvent("download"), click()]);
+  const path = await download.path();
+  return { name: download.suggestedFilename(), bytes: await Deno.readFile(path) };
+}

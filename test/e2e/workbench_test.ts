@@ -9,82 +9,20 @@ import { Buffer } from "node:buffer";
 import { join } from "node:path";
 import * as XLSX from "xlsx";
 import { decodeWorkspace } from "../../src/workspace/workspace_file.ts";
-import type { Page } from "playwright-core";
 import {
   buildForTest,
+  cellErrors,
+  downloadText,
+  goTo,
+  goToFile,
   openSession,
   screenshot,
   type Session,
+  settle,
   SKIP_E2E,
+  tableRow,
   waitReady,
 } from "./_harness.ts";
-
-/**
- * Waits until no cell of the current page is still computing. The runtime marks cells
- * pending on its next frame, so a short pause first keeps a change from looking settled.
- */
-async function settle(page: Page, timeout = 90_000): Promise<void> {
-  await page.waitForTimeout(400);
-  await page.waitForFunction(
-    () => {
-      const view = document.querySelector("sb-app-shell")?.shadowRoot?.querySelector(
-        "sb-notebook-view",
-      )
-        ?.shadowRoot;
-      if (!view) return false;
-      return view.querySelectorAll("section").length > 0 &&
-        view.querySelectorAll("section.pending").length === 0;
-    },
-    null,
-    { timeout, polling: 250 },
-  );
-}
-
-async function goTo(page: Page, file: string): Promise<void> {
-  await page.getByRole("link", { name: file }).click();
-  await page.waitForFunction(
-    (f) => location.hash === `#${f}`,
-    {
-      "Data": "10_data.md",
-      "Factors": "20_factors.md",
-      "Calibrate": "30_calibrate.md",
-      "Tiers": "40_tiers.md",
-      "Periods": "50_periods.md",
-      "Audience": "55_audience.md",
-      "Export": "60_export.md",
-    }[file],
-  );
-  // The previous page's sections are replaced: wait for the new page's heading.
-  await page.locator("sb-notebook-view h1", { hasText: file }).waitFor();
-  await settle(page);
-}
-
-/** Opens a page by its notebook file, whatever the language of its title. */
-async function goToFile(page: Page, file: string): Promise<void> {
-  await page.evaluate((f) => (location.hash = `#${f}`), file);
-  await page.waitForFunction((f) => location.hash === `#${f}`, file);
-  await page.waitForTimeout(300);
-  await settle(page);
-}
-
-/** The cells of one row of a `<sb-data-table>`, as text. */
-async function tableRow(page: Page, caption: string, row: number): Promise<string[]> {
-  return await page.locator(`sb-data-table[caption='${caption}'] tbody tr`).nth(row).locator("td")
-    .allTextContents();
-}
-
-async function cellErrors(page: Page): Promise<string[]> {
-  return await page.locator("sb-notebook-view .error").allTextContents();
-}
-
-async function downloadText(
-  page: Page,
-  click: () => Promise<void>,
-): Promise<{ name: string; bytes: Uint8Array }> {
-  const [download] = await Promise.all([page.waitForEvent("download"), click()]);
-  const path = await download.path();
-  return { name: download.suggestedFilename(), bytes: await Deno.readFile(path) };
-}
 
 Deno.test({
   name: "workbench runs the whole flow in the browser without leaving the machine",
@@ -181,12 +119,25 @@ Deno.test({
         assert.ok(heard.length >= 3, heard.join("; "));
         assert.ok(heard.some((h) => h.endsWith(" fitting")), heard.join("; "));
         assert.equal(heard.at(-1), "result");
-        // Nothing edited yet: the edited config's hold-out metrics are the fit's, every column.
-        await page.locator("sb-data-table[caption='Held-out metrics'] tbody tr").nth(2).waitFor();
+        // Rows: exact points, whole points, plain regression and the config with your edits.
+        // Nothing edited yet: the edited config's metrics are the whole points', every column.
+        await page.locator("sb-data-table[caption='Held-out metrics'] tbody tr").nth(3).waitFor();
+        const names = await page.locator(
+          "sb-data-table[caption='Held-out metrics'] tbody tr td:first-child",
+        ).allTextContents();
+        assert.deepEqual(names, [
+          "exact points",
+          "whole points",
+          "plain regression",
+          "with your edits",
+        ]);
         const whole = await tableRow(page, "Held-out metrics", 1);
-        const mine = await tableRow(page, "Held-out metrics", 2);
+        const mine = await tableRow(page, "Held-out metrics", 3);
         assert.deepEqual(mine.slice(1), whole.slice(1), `${whole} vs ${mine}`);
-        assert.equal(whole.length, 9, "fit, contacts, converters and six metrics");
+        assert.equal(whole.length, 10, "fit, contacts, converters, six metrics, top-20 % buyers");
+        // Every row judges the same held-out rows.
+        const plain = await tableRow(page, "Held-out metrics", 2);
+        assert.deepEqual(plain.slice(1, 3), mine.slice(1, 3));
         const first = page.locator("sb-points-editor input").first();
         const before = Number(await first.inputValue());
         await first.fill(String(before + 5));
@@ -215,9 +166,9 @@ Deno.test({
         const first = page.locator("sb-points-editor input").first();
         const edited = Number(await first.inputValue());
         assert.equal(await page.locator("sb-points-editor tr.edited").count(), 1);
-        // With the edit, the third row differs from the fit's.
+        // With the edit, the last row differs from the fit's.
         const whole = await tableRow(page, "Held-out metrics", 1);
-        const mine = await tableRow(page, "Held-out metrics", 2);
+        const mine = await tableRow(page, "Held-out metrics", 3);
         assert.notDeepEqual(mine.slice(3), whole.slice(3), "the edit moves the metrics");
         assert.ok(Number.isFinite(edited));
       });
@@ -264,6 +215,10 @@ Deno.test({
         await slider.press("ArrowLeft");
         assert.equal(Number(await slider.inputValue()), medium - 1);
         await page.locator("#tier-summary", { hasText: `high from ${start + 10}` }).waitFor();
+        // Moving a threshold edits the version the replay was computed for: the replay still
+        // holds (thresholds do not change scores), so its stamp follows the edit.
+        await settle(page);
+        await page.locator("sb-result-stamp [data-stale=false]").first().waitFor();
         shots.push(await screenshot(page, "e2e_04_tiers.png"));
       });
 
@@ -325,6 +280,17 @@ Deno.test({
           header: 1,
         })[0];
         assert.ok(dynamics.includes("phone") && dynamics.includes("email"), dynamics.join(", "));
+        // Why each contact has its score in the last period, as the engine says.
+        assert.equal(dynamics.at(-1), "reasons", dynamics.join(", "));
+        const perContact = XLSX.utils.sheet_to_json<Record<string, unknown>>(
+          styled.Sheets["Interest dynamics"],
+        );
+        const explained = perContact.filter((r) => typeof r.reasons === "string" && r.reasons);
+        assert.ok(explained.length > 0, "some contacts have reasons");
+        assert.match(
+          String(explained[0].reasons),
+          /^\S+ [+-]?\d+(\.\d+)?(; \S+ [+-]?\d+(\.\d+)?)*$/,
+        );
 
         await page.getByRole("button", { name: "Build audience file" }).click();
         await page.locator("#audience-summary").waitFor({ timeout: 60_000 });
@@ -438,9 +404,36 @@ Deno.test({
               document.documentElement.scrollWidth - document.documentElement.clientWidth
             );
             assert.ok(wide <= 0, `${lang} ${file}: the page is ${wide} px wider than 1280`);
+            if (file === "50_periods.md") {
+              // Column names in plain words, in the page's language; dates as dates.
+              const heads = await page.locator("sb-data-table[caption='Periods'] thead th")
+                .allTextContents();
+              for (const h of heads) assert.doesNotMatch(h, /_|[a-z][A-Z]/, `${lang}: ${h}`);
+              assert.ok(heads.includes(lang === "ru" ? "на дату" : "as of"), heads.join(", "));
+              const first = await tableRow(page, "Periods", 0);
+              assert.match(first[0], /^\d{4}-\d{2}-\d{2}$/, "as of is a date");
+              if (lang === "ru") {
+                assert.equal(
+                  await page.locator("sb-data-table[caption='Periods'] caption").textContent(),
+                  "Периоды",
+                );
+              }
+            }
+            if (file === "30_calibrate.md" && lang === "ru") {
+              // Form labels, table captions and the elements' words in Russian too.
+              await page.locator("sb-settings-form label", { hasText: "первый срез" }).first()
+                .waitFor();
+              assert.equal(
+                await page.locator("sb-data-table[caption='Held-out metrics'] caption")
+                  .textContent(),
+                "Метрики на отложенных периодах",
+              );
+              await page.locator("sb-points-editor th", { hasText: "коэффициент" }).waitFor();
+              await page.locator("#held-out-stamp p", { hasText: "Рассчитано для v" }).waitFor();
+            }
             if (file === "30_calibrate.md") {
               // The audience set on the Audience page does not empty the edited config's metrics.
-              const auc = Number((await tableRow(page, "Held-out metrics", 2))[3]);
+              const auc = Number((await tableRow(page, "Held-out metrics", -1))[3]);
               assert.ok(auc > 0.7, `edited config's hold-out AUC ${auc}`);
             }
             shots.push(await screenshot(page, `e2e_${lang}_${file.replace(/\.md$/, "")}.png`));

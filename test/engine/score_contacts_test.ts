@@ -266,6 +266,17 @@ const CASES: Case[] = [
     expected: { ok: { score: 1 }, edge: { tier: "unscored" } },
   },
   {
+    name: "audience interests written as text: ; and , both separate items (issue 15)",
+    spec: { rules: [one], audience: { interests: ["loans"] } },
+    contacts: [
+      { contact_id: "comma", interests: "cards, loans" as unknown as string[] },
+      { contact_id: "semi", interests: "cards;loans" as unknown as string[] },
+      { contact_id: "none", interests: "cards, loansx" as unknown as string[] },
+    ],
+    events: [ev("comma", T, "page_view"), ev("semi", T, "page_view"), ev("none", T, "page_view")],
+    expected: { comma: { score: 1 }, semi: { score: 1 } },
+  },
+  {
     name: "audience touched: an event of the listed types inside the period, read only up to T",
     spec: {
       rules: [one],

@@ -14,7 +14,7 @@ Deno.test("toCsv() makes formula-like text inert and leaves numbers alone", () =
     [["=cmd|' /C calc'!A0", "+1", "-1", "@x", -1]],
     ["a", "b", "c", "d", "e"],
   );
-  assertEquals(csv, `a,b,c,d,e\r\n'=cmd|' /C calc'!A0,'+1,'-1,'@x,-1\r\n`);
+  assertEquals(csv, `a,b,c,d,e\r\n'=cmd|' /C calc'!A0,+1,-1,'@x,-1\r\n`);
 });
 
 Deno.test("toCsv() writes raw text when safe is false", () => {

@@ -99,3 +99,20 @@ Deno.test("fromLegacyConfigs() reads current, calibrated and production configs"
   assert.equal(named.calibrated.rules![0].points, 13);
   assert.equal(named.production.rules![0].points, 1);
 });
+
+Deno.test("editVersion() sets rule scopes, named as an edit and kept across a refit", () => {
+  let s = addVersion(emptyConfigState(), { kind: "calibrated", name: "Calibrated", spec: fit(13) })
+    .state;
+  s = editVersion(s, { scopes: { call: ["global", "stage", { tag: "loans" }] } });
+  const edited = currentVersion(s)!;
+  assert.deepEqual(edited.spec.rules![0].scopes, ["global", "stage", { tag: "loans" }]);
+  assert.equal(edited.spec.rules![1].scopes, undefined, "other rules untouched");
+  assert.deepEqual(editsOf(s, edited).blocks, ["scopes"]);
+  const outcome = recordFit(s, fit(14), { name: "refit", dataKey: null, now: 1 });
+  assert.ok(outcome.kept.includes("scopes"), outcome.kept.join("; "));
+  assert.deepEqual(currentVersion(outcome.state)!.spec.rules![0].scopes, [
+    "global",
+    "stage",
+    { tag: "loans" },
+  ]);
+});

@@ -2,7 +2,9 @@
 import type { SqlDialect } from "../sql_dialect.ts";
 
 function string(value: string): string {
-  return `'${value.replaceAll("'", "''")}'`;
+  const quoted = `'${value.replaceAll("'", "''")}'`;
+  // The SQL text cannot carry U+0000 (the parser stops there): it is spliced in as chr(0).
+  return value.includes("\0") ? `(${quoted.replaceAll("\0", "' || chr(0) || '")})` : quoted;
 }
 
 /** `LIKE` pattern of a glob: `*` -> `%`, `?` -> `_`, and the value's own `%`, `_`, `\` escaped. */
