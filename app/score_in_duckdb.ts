@@ -2,12 +2,16 @@
  * Scoring where the data is: the compiled SQL (`compileToSql`, equal to the engine) run in
  * the page's DuckDB over the policy tables, the answer read as Arrow columns (ids, scores,
  * tiers, reasons) without a row object per contact. Beyond a few million events the query
- * runs per bucket of contacts, so DuckDB-WASM's memory stays bounded.
+ * runs per bucket of contacts, so DuckDB-WASM's memory stays bounded. Purchases are scored as
+ * events of type `purchase` (`purchaseEvent`: amount as value), after the events in input
+ * order, as the worker's tasks score them.
  */
 import { parseConfig } from "../src/config/mod.ts";
 import type { ScoringConfigSpec } from "../src/config/types.ts";
 import { compileToSql } from "../src/sql/mod.ts";
 import type { DuckDBType } from "../src/tables/mod.ts";
+import { PURCHASE_EVENT_TYPE } from "../src/data/purchase_event.ts";
+import { sqlName, sqlString } from "../src/db/read_csv_sql.ts";
 
 /** An Arrow table as both apache-arrow builds (the page's, the tests' CommonJS one) give it. */
 export interface ArrowColumns {
@@ -84,18 +88,43 @@ export async function scoreInDuckDB(
   if (!events) throw new RangeError("Cannot score: load events first (Data page)");
   const contacts = await columnsOf(db, "contacts");
   const verification = await columnsOf(db, "verification");
-  const types = await db.arrow(`SELECT DISTINCT "type" AS t FROM events`);
+  let eventsTable = "events";
+  if (await columnsOf(db, "purchases")) {
+    // Each purchase as an event (`purchaseEvent`), numbered after the events.
+    const of: Record<string, string> = {
+      type: sqlString(PURCHASE_EVENT_TYPE),
+      value: "amount",
+      contact_id: "contact_id",
+      ts: "ts",
+      channel: "channel",
+      tag: "tag",
+      seq: "seq + (SELECT COALESCE(max(seq), -1) + 1 FROM events)",
+    };
+    const names = Object.keys(events);
+    await db.arrow(
+      `CREATE OR REPLACE TEMP VIEW sb_scored_events AS SELECT ${
+        names.map(sqlName).join(", ")
+      } FROM events UNION ALL SELECT ${
+        names.map((n) => `CAST(${of[n] ?? "NULL"} AS ${events[n]}) AS ${sqlName(n)}`).join(", ")
+      } FROM purchases`,
+    );
+    eventsTable = "sb_scored_events";
+  }
+  const types = await db.arrow(`SELECT DISTINCT "type" AS t FROM ${eventsTable}`);
   const typeColumn = types.getChild("t")!;
   const eventTypes = new Set<string>();
   for (let i = 0; i < types.numRows; i++) eventTypes.add(String(typeColumn.get(i)));
   const { config, warnings } = parseConfig(spec, { eventTypes });
-  const n = Number((await db.arrow("SELECT count(*) AS n FROM events")).getChild("n")!.get(0));
+  const n = Number(
+    (await db.arrow(`SELECT count(*) AS n FROM ${eventsTable}`)).getChild("n")!.get(0),
+  );
   const count = Math.max(1, Math.ceil(n / eventsPerBucket));
   const parts: ArrowColumns[] = [];
   for (let index = 0; index < count; index++) {
     const sql = compileToSql(config, {
       asOf: [asOf],
       tables: {
+        events: eventsTable,
         contacts: contacts ? "contacts" : null,
         verification: config.verification && verification ? "verification" : null,
       },
