@@ -713,3 +713,17 @@ Deno.test("loadTable() keeps thousands of unnamed columns without a quadratic st
   assert.equal(r.summary.rowsLoaded, 500);
   assert.equal((r.rows[0] as Record<string, unknown>)[`column_${width + 3}`], "x");
 });
+
+Deno.test("loadTable() reads a Blob a chunk at a time, as it reads the same bytes", async () => {
+  // Over two 1 MiB chunks, with a multi-byte character across a chunk boundary.
+  const lines = ["contact_id,ts,type,url"];
+  for (let i = 0; lines.join("\n").length < 2_500_000; i++) {
+    lines.push(`${i},2024-01-0${1 + (i % 9)},page_view,https://x.example/é/${i}`);
+  }
+  const bytes = new TextEncoder().encode(lines.join("\n") + "\n");
+  const fromBytes = await loadTable("events", { name: "e.csv", bytes });
+  const fromBlob = await loadTable("events", { name: "e.csv", blob: new Blob([bytes]) });
+  assert.deepEqual(fromBlob.rows, fromBytes.rows);
+  assert.deepEqual(fromBlob.rejects, fromBytes.rejects);
+  assert.equal(fromBlob.summary.rowsLoaded, lines.length - 1);
+});
