@@ -87,6 +87,24 @@ function scoreRows(config: ScoringConfigSpec, rows: ContactRow[]): number[] {
 
 const MONTH_MS = 30.436875 * DAY_MS;
 
+/** Refuses an empty or non-finite list of periods and a window that is neither kind. */
+function checkPeriods(
+  periods: number[],
+  window: RollingOptions["window"],
+  noun: "start" | "instant",
+): void {
+  if (!Array.isArray(periods) || periods.length === 0 || !periods.every(Number.isFinite)) {
+    throw new RangeError(`Cannot recalibrate over periods: give at least one period ${noun}`);
+  }
+  if (window !== "expanding" && !(window && window.months > 0)) {
+    throw new RangeError(
+      `Cannot recalibrate over periods: window must be "expanding" or { months > 0 }, got "${
+        JSON.stringify(window)
+      }"`,
+    );
+  }
+}
+
 /**
  * Refits before each of `options.periods` and reports, per period, the AUC of the static
  * config against the refitted one.
@@ -101,16 +119,7 @@ export function calibrateRolling(contacts: ContactRow[], options: RollingOptions
     onProgress = () => {},
     ...snapshot
   } = options;
-  if (!Array.isArray(periods) || periods.length === 0 || !periods.every(Number.isFinite)) {
-    throw new RangeError("Cannot recalibrate over periods: give at least one period start");
-  }
-  if (window !== "expanding" && !(window && window.months > 0)) {
-    throw new RangeError(
-      `Cannot recalibrate over periods: window must be "expanding" or { months > 0 }, got "${
-        JSON.stringify(window)
-      }"`,
-    );
-  }
+  checkPeriods(periods, window, "start");
   const starts = [...new Set(periods)].sort((a, b) => a - b);
   const time = (c: ContactRow) => {
     const t = c[timeColumn];
@@ -234,16 +243,7 @@ export function calibrateRollingTemporal(
     onProgress = () => {},
     ...temporal
   } = options;
-  if (!Array.isArray(periods) || periods.length === 0 || !periods.every(Number.isFinite)) {
-    throw new RangeError("Cannot recalibrate over periods: give at least one period instant");
-  }
-  if (window !== "expanding" && !(window && window.months > 0)) {
-    throw new RangeError(
-      `Cannot recalibrate over periods: window must be "expanding" or { months > 0 }, got "${
-        JSON.stringify(window)
-      }"`,
-    );
-  }
+  checkPeriods(periods, window, "instant");
   const horizonMs = (temporal.horizonDays ?? 30) * DAY_MS;
   const starts = [...new Set(periods)].sort((a, b) => a - b);
   const usable = (p: number) =>
