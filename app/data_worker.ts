@@ -12,6 +12,7 @@
  * ends.
  */
 import { type Table, tableFromIPC } from "@uwdata/flechette";
+import type { ParseWorker } from "../src/data/mod.ts";
 import type { TableKind } from "../src/data/types.ts";
 import { tableRows } from "./worker/table_rows.ts";
 import { loadInBatches } from "./worker/load_batches.ts";
@@ -26,6 +27,14 @@ const scope = self as unknown as {
   onmessage: ((e: MessageEvent) => void) | null;
   postMessage(message: unknown, transfer?: Transferable[]): void;
 };
+
+/**
+ * A new spreadsheet worker (`spreadsheet_worker.ts`, built beside this one): each workbook
+ * is parsed in one, terminated past the load's time budget.
+ */
+function spreadsheetWorker(): ParseWorker {
+  return new Worker(new URL("spreadsheet_worker.js", self.location.href), { type: "module" });
+}
 
 /** The tables as DuckDB sent them, in record batches. */
 const columnar: Partial<Record<TableKind, Table[]>> = {};
@@ -85,7 +94,8 @@ scope.onmessage = async (e) => {
         blob: Blob;
         options: object;
       };
-      const result = await loadInBatches(kind, { name, blob }, options, (batch, columns) => {
+      const load = { ...options, spreadsheetWorker };
+      const result = await loadInBatches(kind, { name, blob }, load, (batch, columns) => {
         scope.postMessage({ id, batch, columns }, [batch.buffer]);
       }, { onProgress });
       scope.postMessage({ id, result });

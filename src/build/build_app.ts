@@ -130,9 +130,11 @@ async function bundle(root: string, outDir: string, minify: boolean): Promise<vo
     ...(minify ? ["--minify"] : []),
     "--outdir",
     outDir,
-    // The loader worker is its own entry, sharing chunks with the page.
+    // The loader worker and the spreadsheet worker it starts per workbook are entries of
+    // their own, sharing chunks with the page.
     join("app", "main.ts"),
     join("app", "data_worker.ts"),
+    join("app", "spreadsheet_worker.ts"),
   ];
   const { code, stderr } = await new Deno.Command(Deno.execPath(), {
     args,

@@ -4,13 +4,8 @@
  * the error's name, message and columns, V8-serialised to stdout.
  */
 import { deserialize, serialize } from "node:v8";
-import { parseSpreadsheet } from "./read_spreadsheet.ts";
-
-interface Request {
-  bytes: Uint8Array;
-  file: string;
-  sheet?: string | number;
-}
+import { answerParseRequest } from "./read_spreadsheet.ts";
+import type { ParseRequest } from "./_spreadsheet_budget.ts";
 
 async function readStdin(): Promise<Uint8Array> {
   return new Uint8Array(await new Response(Deno.stdin.readable).arrayBuffer());
@@ -21,19 +16,6 @@ async function writeStdout(bytes: Uint8Array): Promise<void> {
 }
 
 if (import.meta.main) {
-  const { bytes, file, sheet } = deserialize(await readStdin()) as Request;
-  let reply: unknown;
-  try {
-    reply = { ok: await parseSpreadsheet(bytes, file, sheet) };
-  } catch (err) {
-    const error = err as Error & { columns?: string[] };
-    reply = {
-      error: {
-        name: error?.name ?? "Error",
-        message: error?.message ?? String(err),
-        columns: error?.columns,
-      },
-    };
-  }
-  await writeStdout(serialize(reply));
+  const request = deserialize(await readStdin()) as ParseRequest;
+  await writeStdout(serialize(await answerParseRequest(request)));
 }

@@ -9,6 +9,7 @@ import { deserialize, serialize } from "node:v8";
 import { fileURLToPath as fromFileUrl } from "node:url";
 import { LoadError } from "./load_error.ts";
 import type { SheetRecords } from "./read_spreadsheet.ts";
+import { type ParseReply, parseTimeoutMessage, recordsOfReply } from "./_spreadsheet_budget.ts";
 
 const SCRIPT = new URL("./_spreadsheet_worker.ts", import.meta.url);
 const CONFIG = new URL("../../deno.json", import.meta.url);
@@ -68,12 +69,7 @@ export async function parseInWorker(
     await writer.close().catch(() => {});
     const { code, stdout, stderr } = await child.output();
     if (timedOut) {
-      throw new LoadError(
-        `Refused "${file}": reading the workbook took over ${
-          (timeoutMs / 1000).toFixed(1)
-        } s and was stopped (a damaged or hostile file?); export the sheet to CSV`,
-        { file },
-      );
+      throw new LoadError(parseTimeoutMessage(file, timeoutMs), { file });
     }
     if (code !== 0 || stdout.length === 0) {
       const text = new TextDecoder().decode(stderr);
@@ -87,15 +83,7 @@ export async function parseInWorker(
         { file },
       );
     }
-    const reply = deserialize(stdout) as {
-      ok?: SheetRecords;
-      error?: { name: string; message: string; columns?: string[] };
-    };
-    if (reply.ok) return reply.ok;
-    const { name, message, columns } = reply.error!;
-    throw name === "LoadError"
-      ? new LoadError(message, { file, columns })
-      : new LoadError(`Cannot read "${file}" as a spreadsheet: ${message}`, { file });
+    return recordsOfReply(deserialize(stdout) as ParseReply, file);
   } finally {
     clearTimeout(timer);
   }

@@ -230,6 +230,7 @@ export async function loadTable<K extends TableKind>(
     const { readSpreadsheet } = await import("./read_spreadsheet.ts");
     const s = await readSpreadsheet(bytes, file, format, sheet, {
       timeoutMs: options.parseTimeoutMs,
+      worker: options.spreadsheetWorker,
     });
     header = s.header;
     records = s.records;

@@ -34,6 +34,7 @@ export type {
   VerificationRow,
 } from "./types.ts";
 export { LoadError, type LoadErrorDetails } from "./load_error.ts";
+export type { ParseWorker } from "./_spreadsheet_budget.ts";
 export { readNumber } from "./_row_builder.ts";
 export { detectFormat, type LoadFormat, type LoadSource, loadTable } from "./load_table.ts";
 export {

@@ -16,6 +16,7 @@
  */
 import { LoadError } from "./load_error.ts";
 import type { ExcelDateCell, RawRecord, RawValue } from "./_row_builder.ts";
+import type { ParseReply, ParseRequest, ParseWorker } from "./_spreadsheet_budget.ts";
 
 /** Largest spreadsheet file read. */
 export const MAX_FILE_BYTES = 200 * 1024 * 1024;
@@ -403,12 +404,18 @@ interface Cell {
 
 export interface ReadSpreadsheetOptions {
   /**
-   * Time budget for SheetJS, in ms: past it the process parsing the workbook is killed
-   * and the file refused. Applies in Deno with permission to run subprocesses; in the
-   * browser the loader runs in a worker of its own.
+   * Time budget for SheetJS, in ms: past it the process (Deno, with permission to run
+   * subprocesses) or the worker (`worker`) parsing the workbook is stopped and the file
+   * refused.
    * @default 20_000 + 2_000 per MiB of file
    */
   timeoutMs?: number;
+  /**
+   * Starts a dedicated worker that answers one parse request (`answerParseRequest`; the
+   * page's is `app/spreadsheet_worker.ts`), where there is no child process: the browser.
+   * Without it and without a child process, SheetJS runs in the caller, with no budget.
+   */
+  worker?: () => ParseWorker;
 }
 
 /**
@@ -438,6 +445,10 @@ export async function readSpreadsheet(
   if (typeof Deno !== "undefined") {
     const { canParseInWorker, parseInWorker } = await import("./_spreadsheet_worker_client.ts");
     if (canParseInWorker()) return await parseInWorker(bytes, file, sheet, timeoutMs);
+  }
+  if (options.worker) {
+    const { parseInBrowserWorker } = await import("./_spreadsheet_budget.ts");
+    return await parseInBrowserWorker(options.worker, bytes, file, sheet, timeoutMs);
   }
   return await parseSpreadsheet(bytes, file, sheet);
 }
@@ -619,4 +630,20 @@ export async function parseSpreadsheet(
     records.push({ row: r + 1, cells: values, texts });
   }
   return { header: header ?? [], records, sheetName: name, warnings, formulas };
+}
+
+/** Parses the request's workbook; any failure becomes an error reply, never a throw. */
+export async function answerParseRequest(request: ParseRequest): Promise<ParseReply> {
+  try {
+    return { ok: await parseSpreadsheet(request.bytes, request.file, request.sheet) };
+  } catch (err) {
+    const error = err as Error & { columns?: string[] };
+    return {
+      error: {
+        name: error?.name ?? "Error",
+        message: error?.message ?? String(err),
+        columns: error?.columns,
+      },
+    };
+  }
 }

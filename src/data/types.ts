@@ -9,6 +9,7 @@ export type {
 } from "../tables/rows.ts";
 export type { TableKind } from "../tables/table_kinds.ts";
 import type { TableKind } from "../tables/table_kinds.ts";
+import type { ParseWorker } from "./_spreadsheet_budget.ts";
 
 /** One rejected input row: where it was and why. Row numbers are 1-based, header is row 1. */
 export interface RejectedRow {
@@ -72,6 +73,12 @@ export interface LoadOptions<R = unknown> {
    * @default 20_000 + 2_000 per MiB of file
    */
   parseTimeoutMs?: number;
+  /**
+   * Where there is no child process (the browser): starts the dedicated worker a
+   * spreadsheet is parsed in, terminated past `parseTimeoutMs` (see
+   * `ReadSpreadsheetOptions.worker`). Not given: the parse runs unbounded in the caller.
+   */
+  spreadsheetWorker?: () => ParseWorker;
 }
 
 /** What one load did, for the one-line summary and the workbench. */

@@ -15,7 +15,15 @@ Deno.test("buildApp() writes a self-contained static app", async () => {
     for (const file of DUCKDB_FILES) {
       assert.ok((await Deno.stat(join(out, "duckdb", file))).size > 0, file);
     }
-    for (const file of ["main.js", "data_worker.js", "main.css", "manifest.json"]) {
+    for (
+      const file of [
+        "main.js",
+        "data_worker.js",
+        "spreadsheet_worker.js",
+        "main.css",
+        "manifest.json",
+      ]
+    ) {
       assert.ok((await Deno.stat(join(out, file))).isFile, file);
     }
     assert.deepEqual(manifest.notebooks.map((n) => n.title).slice(0, 7), [
