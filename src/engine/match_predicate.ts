@@ -11,6 +11,9 @@
  * some element, and `neq`/`notIn` hold when no element is equal.
  */
 import type { Predicate, Scalar } from "../config/types.ts";
+import { compileGlob } from "./compile_glob.ts";
+
+export { compileGlob };
 
 /** What a predicate reads: a column of an event or a contact. */
 export type PredicateValue = Scalar | null | undefined | readonly Scalar[];
@@ -35,153 +38,6 @@ export function scalarEquals(v: Scalar, x: Scalar): boolean {
   if (tv === "number" && tx === "string") return numericText(x as string) === v;
   if (tv === "string" && tx === "number") return numericText(v as string) === x;
   return String(v) === String(x);
-}
-
-const SURROGATE = /[\uD800-\uDFFF]/;
-const ANY = -1;
-
-/** Characters of `s` as code points; in a glob segment `?` is `ANY`. */
-function codePoints(s: string, glob: boolean): number[] {
-  return Array.from(s, (ch) => glob && ch === "?" ? ANY : ch.codePointAt(0)!);
-}
-
-function utf16(s: string): number[] {
-  return Array.from({ length: s.length }, (_, i) => s.charCodeAt(i));
-}
-
-/** `seg` matches `text` (a string without surrogates) at `at`. */
-function matchText(text: string, at: number, seg: number[]): boolean {
-  for (let k = 0; k < seg.length; k++) {
-    if (seg[k] !== ANY && text.charCodeAt(at + k) !== seg[k]) return false;
-  }
-  return true;
-}
-
-/** `seg` matches `text` (code points) at `at`. */
-function matchPoints(text: number[], at: number, seg: number[]): boolean {
-  for (let k = 0; k < seg.length; k++) {
-    if (seg[k] !== ANY && text[at + k] !== seg[k]) return false;
-  }
-  return true;
-}
-
-/**
- * Compiles a glob (`*` any run of characters, `?` exactly one character, every other
- * character itself) to a test that never backtracks: the pattern is cut at its `*` into
- * segments; the first and last must sit at the ends of the text, and each middle one is
- * taken at its leftmost place after the previous one (leftmost leaves the most room for
- * the rest, so no other placement need be tried). Time is at most the text's length
- * times the pattern's, whatever the pattern. Characters are code points, as SQL's `LIKE`
- * counts them.
- */
-export function compileGlob(glob: string): (text: string) => boolean {
-  const parts = glob.split("*");
-  const first = parts[0], last = parts[parts.length - 1];
-  if (!glob.includes("?")) {
-    // Literal segments: UTF-16 comparisons count code points right (a whole segment can
-    // only match whole characters), and `indexOf` finds each middle one leftmost.
-    if (parts.length === 1) return (s) => s === glob;
-    const mids = parts.slice(1, -1);
-    const minLength = first.length + last.length + mids.reduce((n, m) => n + m.length, 0);
-    // Compared unit by unit: measured faster than startsWith/endsWith on short URLs.
-    const head = utf16(first), tail = utf16(last);
-    return (s: string): boolean => {
-      if (s.length < minLength) return false;
-      if (!matchText(s, 0, head) || !matchText(s, s.length - tail.length, tail)) return false;
-      let pos = first.length;
-      const end = s.length - last.length;
-      for (const mid of mids) {
-        const at = s.indexOf(mid, pos);
-        if (at === -1 || at + mid.length > end) return false;
-        pos = at + mid.length;
-      }
-      return true;
-    };
-  }
-  const segs = parts.map((p) => codePoints(p, true));
-  const anchors = parts.map(longestLiteral);
-  const minLength = segs.reduce((n, seg) => n + seg.length, 0);
-  const one = segs.length === 1;
-  // Literal ends are checked first, unit by unit, which rejects most texts cheaply.
-  const head = utf16(!one && !first.includes("?") ? first : "");
-  const tail = utf16(!one && !last.includes("?") ? last : "");
-  const firstSeg = segs[0], lastSeg = segs[segs.length - 1];
-  return (s: string): boolean => {
-    if (s.length < tail.length || !matchText(s, 0, head)) return false;
-    if (!matchText(s, s.length - tail.length, tail)) return false;
-    if (SURROGATE.test(s)) {
-      // `?` is one character: text with surrogate pairs is compared as code points.
-      const cps = codePoints(s, false);
-      const n = cps.length;
-      if (one) return n === firstSeg.length && matchPoints(cps, 0, firstSeg);
-      if (n < minLength) return false;
-      if (!matchPoints(cps, 0, firstSeg) || !matchPoints(cps, n - lastSeg.length, lastSeg)) {
-        return false;
-      }
-      let pos = firstSeg.length;
-      const end = n - lastSeg.length;
-      for (let m = 1; m < segs.length - 1; m++) {
-        const found = findInPoints(cps, pos, end, segs[m]);
-        if (found === -1) return false;
-        pos = found + segs[m].length;
-      }
-      return true;
-    }
-    const n = s.length;
-    if (one) return n === firstSeg.length && matchText(s, 0, firstSeg);
-    if (n < minLength) return false;
-    if (!matchText(s, 0, firstSeg) || !matchText(s, n - lastSeg.length, lastSeg)) return false;
-    let pos = firstSeg.length;
-    const end = n - lastSeg.length;
-    for (let m = 1; m < segs.length - 1; m++) {
-      const found = findInText(s, pos, end, segs[m], anchors[m]);
-      if (found === -1) return false;
-      pos = found + segs[m].length;
-    }
-    return true;
-  };
-}
-
-/** The longest run of a segment without `?`, and where it starts in the segment (UTF-16). */
-function longestLiteral(segment: string): { text: string; offset: number } {
-  let best = { text: "", offset: 0 };
-  let start = 0;
-  for (let i = 0; i <= segment.length; i++) {
-    if (i === segment.length || segment[i] === "?") {
-      if (i - start > best.text.length) best = { text: segment.slice(start, i), offset: start };
-      start = i + 1;
-    }
-  }
-  return best;
-}
-
-/**
- * Leftmost place at or after `pos` where `seg` fits before `end`, in text without
- * surrogates; candidates come from `indexOf` of the segment's longest literal run.
- */
-function findInText(
-  text: string,
-  pos: number,
-  end: number,
-  seg: number[],
-  anchor: { text: string; offset: number },
-): number {
-  if (anchor.text === "") return pos + seg.length <= end ? pos : -1;
-  let p = pos;
-  while (p + seg.length <= end) {
-    const at = text.indexOf(anchor.text, p + anchor.offset);
-    if (at === -1) return -1;
-    p = at - anchor.offset;
-    if (p + seg.length > end) return -1;
-    if (matchText(text, p, seg)) return p;
-    p++;
-  }
-  return -1;
-}
-
-function findInPoints(text: number[], pos: number, end: number, seg: number[]): number {
-  for (let p = pos; p + seg.length <= end; p++) if (matchPoints(text, p, seg)) return p;
-  return -1;
 }
 
 type ScalarTest = (v: Scalar) => boolean;
