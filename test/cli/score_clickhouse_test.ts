@@ -120,6 +120,21 @@ Deno.test({
   },
 });
 
+/** `score --engine clickhouse` at `url` on events with one bad row, `--out` and `--rejects` in a new folder. */
+async function scoreWithRejects(url: string): Promise<{ dir: string; code: number; log: string }> {
+  const dir = await tempDirWith({
+    "config.json": JSON.stringify(CONFIG),
+    "events.csv": EVENTS + "42,not a date,page_view,https://s/pricing,\n",
+  });
+  const r = await runCli([
+    "score",
+    ...["--config", `${dir}/config.json`, "--events", `${dir}/events.csv`],
+    ...["--as-of", "2024-03-31", "--out", `${dir}/scores.csv`, "--rejects", `${dir}/rejects.csv`],
+    ...["--engine", "clickhouse", "--url", url],
+  ]);
+  return { dir, code: r.code, log: r.stdout + r.stderr };
+}
+
 Deno.test({
   name: "score --engine clickhouse writes --rejects with the scores",
   ignore: !present,
@@ -129,28 +144,8 @@ Deno.test({
     const servers = await startServers(1, { basePort: 19540 });
     if ("why" in servers) throw new Error(servers.why);
     try {
-      const dir = await tempDirWith({
-        "config.json": JSON.stringify(CONFIG),
-        "events.csv": EVENTS + "42,not a date,page_view,https://s/pricing,\n",
-      });
-      const r = await runCli([
-        "score",
-        "--config",
-        `${dir}/config.json`,
-        "--events",
-        `${dir}/events.csv`,
-        "--as-of",
-        "2024-03-31",
-        "--out",
-        `${dir}/scores.csv`,
-        "--rejects",
-        `${dir}/rejects.csv`,
-        "--engine",
-        "clickhouse",
-        "--url",
-        `http://127.0.0.1:${servers.ports[0]}`,
-      ]);
-      assertEquals(r.code, 0, r.stderr);
+      const { dir, code, log } = await scoreWithRejects(`http://127.0.0.1:${servers.ports[0]}`);
+      assertEquals(code, 0, log);
       const scores = (await Deno.readTextFile(`${dir}/scores.csv`)).trim().split("\n");
       assertEquals(scores.length, 5, scores.join("\n")); // header and contacts 007, +1, 42, 99
       const rejects = (await Deno.readTextFile(`${dir}/rejects.csv`)).trim().split("\n");
@@ -163,30 +158,7 @@ Deno.test({
 });
 
 Deno.test("score --engine clickhouse leaves no output when the server cannot be reached", async () => {
-  const dir = await tempDirWith({
-    "config.json": JSON.stringify(CONFIG),
-    "events.csv": EVENTS + "42,not a date,page_view,https://s/pricing,\n",
-  });
-  const r = await runCli([
-    "score",
-    "--config",
-    `${dir}/config.json`,
-    "--events",
-    `${dir}/events.csv`,
-    "--as-of",
-    "2024-03-31",
-    "--out",
-    `${dir}/scores.csv`,
-    "--rejects",
-    `${dir}/rejects.csv`,
-    "--engine",
-    "clickhouse",
-    "--url",
-    "http://127.0.0.1:9",
-  ]);
-  ok(r.code !== 0, r.stdout);
-  assertEquals([...Deno.readDirSync(dir)].map((e) => e.name).sort(), [
-    "config.json",
-    "events.csv",
-  ]);
+  const { dir, code, log } = await scoreWithRejects("http://127.0.0.1:9");
+  ok(code !== 0, log);
+  assertEquals([...Deno.readDirSync(dir)].map((e) => e.name).sort(), ["config.json", "events.csv"]);
 });
