@@ -136,52 +136,45 @@ export function addEventRelations(p: EventsInput): { scan: string; ruleSums: str
     { expr: "sb_cid", alias: "sb_cid" },
     { expr: "sb_rule", alias: "sb_rule" },
   ];
+  const carry = ["sb_ts", "sb_seq", "sb_event_stage"];
+  /**
+   * Ranks the matches of `source` within (instant, contact, rule), and the day `dayExpr`
+   * for the per-day limit: oldest first per day, newest first for the count; returns the
+   * SELECT of the ranked rows within their rule's limit.
+   */
+  const limitStage = (stage: "day" | "count", source: string, dayExpr?: string): string => {
+    const ranked = `sb_${stage}_ranked`;
+    const newest = stage === "count";
+    plan.add(
+      ranked,
+      d.rankWithin({
+        source: plan.from(source),
+        partition: dayExpr === undefined
+          ? partitionBy
+          : [...partitionBy, { expr: dayExpr, alias: "sb_day" }],
+        carry,
+        order: [{ column: "sb_ts", desc: newest }, { column: "sb_seq", desc: newest }],
+      }),
+    );
+    const within = newest
+      ? keep(perCount, (i) => rules[i].maxCount)
+      : keep(perDay, (i) => rules[i].maxPerDay);
+    return `SELECT ${cols} FROM ${plan.from(ranked)} WHERE ${within}`;
+  };
+  const day = d.floor(`sb_ts / ${num(DAY_MS)}`);
   let kept = "sb_at";
   if (limited.length > 0 && d.materialized === null) {
     // Where relations are written in place, each reader would repeat the scan: the limits
     // are then one chain over every match, ranked within (instant, contact, rule[, day]),
     // the rules without a limit keeping all.
-    const carry = ["sb_ts", "sb_seq", "sb_event_stage"];
     let source = "sb_at";
     if (perDay.length > 0) {
-      plan.add(
-        "sb_day_ranked",
-        d.rankWithin({
-          source: plan.from(source),
-          partition: [...partitionBy, {
-            expr: `CASE WHEN ${inList(perDay)} THEN ${d.floor(`sb_ts / ${num(DAY_MS)}`)} ELSE ${
-              num(0)
-            } END`,
-            alias: "sb_day",
-          }],
-          carry,
-          order: [{ column: "sb_ts", desc: false }, { column: "sb_seq", desc: false }],
-        }),
-      );
-      plan.add(
-        "sb_day_kept",
-        `SELECT ${cols} FROM ${plan.from("sb_day_ranked")} WHERE ${
-          keep(perDay, (i) => rules[i].maxPerDay)
-        }`,
-      );
+      const dayOrNone = `CASE WHEN ${inList(perDay)} THEN ${day} ELSE ${num(0)} END`;
+      plan.add("sb_day_kept", limitStage("day", source, dayOrNone));
       source = "sb_day_kept";
     }
     if (perCount.length > 0) {
-      plan.add(
-        "sb_count_ranked",
-        d.rankWithin({
-          source: plan.from(source),
-          partition: partitionBy,
-          carry,
-          order: [{ column: "sb_ts", desc: true }, { column: "sb_seq", desc: true }],
-        }),
-      );
-      plan.add(
-        "sb_count_kept",
-        `SELECT ${cols} FROM ${plan.from("sb_count_ranked")} WHERE ${
-          keep(perCount, (i) => rules[i].maxCount)
-        }`,
-      );
+      plan.add("sb_count_kept", limitStage("count", source));
       source = "sb_count_kept";
     }
     kept = source;
@@ -194,21 +187,7 @@ export function addEventRelations(p: EventsInput): { scan: string; ruleSums: str
     let dayKept: string | null = null;
     if (perDay.length > 0) {
       plan.add("sb_day_in", `SELECT ${cols} FROM ${plan.from("sb_at")} WHERE ${inList(perDay)}`);
-      plan.add(
-        "sb_day_ranked",
-        d.rankWithin({
-          source: plan.from("sb_day_in"),
-          partition: [...partitionBy, { expr: d.floor(`sb_ts / ${num(DAY_MS)}`), alias: "sb_day" }],
-          carry: ["sb_ts", "sb_seq", "sb_event_stage"],
-          order: [{ column: "sb_ts", desc: false }, { column: "sb_seq", desc: false }],
-        }),
-      );
-      plan.add(
-        "sb_day_kept",
-        `SELECT ${cols} FROM ${plan.from("sb_day_ranked")} WHERE ${
-          keep(perDay, (i) => rules[i].maxPerDay)
-        }`,
-      );
+      plan.add("sb_day_kept", limitStage("day", "sb_day_in", day));
       dayKept = "sb_day_kept";
       const dayOnly = perDay.filter((i) => !perCount.includes(i));
       if (dayOnly.length > 0) {
@@ -226,20 +205,7 @@ export function addEventRelations(p: EventsInput): { scan: string; ruleSums: str
         inputs.push(`SELECT ${cols} FROM ${plan.from("sb_at")} WHERE ${inList(countOnly)}`);
       }
       plan.add("sb_count_in", inputs.join("\nUNION ALL\n"));
-      plan.add(
-        "sb_count_ranked",
-        d.rankWithin({
-          source: plan.from("sb_count_in"),
-          partition: partitionBy,
-          carry: ["sb_ts", "sb_seq", "sb_event_stage"],
-          order: [{ column: "sb_ts", desc: true }, { column: "sb_seq", desc: true }],
-        }),
-      );
-      parts.push(
-        `SELECT ${cols} FROM ${plan.from("sb_count_ranked")} WHERE ${
-          keep(perCount, (i) => rules[i].maxCount)
-        }`,
-      );
+      parts.push(limitStage("count", "sb_count_in"));
     }
     plan.add("sb_kept", parts.join("\nUNION ALL\n"));
     kept = "sb_kept";
