@@ -9,6 +9,7 @@ import { parseConfig } from "../src/config/mod.ts";
 import { splitList } from "../src/tables/mod.ts";
 import { baseStyles } from "./_styles.ts";
 import { tr } from "./_lang.ts";
+import { applyChecked, checkedFormEnd } from "./_checked_form.ts";
 
 /** The blocks of a config this element edits. */
 export interface ConfigBlocks {
@@ -187,11 +188,7 @@ export class ConfigBlocksForm extends LitElement {
   }
 
   private apply() {
-    const out = blocksOf(this.draft, this.base ?? { format: "scorebench.config/v1" });
-    this.problems = out.problems;
-    if (out.problems.length) return;
-    this.value = out.value;
-    this.dispatchEvent(new Event("input", { bubbles: true }));
+    applyChecked(this, blocksOf(this.draft, this.base ?? { format: "scorebench.config/v1" }));
   }
 
   override render() {
@@ -270,14 +267,11 @@ export class ConfigBlocksForm extends LitElement {
             }],
           })}>${tr("Add a trigger")}</button>
       </fieldset>
-      ${this.problems.length
-        ? html`<div class="error" role="alert">${
-          this.problems.map((p) => html`<div>${p}</div>`)
-        }</div>`
-        : null}
-      <p><button class="primary" id="apply-blocks" @click=${() => this.apply()}>${tr(
-        "Apply to the current config",
-      )}</button></p>
+      ${checkedFormEnd(this.problems, {
+        id: "apply-blocks",
+        label: tr("Apply to the current config"),
+        apply: () => this.apply(),
+      })}
       <slot></slot>
     `;
   }

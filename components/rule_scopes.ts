@@ -3,6 +3,7 @@ import type { ScopeSpec, ScoringConfigSpec } from "../src/config/types.ts";
 import { type ScopeDraft, scopeDraftOf, scopesFromDraft } from "../src/workspace/rule_scopes.ts";
 import { baseStyles } from "./_styles.ts";
 import { tr } from "./_lang.ts";
+import { applyChecked, checkedFormEnd } from "./_checked_form.ts";
 
 /**
  * Scopes of a config's event rules as a form: whether each rule adds to the global score, to
@@ -64,11 +65,8 @@ export class RuleScopesForm extends LitElement {
 
   private apply() {
     if (!this.base) return;
-    const out = scopesFromDraft(this.base, this.drafts);
-    this.problems = out.problems;
-    if (out.problems.length) return;
-    this.value = out.scopes;
-    this.dispatchEvent(new Event("input", { bubbles: true }));
+    const { scopes, problems } = scopesFromDraft(this.base, this.drafts);
+    applyChecked(this, { value: scopes, problems });
   }
 
   override render() {
@@ -120,14 +118,11 @@ export class RuleScopesForm extends LitElement {
           })}</tbody>
         </table>
       </div>
-      ${this.problems.length
-        ? html`<div class="error" role="alert">${
-          this.problems.map((p) => html`<div>${p}</div>`)
-        }</div>`
-        : null}
-      <p><button class="primary" id="apply-scopes" @click=${() => this.apply()}>${tr(
-        "Apply scopes",
-      )}</button></p>
+      ${checkedFormEnd(this.problems, {
+        id: "apply-scopes",
+        label: tr("Apply scopes"),
+        apply: () => this.apply(),
+      })}
     `;
   }
 }
