@@ -281,6 +281,16 @@ export function createBatchScorer(
     finished = true;
     const nContacts = ids.length;
     const nRules = c.rules.length;
+    // Contacts are renumbered in output order (sorted by id) before anything else, so every
+    // per-contact array below is read front to back at each instant: with a million
+    // contacts in arrival order each read would be a cache miss.
+    const order = sortedContactOrder(ids, table);
+    const sortedIds: string[] = new Array(nContacts);
+    let rank: Uint32Array | null = new Uint32Array(nContacts);
+    for (let k = 0; k < nContacts; k++) {
+      rank[order[k]] = k;
+      sortedIds[k] = ids[order[k]];
+    }
 
     // Group matches by (contact, rule) keeping input order: two stable counting sorts.
     let byRule: Uint32Array | null = new Uint32Array(n);
@@ -290,6 +300,9 @@ export function createBatchScorer(
       for (let r = 0; r < nRules; r++) count[r + 1] += count[r];
       for (let i = 0; i < n; i++) byRule[count[mRule[i]]++] = i;
     }
+    // Each record's contact position, in place of its contact index.
+    for (let i = 0; i < n; i++) mContact[i] = rank[mContact[i]];
+    rank = null;
     let perm: Uint32Array | null = new Uint32Array(n);
     const contactStart = new Uint32Array(nContacts + 1);
     for (let i = 0; i < n; i++) contactStart[mContact[i] + 1]++;
@@ -353,8 +366,13 @@ export function createBatchScorer(
       rows,
       vindex,
       stages,
+      order,
     );
-    const order = sortedContactOrder(ids);
+    let touchedAt: Float64Array | null = null;
+    if (touched !== null) {
+      touchedAt = new Float64Array(nContacts);
+      for (let k = 0; k < nContacts; k++) touchedAt[k] = touchedMin[order[k]];
+    }
     const evaluator = new Evaluator(c, stages.names);
     const view: ContactMatches = {
       groupRule,
@@ -371,36 +389,36 @@ export function createBatchScorer(
     const scopeNames = new Set<string>();
     let prev = new Int8Array(nContacts).fill(-1);
     let cur = new Int8Array(nContacts);
+    columns?.reserve(columns.size + nContacts * instants.length);
     instants.forEach((T, ti) => {
       const rows = onInstant ? [] : out;
       cur.fill(-1);
       let inAudience = 0, byAudience = 0, byVerification = 0, scored = 0;
       for (let k = 0; k < nContacts; k++) {
-        const i = order[k];
-        if (!staticAudience[i] || (touched !== null && !(touchedMin[i] <= T))) {
+        if (!staticAudience[k] || (touchedAt !== null && !(touchedAt[k] <= T))) {
           byAudience++;
           continue;
         }
-        if (excludedByVerification[i]) {
+        if (excludedByVerification[k]) {
           byVerification++;
           continue;
         }
         inAudience++;
-        view.from = contactGroups[i];
-        view.to = contactGroups[i + 1];
+        view.from = contactGroups[k];
+        view.to = contactGroups[k + 1];
         if (columns) {
-          const code = evaluator.evaluateInto(T, facts[i], view, i, columns);
+          const code = evaluator.evaluateInto(T, facts[k], view, order[k], columns);
           if (code !== 0) scored++;
-          cur[i] = code;
+          cur[k] = code;
           continue;
         }
-        const row = evaluator.evaluate(T, facts[i], view);
+        const row = evaluator.evaluate(T, facts[k], view);
         if (row.tier !== "unscored") scored++;
         for (const key in row.scopes) scopeNames.add(key);
-        cur[i] = tierCode(row.tier);
+        cur[k] = tierCode(row.tier);
         rows.push(row);
       }
-      fireTriggers(c, T, ids, order, prev, cur, ti === 0, triggers);
+      fireTriggers(c, T, sortedIds, null, prev, cur, ti === 0, triggers);
       [prev, cur] = [cur, prev];
       const summary: ScoreSummary = {
         contacts: inAudience,
@@ -444,6 +462,13 @@ export function createBatchScorer(
       ...scopeColumns,
     ].map((f) => textField(f)).join(",") + "\n";
     const tiers: Record<TierOrUnscored, number>[] = [];
+    // Reasons are rule ids and numbers: when no id needs quoting or a guard, neither does
+    // their joined text, and textField can be skipped row after row.
+    const plainReasons = names.every((name) =>
+      name !== "" && !/^['=+\-@\t\r]/.test(name) && !/[,;:"\r\n]/.test(name)
+    );
+    // Each contact's id field is made once and reused at every instant.
+    const idText: (string | undefined)[] = new Array(ids.length);
     let row = 0;
     for (let ti = 0; ti < instants.length; ti++) {
       const asOfText = formatInstant(instants[ti]);
@@ -459,9 +484,11 @@ export function createBatchScorer(
           const p = cols.reasonPoints[row * 3 + k];
           reasons += `${k ? ";" : ""}${names[rule]}:${p > 0 ? "+" : ""}${formatNumber(p)}`;
         }
-        let line = `${asOfText},${textField(ids[cols.contact[row]])},${
-          formatNumber(cols.score[row])
-        },${tier},${cols.matched[row]},${cols.verified[row] === 1},${textField(reasons)}`;
+        const ci = cols.contact[row];
+        const id = idText[ci] ??= textField(ids[ci]);
+        let line = `${asOfText},${id},${formatNumber(cols.score[row])},${tier},${
+          cols.matched[row]
+        },${cols.verified[row] === 1},${plainReasons ? reasons : textField(reasons)}`;
         if (width > 0) {
           const a = cols.scopeStart[row], b = cols.scopeStart[row + 1];
           for (let j = a; j < b; j++) values[colOf[cols.scopeKey[j]]] = cols.scopeValue[j];
