@@ -12,7 +12,6 @@ import {
 } from "./_compile.ts";
 import type { ContactFacts } from "./_evaluate.ts";
 import type { TriggerFiring } from "./types.ts";
-import { type ContactTable, INLINE_UNITS } from "./_contact_table.ts";
 
 /** Small integer ids of stage names, in order of first use. */
 export class Interner {
@@ -103,33 +102,23 @@ export function fireTriggers(
 /**
  * Sorts contact indices by id in code-unit order, the order of every output. With a million
  * contacts a comparison sort reads two scattered strings per comparison (cache misses, some
- * 20 per id, plus a call each). Here each id becomes one 64-bit word, the index in its low
- * bits and above it as many leading code units as fit, each as its rank in the alphabet of
- * the ids (0 past the end, so a prefix sorts before a longer id, as `<` orders them); the
- * words are sorted natively, and runs of equal prefixes (rare) are sorted again on the
- * code units that follow. With the contact table the ids were added to, the leading code
- * units come from its slots, read in one pass, instead of the scattered strings.
+ * 20 per id, plus a call each). Here each id is read once and becomes one 64-bit word: the
+ * index in its low bits and above it as many leading code units as fit, each as its rank
+ * in the alphabet of the ids (0 past the end, so a prefix sorts before a longer id, as `<`
+ * orders them). The words are sorted natively, and runs of equal prefixes (rare) are
+ * sorted again on the code units that follow.
  */
-export function sortedContactOrder(ids: string[], table?: ContactTable): Uint32Array {
+export function sortedContactOrder(ids: string[]): Uint32Array {
   const n = ids.length;
   if (n < 256) {
     const order = Uint32Array.from(ids.keys());
     return order.sort((a, b) => (ids[a] < ids[b] ? -1 : ids[a] > ids[b] ? 1 : 0));
   }
-  const entries = table?.entries() ?? null;
   // Rank + 1 of each code unit in use.
   const rankOf = new Uint32Array(0x10000);
-  for (let p = 0; p < n; p++) {
-    let from = 0;
-    if (entries !== null) {
-      const b = entries[p];
-      const m = Math.min(table!.entryLength(b), INLINE_UNITS);
-      for (let j = 0; j < m; j++) rankOf[table!.entryUnit(b, j)] = 1;
-      if (table!.entryLength(b) <= INLINE_UNITS) continue;
-      from = INLINE_UNITS;
-    }
-    const id = ids[entries === null ? p : table!.entryIndex(entries[p])];
-    for (let j = from; j < id.length; j++) rankOf[id.charCodeAt(j)] = 1;
+  for (let i = 0; i < n; i++) {
+    const id = ids[i];
+    for (let j = 0; j < id.length; j++) rankOf[id.charCodeAt(j)] = 1;
   }
   let symbols = 0;
   for (let u = 0; u < 0x10000; u++) if (rankOf[u] !== 0) rankOf[u] = ++symbols;
@@ -141,11 +130,6 @@ export function sortedContactOrder(ids: string[], table?: ContactTable): Uint32A
   const words = new BigUint64Array(n);
   const half = new Uint32Array(words.buffer); // little-endian: low word first
   const indexMask = 2 ** indexBits - 1;
-  const store = (at: number, i: number, key: number) => {
-    const kl = key % lowScale;
-    half[2 * at] = (kl * indexScale + i) >>> 0;
-    half[2 * at + 1] = (key - kl) / lowScale;
-  };
   // The word of id `i` at `at`, keyed on its code units from `from`.
   const put = (at: number, i: number, from: number) => {
     const id = ids[i];
@@ -153,24 +137,11 @@ export function sortedContactOrder(ids: string[], table?: ContactTable): Uint32A
     for (let j = from; j < from + perWord; j++) {
       key = key * charScale + (j < id.length ? rankOf[id.charCodeAt(j)] : 0);
     }
-    store(at, i, key);
+    const kl = key % lowScale;
+    half[2 * at] = (kl * indexScale + i) >>> 0;
+    half[2 * at + 1] = (key - kl) / lowScale;
   };
-  for (let p = 0; p < n; p++) {
-    if (entries === null) {
-      put(p, p, 0);
-      continue;
-    }
-    const b = entries[p], i = table!.entryIndex(b), len = table!.entryLength(b);
-    if (perWord > INLINE_UNITS && len > INLINE_UNITS) {
-      put(p, i, 0);
-      continue;
-    }
-    let key = 0;
-    for (let j = 0; j < perWord; j++) {
-      key = key * charScale + (j < len ? rankOf[table!.entryUnit(b, j)] : 0);
-    }
-    store(p, i, key);
-  }
+  for (let i = 0; i < n; i++) put(i, i, 0);
   words.sort();
   const order = new Uint32Array(n);
   for (let k = 0; k < n; k++) order[k] = (half[2 * k] & indexMask) >>> 0;

@@ -284,7 +284,7 @@ export function createBatchScorer(
     // Contacts are renumbered in output order (sorted by id) before anything else, so every
     // per-contact array below is read front to back at each instant: with a million
     // contacts in arrival order each read would be a cache miss.
-    const order = sortedContactOrder(ids, table);
+    const order = sortedContactOrder(ids);
     const sortedIds: string[] = new Array(nContacts);
     let rank: Uint32Array | null = new Uint32Array(nContacts);
     for (let k = 0; k < nContacts; k++) {
