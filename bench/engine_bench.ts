@@ -161,7 +161,9 @@ function starterConfig(): ScoringConfig {
 /** Runs one case `job.repeats` times in this process. */
 async function measure(job: Job): Promise<Measured> {
   const config = starterConfig();
-  type Create = (config: ScoringConfig, options?: BatchScorerOptions) => BatchScorer;
+  // An earlier revision may lack finishCsvBytes.
+  type Scorer = Omit<BatchScorer, "finishCsvBytes"> & Partial<Pick<BatchScorer, "finishCsvBytes">>;
+  type Create = (config: ScoringConfig, options?: BatchScorerOptions) => Scorer;
   let create: Create | null = null;
   if (job.impl !== "floor") {
     const dir = job.impl === "tree" ? `${root}src/` : `${job.impl}/src/`;
@@ -209,7 +211,9 @@ async function measure(job: Job): Promise<Measured> {
     // Warm the JIT on a throwaway scorer, as a long-running process would be.
     const warm = create(config, { asOf });
     for (let i = 0; i < Math.min(block, 200_000); i++) warm.add(chunk[i]);
-    await warm.finishCsv(asOf, () => {});
+    await (warm.finishCsvBytes
+      ? warm.finishCsvBytes(asOf, () => {})
+      : warm.finishCsv(asOf, () => {}));
   }
   const out: Measured = {
     addMs: [],
@@ -250,11 +254,16 @@ async function measure(job: Job): Promise<Measured> {
       addCpu += cpuMs() - c0;
     }
     const c1 = cpuMs();
-    // Rows go straight from typed arrays to scores.csv text, as `score` writes them.
+    // Rows go straight from typed arrays to scores.csv, as `score` writes them: bytes where
+    // the engine writes bytes (an earlier revision may write text only).
     let csvChars = 0;
-    const result = await scorer.finishCsv(asOf, (text) => {
-      csvChars += text.length;
-    });
+    const result = scorer.finishCsvBytes
+      ? await scorer.finishCsvBytes(asOf, (bytes) => {
+        csvChars += bytes.length;
+      })
+      : await scorer.finishCsv(asOf, (text) => {
+        csvChars += text.length;
+      });
     out.finishMs.push(cpuMs() - c1);
     out.addMs.push(addCpu);
     out.matches = scorer.matchCount;

@@ -105,20 +105,24 @@ export function fireTriggers(
  * 20 per id, plus a call each). Here each id is read once and becomes one 64-bit word: the
  * index in its low bits and above it as many leading code units as fit, each as its rank
  * in the alphabet of the ids (0 past the end, so a prefix sorts before a longer id, as `<`
- * orders them). The words are sorted natively, and runs of equal prefixes (rare) are
+ * orders them). `units` (1 for each code unit some id holds, a superset is fine) saves a
+ * pass over the ids. The words are sorted natively, and runs of equal prefixes (rare) are
  * sorted again on the code units that follow.
  */
-export function sortedContactOrder(ids: string[]): Uint32Array {
+export function sortedContactOrder(ids: string[], units?: Uint8Array): Uint32Array {
   const n = ids.length;
   if (n < 256) {
     const order = Uint32Array.from(ids.keys());
     return order.sort((a, b) => (ids[a] < ids[b] ? -1 : ids[a] > ids[b] ? 1 : 0));
   }
-  // Rank + 1 of each code unit in use.
+  // Rank + 1 of each code unit in use (`units` marks them when given).
   const rankOf = new Uint32Array(0x10000);
-  for (let i = 0; i < n; i++) {
-    const id = ids[i];
-    for (let j = 0; j < id.length; j++) rankOf[id.charCodeAt(j)] = 1;
+  if (units !== undefined) rankOf.set(units);
+  else {
+    for (let i = 0; i < n; i++) {
+      const id = ids[i];
+      for (let j = 0; j < id.length; j++) rankOf[id.charCodeAt(j)] = 1;
+    }
   }
   let symbols = 0;
   for (let u = 0; u < 0x10000; u++) if (rankOf[u] !== 0) rankOf[u] = ++symbols;

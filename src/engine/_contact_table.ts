@@ -9,6 +9,11 @@
 export class ContactTable {
   /** Ids by index, in the order they were added. */
   readonly ids: string[] = [];
+  /**
+   * 1 for each code unit some id holds, marked as ids are added (while the string is at
+   * hand), so sorting the ids later need not read every one of them twice.
+   */
+  readonly units: Uint8Array = new Uint8Array(0x10000);
   // Slot j: #slots[2j] = index + 1 (0 when empty), #slots[2j + 1] = hash of the id.
   #slots = new Int32Array(2 << 10);
   #mask = (1 << 10) - 1;
@@ -39,6 +44,8 @@ export class ContactTable {
     }
     const index = this.ids.length;
     this.ids.push(id);
+    const units = this.units;
+    for (let j = 0; j < id.length; j++) units[id.charCodeAt(j)] = 1;
     slots[2 * i] = index + 1;
     slots[2 * i + 1] = h;
     // At most half full: probes stay short.

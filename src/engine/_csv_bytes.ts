@@ -35,8 +35,36 @@ export class CsvBytes {
   /** Bytes encoded once (`encode`). */
   bytes(b: Uint8Array): void {
     this.reserve(b.length);
-    this.buf.set(b, this.length);
-    this.length += b.length;
+    const buf = this.buf;
+    let p = this.length;
+    // A loop: the pieces are a few bytes, shorter than `set` takes to start.
+    for (let j = 0; j < b.length; j++) buf[p++] = b[j];
+    this.length = p;
+  }
+
+  /**
+   * `text(s)` when `s` is plain ASCII that needs no quoting and no formula guard (see
+   * `textField`), returning true; else writes nothing and returns false.
+   */
+  plainField(s: string): boolean {
+    const n = s.length;
+    if (n === 0) return true;
+    const first = s.charCodeAt(0);
+    // = + - @ tab CR, and ' (a guard already there gets another).
+    if (
+      first === 61 || first === 43 || first === 45 || first === 64 || first === 9 ||
+      first === 13 || first === 39
+    ) return false;
+    this.reserve(n);
+    const buf = this.buf, p = this.length;
+    for (let j = 0; j < n; j++) {
+      const c = s.charCodeAt(j);
+      // , " CR LF and anything beyond ASCII take the general path.
+      if (c >= 0x80 || c === 44 || c === 34 || c === 13 || c === 10) return false;
+      buf[p + j] = c;
+    }
+    this.length = p + n;
+    return true;
   }
 
   /** Any text, as UTF-8. */

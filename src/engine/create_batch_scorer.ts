@@ -294,7 +294,7 @@ export function createBatchScorer(
     // Contacts are renumbered in output order (sorted by id) before anything else, so every
     // per-contact array below is read front to back at each instant: with a million
     // contacts in arrival order each read would be a cache miss.
-    const order = sortedContactOrder(ids);
+    const order = sortedContactOrder(ids, table.units);
     const sortedIds: string[] = new Array(nContacts);
     let rank: Uint32Array | null = new Uint32Array(nContacts);
     for (let k = 0; k < nContacts; k++) {
@@ -483,8 +483,6 @@ export function createBatchScorer(
       name !== "" && !/^['=+\-@\t\r]/.test(name) && !/[,;:"\r\n]/.test(name)
     );
     const nameBytes = names.map((name) => encode(name));
-    // Each contact's id field is made once and reused at every instant.
-    const idText: (string | undefined)[] = new Array(ids.length);
     const reasonRule = cols.reasonRule, reasonPoints = cols.reasonPoints;
     let row = 0;
     for (let ti = 0; ti < instants.length; ti++) {
@@ -495,8 +493,8 @@ export function createBatchScorer(
         const tier = cols.tier[row];
         counts[tierNames[tier]]++;
         out.bytes(asOfBytes);
-        const ci = cols.contact[row];
-        out.text(idText[ci] ??= textField(ids[ci]));
+        const id = ids[cols.contact[row]];
+        if (!out.plainField(id)) out.text(textField(id));
         out.byte(44); // ,
         out.number(cols.score[row]);
         out.bytes(tierBytes[tier]);

@@ -55,6 +55,9 @@ for (const [name, alphabet] of ALPHABETS) {
         ids[a] < ids[b] ? -1 : ids[a] > ids[b] ? 1 : 0
       );
       assertEquals([...sortedContactOrder(ids)], expected);
+      const table = new ContactTable();
+      for (const id of ids) table.getOrAdd(id);
+      assertEquals([...sortedContactOrder(table.ids, table.units)], expected);
     }
   });
 }
