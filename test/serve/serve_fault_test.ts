@@ -121,7 +121,7 @@ Deno.test("cli serve killed with SIGKILL during a burst loses no acknowledged ev
     server = await startServer(args);
     // Every acknowledged event is in the log, and none twice.
     const logged = new Map<number, number>();
-    readNdjsonFile(`${dir}/data/events.ndjson`, (v) => {
+    readNdjsonFile(`${dir}/data/events-0000000000000000.ndjson`, (v) => {
       const rec = v as { t: string; rows?: { n: number }[] };
       for (const r of rec.rows ?? []) logged.set(r.n, (logged.get(r.n) ?? 0) + 1);
     });
@@ -145,7 +145,7 @@ Deno.test("cli serve killed with SIGKILL during a burst loses no acknowledged ev
 
     // The crossings are those of the log replayed in order, each delivered once by key.
     const rows: EventRow[] = [];
-    readNdjsonFile(`${dir}/data/events.ndjson`, (v) => {
+    readNdjsonFile(`${dir}/data/events-0000000000000000.ndjson`, (v) => {
       const rec = v as { t: string; rows?: EventRow[] };
       if (rec.rows) rows.push(...rec.rows);
     });
