@@ -52,6 +52,14 @@ const FLAGS: Record<string, FlagSpec> = {
     help:
       'Log compaction: drop log segments covered by the saved engine state once their events are this many days older than the latest event; "all" keeps every segment (default: the config\'s lookback days).',
   },
+  "snapshot-every": {
+    help:
+      "A snapshot after this many events (and at least each minute with events; default: 250000).",
+  },
+  "engine-state-every": {
+    help:
+      "The engine state is saved with a snapshot once this many events came since the last save (default: 1000000).",
+  },
   "segment-mb": {
     help: "Size at which a new log segment is started, in MiB; fractions allowed (default: 64).",
   },
@@ -151,6 +159,8 @@ export function run(args: string[]): Promise<number> {
       },
       onNotice: (m) => console.error(`  notice: ${m}`),
       logRetentionDays: retain,
+      snapshotEveryEvents: intFlag(flags, "snapshot-every", 250_000, 1),
+      engineStateEveryEvents: intFlag(flags, "engine-state-every", 1_000_000, 1),
       segmentBytes,
       onStep,
     });
