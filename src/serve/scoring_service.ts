@@ -141,7 +141,7 @@ export interface ScoringServiceOptions {
    * reaches further back)
    */
   logRetentionDays?: number | null;
-  /** Events a config switch replays between two turns of the event loop. @default 5_000 */
+  /** Events a config switch replays between two turns of the event loop. @default 2_000 */
   configBuildChunk?: number;
   /**
    * Called as a config switch rebuilds its state, after each chunk of events (awaited): the
@@ -736,7 +736,7 @@ export class ScoringService {
     to: number,
     progress: { replayed: number; total: number },
   ): Promise<void> {
-    const chunk = this.#opts.configBuildChunk ?? 5_000;
+    const chunk = this.#opts.configBuildChunk ?? 2_000;
     let since = 0;
     for (const { value } of logLines(this.#logSegments(), { from, to })) {
       const rec = value as LogRecord;
@@ -1319,7 +1319,7 @@ export class ScoringService {
         if ((a?.tier ?? "absent") !== (b?.tier ?? "absent")) {
           moved.push({ contact_id: id, from: a?.tier ?? "absent", to: b?.tier ?? "absent" });
         }
-        if (++k % 20_000 === 0) {
+        if (++k % 5_000 === 0) {
           await new Promise((r) => setTimeout(r, 0));
           this.#assertHealthy();
         }
