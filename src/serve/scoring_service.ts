@@ -1219,6 +1219,7 @@ export class ScoringService {
     const scorer = next ?? this.#rebuild(config, this.#log.length);
     this.#appendConfig(config, version);
     await this.#log.sync();
+    this.#opts.onStep?.("config-logged");
     this.#scorer = scorer;
     this.#config = config;
     this.#configVersion = version;
@@ -1333,6 +1334,13 @@ export class ScoringService {
       const psiValue = scoresA.length && scoresB.length
         ? finiteOrNull(psi(scoresA, scoresB, { edges }).psi)
         : null;
+      const kept = this.#retentionDays();
+      if (this.#log.start > 0 && kept !== null && candidate.window.lookbackDays > kept) {
+        warnings = [
+          ...warnings,
+          `The log keeps ${kept} days of events behind the latest one (older segments were compacted): the candidate's ${candidate.window.lookbackDays}-day lookback is scored on those only`,
+        ];
+      }
       const switched = !options.dryRun;
       if (switched) {
         await this.#exclusive(async () => {
