@@ -11,7 +11,7 @@ import type { EventRow } from "../../src/data/types.ts";
 import { createIncrementalScorer } from "../../src/engine/create_incremental_scorer.ts";
 import { firingKey } from "../../src/serve/scoring_service.ts";
 import { readNdjsonFile } from "../../src/serve/ndjson_file.ts";
-import { listSegments } from "../../src/serve/segmented_log.ts";
+import { listSegments, logLines } from "../../src/serve/segmented_log.ts";
 import { SAMPLE, type Server, STARTER, startServer } from "./_helpers.ts";
 
 const starter: ScoringConfigSpec = JSON.parse(await Deno.readTextFile(STARTER));
@@ -152,3 +152,86 @@ for (const [step, nth] of STEPS) {
     }
   });
 }
+
+Deno.test("cli serve killed right after a config switch is logged, events still arriving, loses none and counts none twice", async () => {
+  const dir = await Deno.makeTempDir();
+  let server: Server | null = null;
+  try {
+    const LOWER: ScoringConfigSpec = { ...SPEC, name: "Lower", tiers: { high: 12, medium: 5 } };
+    await Deno.writeTextFile(`${dir}/config.json`, JSON.stringify(SPEC));
+    const args = ["--config", `${dir}/config.json`, "--data", `${dir}/data`, "--port", "0"];
+    server = await startServer(args, { SCOREBENCH_SERVE_CRASH_AT: "config-logged:1" });
+    const url = server.url;
+    let acked = 0;
+    let b = 0;
+    let inFlight = -1;
+    const poster = (async () => {
+      for (; b < batches.length; b++) {
+        inFlight = b;
+        try {
+          const res = await fetch(`${url}/events`, { method: "POST", body: body(batches[b]) });
+          assertEquals(res.status, 200);
+          acked += batches[b].length;
+          if (b === 30) {
+            // The switch starts with events still arriving.
+            fetch(`${url}/config`, { method: "PUT", body: JSON.stringify(LOWER) })
+              .then((r) => r.body?.cancel(), () => {});
+          }
+        } catch {
+          return;
+        }
+      }
+    })();
+    await poster;
+    const status = await server.child.status;
+    await server.output;
+    assertEquals(status.signal, "SIGKILL", "the switch was never logged");
+    assert(b > 30 && b < batches.length, `killed at batch ${b}`);
+
+    await Deno.writeTextFile(`${dir}/config.json`, JSON.stringify(LOWER));
+    server = await startServer(args);
+    const health = await (await fetch(`${server.url}/health`)).json();
+    assertEquals(health.config.version, 2);
+    assert(health.events === acked || health.events === acked + batches[inFlight].length);
+    if (health.events > acked) b++;
+    for (; b < batches.length; b++) {
+      const res = await fetch(`${server.url}/events`, { method: "POST", body: body(batches[b]) });
+      assertEquals(res.status, 200, await res.text());
+    }
+    // The log holds every event once, and the switch at event S: firings up to S come from
+    // the first config, after S from the second (fed every event before S, muted).
+    const rows: EventRow[] = [];
+    let switchedAt = -1;
+    for (const { value } of logLines(await listSegments(`${dir}/data`))) {
+      const rec = value as { t: string; rows?: EventRow[]; version?: number; seq?: number };
+      if (rec.rows) rows.push(...rec.rows);
+      if (rec.t === "config" && rec.version === 2) switchedAt = rec.seq!;
+    }
+    assertEquals(rows.length, events.length);
+    assert(switchedAt >= 31 * 50, `switch at ${switchedAt}`);
+    const keys: string[] = [];
+    const a = createIncrementalScorer(toScoringConfig(SPEC));
+    const z = createIncrementalScorer(toScoringConfig(LOWER));
+    let seq = 0;
+    a.onTrigger((f) => keys.push(firingKey(seq, f.triggerId)));
+    for (const r of rows.slice(0, switchedAt)) seq++, a.add(r), z.add(r);
+    z.onTrigger((f) => keys.push(firingKey(seq, f.triggerId)));
+    for (const r of rows.slice(switchedAt)) seq++, z.add(r);
+    const outbox: string[] = [];
+    readNdjsonFile(`${dir}/data/outbox.ndjson`, (v) => outbox.push((v as { key: string }).key));
+    assertEquals(outbox.length, new Set(outbox).size, "an outbox line written twice");
+    assertEquals(outbox.sort(), keys.sort());
+    for (const id of [...new Set(events.map((e) => e.contact_id))].slice(0, 300)) {
+      const got = await (await fetch(`${server.url}/contacts/${id}?as_of=${AS_OF}`)).json();
+      const want = z.score(id, Date.parse(AS_OF));
+      assertEquals([got.score, got.matched_events, got.config_version], [
+        want?.score,
+        want?.matchedEvents,
+        2,
+      ], id);
+    }
+  } finally {
+    if (server) await stop(server);
+    await Deno.remove(dir, { recursive: true });
+  }
+});
