@@ -25,6 +25,7 @@ import { independentColumns } from "./_linalg.ts";
 import {
   averageFolds,
   chooseFromCurve,
+  chooseOneSe,
   type CvPoint,
   DEFAULT_L2_GRID,
   type FoldOrder,
@@ -94,6 +95,15 @@ export interface SnapshotOptions {
    * rows after the ones it trains on). @default "time" with an out-of-time hold-out, else "random"
    */
   foldOrder?: FoldOrder;
+  /**
+   * How the cross-validation curve picks the encoding and penalty. `"best"`: the lowest mean
+   * validation log-loss. `"one-se"`: of the settings within one standard error of that
+   * lowest log-loss, the one with the fewest fitted parameters, then the strongest penalty:
+   * when the folds cannot tell settings apart the simplest is kept, the safer bet on later
+   * data that drift away from every fold.
+   * @default "one-se" with time-ordered folds, else "best"
+   */
+  selectionRule?: "best" | "one-se";
   /** Contact column ordering time-ordered folds. @default the hold-out's timeColumn, else "created_at" */
   timeColumn?: string;
   /** Refit the shipped config on every row once the hold-out evidence is taken. @default true */
@@ -190,6 +200,12 @@ function _checkSnapshot(contacts: ContactRow[], options: SnapshotOptions) {
       `Cannot calibrate: foldOrder must be "random" or "time", got "${foldOrder}"`,
     );
   }
+  const selectionRule = options.selectionRule ?? (foldOrder === "time" ? "one-se" : "best");
+  if (selectionRule !== "best" && selectionRule !== "one-se") {
+    throw new RangeError(
+      `Cannot calibrate: selectionRule must be "best" or "one-se", got "${selectionRule}"`,
+    );
+  }
   const timeColumn = options.timeColumn ??
     (holdout && "after" in holdout ? holdout.timeColumn : undefined) ?? "created_at";
   return {
@@ -205,6 +221,7 @@ function _checkSnapshot(contacts: ContactRow[], options: SnapshotOptions) {
     l2Grid,
     folds,
     foldOrder,
+    selectionRule,
     timeColumn,
     refit,
     baseline,
@@ -230,6 +247,23 @@ function isLinear(f: Factor, encoding: Encoding): boolean {
 /** Whether a factor is coded as steps between its ordered range bins. */
 function isStepped(f: Factor, encoding: Encoding): boolean {
   return encoding === "steps" && f.type === "numeric" && f.bins[0]?.kind === "range";
+}
+
+/**
+ * Parameters an encoding fits beyond the constant, for the one-standard-error rule. A
+ * column's bins cost one fewer than their number (together they repeat the constant) under
+ * dummy, steps and WoE alike: WoE estimates each bin's log-odds from the labels before its
+ * one coefficient scales them. A linear numeric column costs its slope and its other bins.
+ */
+function parameterCount(used: Factor[], encoding: Encoding): number {
+  return used.reduce(
+    (s, f) =>
+      s +
+      (isLinear(f, encoding)
+        ? 1 + f.bins.filter((b) => b.kind !== "range").length
+        : f.bins.length - 1),
+    0,
+  );
 }
 
 /** A scorecard fitted on some rows: its factors, model and per-bin log-odds. */
@@ -517,6 +551,8 @@ export function calibrateSnapshot(
     return { data, rows: n, cols: width };
   };
 
+  // The effective fold order decides the default rule (undated rows fall back to random).
+  const selectionRule = options.selectionRule ?? (foldOrder === "time" ? "one-se" : "best");
   const encodings: Encoding[] = o.encoding === "auto" ? ["dummy", "linear", "woe"] : [o.encoding];
 
   /** Binning, encoding and penalty chosen on `rows` alone, then the fit on all of them. */
@@ -568,7 +604,9 @@ export function calibrateSnapshot(
       }
       curve = encodings.flatMap((e) => averageFolds(e, perFold.get(e)!));
       if (curve.length) {
-        const best = chooseFromCurve(curve);
+        const best = selectionRule === "one-se"
+          ? chooseOneSe(curve, (variant) => parameterCount(used, variant as Encoding))
+          : chooseFromCurve(curve);
         encoding = best.variant as Encoding;
         l2 = best.l2;
       } else {
@@ -695,6 +733,7 @@ export function calibrateSnapshot(
         by: curve.length ? "cross-validation" : "given",
         folds: folds.length,
         foldOrder,
+        rule: curve.length ? selectionRule : undefined,
         curve,
       },
       contrib,

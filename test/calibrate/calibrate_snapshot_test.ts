@@ -201,6 +201,25 @@ Deno.test("calibrateSnapshot() out of time orders the cross-validation folds in 
   const r = calibrateSnapshot(rows, { label: "won", holdout: { after }, refit: false });
   assert.equal(r.selection!.foldOrder, "time");
   assert.equal(r.selection!.folds, 5);
+  // Time-ordered folds choose by the one-standard-error rule unless told otherwise.
+  assert.equal(r.selection!.rule, "one-se");
+  const best = r.selection!.curve.reduce((a, c) => (c.logLoss < a.logLoss ? c : a));
+  const near = r.selection!.curve.find((c) =>
+    c.variant === r.selection!.encoding && c.l2 === r.selection!.l2
+  )!;
+  assert.ok(near.logLoss <= best.logLoss + best.logLossSe!, JSON.stringify({ near, best }));
+  const byBest = calibrateSnapshot(rows, {
+    label: "won",
+    holdout: { after },
+    refit: false,
+    selectionRule: "best",
+  });
+  assert.equal(byBest.selection!.rule, "best");
+  assert.deepEqual([byBest.selection!.encoding, byBest.selection!.l2], [best.variant, best.l2]);
+  assert.throws(
+    () => calibrateSnapshot(rows, { label: "won", selectionRule: "1se" as "best" }),
+    /selectionRule must be "best" or "one-se", got "1se"/,
+  );
   assert.throws(
     () => calibrateSnapshot(rows, { label: "won", encoding: "onehot" as "dummy" }),
     /encoding must be "auto", "dummy", "steps", "linear" or "woe", got "onehot"/,
