@@ -111,7 +111,7 @@ if (wanted("bank") && await present(`${REAL_DATA_DIR}uci_bank_marketing`, "bank 
   );
   const rounded = (x: number) => x.toFixed(4);
   console.log(
-    `  CV curve (mean validation log-loss +- standard error): ${
+    `  CV curve of the shipped fit on every row (mean validation log-loss +- standard error): ${
       r.selection!.curve.map((c) =>
         `${c.variant}/${c.l2} ${rounded(c.logLoss)}+-${rounded(c.logLossSe ?? NaN)}`
       ).join(", ")
