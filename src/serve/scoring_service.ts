@@ -5,7 +5,9 @@
  *
  * Storage, and why: an append-only NDJSON log in the data folder, one line per accepted
  * batch (`{"t":"events","seq":N,"rows":[...]}`) or config switch (`{"t":"config",...}`),
- * fsynced before a batch is acknowledged, plus a `snapshot.json` rewritten atomically.
+ * fsynced before a batch is acknowledged, in segment files (`segmented_log.ts`) so that the
+ * prefix the saved engine state covers can be dropped, plus a `snapshot.json` rewritten
+ * atomically.
  * - The engine's state is a pure function of the events in arrival order (ties on `ts`
  *   keep arrival order), so a log of arrivals is the natural source of truth: replaying it
  *   rebuilds every score, and replaying it through another config is what a config switch
@@ -23,8 +25,13 @@
  * is deterministic, so a restart regenerates exactly the firings of the log tail and skips
  * those the delivery journal or the outbox already holds. The snapshot records the log
  * position, the config in force, the deliveries still pending, the journal positions and
- * where the engine's state was last saved (`engine-state.bin`, binary), so a restart loads
- * that state and replays only the events logged after it.
+ * where the engine's state was last saved (`engine-state-v<version>-<events>.bin`, binary),
+ * so a restart loads that state and replays only the events logged after it.
+ *
+ * Compaction, after each snapshot: engine state written to a new file, snapshot naming it
+ * made durable, other engine states removed, then the oldest segments the engine state
+ * covers (and whose events are past the retention) removed. A crash between any two steps
+ * leaves a snapshot whose engine state file exists and whose log tail is whole.
  */
 import { join } from "node:path";
 import { migrationBetween, type MigrationMatrix } from "../backtest/migration_matrix.ts";
@@ -685,13 +692,17 @@ export class ScoringService {
         !saved || m!.logOffset !== want.logOffset || m!.seq !== want.seq ||
         m!.configVersion !== want.configVersion || m!.logOffset > snapshot.logOffset
       ) {
-        this.#notice(`${DATA_FILES.engineState} does not match the snapshot: replaying the log`);
+        this.#notice(
+          `${engineStatePath(this.dataDir, want)} does not match the snapshot: replaying the log`,
+        );
         return null;
       }
       return saved;
     } catch (err) {
       this.#notice(
-        `${DATA_FILES.engineState} is unreadable (${(err as Error).message}): replaying the log`,
+        `${engineStatePath(this.dataDir, want)} is unreadable (${
+          (err as Error).message
+        }): replaying the log`,
       );
       return null;
     }
