@@ -37,6 +37,16 @@ const CONTACTS = Number(flags.contacts ?? 1_000_000);
 const EVENTS = Number(flags.events ?? 10_000_000);
 const root = join(import.meta.dirname ?? ".", "..");
 
+/** `bytes` in whole MB. */
+const mb = (bytes: number) => `${(bytes / 1e6).toFixed(0)} MB`;
+/** A figure to one decimal (`NaN` and infinities as they are). */
+const f = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : String(x));
+/** The machine's load average, for the reader to judge the figures by. */
+const load = () => Deno.loadavg().map((x) => x.toFixed(2)).join(" ");
+
+/** The browser's memory sampler (`sampleChromiumMemory`). */
+type ChromiumMemory = ReturnType<typeof sampleChromiumMemory>;
+
 /** A seeded events CSV of `n` rows over 20 000 contacts in 2024. */
 function eventsCsv(n: number): Uint8Array {
   let seed = 7;
@@ -62,6 +72,158 @@ function eventsCsv(n: number): Uint8Array {
   }
   parts.push(chunk);
   return new TextEncoder().encode(parts.join(""));
+}
+
+/** Part 1 in the page: DuckDB's raw read, the workbench's load and re-tiering `rows` scores. */
+function measurePrimitives(page: Page, rows: number): Promise<Record<string, number>> {
+  return page.evaluate(async (rows) => {
+    // deno-lint-ignore no-explicit-any
+    const sb = (globalThis as any).scorebench;
+    const ms = (t: number) => performance.now() - t;
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    const result: Record<string, number> = { appDuckdbMs: sb.duckdbMs };
+
+    let t = performance.now();
+    const fresh = await sb.openBrowserDuckDB(new URL(".", location.href));
+    result.duckdbInstantiateMs = ms(t);
+
+    t = performance.now();
+    const bytes = new Uint8Array(await (await fetch("bench/events.csv")).arrayBuffer());
+    result.fetchMs = ms(t);
+    t = performance.now();
+    await fresh.db.registerFileBuffer("events.csv", bytes.slice());
+    await fresh.conn.query(
+      "CREATE TABLE events AS SELECT * FROM read_csv('events.csv', header=true, types={'contact_id': 'VARCHAR'})",
+    );
+    result.duckdbLoadCsvMs = ms(t);
+    result.duckdbRows = Number(
+      (await fresh.conn.query("SELECT count(*) AS n FROM events")).getChildAt(0).get(0),
+    );
+    t = performance.now();
+    await fresh.conn.query("SELECT type, count(*), avg(value) FROM events GROUP BY type");
+    result.duckdbGroupByMs = ms(t);
+    await fresh.db.terminate();
+
+    // The workbench's own path: the data worker parses and validates, DuckDB gets the rows.
+    t = performance.now();
+    const table = await sb.workspace.load({
+      kind: "events",
+      name: "events_1m.csv",
+      bytes,
+      options: {},
+    });
+    result.workbenchLoadMs = ms(t);
+    result.workbenchRowsLoaded = table.summary.rowsLoaded;
+    result.workbenchReadByDuckDB = table.reader === "duckdb" ? 1 : 0;
+    for (const [step, stepMs] of Object.entries(table.readerTimings ?? {})) {
+      result[`step_${step}`] = Number(stepMs);
+    }
+
+    // Re-tiering a million scores: index once (sort), then every move is binary searches.
+    let seed = 11;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const scores = new Float64Array(rows);
+    const converted = new Uint8Array(rows);
+    for (let i = 0; i < rows; i++) {
+      scores[i] = Math.round(-Math.log(1 - rand()) * 200) / 10;
+      converted[i] = rand() < scores[i] / 150 ? 1 : 0;
+    }
+    t = performance.now();
+    const index = sb.createTierIndex(scores, converted);
+    result.tierIndexBuildMs = ms(t);
+
+    const tuner = document.createElement("sb-tier-tuner");
+    document.body.append(tuner);
+    // deno-lint-ignore no-explicit-any
+    const el = tuner as any;
+    el.index = index;
+    el.value = { high: 40, medium: 15 };
+    await el.updateComplete;
+    await new Promise((r) => requestAnimationFrame(r));
+    const retier: number[] = [];
+    const redraw: number[] = [];
+    const frames: number[] = [];
+    for (let k = 0; k < 25; k++) {
+      const start = performance.now();
+      el.move("high", 30 + k);
+      await el.updateComplete;
+      await el.renderRoot.querySelector("sb-plot-figure").updateComplete;
+      redraw.push(performance.now() - start);
+      retier.push(el.timings.retierMs);
+      // Until the next frame is painted: what the analyst sees.
+      await new Promise((r) => requestAnimationFrame(() => r(null)));
+      frames.push(performance.now() - start);
+    }
+    result.retierMedianMs = median(retier);
+    result.retierMaxMs = Math.max(...retier);
+    result.moveAndRedrawMedianMs = median(redraw);
+    result.moveAndRedrawMaxMs = Math.max(...redraw);
+    result.moveToFrameMedianMs = median(frames);
+    result.moveToFrameMaxMs = Math.max(...frames);
+    // A full tier assignment of every contact (for exports), not needed per move.
+    t = performance.now();
+    index.codes({ high: 40, medium: 15 });
+    result.fullCodesMs = ms(t);
+    // deno-lint-ignore no-explicit-any
+    const memory = (performance as any).memory;
+    result.pageHeapUsedMB = memory ? memory.usedJSHeapSize / 1e6 : NaN;
+    return result;
+  }, rows);
+}
+
+/** Prints the figures of part 1. */
+function printPrimitives(
+  figures: Record<string, number>,
+  pageReady: number,
+  peakHeap: number,
+): void {
+  console.log(
+    `page ready (DuckDB + sample data): ${f(pageReady)} ms (DuckDB open inside it: ${
+      f(figures.appDuckdbMs)
+    } ms)`,
+  );
+  console.log(`DuckDB instantiate (fresh): ${f(figures.duckdbInstantiateMs)} ms`);
+  console.log(
+    `DuckDB load ${figures.duckdbRows}-row CSV (read_csv): ${
+      f(figures.duckdbLoadCsvMs)
+    } ms; GROUP BY: ${f(figures.duckdbGroupByMs)} ms`,
+  );
+  console.log(
+    `workbench load ${figures.workbenchRowsLoaded} rows (${
+      figures.workbenchReadByDuckDB ? "DuckDB read_csv under the table policy" : "the loader"
+    }): ${f(figures.workbenchLoadMs)} ms, ${
+      f(figures.workbenchLoadMs / figures.duckdbLoadCsvMs)
+    }x the raw read_csv above (${
+      Object.entries(figures).filter(([k]) => k.startsWith("step_")).map(([k, v]) =>
+        `${k.slice(5)} ${f(v)} ms`
+      ).join(", ")
+    })`,
+  );
+  console.log(
+    `tier index build (sort ${ROWS}): ${f(figures.tierIndexBuildMs)} ms; full tier codes: ${
+      f(figures.fullCodesMs)
+    } ms`,
+  );
+  console.log(
+    `re-tier ${ROWS} on a threshold move: median ${f(figures.retierMedianMs)} ms, max ${
+      f(figures.retierMaxMs)
+    } ms`,
+  );
+  console.log(
+    `move + re-render table and chart: median ${f(figures.moveAndRedrawMedianMs)} ms, max ${
+      f(figures.moveAndRedrawMaxMs)
+    } ms`,
+  );
+  console.log(
+    `move to next painted frame: median ${f(figures.moveToFrameMedianMs)} ms, max ${
+      f(figures.moveToFrameMaxMs)
+    } ms`,
+  );
+  console.log(
+    `peak JS heap of the page (CDP, 50 ms samples; workers not included): ${
+      f(peakHeap / 1e6)
+    } MB; at end: ${f(figures.pageHeapUsedMB)} MB`,
+  );
 }
 
 async function benchPrimitives(): Promise<void> {
@@ -102,99 +264,7 @@ async function benchPrimitives(): Promise<void> {
     });
     const pageReady = performance.now() - loadStart;
 
-    const figures = await page.evaluate(async (rows) => {
-      // deno-lint-ignore no-explicit-any
-      const sb = (globalThis as any).scorebench;
-      const ms = (t: number) => performance.now() - t;
-      const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-      const result: Record<string, number> = { appDuckdbMs: sb.duckdbMs };
-
-      let t = performance.now();
-      const fresh = await sb.openBrowserDuckDB(new URL(".", location.href));
-      result.duckdbInstantiateMs = ms(t);
-
-      t = performance.now();
-      const bytes = new Uint8Array(await (await fetch("bench/events.csv")).arrayBuffer());
-      result.fetchMs = ms(t);
-      t = performance.now();
-      await fresh.db.registerFileBuffer("events.csv", bytes.slice());
-      await fresh.conn.query(
-        "CREATE TABLE events AS SELECT * FROM read_csv('events.csv', header=true, types={'contact_id': 'VARCHAR'})",
-      );
-      result.duckdbLoadCsvMs = ms(t);
-      result.duckdbRows = Number(
-        (await fresh.conn.query("SELECT count(*) AS n FROM events")).getChildAt(0).get(0),
-      );
-      t = performance.now();
-      await fresh.conn.query("SELECT type, count(*), avg(value) FROM events GROUP BY type");
-      result.duckdbGroupByMs = ms(t);
-      await fresh.db.terminate();
-
-      // The workbench's own path: the data worker parses and validates, DuckDB gets the rows.
-      t = performance.now();
-      const table = await sb.workspace.load({
-        kind: "events",
-        name: "events_1m.csv",
-        bytes,
-        options: {},
-      });
-      result.workbenchLoadMs = ms(t);
-      result.workbenchRowsLoaded = table.summary.rowsLoaded;
-      result.workbenchReadByDuckDB = table.reader === "duckdb" ? 1 : 0;
-      for (const [step, stepMs] of Object.entries(table.readerTimings ?? {})) {
-        result[`step_${step}`] = Number(stepMs);
-      }
-
-      // Re-tiering a million scores: index once (sort), then every move is binary searches.
-      let seed = 11;
-      const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
-      const scores = new Float64Array(rows);
-      const converted = new Uint8Array(rows);
-      for (let i = 0; i < rows; i++) {
-        scores[i] = Math.round(-Math.log(1 - rand()) * 200) / 10;
-        converted[i] = rand() < scores[i] / 150 ? 1 : 0;
-      }
-      t = performance.now();
-      const index = sb.createTierIndex(scores, converted);
-      result.tierIndexBuildMs = ms(t);
-
-      const tuner = document.createElement("sb-tier-tuner");
-      document.body.append(tuner);
-      // deno-lint-ignore no-explicit-any
-      const el = tuner as any;
-      el.index = index;
-      el.value = { high: 40, medium: 15 };
-      await el.updateComplete;
-      await new Promise((r) => requestAnimationFrame(r));
-      const retier: number[] = [];
-      const redraw: number[] = [];
-      const frames: number[] = [];
-      for (let k = 0; k < 25; k++) {
-        const start = performance.now();
-        el.move("high", 30 + k);
-        await el.updateComplete;
-        await el.renderRoot.querySelector("sb-plot-figure").updateComplete;
-        redraw.push(performance.now() - start);
-        retier.push(el.timings.retierMs);
-        // Until the next frame is painted: what the analyst sees.
-        await new Promise((r) => requestAnimationFrame(() => r(null)));
-        frames.push(performance.now() - start);
-      }
-      result.retierMedianMs = median(retier);
-      result.retierMaxMs = Math.max(...retier);
-      result.moveAndRedrawMedianMs = median(redraw);
-      result.moveAndRedrawMaxMs = Math.max(...redraw);
-      result.moveToFrameMedianMs = median(frames);
-      result.moveToFrameMaxMs = Math.max(...frames);
-      // A full tier assignment of every contact (for exports), not needed per move.
-      t = performance.now();
-      index.codes({ high: 40, medium: 15 });
-      result.fullCodesMs = ms(t);
-      // deno-lint-ignore no-explicit-any
-      const memory = (performance as any).memory;
-      result.pageHeapUsedMB = memory ? memory.usedJSHeapSize / 1e6 : NaN;
-      return result;
-    }, ROWS);
+    const figures = await measurePrimitives(page, ROWS);
     clearInterval(sampler);
     const { metrics } = await cdp.send("Performance.getMetrics");
     peakHeap = Math.max(
@@ -203,54 +273,7 @@ async function benchPrimitives(): Promise<void> {
       figures.pageHeapUsedMB * 1e6 || 0,
     );
 
-    const f = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : String(x));
-    console.log(
-      `page ready (DuckDB + sample data): ${f(pageReady)} ms (DuckDB open inside it: ${
-        f(figures.appDuckdbMs)
-      } ms)`,
-    );
-    console.log(`DuckDB instantiate (fresh): ${f(figures.duckdbInstantiateMs)} ms`);
-    console.log(
-      `DuckDB load ${figures.duckdbRows}-row CSV (read_csv): ${
-        f(figures.duckdbLoadCsvMs)
-      } ms; GROUP BY: ${f(figures.duckdbGroupByMs)} ms`,
-    );
-    console.log(
-      `workbench load ${figures.workbenchRowsLoaded} rows (${
-        figures.workbenchReadByDuckDB ? "DuckDB read_csv under the table policy" : "the loader"
-      }): ${f(figures.workbenchLoadMs)} ms, ${
-        f(figures.workbenchLoadMs / figures.duckdbLoadCsvMs)
-      }x the raw read_csv above (${
-        Object.entries(figures).filter(([k]) => k.startsWith("step_")).map(([k, v]) =>
-          `${k.slice(5)} ${f(v)} ms`
-        ).join(", ")
-      })`,
-    );
-    console.log(
-      `tier index build (sort ${ROWS}): ${f(figures.tierIndexBuildMs)} ms; full tier codes: ${
-        f(figures.fullCodesMs)
-      } ms`,
-    );
-    console.log(
-      `re-tier ${ROWS} on a threshold move: median ${f(figures.retierMedianMs)} ms, max ${
-        f(figures.retierMaxMs)
-      } ms`,
-    );
-    console.log(
-      `move + re-render table and chart: median ${f(figures.moveAndRedrawMedianMs)} ms, max ${
-        f(figures.moveAndRedrawMaxMs)
-      } ms`,
-    );
-    console.log(
-      `move to next painted frame: median ${f(figures.moveToFrameMedianMs)} ms, max ${
-        f(figures.moveToFrameMaxMs)
-      } ms`,
-    );
-    console.log(
-      `peak JS heap of the page (CDP, 50 ms samples; workers not included): ${
-        f(peakHeap / 1e6)
-      } MB; at end: ${f(figures.pageHeapUsedMB)} MB`,
-    );
+    printPrimitives(figures, pageReady, peakHeap);
   } finally {
     await browser.close();
     await server.shutdown();
@@ -409,14 +432,267 @@ async function fileOutcome(page: Page, name: string, timeoutMs: number): Promise
   }
 }
 
+/**
+ * The reference, in the same browser before the workbench loads anything: DuckDB-WASM's own
+ * read_csv of the events file, handed over by reference, in a fresh instance.
+ */
+async function readReference(
+  page: Page,
+  eventsPath: string,
+  memory: ChromiumMemory,
+): Promise<void> {
+  memory.mark();
+  await page.evaluate(() => {
+    const input = document.createElement("input");
+    input.type = "file";
+    input.id = "sb-reference";
+    document.body.append(input);
+  });
+  await page.locator("#sb-reference").setInputFiles(eventsPath);
+  const reference = await page.evaluate(async () => {
+    // deno-lint-ignore no-explicit-any
+    const sb = (globalThis as any).scorebench;
+    const input = document.querySelector("#sb-reference") as HTMLInputElement;
+    const file = input.files![0];
+    const fresh = await sb.openBrowserDuckDB(new URL(".", location.href));
+    const t = performance.now();
+    await fresh.db.registerFileHandle("reference.csv", file, 2, true);
+    await fresh.conn.query(
+      "CREATE TABLE events AS SELECT * FROM read_csv('reference.csv', header=true, types={'contact_id': 'VARCHAR'})",
+    );
+    const ms = performance.now() - t;
+    const rows = Number(
+      (await fresh.conn.query("SELECT count(*) AS n FROM events")).getChildAt(0).get(0),
+    );
+    await fresh.db.terminate();
+    input.remove();
+    return { ms, rows };
+  });
+  const referencePeak = memory.phase();
+  console.log(
+    `reference: DuckDB-WASM's raw read_csv of ${
+      eventsPath.split("/").pop()
+    } (${reference.rows} rows, types sniffed, no checks) in a fresh instance: ${
+      f(reference.ms / 1000)
+    } s; browser peak RSS ${mb(referencePeak.rss)}, PSS ${mb(referencePeak.pss)}`,
+  );
+}
+
+/**
+ * Loads the contacts, then the events, through the Data page's file input, printing time,
+ * responsiveness and memory of each; false when one did not load.
+ */
+async function loadThroughFileInput(
+  page: Page,
+  base: Base,
+  memory: ChromiumMemory,
+  heap: { phase: number },
+): Promise<boolean> {
+  let ok = true;
+  for (
+    const [path, rows] of [[base.contactsPath, base.contacts], [
+      base.eventsPath,
+      base.events,
+    ]] as const
+  ) {
+    const name = path.split("/").pop()!;
+    memory.mark();
+    heap.phase = 0;
+    await page.evaluate(() =>
+      // deno-lint-ignore no-explicit-any
+      (globalThis as any).__sbResponsiveness.reset()
+    );
+    const t0 = performance.now();
+    await page.locator("sb-file-loader #files").setInputFiles(path);
+    const outcome = await fileOutcome(page, name, 15 * 60_000);
+    const ms = performance.now() - t0;
+    const peak = memory.phase();
+    if (outcome === "crashed (the page's process died)") {
+      console.log(
+        `${name} (${rows} rows): ${outcome} after ${f(ms / 1000)} s; browser peak RSS ${
+          mb(peak.rss)
+        }, PSS ${mb(peak.pss)}`,
+      );
+      ok = false;
+      break;
+    }
+    const r = await readResponsiveness(page);
+    console.log(
+      `${name} (${rows} rows) through the file input: ${outcome} in ${
+        f(ms / 1000)
+      } s; main thread: ${r.longTasks} long tasks (> 50 ms), longest ${f(r.longestTaskMs)} ms, ${
+        f(r.longTaskTotalMs)
+      } ms in all; longest gap between frames ${
+        f(r.maxFrameGapMs)
+      } ms (${r.framesOver100Ms} gaps > 100 ms, ${r.frames} frames); browser peak RSS ${
+        mb(peak.rss)
+      }, PSS ${mb(peak.pss)} (${peak.processes} processes); page JS heap peak ${
+        mb(heap.phase)
+      }; load average ${load()}`,
+    );
+    if (outcome !== "loaded") {
+      ok = false;
+      break;
+    }
+  }
+  return ok;
+}
+
+/** One line per loaded table: who read it, rows loaded and rejected, warnings. */
+function describeLoaded(page: Page): Promise<string[]> {
+  return page.evaluate(() => { // deno-lint-ignore no-explicit-any
+    const data = (globalThis as any).scorebench.workspace.data;
+    return ["contacts", "events"].filter((k) => data[k]).map((k) =>
+      `${k}: read by ${data[k].reader}${data[k].readerNote ? ` (${data[k].readerNote})` : ""}${
+        data[k].readerTimings
+          ? ` (${
+            Object.entries(data[k].readerTimings).map(([s, ms]) =>
+              `${s} ${(Number(ms) / 1000).toFixed(1)} s`
+            ).join(", ")
+          })`
+          : ""
+      }; ${data[k].summary.rowsLoaded} rows loaded, ${data[k].summary.rowsRejected} rejected${
+        data[k].summary.warnings.length ? `; ${data[k].summary.warnings.join("; ")}` : ""
+      }`
+    );
+  });
+}
+
+/** Save workspace at this size, before any task: the files streamed into the file's Blob. */
+async function saveWorkspace(page: Page, memory: ChromiumMemory): Promise<void> {
+  memory.mark();
+  const saved = await page.evaluate(async () => {
+    // deno-lint-ignore no-explicit-any
+    const sb = (globalThis as any).scorebench;
+    const t = performance.now();
+    const blob = await sb.workspace.fileBlob();
+    return { ms: performance.now() - t, bytes: blob.size };
+  });
+  const peak = memory.phase();
+  console.log(
+    `save workspace: ${mb(saved.bytes)} file written in ${f(saved.ms / 1000)} s; browser peak RSS ${
+      mb(peak.rss)
+    }, PSS ${mb(peak.pss)}`,
+  );
+}
+
+/**
+ * Scores the loaded contacts by the compiled SQL in DuckDB and by the engine in the data
+ * worker (they must agree), then times threshold moves on the result.
+ */
+async function scoreAndRetier(page: Page, base: Base, memory: ChromiumMemory): Promise<void> {
+  const starter = JSON.parse(
+    await Deno.readTextFile(join(root, "data", "configs", "starter.json")),
+  );
+  // The base has no purchase events: the starter's purchase rule has nothing to match.
+  starter.rules = starter.rules.filter((r: { id: string }) => r.id !== "purchase-online");
+  memory.mark();
+  const figures = await page.evaluate(async (spec) => {
+    // deno-lint-ignore no-explicit-any
+    const sb = (globalThis as any).scorebench;
+    const ms = (t: number) => performance.now() - t;
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    const asOf = sb.workspace.data.events.summary.maxTs;
+    // Scored where the data is: the compiled SQL in DuckDB, answered as columns.
+    let t = performance.now();
+    const scored = await sb.workspace.scoreWithSql(spec, asOf);
+    const scoreMs = ms(t);
+    // The same scores by the engine in the data worker, its rows built from DuckDB's
+    // Arrow batches for the task: the two must agree.
+    let workerMs = NaN;
+    let workerError = "";
+    let maxDiff = NaN;
+    t = performance.now();
+    try {
+      const engine = await sb.worker.run("score", [spec, asOf]);
+      workerMs = ms(t);
+      const at = new Map<string, number>();
+      scored.ids.forEach((id: string, i: number) => at.set(id, i));
+      maxDiff = engine.ids.length === scored.ids.length ? 0 : Infinity;
+      engine.ids.forEach((id: string, i: number) => {
+        const j = at.get(id);
+        const d = j === undefined ? Infinity : Math.abs(engine.scores[i] - scored.scores[j]);
+        if (d > maxDiff) maxDiff = d;
+      });
+    } catch (err) {
+      workerError = String((err as Error).message ?? err);
+    }
+    // Labels from the contacts table, in the order of the scores.
+    const table = await sb.conn.query("SELECT contact_id, converted FROM contacts");
+    const ids = table.getChild("contact_id").toArray();
+    const labels = table.getChild("converted").toArray();
+    const byId = new Map<string, number>();
+    for (let i = 0; i < ids.length; i++) byId.set(ids[i], Number(labels[i]));
+    const converted = new Uint8Array(scored.ids.length);
+    for (let i = 0; i < converted.length; i++) converted[i] = byId.get(scored.ids[i]) ?? 0;
+    t = performance.now();
+    const index = sb.createTierIndex(scored.scores, converted);
+    const indexMs = ms(t);
+    const tuner = document.createElement("sb-tier-tuner");
+    document.body.append(tuner);
+    // deno-lint-ignore no-explicit-any
+    const el = tuner as any;
+    el.index = index;
+    const hi = index.quantile(0.9);
+    el.value = { high: hi, medium: index.quantile(0.6) };
+    await el.updateComplete;
+    await new Promise((r) => requestAnimationFrame(r));
+    const retier: number[] = [];
+    const redraw: number[] = [];
+    const frames: number[] = [];
+    for (let k = 0; k < 25; k++) {
+      const start = performance.now();
+      el.move("high", hi + (k % 5) - 2 + k / 100);
+      await el.updateComplete;
+      await el.renderRoot.querySelector("sb-plot-figure").updateComplete;
+      redraw.push(performance.now() - start);
+      retier.push(el.timings.retierMs);
+      await new Promise((r) => requestAnimationFrame(() => r(null)));
+      frames.push(performance.now() - start);
+    }
+    tuner.remove();
+    return {
+      contacts: scored.ids.length,
+      scoreMs,
+      buckets: scored.buckets,
+      workerMs,
+      workerError,
+      maxDiff,
+      indexMs,
+      retierMedianMs: median(retier),
+      retierMaxMs: Math.max(...retier),
+      redrawMedianMs: median(redraw),
+      redrawMaxMs: Math.max(...redraw),
+      frameMedianMs: median(frames),
+      frameMaxMs: Math.max(...frames),
+    };
+  }, starter);
+  const peak = memory.phase();
+  console.log(
+    `scoring ${figures.contacts} contacts over ${base.events} events by the compiled SQL in DuckDB (${figures.buckets} bucket(s)): ${
+      f(figures.scoreMs / 1000)
+    } s; the engine in the data worker, fed from DuckDB: ${
+      figures.workerError ? `failed (${figures.workerError})` : `${f(figures.workerMs / 1000)} s`
+    }; largest score difference ${figures.maxDiff}; tier index build ${
+      f(figures.indexMs)
+    } ms; browser peak RSS ${mb(peak.rss)}, PSS ${mb(peak.pss)}`,
+  );
+  console.log(
+    `threshold move with ${figures.contacts} contacts loaded: re-tier median ${
+      f(figures.retierMedianMs)
+    } ms (max ${f(figures.retierMaxMs)}); re-tier + redraw median ${
+      f(figures.redrawMedianMs)
+    } ms (max ${f(figures.redrawMaxMs)}); to the next painted frame median ${
+      f(figures.frameMedianMs)
+    } ms (max ${f(figures.frameMaxMs)}); load average ${load()}`,
+  );
+}
+
 async function benchAtScale(): Promise<void> {
   const dataDir = flags.data ?? await Deno.makeTempDir({ prefix: "scorebench-base-" });
   await Deno.mkdir(dataDir, { recursive: true });
   const out = await Deno.makeTempDir({ prefix: "scorebench-bench-" });
-  const mb = (bytes: number) => `${(bytes / 1e6).toFixed(0)} MB`;
-  const f = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : String(x));
-  const load = () => Deno.loadavg().map((x) => x.toFixed(2)).join(" ");
-  let t0 = performance.now();
+  const t0 = performance.now();
   const base = await generatedBase(dataDir, CONTACTS, EVENTS);
   const size = async (p: string) => (await Deno.stat(p)).size;
   console.log(
@@ -441,7 +717,7 @@ async function benchAtScale(): Promise<void> {
     const cdp = await page.context().newCDPSession(page);
     await cdp.send("Performance.enable");
     let heapPeak = 0;
-    let heapPhase = 0;
+    const heap = { phase: 0 };
     let busy = false;
     const heapTimer = setInterval(async () => {
       if (busy) return;
@@ -451,7 +727,7 @@ async function benchAtScale(): Promise<void> {
         const used = metrics.find((m: { name: string }) => m.name === "JSHeapUsedSize")?.value ??
           0;
         heapPeak = Math.max(heapPeak, used);
-        heapPhase = Math.max(heapPhase, used);
+        heap.phase = Math.max(heap.phase, used);
       } catch { /* page gone */ }
       busy = false;
     }, 250);
@@ -466,236 +742,12 @@ async function benchAtScale(): Promise<void> {
       }, PSS ${mb(idle.pss)}; load average ${load()}`,
     );
 
-    // The reference, in the same browser before the workbench loads anything: DuckDB-WASM's
-    // own read_csv of the same events file, handed over by reference, in a fresh instance.
-    memory.mark();
-    await page.evaluate(() => {
-      const input = document.createElement("input");
-      input.type = "file";
-      input.id = "sb-reference";
-      document.body.append(input);
-    });
-    await page.locator("#sb-reference").setInputFiles(base.eventsPath);
-    const reference = await page.evaluate(async () => {
-      // deno-lint-ignore no-explicit-any
-      const sb = (globalThis as any).scorebench;
-      const input = document.querySelector("#sb-reference") as HTMLInputElement;
-      const file = input.files![0];
-      const fresh = await sb.openBrowserDuckDB(new URL(".", location.href));
-      const t = performance.now();
-      await fresh.db.registerFileHandle("reference.csv", file, 2, true);
-      await fresh.conn.query(
-        "CREATE TABLE events AS SELECT * FROM read_csv('reference.csv', header=true, types={'contact_id': 'VARCHAR'})",
-      );
-      const ms = performance.now() - t;
-      const rows = Number(
-        (await fresh.conn.query("SELECT count(*) AS n FROM events")).getChildAt(0).get(0),
-      );
-      await fresh.db.terminate();
-      input.remove();
-      return { ms, rows };
-    });
-    const referencePeak = memory.phase();
-    console.log(
-      `reference: DuckDB-WASM's raw read_csv of ${
-        base.eventsPath.split("/").pop()
-      } (${reference.rows} rows, types sniffed, no checks) in a fresh instance: ${
-        f(reference.ms / 1000)
-      } s; browser peak RSS ${mb(referencePeak.rss)}, PSS ${mb(referencePeak.pss)}`,
-    );
+    await readReference(page, base.eventsPath, memory);
 
-    let ok = true;
-    for (
-      const [path, rows] of [[base.contactsPath, base.contacts], [
-        base.eventsPath,
-        base.events,
-      ]] as const
-    ) {
-      const name = path.split("/").pop()!;
-      memory.mark();
-      heapPhase = 0;
-      await page.evaluate(() =>
-        // deno-lint-ignore no-explicit-any
-        (globalThis as any).__sbResponsiveness.reset()
-      );
-      t0 = performance.now();
-      await page.locator("sb-file-loader #files").setInputFiles(path);
-      const outcome = await fileOutcome(page, name, 15 * 60_000);
-      const ms = performance.now() - t0;
-      const peak = memory.phase();
-      if (outcome === "crashed (the page's process died)") {
-        console.log(
-          `${name} (${rows} rows): ${outcome} after ${f(ms / 1000)} s; browser peak RSS ${
-            mb(peak.rss)
-          }, PSS ${mb(peak.pss)}`,
-        );
-        ok = false;
-        break;
-      }
-      const r = await readResponsiveness(page);
-      console.log(
-        `${name} (${rows} rows) through the file input: ${outcome} in ${
-          f(ms / 1000)
-        } s; main thread: ${r.longTasks} long tasks (> 50 ms), longest ${f(r.longestTaskMs)} ms, ${
-          f(r.longTaskTotalMs)
-        } ms in all; longest gap between frames ${
-          f(r.maxFrameGapMs)
-        } ms (${r.framesOver100Ms} gaps > 100 ms, ${r.frames} frames); browser peak RSS ${
-          mb(peak.rss)
-        }, PSS ${mb(peak.pss)} (${peak.processes} processes); page JS heap peak ${
-          mb(heapPhase)
-        }; load average ${load()}`,
-      );
-      if (outcome !== "loaded") {
-        ok = false;
-        break;
-      }
-    }
-    const loaded = await page.evaluate(() => {
-      // deno-lint-ignore no-explicit-any
-      const data = (globalThis as any).scorebench.workspace.data;
-      return ["contacts", "events"].filter((k) => data[k]).map((k) =>
-        `${k}: read by ${data[k].reader}${data[k].readerNote ? ` (${data[k].readerNote})` : ""}${
-          data[k].readerTimings
-            ? ` (${
-              Object.entries(data[k].readerTimings).map(([s, ms]) =>
-                `${s} ${(Number(ms) / 1000).toFixed(1)} s`
-              ).join(", ")
-            })`
-            : ""
-        }; ${data[k].summary.rowsLoaded} rows loaded, ${data[k].summary.rowsRejected} rejected${
-          data[k].summary.warnings.length ? `; ${data[k].summary.warnings.join("; ")}` : ""
-        }`
-      );
-    });
-    for (const line of loaded) console.log(line);
-    if (ok) {
-      // Save workspace at this size, before any task: the files streamed into the workspace
-      // file's Blob.
-      memory.mark();
-      const saved = await page.evaluate(async () => {
-        // deno-lint-ignore no-explicit-any
-        const sb = (globalThis as any).scorebench;
-        const t = performance.now();
-        const blob = await sb.workspace.fileBlob();
-        return { ms: performance.now() - t, bytes: blob.size };
-      });
-      const peak = memory.phase();
-      console.log(
-        `save workspace: ${mb(saved.bytes)} file written in ${
-          f(saved.ms / 1000)
-        } s; browser peak RSS ${mb(peak.rss)}, PSS ${mb(peak.pss)}`,
-      );
-    }
-    if (ok) {
-      const starter = JSON.parse(
-        await Deno.readTextFile(join(root, "data", "configs", "starter.json")),
-      );
-      // The base has no purchase events: the starter's purchase rule has nothing to match.
-      starter.rules = starter.rules.filter((r: { id: string }) => r.id !== "purchase-online");
-      memory.mark();
-      const figures = await page.evaluate(async (spec) => {
-        // deno-lint-ignore no-explicit-any
-        const sb = (globalThis as any).scorebench;
-        const ms = (t: number) => performance.now() - t;
-        const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-        const asOf = sb.workspace.data.events.summary.maxTs;
-        // Scored where the data is: the compiled SQL in DuckDB, answered as columns.
-        let t = performance.now();
-        const scored = await sb.workspace.scoreWithSql(spec, asOf);
-        const scoreMs = ms(t);
-        // The same scores by the engine in the data worker, its rows built from DuckDB's
-        // Arrow batches for the task: the two must agree.
-        let workerMs = NaN;
-        let workerError = "";
-        let maxDiff = NaN;
-        t = performance.now();
-        try {
-          const engine = await sb.worker.run("score", [spec, asOf]);
-          workerMs = ms(t);
-          const at = new Map<string, number>();
-          scored.ids.forEach((id: string, i: number) => at.set(id, i));
-          maxDiff = engine.ids.length === scored.ids.length ? 0 : Infinity;
-          engine.ids.forEach((id: string, i: number) => {
-            const j = at.get(id);
-            const d = j === undefined ? Infinity : Math.abs(engine.scores[i] - scored.scores[j]);
-            if (d > maxDiff) maxDiff = d;
-          });
-        } catch (err) {
-          workerError = String((err as Error).message ?? err);
-        }
-        // Labels from the contacts table, in the order of the scores.
-        const table = await sb.conn.query("SELECT contact_id, converted FROM contacts");
-        const ids = table.getChild("contact_id").toArray();
-        const labels = table.getChild("converted").toArray();
-        const byId = new Map<string, number>();
-        for (let i = 0; i < ids.length; i++) byId.set(ids[i], Number(labels[i]));
-        const converted = new Uint8Array(scored.ids.length);
-        for (let i = 0; i < converted.length; i++) converted[i] = byId.get(scored.ids[i]) ?? 0;
-        t = performance.now();
-        const index = sb.createTierIndex(scored.scores, converted);
-        const indexMs = ms(t);
-        const tuner = document.createElement("sb-tier-tuner");
-        document.body.append(tuner);
-        // deno-lint-ignore no-explicit-any
-        const el = tuner as any;
-        el.index = index;
-        const hi = index.quantile(0.9);
-        el.value = { high: hi, medium: index.quantile(0.6) };
-        await el.updateComplete;
-        await new Promise((r) => requestAnimationFrame(r));
-        const retier: number[] = [];
-        const redraw: number[] = [];
-        const frames: number[] = [];
-        for (let k = 0; k < 25; k++) {
-          const start = performance.now();
-          el.move("high", hi + (k % 5) - 2 + k / 100);
-          await el.updateComplete;
-          await el.renderRoot.querySelector("sb-plot-figure").updateComplete;
-          redraw.push(performance.now() - start);
-          retier.push(el.timings.retierMs);
-          await new Promise((r) => requestAnimationFrame(() => r(null)));
-          frames.push(performance.now() - start);
-        }
-        tuner.remove();
-        return {
-          contacts: scored.ids.length,
-          scoreMs,
-          buckets: scored.buckets,
-          workerMs,
-          workerError,
-          maxDiff,
-          indexMs,
-          retierMedianMs: median(retier),
-          retierMaxMs: Math.max(...retier),
-          redrawMedianMs: median(redraw),
-          redrawMaxMs: Math.max(...redraw),
-          frameMedianMs: median(frames),
-          frameMaxMs: Math.max(...frames),
-        };
-      }, starter);
-      const peak = memory.phase();
-      console.log(
-        `scoring ${figures.contacts} contacts over ${base.events} events by the compiled SQL in DuckDB (${figures.buckets} bucket(s)): ${
-          f(figures.scoreMs / 1000)
-        } s; the engine in the data worker, fed from DuckDB: ${
-          figures.workerError
-            ? `failed (${figures.workerError})`
-            : `${f(figures.workerMs / 1000)} s`
-        }; largest score difference ${figures.maxDiff}; tier index build ${
-          f(figures.indexMs)
-        } ms; browser peak RSS ${mb(peak.rss)}, PSS ${mb(peak.pss)}`,
-      );
-      console.log(
-        `threshold move with ${figures.contacts} contacts loaded: re-tier median ${
-          f(figures.retierMedianMs)
-        } ms (max ${f(figures.retierMaxMs)}); re-tier + redraw median ${
-          f(figures.redrawMedianMs)
-        } ms (max ${f(figures.redrawMaxMs)}); to the next painted frame median ${
-          f(figures.frameMedianMs)
-        } ms (max ${f(figures.frameMaxMs)}); load average ${load()}`,
-      );
-    }
+    const ok = await loadThroughFileInput(page, base, memory, heap);
+    for (const line of await describeLoaded(page)) console.log(line);
+    if (ok) await saveWorkspace(page, memory);
+    if (ok) await scoreAndRetier(page, base, memory);
     clearInterval(heapTimer);
     const peak = memory.peak();
     console.log(
