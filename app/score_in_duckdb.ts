@@ -12,6 +12,7 @@ import { compileToSql } from "../src/sql/mod.ts";
 import type { DuckDBType } from "../src/tables/mod.ts";
 import { PURCHASE_EVENT_TYPE } from "../src/data/purchase_event.ts";
 import { sqlName, sqlString } from "../src/db/read_csv_sql.ts";
+import { policyType, tableColumnsSql } from "../src/db/table_columns.ts";
 
 /** An Arrow table as both apache-arrow builds (the page's, the tests' CommonJS one) give it. */
 export interface ArrowColumns {
@@ -46,30 +47,15 @@ export interface SqlScores {
   buckets: number;
 }
 
-const NUMERIC = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|FLOAT|DOUBLE|DECIMAL.*)$/;
-
 async function columnsOf(
   db: SqlRunner,
   table: string,
 ): Promise<Record<string, DuckDBType> | null> {
-  const t = await db.arrow(
-    `SELECT column_name, data_type FROM information_schema.columns WHERE table_name = '${table}' ORDER BY ordinal_position`,
-  );
+  const t = await db.arrow(tableColumnsSql(table));
   if (t.numRows === 0) return null;
   const names = t.getChild("column_name")!, types = t.getChild("data_type")!;
   const out: Record<string, DuckDBType> = {};
-  for (let i = 0; i < t.numRows; i++) {
-    const type = String(types.get(i));
-    out[String(names.get(i))] = NUMERIC.test(type)
-      ? "DOUBLE"
-      : type === "BOOLEAN"
-      ? "BOOLEAN"
-      : type.startsWith("TIMESTAMP")
-      ? "TIMESTAMP"
-      : type.endsWith("[]")
-      ? "VARCHAR[]"
-      : "VARCHAR";
-  }
+  for (let i = 0; i < t.numRows; i++) out[String(names.get(i))] = policyType(String(types.get(i)));
   return out;
 }
 

@@ -19,7 +19,14 @@ import {
 } from "../calibrate/mod.ts";
 import { dataSpan } from "../tables/mod.ts";
 import { defaultTemporalHoldout } from "../calibrate/calibrate_temporal.ts";
-import { type FlagSpec, instantFlag, parseFlags, runCommand, UsageError } from "./_args.ts";
+import {
+  type FlagSpec,
+  instantFlag,
+  type ParsedFlags,
+  parseFlags,
+  runCommand,
+  UsageError,
+} from "./_args.ts";
 import { checkOutputs, type OutputFile, writeOutputs } from "./_io.ts";
 import {
   closeNativeSession,
@@ -220,123 +227,452 @@ function iso(t: number): string {
   return new Date(t).toISOString().replace(".000Z", "Z");
 }
 
+/** The calibration settings the flags give, each checked (a `UsageError` names the flag). */
+function readSettings(flags: ParsedFlags) {
+  const temporal = flags.events !== undefined || flags.purchases !== undefined;
+  if (temporal && (flags.events === undefined || flags.purchases === undefined)) {
+    throw new UsageError("Temporal calibration needs both --events and --purchases");
+  }
+  if (!temporal && flags.label === undefined) {
+    throw new UsageError(
+      "Give --label COLUMN (snapshot calibration) or --events and --purchases (temporal)",
+    );
+  }
+  if (temporal && flags.label !== undefined) {
+    throw new UsageError(
+      "--label is for snapshot calibration; with --events the label is a purchase within --horizon-days",
+    );
+  }
+  if (!temporal && flags["as-of"] !== undefined) {
+    throw new UsageError(
+      "--as-of sets cutoffs of temporal calibration (with --events and --purchases)",
+    );
+  }
+  if (!temporal && flags["per-tag"]) {
+    throw new UsageError(
+      "--per-tag needs --events and --purchases: attribute rules have no scopes in config v1",
+    );
+  }
+  if (flags["holdout-fraction"] !== undefined && flags["holdout-after"] !== undefined) {
+    throw new UsageError("Give --holdout-fraction or --holdout-after, not both");
+  }
+  const fraction = num(
+    flags,
+    "holdout-fraction",
+    (x) => x >= 0 && x < 1,
+    "a share between 0 and 1",
+  );
+  const after = flags["holdout-after"] === undefined
+    ? undefined
+    : instantFlag("holdout-after", String(flags["holdout-after"]));
+  const lookbackDays = num(flags, "lookback-days", (x) => x > 0, "a positive number of days") ??
+    CALIBRATION_DEFAULTS.lookbackDays;
+  const horizonDays = num(flags, "horizon-days", (x) => x > 0, "a positive number of days") ??
+    CALIBRATION_DEFAULTS.horizonDays;
+  const halfLifeDays = num(flags, "half-life-days", (x) => x > 0, "a positive number of days") ??
+    null;
+  const seed = num(flags, "seed", Number.isInteger, "an integer") ?? 1;
+  const l2: number | "cv" = flags.l2 === "cv"
+    ? "cv"
+    : num(flags, "l2", (x) => x >= 0, 'a number >= 0 or "cv"') ?? CALIBRATION_DEFAULTS.l2;
+  const l2Grid = flags["l2-grid"] === undefined
+    ? undefined
+    : String(flags["l2-grid"]).split(",").map((t) => {
+      const x = Number(t);
+      if (t.trim() === "" || !Number.isFinite(x) || x < 0) {
+        throw new UsageError(`--l2-grid: "${t}" is not a number >= 0`);
+      }
+      return x;
+    });
+  const gridFlag = (name: string, allowNone: boolean) =>
+    flags[name] === undefined ? undefined : String(flags[name]).split(",").map((t) => {
+      if (allowNone && t.trim().toLowerCase() === "none") return null;
+      const x = Number(t);
+      if (t.trim() === "" || !Number.isFinite(x) || x <= 0) {
+        throw new UsageError(
+          `--${name}: "${t}" is not a positive number of days${allowNone ? ' or "none"' : ""}`,
+        );
+      }
+      return x;
+    });
+  const lookbackGrid = gridFlag("lookback-grid", false) as number[] | undefined;
+  const halfLifeGrid = gridFlag("half-life-grid", true);
+  if (!temporal && (lookbackGrid || halfLifeGrid)) {
+    throw new UsageError("--lookback-grid and --half-life-grid are for temporal calibration");
+  }
+  const rollingMonths = num(flags, "rolling-months", (x) => x > 0, "a positive number of months");
+  if (!flags.rolling && (rollingMonths !== undefined || flags["anchor-only"])) {
+    throw new UsageError("--rolling-months and --anchor-only go with --rolling");
+  }
+  const rollingWindow = rollingMonths === undefined
+    ? "expanding" as const
+    : { months: rollingMonths };
+  if (flags.rolling && !temporal && after === undefined) {
+    throw new UsageError("--rolling needs --holdout-after: the periods are the months after it");
+  }
+  const folds = num(flags, "folds", (x) => Number.isInteger(x) && x >= 2, "an integer >= 2");
+  const refit = !flags["no-refit"];
+  const encodingFlag = flags.encoding === undefined ? "auto" : String(flags.encoding);
+  if (!["auto", "dummy", "steps", "linear", "woe"].includes(encodingFlag)) {
+    throw new UsageError(
+      `--encoding: "${encodingFlag}" is not auto, dummy, steps, linear or woe`,
+    );
+  }
+  const encoding = encodingFlag as "auto" | "dummy" | "steps" | "linear" | "woe";
+  const categorical = listFlag(flags, "categorical");
+  if (temporal && (categorical.length || flags.encoding !== undefined)) {
+    throw new UsageError(
+      "--categorical and --encoding are for snapshot calibration (contact attributes)",
+    );
+  }
+  const minIv = num(flags, "min-iv", (x) => x >= 0, "a number >= 0");
+  const maxPoints = num(flags, "max-points", (x) => x > 0, "a positive number");
+  const pdo = num(flags, "pdo", (x) => x > 0, "a positive number");
+  if (maxPoints !== undefined && pdo !== undefined) {
+    throw new UsageError("Give --pdo or --max-points, not both");
+  }
+  const baseScore = num(flags, "base-score", () => true, "a number");
+  const baseOdds = num(flags, "base-odds", (x) => x > 0, "a positive number");
+  const scale: ScaleOptions = maxPoints !== undefined ? { maxPoints } : {
+    pdo: pdo ?? CALIBRATION_DEFAULTS.pdo,
+    baseScore: baseScore ?? 100,
+    baseOdds: baseOdds ?? 1,
+  };
+  const exclude = listFlag(flags, "exclude");
+  return {
+    temporal,
+    fraction,
+    after,
+    lookbackDays,
+    horizonDays,
+    halfLifeDays,
+    seed,
+    l2,
+    l2Grid,
+    lookbackGrid,
+    halfLifeGrid,
+    rollingWindow,
+    folds,
+    refit,
+    encoding,
+    categorical,
+    minIv,
+    scale,
+    exclude,
+  };
+}
+
+/** The settings of one calibrate run (`readSettings`). */
+type Settings = ReturnType<typeof readSettings>;
+
+/** What a snapshot or temporal calibration made, for the provenance and the summary. */
+interface Fit {
+  method: "snapshot" | "temporal";
+  result: CalibrationResult;
+  settings: Record<string, unknown>;
+  holdoutInfo: Record<string, unknown> | null;
+  rolling: RollingResult | null;
+}
+
+/** A list flag's values (repeated or comma-separated), trimmed, blanks dropped. */
+function listFlag(flags: ParsedFlags, name: string): string[] {
+  return ((flags[name] as string[] | undefined) ?? []).flatMap((x) => x.split(","))
+    .map((x) => x.trim()).filter(Boolean);
+}
+
+/** Snapshot calibration of the contacts on `--label` (and `--rolling` recalibration). */
+function fitSnapshot(
+  s: Settings,
+  flags: ParsedFlags,
+  contacts: LoadResult<unknown>,
+  contactsPath: string,
+): Fit {
+  const {
+    after,
+    fraction,
+    seed,
+    categorical,
+    encoding,
+    l2,
+    l2Grid,
+    folds,
+    refit,
+    minIv,
+    scale,
+    exclude,
+    rollingWindow,
+  } = s;
+  const evidence = { seed };
+  const name = flags.name === undefined ? undefined : String(flags.name);
+  let rolling: RollingResult | null = null;
+  const timeColumn = flags["time-column"] === undefined
+    ? "created_at"
+    : String(flags["time-column"]);
+  const holdout: { after: number; timeColumn: string } | { fraction: number; seed: number } =
+    after !== undefined ? { after, timeColumn } : { fraction: fraction ?? 0.3, seed };
+  const settings = {
+    label: String(flags.label),
+    exclude,
+    categorical,
+    encoding,
+    l2,
+    l2Grid: l2Grid ?? null,
+    folds: folds ?? 5,
+    refit,
+    minIv: minIv ?? 0.02,
+    scale,
+  };
+  const holdoutInfo = "after" in holdout
+    ? { kind: "out-of-time", after: iso(holdout.after), timeColumn }
+    : holdout.fraction === 0
+    ? null
+    : { kind: "random", fraction: holdout.fraction, seed, by: "hash of contact_id" };
+  console.error(`Calibrating ${contacts.rows.length} contacts on "${flags.label}"...`);
+  const result = inFile(contactsPath, () =>
+    calibrateSnapshot(contacts.rows as ContactRow[], {
+      label: String(flags.label),
+      exclude,
+      holdout,
+      minIv,
+      l2,
+      l2Grid,
+      folds,
+      refit,
+      encoding,
+      categorical,
+      scale,
+      evidence,
+      name,
+    }));
+  if (flags.rolling) {
+    const rows = contacts.rows as ContactRow[];
+    let last = -Infinity;
+    for (const c of rows) {
+      const t = c[timeColumn];
+      if (typeof t === "number" && t > last) last = t;
+    }
+    // The first period starts right after the hold-out instant, the others at month starts.
+    const start = after!; // checked with the flags
+    const d = new Date(start);
+    const periods = [start + 1];
+    for (let m = 1;; m++) {
+      const t = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + m, 1);
+      if (t > last) break;
+      periods.push(t);
+    }
+    console.error(`Recalibrating before each of ${periods.length} monthly periods...`);
+    rolling = inFile(contactsPath, () =>
+      calibrateRolling(rows, {
+        label: String(flags.label),
+        exclude,
+        minIv,
+        l2,
+        l2Grid,
+        folds,
+        encoding,
+        categorical,
+        scale,
+        evidence,
+        timeColumn,
+        periods,
+        window: rollingWindow,
+        anchorOnly: Boolean(flags["anchor-only"]),
+      }));
+  }
+  return { method: "snapshot", result, settings, holdoutInfo, rolling };
+}
+
+/**
+ * Temporal calibration on the events and purchases (per tag with `--per-tag`, and
+ * `--rolling` recalibration); their fingerprints join `inputs`.
+ */
+async function fitTemporal(
+  s: Settings,
+  flags: ParsedFlags,
+  contacts: LoadResult<unknown>,
+  inputs: InputFingerprint[],
+): Promise<Fit> {
+  const {
+    after,
+    fraction,
+    seed,
+    lookbackDays,
+    horizonDays,
+    halfLifeDays,
+    l2,
+    l2Grid,
+    folds,
+    lookbackGrid,
+    halfLifeGrid,
+    refit,
+    minIv,
+    scale,
+    rollingWindow,
+  } = s;
+  const evidence = { seed };
+  const name = flags.name === undefined ? undefined : String(flags.name);
+  let rolling: RollingResult | null = null;
+  let result: CalibrationResult;
+  const eventsPath = String(flags.events);
+  const purchasesPath = String(flags.purchases);
+  const events = await loadFromFlags("events", eventsPath, flags, { reader: readerOf(flags) });
+  const purchases = await loadFromFlags("purchases", purchasesPath, flags, {
+    reader: readerOf(flags),
+  });
+  await closeNativeSession();
+  inputs.push(
+    await fingerprint("events", eventsPath, events),
+    await fingerprint("purchases", purchasesPath, purchases),
+  );
+  const asOf = ((flags["as-of"] as string[] | undefined) ?? []).map((t) => instantFlag("as-of", t));
+  let cutoffs = asOf;
+  if (cutoffs.length === 0) {
+    cutoffs = defaultCutoffs(
+      dataSpan(events.rows, purchases.rows),
+      lookbackDays,
+      horizonDays,
+    );
+    if (cutoffs.length === 0) {
+      throw new UsageError(
+        `No month start has a full ${lookbackDays}-day look-back and ${horizonDays}-day horizon inside the data; give --as-of`,
+      );
+    }
+    console.error(
+      `Cutoffs: ${cutoffs.length} monthly, ${iso(cutoffs[0])} .. ${
+        iso(cutoffs[cutoffs.length - 1])
+      }`,
+    );
+  }
+  const sorted = [...new Set(cutoffs)].sort((a, b) => a - b);
+  // Out of time by default: the last cutoff is held out.
+  const holdout: { after: number } | { fraction: number; seed: number } = after !== undefined
+    ? { after }
+    : fraction !== undefined
+    ? { fraction, seed }
+    : defaultTemporalHoldout(sorted, seed);
+  const holdoutInfo: Record<string, unknown> | null = "fraction" in holdout
+    ? holdout.fraction === 0
+      ? null
+      : { kind: "random", fraction: holdout.fraction, seed, by: "hash of contact_id" }
+    : { kind: "out-of-time", after: iso(holdout.after) };
+  const settings: Record<string, unknown> = {
+    cutoffs: sorted.map(iso),
+    lookbackDays,
+    horizonDays,
+    halfLifeDays,
+    l2,
+    l2Grid: l2Grid ?? null,
+    folds: folds ?? 5,
+    lookbackGrid: lookbackGrid ?? null,
+    halfLifeGrid: halfLifeGrid ?? null,
+    refit,
+    minIv: minIv ?? 0.01,
+    scale,
+    perTag: Boolean(flags["per-tag"]),
+  };
+  const options = {
+    cutoffs: sorted,
+    lookbackDays,
+    horizonDays,
+    halfLifeDays,
+    holdout: "fraction" in holdout && holdout.fraction === 0 ? null : holdout,
+    minIv,
+    l2,
+    l2Grid,
+    folds,
+    lookbackGrid,
+    halfLifeGrid: halfLifeGrid ?? (lookbackGrid ? [halfLifeDays] : undefined),
+    refit,
+    scale,
+    evidence,
+    name,
+  };
+  const input = {
+    contacts: contacts.rows as ContactRow[],
+    events: events.rows as EventRow[],
+    purchases: purchases.rows as PurchaseRow[],
+  };
+  console.error(
+    `Calibrating on ${events.rows.length} events and ${purchases.rows.length} purchases over ${sorted.length} cutoffs...`,
+  );
+  if (flags["per-tag"]) {
+    const perTag = calibratePerTag(input, options);
+    result = perTag.global;
+    settings.tags = Object.fromEntries(
+      Object.entries(perTag.tags).map(([tag, r]) => [tag, {
+        rules: (r.config.rules ?? []).length,
+        trainingConverters: r.training.converters,
+        holdoutAuc: r.holdout?.unrounded.auc ?? null,
+        holdoutAucWholePoints: r.holdout?.integer.auc ?? null,
+        intercept: r.model.intercept,
+        features: r.model.featureNames.map((name, j) => ({
+          name,
+          coef: r.model.coef[j],
+          stdErr: r.model.stdErr[j],
+        })),
+      }]),
+    );
+    settings.tagsSkipped = perTag.skipped;
+  } else {
+    result = calibrateTemporal(input, options);
+  }
+  if (flags.rolling) {
+    const periods = sorted.filter((t) =>
+      after !== undefined ? t > after : t > sorted[Math.floor((sorted.length - 1) / 2)]
+    );
+    if (periods.length === 0) {
+      throw new UsageError("--rolling: no cutoff falls after --holdout-after");
+    }
+    console.error(`Recalibrating before each of ${periods.length} cutoffs...`);
+    const { holdout: _h, refit: _r, ...rest } = options;
+    rolling = calibrateRollingTemporal(input, {
+      ...rest,
+      periods,
+      window: rollingWindow,
+      anchorOnly: Boolean(flags["anchor-only"]),
+    });
+  }
+  return { method: "temporal", result, settings, holdoutInfo, rolling };
+}
+
+/** The one line `calibrate` prints about the config it wrote. */
+function fitSummary(
+  out: string,
+  reportPath: string | undefined,
+  method: Fit["method"],
+  result: CalibrationResult,
+  seconds: number,
+): string {
+  const h = result.holdout;
+  const rules = (result.config.rules?.length ?? 0) + (result.config.attributes?.length ?? 0);
+  return (
+    `Wrote ${out}${
+      reportPath ? ` and ${reportPath}` : ""
+    }: ${method} fit of ${result.model.featureNames.length} features on ${
+      result.refit
+        ? `all ${result.refit.rows} rows (${result.refit.converters} converters; evidence from the fit on ${result.training.rows} rows)`
+        : `${result.training.rows} rows (${result.training.converters} converters)`
+    } in ${
+      seconds.toFixed(1)
+    } s, ${rules} rules, tiers high >= ${result.config.tiers?.high}, medium >= ${result.config.tiers?.medium}; ${
+      h
+        ? `hold-out AUC ${h.unrounded.auc.toFixed(4)} exact, ${
+          h.integer.auc.toFixed(4)
+        } with whole points${
+          h.baseline ? `, ${h.baseline.auc.toFixed(4)} plain regression` : ""
+        } (${h.unrounded.rows} rows)`
+        : "no hold-out (cross-validation is the evidence)"
+    }${result.selection ? `; ${describeSelection(result)}` : ""}${
+      result.model.converged ? "" : "; the fit did NOT converge"
+    }`
+  );
+}
+
 export function run(args: string[]): Promise<number> {
   return runCommand(async () => {
     const flags = parseFlags("calibrate", SUMMARY, FLAGS, args);
     if (flags === null) return 0;
-    const temporal = flags.events !== undefined || flags.purchases !== undefined;
-    if (temporal && (flags.events === undefined || flags.purchases === undefined)) {
-      throw new UsageError("Temporal calibration needs both --events and --purchases");
-    }
-    if (!temporal && flags.label === undefined) {
-      throw new UsageError(
-        "Give --label COLUMN (snapshot calibration) or --events and --purchases (temporal)",
-      );
-    }
-    if (temporal && flags.label !== undefined) {
-      throw new UsageError(
-        "--label is for snapshot calibration; with --events the label is a purchase within --horizon-days",
-      );
-    }
-    if (!temporal && flags["as-of"] !== undefined) {
-      throw new UsageError(
-        "--as-of sets cutoffs of temporal calibration (with --events and --purchases)",
-      );
-    }
-    if (!temporal && flags["per-tag"]) {
-      throw new UsageError(
-        "--per-tag needs --events and --purchases: attribute rules have no scopes in config v1",
-      );
-    }
-    if (flags["holdout-fraction"] !== undefined && flags["holdout-after"] !== undefined) {
-      throw new UsageError("Give --holdout-fraction or --holdout-after, not both");
-    }
-    const fraction = num(
-      flags,
-      "holdout-fraction",
-      (x) => x >= 0 && x < 1,
-      "a share between 0 and 1",
-    );
-    const after = flags["holdout-after"] === undefined
-      ? undefined
-      : instantFlag("holdout-after", String(flags["holdout-after"]));
-    const lookbackDays = num(flags, "lookback-days", (x) => x > 0, "a positive number of days") ??
-      CALIBRATION_DEFAULTS.lookbackDays;
-    const horizonDays = num(flags, "horizon-days", (x) => x > 0, "a positive number of days") ??
-      CALIBRATION_DEFAULTS.horizonDays;
-    const halfLifeDays = num(flags, "half-life-days", (x) => x > 0, "a positive number of days") ??
-      null;
-    const seed = num(flags, "seed", Number.isInteger, "an integer") ?? 1;
-    const l2: number | "cv" = flags.l2 === "cv"
-      ? "cv"
-      : num(flags, "l2", (x) => x >= 0, 'a number >= 0 or "cv"') ?? CALIBRATION_DEFAULTS.l2;
-    const l2Grid = flags["l2-grid"] === undefined
-      ? undefined
-      : String(flags["l2-grid"]).split(",").map((t) => {
-        const x = Number(t);
-        if (t.trim() === "" || !Number.isFinite(x) || x < 0) {
-          throw new UsageError(`--l2-grid: "${t}" is not a number >= 0`);
-        }
-        return x;
-      });
-    const gridFlag = (name: string, allowNone: boolean) =>
-      flags[name] === undefined ? undefined : String(flags[name]).split(",").map((t) => {
-        if (allowNone && t.trim().toLowerCase() === "none") return null;
-        const x = Number(t);
-        if (t.trim() === "" || !Number.isFinite(x) || x <= 0) {
-          throw new UsageError(
-            `--${name}: "${t}" is not a positive number of days${allowNone ? ' or "none"' : ""}`,
-          );
-        }
-        return x;
-      });
-    const lookbackGrid = gridFlag("lookback-grid", false) as number[] | undefined;
-    const halfLifeGrid = gridFlag("half-life-grid", true);
-    if (!temporal && (lookbackGrid || halfLifeGrid)) {
-      throw new UsageError("--lookback-grid and --half-life-grid are for temporal calibration");
-    }
-    const rollingMonths = num(flags, "rolling-months", (x) => x > 0, "a positive number of months");
-    if (!flags.rolling && (rollingMonths !== undefined || flags["anchor-only"])) {
-      throw new UsageError("--rolling-months and --anchor-only go with --rolling");
-    }
-    const rollingWindow = rollingMonths === undefined
-      ? "expanding" as const
-      : { months: rollingMonths };
-    if (flags.rolling && !temporal && after === undefined) {
-      throw new UsageError("--rolling needs --holdout-after: the periods are the months after it");
-    }
-    let rolling: RollingResult | null = null;
-    const folds = num(flags, "folds", (x) => Number.isInteger(x) && x >= 2, "an integer >= 2");
-    const refit = !flags["no-refit"];
-    const encodingFlag = flags.encoding === undefined ? "auto" : String(flags.encoding);
-    if (!["auto", "dummy", "steps", "linear", "woe"].includes(encodingFlag)) {
-      throw new UsageError(
-        `--encoding: "${encodingFlag}" is not auto, dummy, steps, linear or woe`,
-      );
-    }
-    const encoding = encodingFlag as "auto" | "dummy" | "steps" | "linear" | "woe";
-    const listFlag = (name: string) =>
-      ((flags[name] as string[] | undefined) ?? []).flatMap((x) => x.split(","))
-        .map((x) => x.trim()).filter(Boolean);
-    const categorical = listFlag("categorical");
-    if (temporal && (categorical.length || flags.encoding !== undefined)) {
-      throw new UsageError(
-        "--categorical and --encoding are for snapshot calibration (contact attributes)",
-      );
-    }
-    const minIv = num(flags, "min-iv", (x) => x >= 0, "a number >= 0");
-    const maxPoints = num(flags, "max-points", (x) => x > 0, "a positive number");
-    const pdo = num(flags, "pdo", (x) => x > 0, "a positive number");
-    if (maxPoints !== undefined && pdo !== undefined) {
-      throw new UsageError("Give --pdo or --max-points, not both");
-    }
-    const baseScore = num(flags, "base-score", () => true, "a number");
-    const baseOdds = num(flags, "base-odds", (x) => x > 0, "a positive number");
-    const scale: ScaleOptions = maxPoints !== undefined ? { maxPoints } : {
-      pdo: pdo ?? CALIBRATION_DEFAULTS.pdo,
-      baseScore: baseScore ?? 100,
-      baseOdds: baseOdds ?? 1,
-    };
+    const s = readSettings(flags);
     const out = String(flags.out);
     const reportPath = flags.report === undefined ? undefined : String(flags.report);
     if (reportPath !== undefined && !reportPath.toLowerCase().endsWith(".xlsx")) {
@@ -356,214 +692,10 @@ export function run(args: string[]): Promise<number> {
       reader: readerOf(flags),
     });
     const inputs = [await fingerprint("contacts", contactsPath, contacts)];
-    const evidence = { seed };
-    const name = flags.name === undefined ? undefined : String(flags.name);
-    let result: CalibrationResult;
-    let settings: Record<string, unknown>;
-    let holdoutInfo: Record<string, unknown> | null;
-    let method: "snapshot" | "temporal";
     const t0 = performance.now();
-    if (!temporal) {
-      method = "snapshot";
-      const exclude = listFlag("exclude");
-      const timeColumn = flags["time-column"] === undefined
-        ? "created_at"
-        : String(flags["time-column"]);
-      const holdout: { after: number; timeColumn: string } | { fraction: number; seed: number } =
-        after !== undefined ? { after, timeColumn } : { fraction: fraction ?? 0.3, seed };
-      settings = {
-        label: String(flags.label),
-        exclude,
-        categorical,
-        encoding,
-        l2,
-        l2Grid: l2Grid ?? null,
-        folds: folds ?? 5,
-        refit,
-        minIv: minIv ?? 0.02,
-        scale,
-      };
-      holdoutInfo = "after" in holdout
-        ? { kind: "out-of-time", after: iso(holdout.after), timeColumn }
-        : holdout.fraction === 0
-        ? null
-        : { kind: "random", fraction: holdout.fraction, seed, by: "hash of contact_id" };
-      console.error(`Calibrating ${contacts.rows.length} contacts on "${flags.label}"...`);
-      result = inFile(contactsPath, () =>
-        calibrateSnapshot(contacts.rows as ContactRow[], {
-          label: String(flags.label),
-          exclude,
-          holdout,
-          minIv,
-          l2,
-          l2Grid,
-          folds,
-          refit,
-          encoding,
-          categorical,
-          scale,
-          evidence,
-          name,
-        }));
-      if (flags.rolling) {
-        const rows = contacts.rows as ContactRow[];
-        let last = -Infinity;
-        for (const c of rows) {
-          const t = c[timeColumn];
-          if (typeof t === "number" && t > last) last = t;
-        }
-        // The first period starts right after the hold-out instant, the others at month starts.
-        const start = after!; // checked with the flags
-        const d = new Date(start);
-        const periods = [start + 1];
-        for (let m = 1;; m++) {
-          const t = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + m, 1);
-          if (t > last) break;
-          periods.push(t);
-        }
-        console.error(`Recalibrating before each of ${periods.length} monthly periods...`);
-        rolling = inFile(contactsPath, () =>
-          calibrateRolling(rows, {
-            label: String(flags.label),
-            exclude,
-            minIv,
-            l2,
-            l2Grid,
-            folds,
-            encoding,
-            categorical,
-            scale,
-            evidence,
-            timeColumn,
-            periods,
-            window: rollingWindow,
-            anchorOnly: Boolean(flags["anchor-only"]),
-          }));
-      }
-    } else {
-      method = "temporal";
-      const eventsPath = String(flags.events);
-      const purchasesPath = String(flags.purchases);
-      const events = await loadFromFlags("events", eventsPath, flags, { reader: readerOf(flags) });
-      const purchases = await loadFromFlags("purchases", purchasesPath, flags, {
-        reader: readerOf(flags),
-      });
-      await closeNativeSession();
-      inputs.push(
-        await fingerprint("events", eventsPath, events),
-        await fingerprint("purchases", purchasesPath, purchases),
-      );
-      const asOf = ((flags["as-of"] as string[] | undefined) ?? []).map((t) =>
-        instantFlag("as-of", t)
-      );
-      let cutoffs = asOf;
-      if (cutoffs.length === 0) {
-        cutoffs = defaultCutoffs(
-          dataSpan(events.rows, purchases.rows),
-          lookbackDays,
-          horizonDays,
-        );
-        if (cutoffs.length === 0) {
-          throw new UsageError(
-            `No month start has a full ${lookbackDays}-day look-back and ${horizonDays}-day horizon inside the data; give --as-of`,
-          );
-        }
-        console.error(
-          `Cutoffs: ${cutoffs.length} monthly, ${iso(cutoffs[0])} .. ${
-            iso(cutoffs[cutoffs.length - 1])
-          }`,
-        );
-      }
-      const sorted = [...new Set(cutoffs)].sort((a, b) => a - b);
-      // Out of time by default: the last cutoff is held out.
-      const holdout: { after: number } | { fraction: number; seed: number } = after !== undefined
-        ? { after }
-        : fraction !== undefined
-        ? { fraction, seed }
-        : defaultTemporalHoldout(sorted, seed);
-      holdoutInfo = "fraction" in holdout
-        ? holdout.fraction === 0
-          ? null
-          : { kind: "random", fraction: holdout.fraction, seed, by: "hash of contact_id" }
-        : { kind: "out-of-time", after: iso(holdout.after) };
-      settings = {
-        cutoffs: sorted.map(iso),
-        lookbackDays,
-        horizonDays,
-        halfLifeDays,
-        l2,
-        l2Grid: l2Grid ?? null,
-        folds: folds ?? 5,
-        lookbackGrid: lookbackGrid ?? null,
-        halfLifeGrid: halfLifeGrid ?? null,
-        refit,
-        minIv: minIv ?? 0.01,
-        scale,
-        perTag: Boolean(flags["per-tag"]),
-      };
-      const options = {
-        cutoffs: sorted,
-        lookbackDays,
-        horizonDays,
-        halfLifeDays,
-        holdout: "fraction" in holdout && holdout.fraction === 0 ? null : holdout,
-        minIv,
-        l2,
-        l2Grid,
-        folds,
-        lookbackGrid,
-        halfLifeGrid: halfLifeGrid ?? (lookbackGrid ? [halfLifeDays] : undefined),
-        refit,
-        scale,
-        evidence,
-        name,
-      };
-      const input = {
-        contacts: contacts.rows as ContactRow[],
-        events: events.rows as EventRow[],
-        purchases: purchases.rows as PurchaseRow[],
-      };
-      console.error(
-        `Calibrating on ${events.rows.length} events and ${purchases.rows.length} purchases over ${sorted.length} cutoffs...`,
-      );
-      if (flags["per-tag"]) {
-        const perTag = calibratePerTag(input, options);
-        result = perTag.global;
-        settings.tags = Object.fromEntries(
-          Object.entries(perTag.tags).map(([tag, r]) => [tag, {
-            rules: (r.config.rules ?? []).length,
-            trainingConverters: r.training.converters,
-            holdoutAuc: r.holdout?.unrounded.auc ?? null,
-            holdoutAucWholePoints: r.holdout?.integer.auc ?? null,
-            intercept: r.model.intercept,
-            features: r.model.featureNames.map((name, j) => ({
-              name,
-              coef: r.model.coef[j],
-              stdErr: r.model.stdErr[j],
-            })),
-          }]),
-        );
-        settings.tagsSkipped = perTag.skipped;
-      } else {
-        result = calibrateTemporal(input, options);
-      }
-      if (flags.rolling) {
-        const periods = sorted.filter((t) =>
-          after !== undefined ? t > after : t > sorted[Math.floor((sorted.length - 1) / 2)]
-        );
-        if (periods.length === 0) {
-          throw new UsageError("--rolling: no cutoff falls after --holdout-after");
-        }
-        console.error(`Recalibrating before each of ${periods.length} cutoffs...`);
-        const { holdout: _h, refit: _r, ...rest } = options;
-        rolling = calibrateRollingTemporal(input, {
-          ...rest,
-          periods,
-          window: rollingWindow,
-          anchorOnly: Boolean(flags["anchor-only"]),
-        });
-      }
-    }
+    const { method, result, settings, holdoutInfo, rolling } = s.temporal
+      ? await fitTemporal(s, flags, contacts, inputs)
+      : fitSnapshot(s, flags, contacts, contactsPath);
     const seconds = (performance.now() - t0) / 1000;
     if (holdoutInfo && method === "temporal") {
       holdoutInfo.cutoffs = result.holdoutRows.map((r) => iso(r.asOf!));
@@ -578,7 +710,7 @@ export function run(args: string[]): Promise<number> {
     if (rolling) {
       result.warnings.push(...rolling.warnings.map((w) => `[rolling] ${w}`));
       result.config.provenance.rolling = JSON.parse(JSON.stringify({
-        window: rollingWindow,
+        window: s.rollingWindow,
         anchorOnly: Boolean(flags["anchor-only"]),
         meanStaticAuc: rolling.meanStaticAuc,
         meanRollingAuc: rolling.meanRollingAuc,
@@ -598,29 +730,7 @@ export function run(args: string[]): Promise<number> {
     }
     await writeOutputs([...files, ...rejectsFile(flags)]);
     for (const w of result.warnings) console.error(`  warning: ${w}`);
-    const h = result.holdout;
-    const rules = (result.config.rules?.length ?? 0) + (result.config.attributes?.length ?? 0);
-    console.log(
-      `Wrote ${out}${
-        reportPath ? ` and ${reportPath}` : ""
-      }: ${method} fit of ${result.model.featureNames.length} features on ${
-        result.refit
-          ? `all ${result.refit.rows} rows (${result.refit.converters} converters; evidence from the fit on ${result.training.rows} rows)`
-          : `${result.training.rows} rows (${result.training.converters} converters)`
-      } in ${
-        seconds.toFixed(1)
-      } s, ${rules} rules, tiers high >= ${result.config.tiers?.high}, medium >= ${result.config.tiers?.medium}; ${
-        h
-          ? `hold-out AUC ${h.unrounded.auc.toFixed(4)} exact, ${
-            h.integer.auc.toFixed(4)
-          } with whole points${
-            h.baseline ? `, ${h.baseline.auc.toFixed(4)} plain regression` : ""
-          } (${h.unrounded.rows} rows)`
-          : "no hold-out (cross-validation is the evidence)"
-      }${result.selection ? `; ${describeSelection(result)}` : ""}${
-        result.model.converged ? "" : "; the fit did NOT converge"
-      }`,
-    );
+    console.log(fitSummary(out, reportPath, method, result, seconds));
     if (rolling) {
       console.log(
         `Rolling: mean period AUC ${rolling.meanStaticAuc.toFixed(4)} static, ${
