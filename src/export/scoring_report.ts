@@ -104,38 +104,24 @@ export interface ReportChart {
 /** The report's charts, built in `document` (linkedom's outside a browser). */
 export function scoringReportCharts(json: BacktestJson, document: Document): ReportChart[] {
   const width = 720;
+  // Each period chart at full width, its legend off (the sheet names the series).
+  const periodChart = (
+    name: string,
+    title: string,
+    chart: typeof tierSizesChart,
+    height: number,
+    cell: number,
+  ): ReportChart => ({
+    name,
+    title,
+    figure: chart(json.periods, { document, width, height, legend: false }) as Element,
+    width,
+    height: cell,
+  });
   const charts: ReportChart[] = [
-    {
-      name: "tier_sizes",
-      title: "Contacts per tier and period",
-      figure: tierSizesChart(json.periods, {
-        document,
-        width,
-        height: 320,
-        legend: false,
-      }) as Element,
-      width,
-      height: 360,
-    },
-    {
-      name: "conversion",
-      title: "Conversion per tier and period",
-      figure: conversionChart(json.periods, {
-        document,
-        width,
-        height: 320,
-        legend: false,
-      }) as Element,
-      width,
-      height: 360,
-    },
-    {
-      name: "auc",
-      title: "AUC per period",
-      figure: aucChart(json.periods, { document, width, height: 260, legend: false }) as Element,
-      width,
-      height: 260,
-    },
+    periodChart("tier_sizes", "Contacts per tier and period", tierSizesChart, 320, 360),
+    periodChart("conversion", "Conversion per tier and period", conversionChart, 320, 360),
+    periodChart("auc", "AUC per period", aucChart, 260, 260),
   ];
   const last = json.periods.at(-1);
   if (last?.migration) {

@@ -9,7 +9,7 @@
  * `Array(String)`. `scopes` comes out as a tuple of two arrays, `(names, sums)`.
  */
 import type { SqlDialect } from "../sql_dialect.ts";
-import { globToLike } from "./duckdb.ts";
+import { floatLiteral, globToLike } from "./duckdb.ts";
 
 function string(value: string): string {
   return `'${value.replaceAll("\\", "\\\\").replaceAll("'", "\\'")}'`;
@@ -25,15 +25,7 @@ export const clickhouse: SqlDialect = {
   name: "clickhouse",
   ident: (name) => `\`${name.replaceAll("\\", "\\\\").replaceAll("`", "\\`")}\``,
   string,
-  number(value) {
-    if (!Number.isFinite(value)) {
-      throw new RangeError(
-        `Cannot write ${value} as a SQL number: only finite numbers are allowed`,
-      );
-    }
-    // An exponent makes ClickHouse read the literal as Float64 whatever its digits.
-    return `${value.toExponential()}`;
-  },
+  number: floatLiteral,
   boolean: (value) => (value ? "1" : "0"),
   nullText: () => "CAST(NULL AS Nullable(String))",
   sure: (cond) => `ifNull(${cond}, 0)`,

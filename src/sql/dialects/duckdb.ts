@@ -7,6 +7,19 @@ function string(value: string): string {
   return value.includes("\0") ? `(${quoted.replaceAll("\0", "' || chr(0) || '")})` : quoted;
 }
 
+/**
+ * A finite number as a SQL literal in exponent form, which DuckDB reads as DOUBLE and
+ * ClickHouse as Float64 whatever its digits: a plain `8.3` would be an exact DECIMAL, and
+ * sums of decimals would no longer agree with double arithmetic. Throws `RangeError` for
+ * `NaN` and infinities.
+ */
+export function floatLiteral(value: number): string {
+  if (!Number.isFinite(value)) {
+    throw new RangeError(`Cannot write ${value} as a SQL number: only finite numbers are allowed`);
+  }
+  return value.toExponential();
+}
+
 /** `LIKE` pattern of a glob: `*` -> `%`, `?` -> `_`, and the value's own `%`, `_`, `\` escaped. */
 export function globToLike(pattern: string): string {
   let out = "";
@@ -32,16 +45,7 @@ export const duckdb: SqlDialect = {
   name: "duckdb",
   ident: (name) => `"${name.replaceAll('"', '""')}"`,
   string,
-  number(value) {
-    if (!Number.isFinite(value)) {
-      throw new RangeError(
-        `Cannot write ${value} as a SQL number: only finite numbers are allowed`,
-      );
-    }
-    // An exponent makes DuckDB read the literal as DOUBLE; a plain `8.3` would be an exact
-    // DECIMAL and sums of decimals would no longer agree with double arithmetic.
-    return `${value.toExponential()}`;
-  },
+  number: floatLiteral,
   boolean: (value) => (value ? "TRUE" : "FALSE"),
   nullText: () => "CAST(NULL AS VARCHAR)",
   sure: (cond) => `COALESCE(${cond}, FALSE)`,
