@@ -210,19 +210,8 @@ export function calibrateRolling(contacts: ContactRow[], options: RollingOptions
       encoding,
     });
   });
-  const mean = (xs: number[]) => {
-    const v = xs.filter(Number.isFinite);
-    return v.length ? v.reduce((a, b) => a + b, 0) / v.length : NaN;
-  };
   onProgress(1, "done");
-  return {
-    periods: out,
-    meanStaticAuc: mean(out.map((p) => p.staticAuc)),
-    meanRollingAuc: mean(out.map((p) => p.rollingAuc)),
-    staticConfig: fixed.config,
-    lastConfig,
-    warnings,
-  };
+  return rollingResult(out, fixed.config, lastConfig, warnings);
 }
 
 /** Options for `calibrateRollingTemporal`. */
@@ -340,16 +329,26 @@ export function calibrateRollingTemporal(
       encoding: "counts",
     });
   });
+  onProgress(1, "done");
+  return rollingResult(out, fixed.config, lastConfig, warnings);
+}
+
+/** The periods with their mean AUCs (over the periods that have one), as both forms return them. */
+function rollingResult(
+  periods: RollingResult["periods"],
+  staticConfig: RollingResult["staticConfig"],
+  lastConfig: RollingResult["lastConfig"],
+  warnings: string[],
+): RollingResult {
   const mean = (xs: number[]) => {
     const v = xs.filter(Number.isFinite);
     return v.length ? v.reduce((a, b) => a + b, 0) / v.length : NaN;
   };
-  onProgress(1, "done");
   return {
-    periods: out,
-    meanStaticAuc: mean(out.map((p) => p.staticAuc)),
-    meanRollingAuc: mean(out.map((p) => p.rollingAuc)),
-    staticConfig: fixed.config,
+    periods,
+    meanStaticAuc: mean(periods.map((p) => p.staticAuc)),
+    meanRollingAuc: mean(periods.map((p) => p.rollingAuc)),
+    staticConfig,
     lastConfig,
     warnings,
   };
