@@ -255,6 +255,7 @@ export function calibrateTemporal(
   options: TemporalOptions,
 ): CalibrationResult {
   const o = _checkTemporal(input, options);
+  const run: TemporalRun = { input, options, o };
   const { onProgress = () => {} } = options;
   const warnings: string[] = [];
   const horizonMs = o.horizonDays * DAY_MS;
@@ -369,95 +370,6 @@ export function calibrateTemporal(
     );
   }
 
-  // Features: counted, screened and freed of exact duplicates and sums, for one window.
-  const prepare = (
-    lookbackDays: number,
-    halfLifeDays: number | null,
-    index: RowIndex,
-    labels: Uint8Array,
-    cutoffsUsed: number[],
-    notes: string[],
-  ) => {
-    let features = options.features ??
-      candidateFeatures(input.events, cutoffsUsed, lookbackDays, options.candidates);
-    let X = countFeatures(input.events, features, index, { lookbackDays, halfLifeDays });
-    let p = features.length;
-    const factors: Factor[] = [];
-    const keep: number[] = [];
-    const seenColumns = new Map<string, string>();
-    for (let j = 0; j < p; j++) {
-      const col = new Float64Array(index.rows);
-      let h = 0;
-      let nonzero = 0;
-      for (let r = 0; r < index.rows; r++) {
-        const v = X[r * p + j];
-        col[r] = v;
-        if (v !== 0) {
-          nonzero++;
-          h = (Math.imul(h ^ r, 0x01000193) + Math.round(v * 1e6)) | 0;
-        }
-      }
-      const f = features[j];
-      if (nonzero === 0) {
-        notes.push(`Feature "${f.label}" never occurs in a training window; left out`);
-        continue;
-      }
-      const name = f.column === undefined ? f.on : `${f.on} ${f.column}=${f.value}`;
-      const factor = binFeature(name, col, labels, {
-        maxBins: 5,
-        monotonic: false,
-        numeric: true,
-      });
-      factor.field = f.label;
-      factors.push(factor);
-      const key = `${nonzero}:${h}`;
-      if (seenColumns.has(key)) {
-        notes.push(`Feature "${f.label}" counts exactly as "${seenColumns.get(key)}"; left out`);
-        continue;
-      }
-      // Event types always stay: a rare type (an unsubscribe) has a small IV yet a large effect.
-      if (!options.features && f.column !== undefined && factor.iv < o.minIv) {
-        notes.push(
-          `Feature "${f.label}" has information value ${
-            factor.iv.toFixed(4)
-          } < ${o.minIv}; left out`,
-        );
-        continue;
-      }
-      seenColumns.set(key, f.label);
-      keep.push(j);
-    }
-    if (keep.length === 0) {
-      throw new RangeError("Cannot calibrate over time: no event feature is left to fit");
-    }
-    {
-      // Drop features that are linear combinations of earlier ones (types come before values).
-      const sub = new Float64Array(index.rows * keep.length);
-      for (let r = 0; r < index.rows; r++) {
-        for (let k = 0; k < keep.length; k++) sub[r * keep.length + k] = X[r * p + keep[k]];
-      }
-      const independent = new Set(independentColumns(sub, index.rows, keep.length));
-      for (let k = keep.length - 1; k >= 0; k--) {
-        if (!independent.has(k)) {
-          notes.push(
-            `Feature "${features[keep[k]].label}" is a sum of features before it; left out`,
-          );
-          keep.splice(k, 1);
-        }
-      }
-    }
-    if (keep.length < p) {
-      const Xk = new Float64Array(index.rows * keep.length);
-      for (let r = 0; r < index.rows; r++) {
-        for (let k = 0; k < keep.length; k++) Xk[r * keep.length + k] = X[r * p + keep[k]];
-      }
-      X = Xk;
-      features = keep.map((j) => features[j]);
-      p = keep.length;
-    }
-    return { features, X, p, factors };
-  };
-
   // Window and penalty: chosen by time-ordered cross-validation over the training cutoffs.
   const lookbackGrid = o.lookbackGrid ?? [o.lookbackDays];
   const halfLifeGrid = o.halfLifeGrid ?? [o.halfLifeDays];
@@ -504,7 +416,7 @@ export function calibrateTemporal(
           ? `choosing the window (${wi + 1}/${windows.length})`
           : `choosing the penalty (${folds.length} folds)`,
       );
-      const prepared = prepare(w.lb, w.hl, trainIndex, yTrain, trainCutoffs, []);
+      const prepared = prepareFeatures(run, w.lb, w.hl, trainIndex, yTrain, trainCutoffs, []);
       const X = { data: prepared.X, rows: trainIndex.rows, cols: prepared.p };
       const perFold = [];
       for (const f of folds) {
@@ -556,7 +468,15 @@ export function calibrateTemporal(
   };
 
   onProgress(0.45, `counting features (${trainCutoffs.length} cutoffs)`);
-  const prepared = prepare(lookbackDays, halfLifeDays, trainIndex, yTrain, trainCutoffs, warnings);
+  const prepared = prepareFeatures(
+    run,
+    lookbackDays,
+    halfLifeDays,
+    trainIndex,
+    yTrain,
+    trainCutoffs,
+    warnings,
+  );
   const { X, p, factors } = prepared;
   let features = prepared.features;
 
@@ -567,106 +487,18 @@ export function calibrateTemporal(
   });
   warnings.push(...model.warnings);
 
-  /** Whole points of a fitted model, its rules, tiers and score map. */
-  const toConfig = (
-    model: LogisticModel,
-    X: Float64Array,
-    p: number,
-    rowCount: number,
-    labels: Uint8Array,
-    features: EventFeature[],
-    notes: string[],
-  ) => {
-    // Whole points per occurrence, refined until rounding costs at most maxRoundingCost AUC.
-    const exactTrain = new Float64Array(rowCount);
-    for (let r = 0; r < rowCount; r++) {
-      let e = 0;
-      for (let j = 0; j < p; j++) e += model.coef[j] * X[r * p + j];
-      exactTrain[r] = e;
-    }
-    let scaleOptions = o.scale;
-    let scale = pointScale(model, scaleOptions);
-    let points: number[] = [];
-    let cost = NaN;
-    const intTrain = new Float64Array(rowCount);
-    for (let attempt = 0; attempt < 8; attempt++) {
-      scale = pointScale(model, scaleOptions);
-      points = model.coef.map((c) => Math.round(scale.factor * c));
-      for (let r = 0; r < rowCount; r++) {
-        let s = 0;
-        for (let j = 0; j < p; j++) s += points[j] * X[r * p + j];
-        intTrain[r] = s;
-      }
-      cost = roundingCost(exactTrain, intTrain, labels);
-      if (cost <= o.maxRoundingCost || attempt === 7) break;
-      const finer: ScaleOptions = "maxPoints" in scaleOptions
-        ? { maxPoints: scaleOptions.maxPoints * 2 }
-        : { ...scaleOptions, pdo: (scaleOptions.pdo ?? 20) * 2 };
-      notes.push(
-        `Rounding to whole points cost ${cost.toFixed(4)} AUC at ${describeScale(scale)}; trying ${
-          "maxPoints" in finer ? `maxPoints ${finer.maxPoints}` : `pdo ${finer.pdo}`
-        }`,
-      );
-      scaleOptions = finer;
-    }
-
-    const prefix = options.tag !== undefined ? `${options.tag}-` : "";
-    const rules: EventRuleSpec[] = [];
-    const pointsRows: PointsRow[] = [{
-      feature: "(intercept)",
-      label: "log-odds of a contact with no event (kept in the score-to-probability map)",
-      field: "",
-      ruleId: null,
-      coef: model.intercept,
-      stdErr: model.interceptStdErr,
-      woe: null,
-      exactPoints: scale.factor * model.intercept,
-      points: 0,
-    }];
-    features.forEach((f, j) => {
-      const row: PointsRow = {
-        feature: f.label,
-        label: f.label,
-        field: f.column ?? "type",
-        ruleId: null,
-        coef: model.coef[j],
-        stdErr: model.stdErr[j],
-        woe: null,
-        exactPoints: scale.factor * model.coef[j],
-        points: points[j],
-      };
-      pointsRows.push(row);
-      if (points[j] === 0) return;
-      const rule = featureRule(f, points[j], prefix);
-      if (options.tag !== undefined) rule.scopes = [{ tag: options.tag }];
-      row.ruleId = rule.id;
-      rules.push(rule);
-    });
-    const scoreToProbability: ScoreToProbability = {
-      atZero: model.intercept,
-      perPoint: 1 / scale.factor,
-    };
-
-    // Tiers from the training scores of contacts the engine would score (some match).
-    const scored: number[] = [];
-    for (let r = 0; r < rowCount; r++) {
-      let any = false;
-      for (let j = 0; j < p && !any; j++) any = points[j] !== 0 && X[r * p + j] !== 0;
-      if (any) scored.push(intTrain[r]);
-    }
-    const config: ScoringConfigSpec = {
-      format: CONFIG_FORMAT,
-      name: options.name ??
-        (options.tag ? `Temporal calibration for tag ${options.tag}` : "Temporal calibration"),
-      window: halfLifeDays ? { lookbackDays, halfLifeDays } : { lookbackDays },
-      rules,
-      tiers: proposeTiers(scored.length ? scored : [0, 1]),
-    };
-    return { config, scale, scoreToProbability, pointsRows, cost, intTrain };
-  };
-
   onProgress(0.65, "rounding to whole points");
-  const built = toConfig(model, X, p, trainIndex.rows, yTrain, features, warnings);
+  const built = toTemporalConfig(
+    run,
+    countOpts,
+    model,
+    X,
+    p,
+    trainIndex.rows,
+    yTrain,
+    features,
+    warnings,
+  );
   let { config, scale, scoreToProbability, pointsRows, cost } = built;
   const intTrain = built.intTrain;
 
@@ -727,13 +559,31 @@ export function calibrateTemporal(
     const allIndex = makeIndex(allCutoffs, () => true);
     const yAll = labelsOf(allIndex);
     const notes: string[] = [];
-    const again = prepare(lookbackDays, halfLifeDays, allIndex, yAll, allCutoffs, notes);
+    const again = prepareFeatures(
+      run,
+      lookbackDays,
+      halfLifeDays,
+      allIndex,
+      yAll,
+      allCutoffs,
+      notes,
+    );
     const refitted = fitLogistic({ data: again.X, rows: allIndex.rows, cols: again.p }, yAll, {
       l2: chosenL2,
       featureNames: again.features.map((f) => f.label),
     });
     notes.push(...refitted.warnings);
-    const b = toConfig(refitted, again.X, again.p, allIndex.rows, yAll, again.features, notes);
+    const b = toTemporalConfig(
+      run,
+      countOpts,
+      refitted,
+      again.X,
+      again.p,
+      allIndex.rows,
+      yAll,
+      again.features,
+      notes,
+    );
     warnings.push(...notes.map((w) => `[refit on every row] ${w}`));
     ({ config, scale, scoreToProbability, pointsRows, cost } = b);
     shippedInts = b.intTrain;
@@ -770,6 +620,201 @@ export function calibrateTemporal(
     holdoutRows,
     warnings,
   };
+}
+
+/** What the steps of `calibrateTemporal` read: the input and the options, given and checked. */
+interface TemporalRun {
+  input: TemporalInput;
+  options: TemporalOptions;
+  o: ReturnType<typeof _checkTemporal>;
+}
+
+/** Features: counted, screened and freed of exact duplicates and sums, for one window. */
+function prepareFeatures(
+  { input, options, o }: TemporalRun,
+  lookbackDays: number,
+  halfLifeDays: number | null,
+  index: RowIndex,
+  labels: Uint8Array,
+  cutoffsUsed: number[],
+  notes: string[],
+) {
+  let features = options.features ??
+    candidateFeatures(input.events, cutoffsUsed, lookbackDays, options.candidates);
+  let X = countFeatures(input.events, features, index, { lookbackDays, halfLifeDays });
+  let p = features.length;
+  const factors: Factor[] = [];
+  const keep: number[] = [];
+  const seenColumns = new Map<string, string>();
+  for (let j = 0; j < p; j++) {
+    const col = new Float64Array(index.rows);
+    let h = 0;
+    let nonzero = 0;
+    for (let r = 0; r < index.rows; r++) {
+      const v = X[r * p + j];
+      col[r] = v;
+      if (v !== 0) {
+        nonzero++;
+        h = (Math.imul(h ^ r, 0x01000193) + Math.round(v * 1e6)) | 0;
+      }
+    }
+    const f = features[j];
+    if (nonzero === 0) {
+      notes.push(`Feature "${f.label}" never occurs in a training window; left out`);
+      continue;
+    }
+    const name = f.column === undefined ? f.on : `${f.on} ${f.column}=${f.value}`;
+    const factor = binFeature(name, col, labels, {
+      maxBins: 5,
+      monotonic: false,
+      numeric: true,
+    });
+    factor.field = f.label;
+    factors.push(factor);
+    const key = `${nonzero}:${h}`;
+    if (seenColumns.has(key)) {
+      notes.push(`Feature "${f.label}" counts exactly as "${seenColumns.get(key)}"; left out`);
+      continue;
+    }
+    // Event types always stay: a rare type (an unsubscribe) has a small IV yet a large effect.
+    if (!options.features && f.column !== undefined && factor.iv < o.minIv) {
+      notes.push(
+        `Feature "${f.label}" has information value ${factor.iv.toFixed(4)} < ${o.minIv}; left out`,
+      );
+      continue;
+    }
+    seenColumns.set(key, f.label);
+    keep.push(j);
+  }
+  if (keep.length === 0) {
+    throw new RangeError("Cannot calibrate over time: no event feature is left to fit");
+  }
+  {
+    // Drop features that are linear combinations of earlier ones (types come before values).
+    const sub = new Float64Array(index.rows * keep.length);
+    for (let r = 0; r < index.rows; r++) {
+      for (let k = 0; k < keep.length; k++) sub[r * keep.length + k] = X[r * p + keep[k]];
+    }
+    const independent = new Set(independentColumns(sub, index.rows, keep.length));
+    for (let k = keep.length - 1; k >= 0; k--) {
+      if (!independent.has(k)) {
+        notes.push(
+          `Feature "${features[keep[k]].label}" is a sum of features before it; left out`,
+        );
+        keep.splice(k, 1);
+      }
+    }
+  }
+  if (keep.length < p) {
+    const Xk = new Float64Array(index.rows * keep.length);
+    for (let r = 0; r < index.rows; r++) {
+      for (let k = 0; k < keep.length; k++) Xk[r * keep.length + k] = X[r * p + keep[k]];
+    }
+    X = Xk;
+    features = keep.map((j) => features[j]);
+    p = keep.length;
+  }
+  return { features, X, p, factors };
+}
+
+/** Whole points of a fitted model, its rules, tiers and score map, for the chosen window. */
+function toTemporalConfig(
+  { options, o }: TemporalRun,
+  { lookbackDays, halfLifeDays }: { lookbackDays: number; halfLifeDays: number | null },
+  model: LogisticModel,
+  X: Float64Array,
+  p: number,
+  rowCount: number,
+  labels: Uint8Array,
+  features: EventFeature[],
+  notes: string[],
+) {
+  // Whole points per occurrence, refined until rounding costs at most maxRoundingCost AUC.
+  const exactTrain = new Float64Array(rowCount);
+  for (let r = 0; r < rowCount; r++) {
+    let e = 0;
+    for (let j = 0; j < p; j++) e += model.coef[j] * X[r * p + j];
+    exactTrain[r] = e;
+  }
+  let scaleOptions = o.scale;
+  let scale = pointScale(model, scaleOptions);
+  let points: number[] = [];
+  let cost = NaN;
+  const intTrain = new Float64Array(rowCount);
+  for (let attempt = 0; attempt < 8; attempt++) {
+    scale = pointScale(model, scaleOptions);
+    points = model.coef.map((c) => Math.round(scale.factor * c));
+    for (let r = 0; r < rowCount; r++) {
+      let s = 0;
+      for (let j = 0; j < p; j++) s += points[j] * X[r * p + j];
+      intTrain[r] = s;
+    }
+    cost = roundingCost(exactTrain, intTrain, labels);
+    if (cost <= o.maxRoundingCost || attempt === 7) break;
+    const finer: ScaleOptions = "maxPoints" in scaleOptions
+      ? { maxPoints: scaleOptions.maxPoints * 2 }
+      : { ...scaleOptions, pdo: (scaleOptions.pdo ?? 20) * 2 };
+    notes.push(
+      `Rounding to whole points cost ${cost.toFixed(4)} AUC at ${describeScale(scale)}; trying ${
+        "maxPoints" in finer ? `maxPoints ${finer.maxPoints}` : `pdo ${finer.pdo}`
+      }`,
+    );
+    scaleOptions = finer;
+  }
+
+  const prefix = options.tag !== undefined ? `${options.tag}-` : "";
+  const rules: EventRuleSpec[] = [];
+  const pointsRows: PointsRow[] = [{
+    feature: "(intercept)",
+    label: "log-odds of a contact with no event (kept in the score-to-probability map)",
+    field: "",
+    ruleId: null,
+    coef: model.intercept,
+    stdErr: model.interceptStdErr,
+    woe: null,
+    exactPoints: scale.factor * model.intercept,
+    points: 0,
+  }];
+  features.forEach((f, j) => {
+    const row: PointsRow = {
+      feature: f.label,
+      label: f.label,
+      field: f.column ?? "type",
+      ruleId: null,
+      coef: model.coef[j],
+      stdErr: model.stdErr[j],
+      woe: null,
+      exactPoints: scale.factor * model.coef[j],
+      points: points[j],
+    };
+    pointsRows.push(row);
+    if (points[j] === 0) return;
+    const rule = featureRule(f, points[j], prefix);
+    if (options.tag !== undefined) rule.scopes = [{ tag: options.tag }];
+    row.ruleId = rule.id;
+    rules.push(rule);
+  });
+  const scoreToProbability: ScoreToProbability = {
+    atZero: model.intercept,
+    perPoint: 1 / scale.factor,
+  };
+
+  // Tiers from the training scores of contacts the engine would score (some match).
+  const scored: number[] = [];
+  for (let r = 0; r < rowCount; r++) {
+    let any = false;
+    for (let j = 0; j < p && !any; j++) any = points[j] !== 0 && X[r * p + j] !== 0;
+    if (any) scored.push(intTrain[r]);
+  }
+  const config: ScoringConfigSpec = {
+    format: CONFIG_FORMAT,
+    name: options.name ??
+      (options.tag ? `Temporal calibration for tag ${options.tag}` : "Temporal calibration"),
+    window: halfLifeDays ? { lookbackDays, halfLifeDays } : { lookbackDays },
+    rules,
+    tiers: proposeTiers(scored.length ? scored : [0, 1]),
+  };
+  return { config, scale, scoreToProbability, pointsRows, cost, intTrain };
 }
 
 /**
