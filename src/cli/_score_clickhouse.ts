@@ -308,14 +308,10 @@ export async function scoreOnClickhouse(
       for (const [kind, path] of Object.entries(paths) as [TableKind, string][]) {
         const spool = new TsvSpool(kind);
         spooled.push(spool.path);
-        if (kind === "events") {
-          await loadFromFlags("events", path, flags, {
-            onRow: (r) => spool.add(r as unknown as Record<string, unknown>),
-          });
-        } else {
-          const { rows } = await loadFromFlags(kind, path, flags);
-          for (const r of rows) spool.add(r as unknown as Record<string, unknown>);
-        }
+        // Every table streams from its file into the spool: no row is kept.
+        await loadFromFlags(kind, path, flags, {
+          onRow: (r) => spool.add(r as unknown as Record<string, unknown>),
+        });
         spool.close();
         if (spool.first === null) continue;
         const types = typesOf(kind, spool.first);
