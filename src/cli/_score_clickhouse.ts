@@ -8,7 +8,6 @@
  */
 import type { ScoringConfig } from "../config/types.ts";
 import { formatNumber } from "../engine/format_number.ts";
-import { csvField } from "../tables/csv.ts";
 import { clickhouseSchema, type TableKind } from "../sql/clickhouse_schema.ts";
 import type { ColumnType } from "../sql/column_type.ts";
 import { CANONICAL_COLUMNS, compileToSql } from "../sql/compile_to_sql.ts";
@@ -16,7 +15,7 @@ import type { ParsedFlags } from "./_args.ts";
 import { UsageError } from "./_args.ts";
 import { withOutputs } from "./_io.ts";
 import { loadFromFlags, rejectsFile } from "./_load_flags.ts";
-import { formatInstant } from "../engine/format_scores_csv.ts";
+import { formatInstant, textField } from "../engine/format_scores_csv.ts";
 import { checkInstants, tierCode, TIERS } from "../tables/mod.ts";
 import type { TierOrUnscored } from "../config/types.ts";
 
@@ -177,15 +176,15 @@ function* scoresCsv(
   scopes: string[],
   counted: { rows: number },
 ): Generator<string> {
-  let text = [...HEADER, ...scopes].map((c) => csvField(c)).join(",") + "\n";
+  let text = [...HEADER, ...scopes].map((c) => textField(c)).join(",") + "\n";
   for (const spool of spools) {
     for (const line of fileLines(spool)) {
       if (line === "") continue;
       const r = parseLine(line);
       counted.rows++;
-      text += `${r.asOf},${csvField(r.id)},${
+      text += `${r.asOf},${textField(r.id)},${
         formatNumber(r.score)
-      },${r.tier},${r.matched},${r.verified},${csvField(r.reasons)}${
+      },${r.tier},${r.matched},${r.verified},${textField(r.reasons)}${
         scopes.map((s) => `,${formatNumber(r.scopes.get(s) ?? 0)}`).join("")
       }\n`;
       if (text.length > 1 << 20) {
@@ -258,7 +257,7 @@ async function writeTriggers(
         const was = !prev.done && prev.value[0] === id ? prev.value[1] : -1;
         if (now >= reach && was < reach) {
           firings++;
-          text += `${csvField(trigger.id)},${csvField(id)},${asOf},${was < 0 ? "" : TIERS[was]},${
+          text += `${textField(trigger.id)},${textField(id)},${asOf},${was < 0 ? "" : TIERS[was]},${
             TIERS[now]
           }\n`;
           if (text.length > 1 << 20) {

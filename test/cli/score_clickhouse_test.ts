@@ -44,8 +44,10 @@ const EVENTS = [
   "42,not a time,email_click,,",
   "42,2024-04-02T00:00:00Z,email_click,,",
   "42,2024-04-02T01:00:00Z,page_view,https://s/pricing,",
+  "=1+2,2024-03-30T01:00:00Z,page_view,https://s/pricing,",
 ].join("\n") + "\n";
-const CONTACTS = "contact_id,phone,stage\n007,8 916 123-45-67,lead\n+1,,\n42,,won\n";
+// "=1+2" is written guarded ('=1+2) against spreadsheet formulas, as every export does.
+const CONTACTS = "contact_id,phone,stage\n007,8 916 123-45-67,lead\n+1,,\n42,,won\n=1+2,,lead\n";
 const VERIFICATION = "phone\n+7 (916) 123-45-67\n";
 
 function same(a: string, b: string): boolean {
@@ -119,7 +121,8 @@ Deno.test({
       const b = (await Deno.readTextFile(`${dir}/clickhouse.csv`)).trim().split("\n");
       assertEquals(b[0], a[0]);
       assertEquals(b.length, a.length);
-      ok(a.length === 10, `expected 9 rows, got ${a.length - 1}`);
+      ok(a.length === 13, `expected 12 rows, got ${a.length - 1}`);
+      ok(a.some((l) => l.includes(",'=1+2,")), a.join("\n"));
       for (let i = 1; i < a.length; i++) {
         // Reasons hold numbers too: compare every piece between separators.
         const x = a[i].split(/[,;:]/), y = b[i].split(/[,;:]/);
