@@ -14,6 +14,7 @@ import {
   type ClickhouseClient,
   loadColumns,
   parseScoreRows,
+  processCpu,
   SERVER_BINARY,
   type Servers,
   startServers,
@@ -31,16 +32,6 @@ import {
 
 const T = Date.UTC(2024, 2, 31);
 type Generated = ReturnType<typeof generate>;
-
-/** CPU seconds used so far by the processes `pids` (user + system). */
-function processCpu(pids: number[]): number {
-  let total = 0;
-  for (const pid of pids) {
-    const fields = Deno.readTextFileSync(`/proc/${pid}/stat`).split(") ")[1].split(" ");
-    total += (Number(fields[11]) + Number(fields[12])) / 100;
-  }
-  return total;
-}
 
 async function load(clients: ClickhouseClient[], data: Generated, cluster?: string) {
   const columns = {

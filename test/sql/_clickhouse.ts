@@ -108,6 +108,16 @@ export function httpClient(port: number, label = `127.0.0.1:${port}`): Clickhous
   };
 }
 
+/** CPU seconds used so far by the processes `pids` (user + system), from /proc. */
+export function processCpu(pids: number[]): number {
+  let total = 0;
+  for (const pid of pids) {
+    const fields = Deno.readTextFileSync(`/proc/${pid}/stat`).split(") ")[1].split(" ");
+    total += (Number(fields[11]) + Number(fields[12])) / 100;
+  }
+  return total;
+}
+
 export interface Servers {
   ports: number[];
   /** Process ids of the servers (to read their CPU time). */
