@@ -26,9 +26,13 @@ export interface ParseReply {
  * for `parseInBrowserWorker` answers one `ParseRequest` message with one `ParseReply`.
  */
 export interface ParseWorker {
+  /** Set to receive the worker's one reply (`event.data`, a `ParseReply`). */
   onmessage: ((event: MessageEvent) => unknown) | null;
+  /** Set to hear of the worker failing (an uncaught error, a script that did not load). */
   onerror: ((event: ErrorEvent) => unknown) | null;
+  /** Sends the `ParseRequest`, its bytes' buffer transferred. */
   postMessage(message: unknown, transfer: Transferable[]): void;
+  /** Stops the worker, even in the middle of a loop. */
   terminate(): void;
 }
 
