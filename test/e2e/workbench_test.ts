@@ -573,6 +573,37 @@ Deno.test({
         shots.push(await screenshot(page, "e2e_08_remap.png"));
       });
 
+      await step("an XLSX file loads through the page's spreadsheet worker", async () => {
+        await goTo(page, "Data");
+        const sheet = XLSX.utils.aoa_to_sheet([["contact_id", "note"], ["001", "a"], ["", "b"]]);
+        const book = XLSX.utils.book_new();
+        XLSX.utils.book_append_sheet(book, sheet, "Verified");
+        const bytes = XLSX.write(book, { type: "array", bookType: "xlsx" }) as ArrayBuffer;
+        const workers = page.context().waitForEvent("request", {
+          predicate: (r) => r.url().endsWith("/spreadsheet_worker.js"),
+        });
+        await page.locator("#files").setInputFiles({
+          name: "verification_sheet.xlsx",
+          mimeType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+          buffer: Buffer.from(bytes),
+        });
+        await page.locator("sb-file-loader [role=alertdialog]", {
+          hasText: "Replace",
+        })
+          .waitFor();
+        await page.locator("sb-file-loader button[data-answer=yes]").click();
+        await workers;
+        const cells = page.locator("sb-load-summary tr[data-kind=verification] td");
+        await page.locator("sb-load-summary tr[data-kind=verification] td", {
+          hasText: "verification_sheet.xlsx",
+        })
+          .waitFor();
+        assert.deepEqual(
+          [await cells.nth(3).textContent(), await cells.nth(4).textContent()],
+          ["1", "1"],
+        );
+      });
+
       await step("no request left the page's origin", () => {
         assert.deepEqual(session.foreign(), []);
         assert.ok(
