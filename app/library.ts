@@ -55,12 +55,14 @@ import {
 } from "../src/backtest/period_settings.ts";
 import type { Workspace } from "./workspace.ts";
 
-/** A name for a fit that says how it was made. */
+/** A name for a fit that says how it was made, in the page's language. */
 export function fitName(settings: _PeriodSettings): string {
-  const half = settings.halfLifeDays ? `, half-life ${settings.halfLifeDays} days` : "";
-  return `Calibrated: ${
-    settings.every === "week" ? "weekly" : "monthly"
-  }, look-back ${settings.lookbackDays} days, horizon ${settings.horizonDays} days${half}`;
+  return t("Calibrated: {every}, look-back {lookback} days, horizon {horizon} days{halfLife}", {
+    every: t(settings.every === "week" ? "weekly" : "monthly"),
+    lookback: settings.lookbackDays,
+    horizon: settings.horizonDays,
+    halfLife: settings.halfLifeDays ? t(", half-life {n} days", { n: settings.halfLifeDays }) : "",
+  });
 }
 
 /**

@@ -7,6 +7,7 @@ import {
   noEdits,
 } from "../src/workspace/config_versions.ts";
 import { message, type MessageKey } from "../src/i18n/messages.ts";
+import { label } from "../src/i18n/labels.ts";
 import { baseStyles } from "./_styles.ts";
 
 const KIND_WORDS: Record<string, MessageKey> = {
@@ -90,10 +91,12 @@ export class ConfigBar extends LitElement {
       edits.points.length ? `${edits.points.length} ${t("points")}` : "",
       edits.tiers ? t("thresholds") : "",
       edits.window ? t("window") : "",
-      ...edits.blocks,
+      ...edits.blocks.map((b) => label(this.lang, b)),
     ].filter(Boolean).join(", ");
     return html`<div class="bar" part="bar" role="status" id="current-config">
-      <span>${t("currentConfig")}: <strong>${current.id}</strong> ${current.name}
+      <span>${t("currentConfig")}: <strong>${current.id}</strong> ${
+      versionName(this.lang, current.name)
+    }
         (${t(KIND_WORDS[current.kind])})</span>
       ${edited ? html`<span class="tag edited">${t("editedTag")}: ${what}</span>` : null}
       ${
@@ -110,13 +113,20 @@ export class ConfigBar extends LitElement {
       )}>
           ${
       [...state.versions].reverse().map((v) =>
-        html`<option .value=${v.id} ?selected=${v.id === current.id}>${v.id} ${v.name}</option>`
+        html`<option .value=${v.id} ?selected=${v.id === current.id}>${v.id} ${
+          versionName(this.lang, v.name)
+        }</option>`
       )
     }
         </select>
       </label>
     </div>`;
   }
+}
+
+/** A version's name with the suffix an edit adds (", edited") in the interface language. */
+function versionName(lang: string, name: string): string {
+  return name.endsWith(", edited") ? `${name.slice(0, -8)}${label(lang, ", edited")}` : name;
 }
 
 customElements.define("sb-config-bar", ConfigBar);

@@ -13,6 +13,7 @@ import {
   buildForTest,
   cellErrors,
   downloadText,
+  englishOnScreen,
   goTo,
   goToFile,
   openSession,
@@ -241,6 +242,7 @@ Deno.test({
       });
 
       let thresholds = { high: NaN, medium: NaN };
+      let audienceLines = 0;
       await step("Export downloads the config, the XLSX report and an audience file", async () => {
         await goTo(page, "Export");
         assert.deepEqual(await cellErrors(page), []);
@@ -297,6 +299,7 @@ Deno.test({
         const audience = await downloadText(page, () => page.locator("#download-audience").click());
         assert.equal(audience.name, "audience-high.csv");
         const lines = new TextDecoder().decode(audience.bytes).trim().split(/\r?\n/);
+        audienceLines = lines.length;
         assert.match(lines[0], /phone|email/);
         assert.ok(lines.length > 1, "audience has data lines");
         // SHA-256 was chosen: every value is 64 hex digits or empty.
@@ -355,6 +358,17 @@ Deno.test({
           assert.deepEqual(json.verification, { mode: "demote", factor: 0.5 });
           await page.getByRole("button", { name: "Build audience file" }).click();
           await page.locator("#audience-summary").waitFor({ timeout: 60_000 });
+          // The audience file follows: only contacts aged 30-50, demoted when verified.
+          const narrowedFile = await downloadText(
+            page,
+            () => page.locator("#download-audience").click(),
+          );
+          const narrowedLines = new TextDecoder().decode(narrowedFile.bytes).trim().split(/\r?\n/)
+            .length;
+          assert.ok(
+            narrowedLines > 1 && narrowedLines < audienceLines,
+            `audience file: ${narrowedLines} lines with the audience set, ${audienceLines} before`,
+          );
         },
       );
 
@@ -398,7 +412,11 @@ Deno.test({
           for (const file of files) {
             await goToFile(page, file);
             const heading = await page.locator("sb-notebook-view h1").first().textContent() ?? "";
-            if (lang === "ru") assert.match(heading, /[А-Яа-яЁё]/, `${file}: ${heading}`);
+            if (lang === "ru") {
+              assert.match(heading, /[А-Яа-яЁё]/, `${file}: ${heading}`);
+              // Prose, labels, buttons, messages and chart words: none left in English.
+              assert.deepEqual(await englishOnScreen(page), [], `English on the Russian ${file}`);
+            }
             assert.deepEqual(await cellErrors(page), [], `${lang} ${file}`);
             const wide = await page.evaluate(() =>
               document.documentElement.scrollWidth - document.documentElement.clientWidth
