@@ -20,6 +20,8 @@ export function aucChart(
     height,
     title,
     marginLeft: 50,
+    // Room for the last date label.
+    marginRight: 40,
     // Ticks as dates (2024-07-01), the same in every language.
     x: { label: t("As of"), type: "utc", tickFormat: "%Y-%m-%d", ticks: dateTicks(width) },
     y: { label: "AUC", grid: true, domain: [0.4, 1] },

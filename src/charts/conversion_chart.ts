@@ -35,6 +35,8 @@ export function conversionChart(
   );
   return Plot.plot({
     ...frame,
+    // Room for the last date label.
+    marginRight: Math.max(frame.marginRight, 40),
     // Ticks as dates (2024-07-01), the same in every language.
     x: { label: t("As of"), type: "utc", tickFormat: "%Y-%m-%d", ticks: dateTicks(frame.width) },
     y: { label: t("Conversion rate"), grid: true, tickFormat: "%", zero: true },
@@ -53,7 +55,8 @@ export function conversionChart(
           dx: 6,
         }),
       ),
-      legend ? null : Plot.text(
+      // The dashed overall line has no legend entry: it is always named at its end.
+      Plot.text(
         overall,
         Plot.selectLast({ x: "asOf", y: "rate", text: () => t("all"), textAnchor: "start", dx: 6 }),
       ),
