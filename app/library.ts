@@ -55,14 +55,15 @@ import {
 } from "../src/backtest/period_settings.ts";
 import type { Workspace } from "./workspace.ts";
 
-/** A name for a fit that says how it was made, in the page's language. */
+/**
+ * A name for a fit that says how it was made. Names are kept in English, like the config
+ * files; the page shows them in its language (`versionName`).
+ */
 export function fitName(settings: _PeriodSettings): string {
-  return t("Calibrated: {every}, look-back {lookback} days, horizon {horizon} days{halfLife}", {
-    every: t(settings.every === "week" ? "weekly" : "monthly"),
-    lookback: settings.lookbackDays,
-    horizon: settings.horizonDays,
-    halfLife: settings.halfLifeDays ? t(", half-life {n} days", { n: settings.halfLifeDays }) : "",
-  });
+  const half = settings.halfLifeDays ? `, half-life ${settings.halfLifeDays} days` : "";
+  return `Calibrated: ${
+    settings.every === "week" ? "weekly" : "monthly"
+  }, look-back ${settings.lookbackDays} days, horizon ${settings.horizonDays} days${half}`;
 }
 
 /**
@@ -119,7 +120,7 @@ export async function reportImages(json: BacktestJson) {
 import { stampResult } from "../src/workspace/result_stamp.ts";
 import { dataKey as _dataKey } from "../src/workspace/config_versions.ts";
 import type { WorkspaceData } from "../src/workspace/types.ts";
-export { label } from "../src/i18n/labels.ts";
+export { label, versionName } from "../src/i18n/labels.ts";
 
 /**
  * The stamp of a result computed now for the current config version (or for `spec`, a

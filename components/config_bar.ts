@@ -7,7 +7,7 @@ import {
   noEdits,
 } from "../src/workspace/config_versions.ts";
 import { message, type MessageKey } from "../src/i18n/messages.ts";
-import { label } from "../src/i18n/labels.ts";
+import { label, versionName } from "../src/i18n/labels.ts";
 import { baseStyles } from "./_styles.ts";
 
 const KIND_WORDS: Record<string, MessageKey> = {
@@ -122,11 +122,6 @@ export class ConfigBar extends LitElement {
       </label>
     </div>`;
   }
-}
-
-/** A version's name with the suffix an edit adds (", edited") in the interface language. */
-function versionName(lang: string, name: string): string {
-  return name.endsWith(", edited") ? `${name.slice(0, -8)}${label(lang, ", edited")}` : name;
 }
 
 customElements.define("sb-config-bar", ConfigBar);

@@ -410,15 +410,9 @@ const RU: Record<string, string> = {
   "log-odds of a contact with no event (kept in the score-to-probability map)":
     "лог-шансы контакта без событий (хранятся в переводе балла в вероятность)",
   // Version names.
-  "Calibrated: {every}, look-back {lookback} days, horizon {horizon} days{halfLife}":
-    "Калибровка: {every}, история {lookback} дней, горизонт {horizon} дней{halfLife}",
-  ", half-life {n} days": ", полураспад {n} дней",
   "weekly": "по неделям",
   "monthly": "по месяцам",
   ", edited": ", с правками",
-  'Calibrated on the contacts column "{label}"{categories}':
-    "Калибровка по столбцу контактов «{label}»{categories}",
-  " ({columns} as categories)": " ({columns} как категории)",
   ", one model per tag": ", модель на каждый тег",
 };
 
@@ -441,4 +435,44 @@ export function label(
   const known = (LANGUAGES as readonly string[]).includes(lang ?? "") ? lang! : "en";
   const out = TABLES[known]?.[text] ?? text;
   return out.replace(/\{(\w+)\}/g, (all, name) => (name in values ? String(values[name]) : all));
+}
+
+/** Names the workbench gives config versions, in English, with what varies in them. */
+const NAME_FORMS: { re: RegExp; ru: (m: string[]) => string }[] = [
+  {
+    re:
+      /^Calibrated: (weekly|monthly), look-back (\d+) days, horizon (\d+) days(?:, half-life (\d+) days)?(.*)$/,
+    ru: (m) =>
+      `Калибровка: ${RU[m[1]]}, история ${m[2]} дней, горизонт ${m[3]} дней${
+        m[4] ? `, полураспад ${m[4]} дней` : ""
+      }${tail(m[5])}`,
+  },
+  {
+    re: /^Calibrated on the contacts column "(.*?)"(?: \((.*) as categories\))?(.*)$/,
+    ru: (m) =>
+      `Калибровка по столбцу контактов «${m[1]}»${m[2] ? ` (${m[2]} как категории)` : ""}${
+        tail(m[3])
+      }`,
+  },
+  { re: /^Calibrated in the workbench(.*)$/, ru: (m) => `Откалибрована в приложении${tail(m[1])}` },
+  { re: /^Calibrated, edited$/, ru: () => "Калибровка, с правками" },
+];
+
+/** The suffixes added to a name (", one model per tag", ", edited"), in Russian. */
+function tail(rest: string): string {
+  return rest.split(/(?=, )/).map((part) => RU[part] ?? part).join("");
+}
+
+/**
+ * A config version's name in `lang`: the names the workbench gives (`Calibrated: monthly,
+ * look-back 90 days, ...`, `..., edited`) are kept in English, like config files, and shown
+ * translated; a name someone wrote (a file name) shows as it is.
+ */
+export function versionName(lang: string | null | undefined, name: string): string {
+  if (lang !== "ru") return name;
+  for (const form of NAME_FORMS) {
+    const m = form.re.exec(name);
+    if (m) return form.ru(m);
+  }
+  return name.endsWith(", edited") ? `${name.slice(0, -8)}${RU[", edited"]}` : name;
 }

@@ -572,6 +572,15 @@ Deno.test({
         const after = await page.locator("sb-load-summary tr[data-kind=events] td").nth(8)
           .textContent();
         assert.doesNotMatch(after ?? "", /page_view/);
+        // The SQL cells ran again on the new table: event types are now the channels.
+        await page.locator("sb-sql-cell").first().locator("tbody td", { hasText: /^web$/ }).first()
+          .waitFor();
+        assert.equal(
+          await page.locator("sb-sql-cell").first().locator("tbody td", { hasText: /^page_view$/ })
+            .count(),
+          0,
+          "no SQL cell still shows the previous table",
+        );
         const mapping = await page.evaluate(() =>
           (globalThis as unknown as {
             scorebench: {
