@@ -144,6 +144,7 @@ const RU: Record<string, string> = {
   "action": "действие",
   "Remove": "Удалить",
   "Add a trigger": "Добавить триггер",
+  "e.g. call_back, send_to_crm": "например call_back, send_to_crm",
   "Apply to the current config": "Применить к текущей конфигурации",
   "f, m (a list)": "f, m (список)",
   "a list: loans, deposits": "список: loans, deposits",

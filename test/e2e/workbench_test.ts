@@ -338,6 +338,10 @@ Deno.test({
           await page.getByLabel("age to").fill("50");
           await page.getByLabel("verification mode").selectOption("demote");
           await page.getByLabel("score multiplier (0 to 1)").fill("0.5");
+          // A trigger: reaching "medium" sends the contact to the CRM.
+          await page.getByRole("button", { name: "Add a trigger" }).click();
+          await page.getByLabel("trigger 1 tier").selectOption("medium");
+          await page.getByLabel("trigger 1 action").fill("send_to_crm");
           await page.locator("#apply-blocks").click();
           await page.locator("sb-config-bar", { hasText: "audience" }).waitFor();
           await settle(page);
@@ -356,6 +360,9 @@ Deno.test({
           const json = JSON.parse(new TextDecoder().decode(config.bytes));
           assert.deepEqual(json.audience, { age: [30, 50] });
           assert.deepEqual(json.verification, { mode: "demote", factor: 0.5 });
+          assert.equal(json.triggers?.length, 1, JSON.stringify(json.triggers));
+          assert.equal(json.triggers[0].reaches, "medium");
+          assert.match(JSON.stringify(json.triggers[0].action), /send_to_crm/);
           await page.getByRole("button", { name: "Build audience file" }).click();
           await page.locator("#audience-summary").waitFor({ timeout: 60_000 });
           // The audience file follows: only contacts aged 30-50, demoted when verified.
