@@ -395,6 +395,7 @@ Deno.test({
         await page.locator("sb-config-bar", { hasText: "hand-written.json" }).waitFor();
         await settle(page);
         await page.locator("#config-check", { hasText: "high from 14, medium from 7" }).waitFor();
+        shots.push(await screenshot(page, "e2e_10_open_config.png"));
         // Back to the edited calibration for the steps that follow.
         const versions = page.getByLabel("config version");
         const options = await versions.locator("option").allTextContents();
