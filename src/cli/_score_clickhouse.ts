@@ -13,7 +13,7 @@ import type { ColumnType } from "../sql/column_type.ts";
 import { CANONICAL_COLUMNS, compileToSql } from "../sql/compile_to_sql.ts";
 import type { ParsedFlags } from "./_args.ts";
 import { UsageError } from "./_args.ts";
-import { writeFileAtomic } from "./_io.ts";
+import type { OutputBatch } from "./_io.ts";
 import { loadFromFlags } from "./_load_flags.ts";
 
 const HEADER = ["as_of", "contact_id", "score", "tier", "matched_events", "verified", "reasons"];
@@ -192,14 +192,15 @@ function* scoresCsv(
 }
 
 /**
- * Scores on ClickHouse and writes `out` as the engine's `scores.csv`; returns the number
- * of rows.
+ * Scores on ClickHouse and stages `out` as the engine's `scores.csv` in `batch` (written
+ * with the command's other outputs when it commits); returns the number of rows.
  */
 export async function scoreOnClickhouse(
   config: ScoringConfig,
   asOf: number[],
   out: string,
   flags: ParsedFlags,
+  batch: OutputBatch,
 ): Promise<number> {
   const url = typeof flags.url === "string" ? flags.url : "http://127.0.0.1:8123";
   const query = server(url);
@@ -304,7 +305,7 @@ export async function scoreOnClickhouse(
     // Second pass: scores.csv with one column per scope, as the engine writes it.
     const scopes = [...scopeNames].sort();
     const counted = { rows: 0 };
-    await writeFileAtomic(out, scoresCsv(spool, scopes, counted));
+    await batch.add(out, scoresCsv(spool, scopes, counted));
     return counted.rows;
   } finally {
     for (const p of spooled) await Deno.remove(p).catch(() => {});

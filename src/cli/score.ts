@@ -113,7 +113,12 @@ export function run(args: string[]): Promise<number> {
     }
     if (engine === "clickhouse") {
       if (triggersOut) throw new UsageError("--triggers goes with --engine local only");
-      const rows = await scoreOnClickhouse(config, asOf, out, flags);
+      // The scores and the rejects of the files loaded appear together, or neither does.
+      const rows = await withOutputs(async (batch) => {
+        const n = await scoreOnClickhouse(config, asOf, out, flags, batch);
+        for (const f of rejectsFile(flags)) await batch.add(f.path, f.data);
+        return n;
+      });
       const secs = ((performance.now() - started) / 1000).toFixed(1);
       console.log(
         `Scored on ClickHouse at ${asOf.length} instant(s); wrote ${out} (${rows} rows) in ${secs} s`,

@@ -119,3 +119,74 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "score --engine clickhouse writes --rejects with the scores",
+  ignore: !present,
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const servers = await startServers(1, { basePort: 19540 });
+    if ("why" in servers) throw new Error(servers.why);
+    try {
+      const dir = await tempDirWith({
+        "config.json": JSON.stringify(CONFIG),
+        "events.csv": EVENTS + "42,not a date,page_view,https://s/pricing,\n",
+      });
+      const r = await runCli([
+        "score",
+        "--config",
+        `${dir}/config.json`,
+        "--events",
+        `${dir}/events.csv`,
+        "--as-of",
+        "2024-03-31",
+        "--out",
+        `${dir}/scores.csv`,
+        "--rejects",
+        `${dir}/rejects.csv`,
+        "--engine",
+        "clickhouse",
+        "--url",
+        `http://127.0.0.1:${servers.ports[0]}`,
+      ]);
+      assertEquals(r.code, 0, r.stderr);
+      const scores = (await Deno.readTextFile(`${dir}/scores.csv`)).trim().split("\n");
+      assertEquals(scores.length, 5, scores.join("\n")); // header and contacts 007, +1, 42, 99
+      const rejects = (await Deno.readTextFile(`${dir}/rejects.csv`)).trim().split("\n");
+      assertEquals(rejects.length, 2, rejects.join("\n"));
+      ok(rejects[1].includes("not a date"), rejects[1]);
+    } finally {
+      await servers.stop();
+    }
+  },
+});
+
+Deno.test("score --engine clickhouse leaves no output when the server cannot be reached", async () => {
+  const dir = await tempDirWith({
+    "config.json": JSON.stringify(CONFIG),
+    "events.csv": EVENTS + "42,not a date,page_view,https://s/pricing,\n",
+  });
+  const r = await runCli([
+    "score",
+    "--config",
+    `${dir}/config.json`,
+    "--events",
+    `${dir}/events.csv`,
+    "--as-of",
+    "2024-03-31",
+    "--out",
+    `${dir}/scores.csv`,
+    "--rejects",
+    `${dir}/rejects.csv`,
+    "--engine",
+    "clickhouse",
+    "--url",
+    "http://127.0.0.1:9",
+  ]);
+  ok(r.code !== 0, r.stdout);
+  assertEquals([...Deno.readDirSync(dir)].map((e) => e.name).sort(), [
+    "config.json",
+    "events.csv",
+  ]);
+});

@@ -430,6 +430,26 @@ Deno.test({
               document.documentElement.scrollWidth - document.documentElement.clientWidth
             );
             assert.ok(wide <= 0, `${lang} ${file}: the page is ${wide} px wider than 1280`);
+            // No table hides a column behind its own scroll bar either.
+            const clipped = await page.evaluate(() => {
+              const out: string[] = [];
+              const walk = (root: Document | ShadowRoot) => {
+                for (const el of Array.from(root.querySelectorAll("*"))) {
+                  if (el.tagName === "SB-DATA-TABLE" && !el.hasAttribute("raw")) {
+                    const box = el.shadowRoot?.querySelector(".scroll");
+                    if (box && box.scrollWidth > box.clientWidth + 1) {
+                      out.push(
+                        `${el.getAttribute("caption")}: ${box.scrollWidth - box.clientWidth} px`,
+                      );
+                    }
+                  }
+                  if (el.shadowRoot) walk(el.shadowRoot);
+                }
+              };
+              walk(document);
+              return out;
+            });
+            assert.deepEqual(clipped, [], `${lang} ${file}: tables wider than their place`);
             if (file === "50_periods.md") {
               // Column names in plain words, in the page's language; dates as dates.
               const heads = await page.locator("sb-data-table[caption='Periods'] thead th")
