@@ -112,16 +112,11 @@ export function run(args: string[]): Promise<number> {
       throw new UsageError("--purchases is scored by --engine local (--scorer engine)");
     }
     if (engine === "clickhouse") {
-      if (triggersOut) throw new UsageError("--triggers goes with --engine local only");
-      // The scores and the rejects of the files loaded appear together, or neither does.
-      const rows = await withOutputs(async (batch) => {
-        const n = await scoreOnClickhouse(config, asOf, out, flags, batch);
-        for (const f of rejectsFile(flags)) await batch.add(f.path, f.data);
-        return n;
-      });
+      const { rows, triggers } = await scoreOnClickhouse(config, asOf, out, triggersOut, flags);
       const secs = ((performance.now() - started) / 1000).toFixed(1);
+      const fired = triggersOut ? `, ${triggersOut} (${triggers} firings)` : "";
       console.log(
-        `Scored on ClickHouse at ${asOf.length} instant(s); wrote ${out} (${rows} rows) in ${secs} s`,
+        `Scored on ClickHouse at ${asOf.length} instant(s); wrote ${out} (${rows} rows)${fired} in ${secs} s`,
       );
       return 0;
     }
@@ -204,7 +199,7 @@ export function run(args: string[]): Promise<number> {
     // Rows go from the scorer's typed arrays straight to the file, no object per row.
     // All outputs appear together, or none (a failure removes the staged files).
     const result = await withOutputs(async (batch) => {
-      const r = await batch.addWith(out, (write) => scorer.finishCsv(asOf, write));
+      const r = await batch.addWith(out, (write) => scorer.finishCsvBytes(asOf, write));
       if (triggersOut) await batch.add(triggersOut, formatTriggersCsv({ ...r, rows: [] }));
       for (const f of rejectsFile(flags)) await batch.add(f.path, f.data);
       return r;
