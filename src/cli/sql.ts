@@ -97,9 +97,7 @@ export function run(args: string[]): Promise<number> {
       partition = { index: Number(m[1]), count: Number(m[2]) };
     }
     if (typeof flags.out === "string") {
-      // --schema needs no config: only a given one is an input the output must not replace.
-      const inputs = typeof flags.config === "string" ? { config: flags.config } : {};
-      await checkOutputs([{ flag: "out", path: flags.out }], inputs);
+      await checkOutputs([{ flag: "out", path: flags.out }], { config: String(flags.config) });
     }
     const clickhouse = dialect.name === "clickhouse";
     const cluster = typeof flags.cluster === "string" ? flags.cluster : undefined;

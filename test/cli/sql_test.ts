@@ -100,22 +100,3 @@ Deno.test("sql refuses a --partition that is not I/N with I < N", async () => {
   assertEquals(code, 0);
   ok(stdout.includes("% 4 AS INTEGER) = 1"), stdout.slice(0, 300));
 });
-
-Deno.test("sql --schema --out checks the output first and writes the printed schema", async () => {
-  const dir = await tempDirWith({});
-  const folder = await cli(["--dialect", "clickhouse", "--schema", "--out", dir]);
-  assertEquals(folder.code, 2, folder.stderr);
-  ok(folder.stderr.includes(`--out "${dir}": is a folder`), folder.stderr);
-  const missing = await cli(["--dialect", "clickhouse", "--schema", "--out", `${dir}/no/s.sql`]);
-  assertEquals(missing.code, 2, missing.stderr);
-  ok(missing.stderr.includes("does not exist"), missing.stderr);
-  // No config is given: no path (not even one named "undefined") is taken for it.
-  const written = await runCli(
-    ["sql", "--dialect", "clickhouse", "--schema", "--out", "undefined"],
-    { cwd: dir },
-  );
-  assertEquals(written.code, 0, written.stderr);
-  const printed = await cli(["--dialect", "clickhouse", "--schema"]);
-  assertEquals(await Deno.readTextFile(`${dir}/undefined`) + "\n", printed.stdout);
-  assertEquals([...Deno.readDirSync(dir)].map((e) => e.name), ["undefined"]);
-});
