@@ -181,16 +181,27 @@ export class Workspace extends EventTarget implements TableStore {
       for (const kind of TABLE_KINDS) {
         const version = this.tableVersion[kind] ?? 0;
         if ((this.sentVersion[kind] ?? 0) === version) continue;
-        let batches: Uint8Array[] | null = null;
-        if (this.data[kind]) {
-          batches = [];
-          // Scanned in table order, which is `seq` order: the tables are written in it.
+        if (!this.data[kind]) await this.worker.setTable(kind, null);
+        else {
+          // Scanned in table order, which is `seq` order (the tables are written in it), and
+          // sent in parts of about 32 MB: the page never holds the table's copy whole.
           const reader = await this.conn.send(`SELECT * FROM "${kind}"`);
+          let part: Uint8Array[] = [];
+          let bytes = 0;
+          let append = false;
           for await (const batch of reader) {
-            batches.push(tableToIPC(new ArrowTable(batch), "stream"));
+            const ipc = tableToIPC(new ArrowTable(batch), "stream");
+            part.push(ipc);
+            bytes += ipc.length;
+            if (bytes >= 32 << 20) {
+              await this.worker.setTable(kind, part, append);
+              append = true;
+              part = [];
+              bytes = 0;
+            }
           }
+          await this.worker.setTable(kind, part, append);
         }
-        await this.worker.setTable(kind, batches);
         this.sentVersion[kind] = version;
       }
     });

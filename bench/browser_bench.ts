@@ -30,6 +30,7 @@ const { values: flags } = parseArgs({
     events: { type: "string" },
     data: { type: "string" },
     part: { type: "string" },
+    "skip-worker": { type: "boolean" },
   },
 });
 const ROWS = Number(flags.rows ?? 1_000_000);
@@ -594,7 +595,7 @@ async function benchAtScale(): Promise<void> {
       // The base has no purchase events: the starter's purchase rule has nothing to match.
       starter.rules = starter.rules.filter((r: { id: string }) => r.id !== "purchase-online");
       memory.mark();
-      const figures = await page.evaluate(async (spec) => {
+      const figures = await page.evaluate(async ([spec, skipWorker]) => {
         // deno-lint-ignore no-explicit-any
         const sb = (globalThis as any).scorebench;
         const ms = (t: number) => performance.now() - t;
@@ -611,6 +612,7 @@ async function benchAtScale(): Promise<void> {
         let maxDiff = NaN;
         t = performance.now();
         try {
+          if (skipWorker) throw new Error("skipped (--skip-worker)");
           const engine = await sb.worker.run("score", [spec, asOf]);
           workerMs = ms(t);
           const at = new Map<string, number>();
@@ -673,7 +675,7 @@ async function benchAtScale(): Promise<void> {
           frameMedianMs: median(frames),
           frameMaxMs: Math.max(...frames),
         };
-      }, starter);
+      }, [starter, flags["skip-worker"] ?? false] as const);
       const peak = memory.phase();
       console.log(
         `scoring ${figures.contacts} contacts over ${base.events} events by the compiled SQL in DuckDB (${figures.buckets} bucket(s)): ${
