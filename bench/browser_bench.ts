@@ -534,6 +534,14 @@ async function benchAtScale(): Promise<void> {
         break;
       }
       const r = await readResponsiveness(page);
+      // The exact duplicate rows are counted after the table is in use.
+      const counted = await page.evaluate(async () => {
+        const t = performance.now();
+        // deno-lint-ignore no-explicit-any
+        await (globalThis as any).scorebench.workspace.duplicatesCounted();
+        return performance.now() - t;
+      });
+      const countedPeak = memory.phase();
       console.log(
         `${name} (${rows} rows) through the file input: ${outcome} in ${
           f(ms / 1000)
@@ -545,7 +553,11 @@ async function benchAtScale(): Promise<void> {
           mb(peak.rss)
         }, PSS ${mb(peak.pss)} (${peak.processes} processes); page JS heap peak ${
           mb(heapPhase)
-        }; load average ${load()}`,
+        }; load average ${load()}; duplicate rows counted ${
+          f(counted / 1000)
+        } s after it (browser peak until then RSS ${mb(countedPeak.rss)}, PSS ${
+          mb(countedPeak.pss)
+        })`,
       );
       if (outcome !== "loaded") {
         ok = false;
@@ -571,8 +583,31 @@ async function benchAtScale(): Promise<void> {
     });
     for (const line of loaded) console.log(line);
     if (ok) {
-      // Save workspace at this size, before any task: the files streamed into the workspace
-      // file's Blob.
+      // Save workspace at this size, before any task. First as with a file the analyst picked
+      // (`showSaveFilePicker`): its writable stream is the same kind as a file of the origin's
+      // private file system, used here because a headless browser shows no picker.
+      memory.mark();
+      const written = await page.evaluate(async () => {
+        // deno-lint-ignore no-explicit-any
+        const sb = (globalThis as any).scorebench;
+        const root = await navigator.storage.getDirectory();
+        const handle = await root.getFileHandle("bench-workspace.json", { create: true });
+        const t = performance.now();
+        const writable = await handle.createWritable();
+        await sb.workspace.writeFile(writable);
+        await writable.close();
+        const ms = performance.now() - t;
+        const bytes = (await handle.getFile()).size;
+        await root.removeEntry("bench-workspace.json");
+        return { ms, bytes };
+      });
+      let peak = memory.phase();
+      console.log(
+        `save workspace into a chosen file (writable stream): ${mb(written.bytes)} written in ${
+          f(written.ms / 1000)
+        } s; browser peak RSS ${mb(peak.rss)}, PSS ${mb(peak.pss)}`,
+      );
+      // Then as the download fallback: the file as a Blob of chunks.
       memory.mark();
       const saved = await page.evaluate(async () => {
         // deno-lint-ignore no-explicit-any
@@ -581,9 +616,9 @@ async function benchAtScale(): Promise<void> {
         const blob = await sb.workspace.fileBlob();
         return { ms: performance.now() - t, bytes: blob.size };
       });
-      const peak = memory.phase();
+      peak = memory.phase();
       console.log(
-        `save workspace: ${mb(saved.bytes)} file written in ${
+        `save workspace as a download (Blob of chunks): ${mb(saved.bytes)} file written in ${
           f(saved.ms / 1000)
         } s; browser peak RSS ${mb(peak.rss)}, PSS ${mb(peak.pss)}`,
       );
@@ -594,8 +629,31 @@ async function benchAtScale(): Promise<void> {
       );
       // The base has no purchase events: the starter's purchase rule has nothing to match.
       starter.rules = starter.rules.filter((r: { id: string }) => r.id !== "purchase-online");
+      // The engine in the data worker first, on its own: the tables sent from DuckDB as
+      // Arrow batches and the events read from them a row at a time.
       memory.mark();
-      const figures = await page.evaluate(async ([spec, skipWorker]) => {
+      const worker = await page.evaluate(async ([spec, skipWorker]) => {
+        // deno-lint-ignore no-explicit-any
+        const sb = (globalThis as any).scorebench;
+        if (skipWorker) return { ms: NaN, error: "skipped (--skip-worker)" };
+        const asOf = sb.workspace.data.events.summary.maxTs;
+        const t = performance.now();
+        try {
+          // deno-lint-ignore no-explicit-any
+          (globalThis as any).__sbEngine = await sb.worker.run("score", [spec, asOf]);
+          return { ms: performance.now() - t, error: "" };
+        } catch (err) {
+          return { ms: NaN, error: String((err as Error).message ?? err) };
+        }
+      }, [starter, flags["skip-worker"] ?? false] as const);
+      const workerPeak = memory.phase();
+      console.log(
+        `the engine in the data worker, fed from DuckDB (tables sent, then scored): ${
+          worker.error ? `failed (${worker.error})` : `${f(worker.ms / 1000)} s`
+        }; browser peak RSS ${mb(workerPeak.rss)}, PSS ${mb(workerPeak.pss)}`,
+      );
+      memory.mark();
+      const figures = await page.evaluate(async ([spec, workerMs, workerError]) => {
         // deno-lint-ignore no-explicit-any
         const sb = (globalThis as any).scorebench;
         const ms = (t: number) => performance.now() - t;
@@ -607,14 +665,11 @@ async function benchAtScale(): Promise<void> {
         const scoreMs = ms(t);
         // The same scores by the engine in the data worker, its rows built from DuckDB's
         // Arrow batches for the task: the two must agree.
-        let workerMs = NaN;
-        let workerError = "";
         let maxDiff = NaN;
-        t = performance.now();
         try {
-          if (skipWorker) throw new Error("skipped (--skip-worker)");
-          const engine = await sb.worker.run("score", [spec, asOf]);
-          workerMs = ms(t);
+          // deno-lint-ignore no-explicit-any
+          const engine = (globalThis as any).__sbEngine;
+          if (!engine) throw new Error(workerError);
           const at = new Map<string, number>();
           scored.ids.forEach((id: string, i: number) => at.set(id, i));
           maxDiff = engine.ids.length === scored.ids.length ? 0 : Infinity;
@@ -675,7 +730,7 @@ async function benchAtScale(): Promise<void> {
           frameMedianMs: median(frames),
           frameMaxMs: Math.max(...frames),
         };
-      }, [starter, flags["skip-worker"] ?? false] as const);
+      }, [starter, worker.ms, worker.error] as const);
       const peak = memory.phase();
       console.log(
         `scoring ${figures.contacts} contacts over ${base.events} events by the compiled SQL in DuckDB (${figures.buckets} bucket(s)): ${
