@@ -430,12 +430,17 @@ async function benchAtScale(): Promise<void> {
   await buildApp(out, { root });
   const server = serveStatic(out, { port: 0 });
   const memory = sampleChromiumMemory(250);
-  const browser = await chromium.launch({
+  // A profile on disk, as an analyst's browser has: an off-the-record context (a plain
+  // `newPage`) keeps Blobs and the origin's files in memory, which is not what a saved
+  // workspace or a kept input costs in a real browser.
+  const profile = await Deno.makeTempDir({ prefix: "scorebench-profile-" });
+  const browser = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     args: [...CHROMIUM_ARGS, "--enable-precise-memory-info"],
+    viewport: { width: 1366, height: 900 },
   });
   try {
-    const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+    const page = await browser.newPage();
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
     await page.addInitScript(watchResponsiveness);
@@ -766,6 +771,7 @@ async function benchAtScale(): Promise<void> {
   } finally {
     memory.stop();
     await browser.close();
+    await Deno.remove(profile, { recursive: true });
     await server.shutdown();
     await Deno.remove(out, { recursive: true });
     if (!flags.data) await Deno.remove(dataDir, { recursive: true });

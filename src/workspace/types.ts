@@ -20,7 +20,7 @@ export interface LoadedTable {
   reader?: "duckdb" | "loader";
   /** Why the loader read it rather than DuckDB. */
   readerNote?: string | null;
-  /** Milliseconds per step when DuckDB read it (`head`, `read`, `rejects`, `summary`). */
+  /** Milliseconds per step when DuckDB read it (`head`, `read`, `rejects`, `summary`, `strictRead`). */
   readerTimings?: Record<string, number>;
   /**
    * True while the exact duplicate rows are still being counted after the load (a table of
