@@ -51,7 +51,7 @@ function evidenceLine(name: string, r: CalibrationResult) {
       f4(h.integer.auc)
     }, exact fit ${f4(h.unrounded.auc)}, plain regression ${
       f4(h.baseline?.auc)
-    }; encoding ${r.selection?.encoding}, L2 ${r.selection?.l2} (${r.selection?.by}, ${r.selection?.folds} ${r.selection?.foldOrder} folds), ${r.model.featureNames.length} coefficients`,
+    }; encoding ${r.selection?.encoding}, L2 ${r.selection?.l2} (${r.selection?.by}, ${r.selection?.folds} ${r.selection?.foldOrder} folds, rule ${r.selection?.rule}), ${r.model.featureNames.length} coefficients`,
   );
   check(
     `${name}: whole points within 0.002 AUC of the exact fit`,
@@ -93,21 +93,29 @@ if (wanted("bank") && await present(`${REAL_DATA_DIR}uci_bank_marketing`, "bank 
     r.holdout!.integer.auc >= 0.64,
     f4(r.holdout!.integer.auc),
   );
-  // For comparison, not a target: linear coding set by hand. The time-ordered folds over
-  // 2008-2009 cannot see its advantage, which shows only on the later, drifted months.
+  // For comparison, not a target: the same folds choosing the lowest log-loss outright. The
+  // months of 2008 validate every setting near AUC 0.51, so the fold-to-fold spread is wide.
   t0 = performance.now();
-  const linear = calibrateSnapshot(contacts, {
+  const lowest = calibrateSnapshot(contacts, {
     label,
     holdout: { after },
     exclude,
-    encoding: "linear",
+    selectionRule: "best",
     refit: false,
     evidence: { resamples: 0 },
   });
   console.log(
-    `bank marketing, linear coding set by hand (not chosen by CV): AUC whole points ${
-      f4(linear.holdout!.integer.auc)
-    }, exact fit ${f4(linear.holdout!.unrounded.auc)}, L2 ${linear.selection?.l2} (${seconds(t0)})`,
+    `bank marketing, lowest CV log-loss instead of the one-standard-error rule: ${lowest.selection?.encoding}, L2 ${lowest.selection?.l2}; AUC whole points ${
+      f4(lowest.holdout!.integer.auc)
+    }, exact fit ${f4(lowest.holdout!.unrounded.auc)} (${seconds(t0)})`,
+  );
+  const rounded = (x: number) => x.toFixed(4);
+  console.log(
+    `  CV curve of the shipped fit on every row (mean validation log-loss +- standard error): ${
+      r.selection!.curve.map((c) =>
+        `${c.variant}/${c.l2} ${rounded(c.logLoss)}+-${rounded(c.logLossSe ?? NaN)}`
+      ).join(", ")
+    }`,
   );
 
   // Per month: the static config, the plain regression fitted once, and recalibration.
@@ -258,12 +266,12 @@ if (wanted("cdnow") && await present(`${REAL_DATA_DIR}cdnow`, "CDNOW")) {
     );
   }
   check(
-    "CDNOW: window chosen from data >= 0.80 backtest AUC (scored contacts, replay's headline)",
+    "CDNOW: window chosen from data >= 0.80 backtest AUC (scored contacts only, replay's headline; its population moves with the window's coverage)",
     chosenAuc.scored >= 0.8,
     f4(chosenAuc.scored),
   );
   check(
-    "CDNOW: window chosen from data >= 0.80 backtest AUC (all contacts, unscored lowest)",
+    "CDNOW: window chosen from data >= 0.80 backtest AUC (all contacts, unscored lowest: the issue's measure, its 90-day default 0.728 being this one)",
     chosenAuc.all >= 0.8,
     f4(chosenAuc.all),
   );

@@ -15,10 +15,12 @@
  *    the crossing event to the webhook's arrival, p50/p99.
  * 3. Memory per 1M contacts: the service fed in-process (3 events a contact), heap and RSS
  *    after a forced GC, against the bare incremental engine fed the same events.
- * 4. Restart: a log of N events (10M by default) written straight to a data folder, then
- *    `cli serve` started on it, timed to "Listening": first replaying the whole log (it then
- *    saves the engine state), then again from that saved state. The reference is reading and
- *    parsing the log alone.
+ * 4. Restart: a log of N events (10M by default) over a year, written straight to a data
+ *    folder in 64 MiB segments, then `cli serve` started on it, timed to "Listening": first
+ *    replaying the whole log (it then saves the engine state), then from that saved state
+ *    with every segment kept (`--retain-days all`), then with the default retention (the
+ *    config's 90-day lookback: that start compacts the log), then once more on the compacted
+ *    log. The reference is reading and parsing the log alone.
  */
 import { parseArgs } from "node:util";
 import { parseConfig } from "../src/config/mod.ts";
@@ -26,7 +28,8 @@ import type { EventRow } from "../src/data/types.ts";
 import { createIncrementalScorer } from "../src/engine/create_incremental_scorer.ts";
 import { seededRng } from "../src/metrics/seeded_rng.ts";
 import { ScoringService } from "../src/serve/scoring_service.ts";
-import { NdjsonAppender, readNdjsonFile } from "../src/serve/ndjson_file.ts";
+import { NdjsonAppender } from "../src/serve/ndjson_file.ts";
+import { listSegments, logLines, segmentName } from "../src/serve/segmented_log.ts";
 import { toConfigSpec } from "../src/config/serialize_config.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
@@ -308,6 +311,57 @@ if (parts.has("ingest")) {
       ms(quantile(delays, 0.5))
     } p99 ${ms(quantile(delays, 0.99))}; serve peak RSS ${mb(peakRss(server.pid))}`,
   );
+  // A config switch (PUT /config) while 10 clients keep posting: how long it takes, and the
+  // request latency during it against the second before it.
+  {
+    const bodies = Array.from(
+      { length: 30 },
+      () => ndjson(makeEvents(seed++, batchSize, 20_000, end, 60 * DAY)),
+    );
+    const before: number[] = [];
+    const during: number[] = [];
+    let phase: "before" | "during" | "after" = "before";
+    let k = 0;
+    let errors = 0;
+    let duringEvents = 0;
+    const clients = Array.from({ length: 10 }, async () => {
+      while (phase !== "after") {
+        const t0 = performance.now();
+        const res = await fetch(`${server.url}/events`, {
+          method: "POST",
+          body: bodies[k++ % bodies.length],
+        });
+        const answer = await res.json();
+        if (res.status !== 200) errors++;
+        const t = performance.now() - t0;
+        if (phase === "before") before.push(t);
+        else if (phase === "during") during.push(t), duringEvents += answer.accepted ?? 0;
+      }
+    });
+    await new Promise((r) => setTimeout(r, 1000));
+    const logged = (await (await fetch(`${server.url}/health`)).json()).events;
+    phase = "during";
+    const t0 = performance.now();
+    const res = await fetch(`${server.url}/config`, {
+      method: "PUT",
+      body: JSON.stringify({ ...spec, name: "Lower cuts", tiers: { high: 40, medium: 15 } }),
+    });
+    const answer = await res.json();
+    const took = (performance.now() - t0) / 1000;
+    phase = "after";
+    await Promise.all(clients);
+    console.log(
+      `config switch with ${logged} events logged, 10 clients posting: PUT /config ${res.status} (version ${answer.version}) in ${
+        took.toFixed(1)
+      } s; during it ${during.length} requests (${
+        (duringEvents / took / 1e3).toFixed(1)
+      }k events/s) p50 ${ms(quantile(during, 0.5))} p99 ${ms(quantile(during, 0.99))} max ${
+        ms(Math.max(...during))
+      }; the second before: p50 ${ms(quantile(before, 0.5))} p99 ${ms(quantile(before, 0.99))}${
+        errors ? `; ${errors} errors` : ""
+      }`,
+    );
+  }
   await server.stop();
   await receiver.shutdown();
   await Deno.remove(dir, { recursive: true });
@@ -353,7 +407,9 @@ if (parts.has("restart")) {
   await Deno.mkdir(data);
   const { config } = parseConfig(starter);
   await Deno.writeTextFile(`${dir}/config.json`, JSON.stringify(starter));
-  const log = NdjsonAppender.open(`${data}/events.ndjson`);
+  const SEGMENT = 64 * 1_048_576;
+  let base = 0;
+  let log = NdjsonAppender.open(`${data}/${segmentName(base)}`);
   log.append([
     JSON.stringify({
       t: "config",
@@ -386,11 +442,23 @@ if (parts.has("restart")) {
       lines.push(JSON.stringify({ t: "events", seq, rows: b }));
       seq += b.length;
     }
-    log.append(lines);
+    for (let j = 0; j < lines.length; j += 64) {
+      log.append(lines.slice(j, j + 64));
+      if (log.length >= SEGMENT) {
+        await log.sync();
+        log.close();
+        base += log.length;
+        log = NdjsonAppender.open(`${data}/${segmentName(base)}`);
+      }
+    }
   }
   await log.sync();
-  const bytes = log.length;
+  const bytes = base + log.length;
   log.close();
+  const logBytes = async () => {
+    const segs = await listSegments(data);
+    return `${segs.length} segments, ${mb(segs.reduce((a, x) => a + x.size, 0))}`;
+  };
   console.log(
     `restart: wrote a log of ${logEvents} events over ${contacts} contacts (${mb(bytes)}) in ${
       ((performance.now() - t0) / 1000).toFixed(1)
@@ -398,28 +466,44 @@ if (parts.has("restart")) {
   );
   const t1 = performance.now();
   let parsed = 0;
-  readNdjsonFile(`${data}/events.ndjson`, (v) => {
-    parsed += (v as { rows?: unknown[] }).rows?.length ?? 0;
-  });
+  for (const { value } of logLines(await listSegments(data))) {
+    parsed += (value as { rows?: unknown[] }).rows?.length ?? 0;
+  }
   console.log(
     `reference: reading and parsing the log alone: ${
       ((performance.now() - t1) / 1000).toFixed(1)
     } s (${parsed} events)`,
   );
   for (
-    const label of [
-      "first start (no snapshot: the whole log replayed, then the engine state saved)",
-      "second start (saved engine state)",
-    ]
+    const [label, retain] of [
+      ["first start (no snapshot: the whole log replayed, then the engine state saved)", "all"],
+      ["second start (saved engine state, every segment kept)", "all"],
+      ["third start (saved engine state; default retention: this start compacts the log)", null],
+      ["fourth start (on the compacted log)", null],
+    ] as const
   ) {
-    const s = await startServe(["--config", `${dir}/config.json`, "--data", data, "--port", "0"]);
+    const before = await logBytes();
+    const s = await startServe([
+      "--config",
+      `${dir}/config.json`,
+      "--data",
+      data,
+      "--port",
+      "0",
+      ...(retain ? ["--retain-days", retain] : []),
+    ]);
     const rss = peakRss(s.pid);
     await s.stop();
     console.log(
-      `restart, ${label}: listening after ${s.startSeconds.toFixed(1)} s, peak RSS ${mb(rss)}`,
+      `restart, ${label}: listening after ${s.startSeconds.toFixed(1)} s, peak RSS ${
+        mb(rss)
+      }; log before: ${before}, after: ${await logBytes()}`,
     );
-    const state = await Deno.stat(`${data}/engine-state.bin`).catch(() => null);
-    if (state) console.log(`  engine-state.bin: ${mb(state.size)}`);
+    for await (const e of Deno.readDir(data)) {
+      if (/^engine-state.*\.bin$/.test(e.name)) {
+        console.log(`  ${e.name}: ${mb((await Deno.stat(`${data}/${e.name}`)).size)}`);
+      }
+    }
   }
   await Deno.remove(dir, { recursive: true });
 }

@@ -21,7 +21,10 @@ import {
 
 /** Options for `calibrateRolling`. */
 export interface RollingOptions extends Omit<SnapshotOptions, "holdout" | "refit"> {
-  /** Contact column with each row's instant (epoch ms). @default "created_at" */
+  /**
+   * Contact column with each row's instant (epoch ms); it also orders the cross-validation
+   * folds, which are time-ordered unless `foldOrder` says otherwise. @default "created_at"
+   */
   timeColumn?: string;
   /** Period starts (epoch ms); a period runs to the next start, the last one to the end. */
   periods: number[];
@@ -133,7 +136,16 @@ export function calibrateRolling(contacts: ContactRow[], options: RollingOptions
   const labelKey =
     Object.keys(contacts[0] ?? {}).find((k) => k.toLowerCase() === snapshot.label.toLowerCase()) ??
       snapshot.label;
-  const base: SnapshotOptions = { ...snapshot, holdout: null, refit: false, baseline: false };
+  // Every period is judged on rows after the ones fitted, so the folds choosing encoding and
+  // penalty are ordered in time too.
+  const base: SnapshotOptions = {
+    foldOrder: "time",
+    timeColumn,
+    ...snapshot,
+    holdout: null,
+    refit: false,
+    baseline: false,
+  };
   const warnings: string[] = [];
   const before = contacts.filter((c) => time(c) < starts[0]);
   onProgress(0, "fitting the static config");

@@ -71,6 +71,8 @@ export interface CvPoint {
   auc: number;
   /** Mean validation log-loss. */
   logLoss: number;
+  /** Standard error of the mean validation log-loss over the folds (sd / sqrt(folds)). */
+  logLossSe?: number;
 }
 
 /** Picks `rows` of a row-major design. */
@@ -119,11 +121,17 @@ export function averageFolds(
     }
   }
   const mean = (xs: number[]) => xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN;
+  const se = (xs: number[]) => {
+    if (xs.length < 2) return NaN;
+    const m = mean(xs);
+    return Math.sqrt(xs.reduce((s, x) => s + (x - m) ** 2, 0) / (xs.length - 1) / xs.length);
+  };
   return [...byL2].map(([l2, e]) => ({
     variant,
     l2,
     auc: mean(e.auc),
     logLoss: mean(e.logLoss),
+    logLossSe: se(e.logLoss),
   }));
 }
 
@@ -137,4 +145,24 @@ export function chooseFromCurve(curve: CvPoint[]): CvPoint {
   return valid.reduce((a, c) =>
     c.logLoss < a.logLoss || (c.logLoss === a.logLoss && c.auc > a.auc) ? c : a
   );
+}
+
+/**
+ * The one-standard-error rule: of the points whose mean validation log-loss is within one
+ * standard error of the best one's, the one with the fewest fitted parameters (`size`), and
+ * of those the strongest penalty. Cross-validation that cannot tell settings apart then
+ * settles on the simplest, which is the safer bet when later data drift away from every
+ * fold (out-of-time use). Falls back to `chooseFromCurve` when the best point has no
+ * standard error (a single usable fold).
+ */
+export function chooseOneSe(curve: CvPoint[], size: (variant: string) => number): CvPoint {
+  const best = chooseFromCurve(curve);
+  if (!(best.logLossSe !== undefined && Number.isFinite(best.logLossSe))) return best;
+  const bound = best.logLoss + best.logLossSe;
+  const near = curve.filter((c) => Number.isFinite(c.logLoss) && c.logLoss <= bound);
+  return near.reduce((a, c) => {
+    const sa = size(a.variant);
+    const sc = size(c.variant);
+    return sc < sa || (sc === sa && c.l2 > a.l2) ? c : a;
+  });
 }

@@ -25,6 +25,7 @@ import { independentColumns } from "./_linalg.ts";
 import {
   averageFolds,
   chooseFromCurve,
+  chooseOneSe,
   type CvPoint,
   DEFAULT_L2_GRID,
   type FoldOrder,
@@ -76,9 +77,10 @@ export interface SnapshotOptions {
    * `"dummy"`: one coefficient per bin with a ridge penalty; `"steps"`: the same, but a
    * numeric column's coefficients are the steps between adjacent bins, so the penalty
    * smooths its points along the values; `"woe"`: one coefficient per column on the bins'
-   * weight of evidence; `"linear"`: a numeric column gets one slope on its bins' mean values
-   * (standardized), so a value between two training values is placed between their points,
-   * categories one coefficient each; `"auto"`: dummy, linear or WoE, whichever
+   * weight of evidence; `"linear"`: a numeric column gets one slope on its values
+   * (standardized, held within the training range), written as whole-point steps of the line,
+   * so a value between two training values is placed on the line; categories one coefficient
+   * each; `"auto"`: dummy, linear or WoE, whichever
    * cross-validates best.
    * @default "auto"
    */
@@ -94,6 +96,15 @@ export interface SnapshotOptions {
    * rows after the ones it trains on). @default "time" with an out-of-time hold-out, else "random"
    */
   foldOrder?: FoldOrder;
+  /**
+   * How the cross-validation curve picks the encoding and penalty. `"best"`: the lowest mean
+   * validation log-loss. `"one-se"`: of the settings within one standard error of that
+   * lowest log-loss, the one with the fewest fitted parameters, then the strongest penalty:
+   * when the folds cannot tell settings apart the simplest is kept, the safer bet on later
+   * data that drift away from every fold.
+   * @default "one-se" with time-ordered folds, else "best"
+   */
+  selectionRule?: "best" | "one-se";
   /** Contact column ordering time-ordered folds. @default the hold-out's timeColumn, else "created_at" */
   timeColumn?: string;
   /** Refit the shipped config on every row once the hold-out evidence is taken. @default true */
@@ -190,6 +201,12 @@ function _checkSnapshot(contacts: ContactRow[], options: SnapshotOptions) {
       `Cannot calibrate: foldOrder must be "random" or "time", got "${foldOrder}"`,
     );
   }
+  const selectionRule = options.selectionRule ?? (foldOrder === "time" ? "one-se" : "best");
+  if (selectionRule !== "best" && selectionRule !== "one-se") {
+    throw new RangeError(
+      `Cannot calibrate: selectionRule must be "best" or "one-se", got "${selectionRule}"`,
+    );
+  }
   const timeColumn = options.timeColumn ??
     (holdout && "after" in holdout ? holdout.timeColumn : undefined) ?? "created_at";
   return {
@@ -205,6 +222,7 @@ function _checkSnapshot(contacts: ContactRow[], options: SnapshotOptions) {
     l2Grid,
     folds,
     foldOrder,
+    selectionRule,
     timeColumn,
     refit,
     baseline,
@@ -232,6 +250,101 @@ function isStepped(f: Factor, encoding: Encoding): boolean {
   return encoding === "steps" && f.type === "numeric" && f.bins[0]?.kind === "range";
 }
 
+/** Range, mean and spread of a numeric column's values on the rows a scorecard is fitted on. */
+interface LinearScale {
+  lo: number;
+  hi: number;
+  mu: number;
+  sd: number;
+  /** Every value seen is a whole number (counts, days): steps are cut at whole numbers. */
+  integer: boolean;
+}
+
+/** A linear column: its scale and slope (log-odds per standard deviation). */
+interface LinearTerm extends LinearScale {
+  slope: number;
+}
+
+/**
+ * The linear encoding's input: the value held within the training range, standardized. Later
+ * values beyond the range score as its end (no extrapolation past what was seen).
+ */
+function linearZ(s: LinearScale, v: unknown): number {
+  if (typeof v !== "number" || !Number.isFinite(v)) return 0;
+  return (Math.min(Math.max(v, s.lo), s.hi) - s.mu) / s.sd;
+}
+
+/** One whole-point step of a line: values in `[lo, hi)` (`null`: open) get `points`. */
+interface LinearStep {
+  lo: number | null;
+  hi: number | null;
+  points: number;
+  /** The line's points at the middle of the step (within the training range). */
+  exact: number;
+}
+
+/**
+ * A line at `factor` points per log-odds unit as whole-point steps: each step holds the values
+ * whose points round to the same whole number, cut where the line crosses a half point (cuts
+ * kept to 6 significant digits, so the config's bounds are the cuts used here; on a column of
+ * whole numbers, moved up to the next whole number, so every step holds one); the end steps
+ * are open, so values beyond the training range score as its ends.
+ */
+function linearSteps(t: LinearTerm, factor: number): LinearStep[] {
+  const a = (factor * t.slope) / t.sd; // points per unit of the column
+  const at = (x: number) => a * (Math.min(Math.max(x, t.lo), t.hi) - t.mu);
+  const k1 = Math.round(at(t.lo));
+  const k2 = Math.round(at(t.hi));
+  const cuts: number[] = [];
+  if (k1 !== k2 && a !== 0 && Number.isFinite(a)) {
+    const dir = k2 > k1 ? 1 : -1;
+    for (let k = k1; k !== k2; k += dir) {
+      const cut = t.mu + (k + dir * 0.5) / a;
+      const x = t.integer ? Math.ceil(cut) : Number(cut.toPrecision(6));
+      if (x > t.lo && x <= t.hi && (cuts.length === 0 || x > cuts[cuts.length - 1])) cuts.push(x);
+    }
+  }
+  const steps: LinearStep[] = [];
+  for (let i = 0; i <= cuts.length; i++) {
+    const lo = i === 0 ? null : cuts[i - 1];
+    const hi = i === cuts.length ? null : cuts[i];
+    const mid = ((lo ?? t.lo) + (hi ?? t.hi)) / 2;
+    // On whole numbers the step's first one stands for it (the middle may fall between cuts).
+    const x = t.integer ? (lo ?? t.lo) : mid;
+    steps.push({ lo, hi, points: Math.round(at(x)), exact: at(mid) });
+  }
+  return steps;
+}
+
+/** Points of value `v` under `steps` (the step whose `[lo, hi)` holds it). */
+function stepPoints(steps: LinearStep[], v: number): number {
+  let lo = 0;
+  let hi = steps.length - 1;
+  while (lo < hi) {
+    const m = (lo + hi + 1) >> 1;
+    if (v >= steps[m].lo!) lo = m;
+    else hi = m - 1;
+  }
+  return steps[lo].points;
+}
+
+/**
+ * Parameters an encoding fits beyond the constant, for the one-standard-error rule. A
+ * column's bins cost one fewer than their number (together they repeat the constant) under
+ * dummy, steps and WoE alike: WoE estimates each bin's log-odds from the labels before its
+ * one coefficient scales them. A linear numeric column costs its slope and its other bins.
+ */
+function parameterCount(used: Factor[], encoding: Encoding): number {
+  return used.reduce(
+    (s, f) =>
+      s +
+      (isLinear(f, encoding)
+        ? 1 + f.bins.filter((b) => b.kind !== "range").length
+        : f.bins.length - 1),
+    0,
+  );
+}
+
 /** A scorecard fitted on some rows: its factors, model and per-bin log-odds. */
 interface Scorecard {
   factors: Factor[];
@@ -241,6 +354,8 @@ interface Scorecard {
   selection: ModelSelection;
   /** Per used factor and bin, the bin's part of the log-odds. */
   contrib: number[][];
+  /** Per used factor, its line when coded linear (its range bins' `contrib` are then 0). */
+  linear: (LinearTerm | null)[];
   /** The coefficient and standard error shown per bin (the step's, for `"steps"`). */
   binCoef: { coef: number; stdErr: number }[][];
   /** Log-odds of a contact whose every bin contributes 0. */
@@ -409,34 +524,30 @@ export function calibrateSnapshot(
       }
     }
     for (const f of factors) {
-      if (f.type !== "numeric") continue;
-      // Mean value of each bin on these rows, standardized: the linear encoding's values.
-      const sum = f.bins.map(() => 0);
-      const count = f.bins.map(() => 0);
+      if (f.type !== "numeric" || f.bins[0]?.kind !== "range") continue;
+      // The linear encoding's scale: the values' range, mean and spread on these rows.
+      let n = 0;
+      let sum = 0;
+      let lo = Infinity;
+      let hi = -Infinity;
+      let integer = true;
       for (const i of rows) {
         const v = contacts[i][f.field];
-        const b = binIndex(f, v as never);
-        if (b >= 0 && typeof v === "number") {
-          sum[b] += v;
-          count[b]++;
-        }
+        if (typeof v !== "number" || !Number.isFinite(v)) continue;
+        if (!Number.isInteger(v)) integer = false;
+        n++;
+        sum += v;
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
       }
-      const means = sum.map((x, b) => (count[b] ? x / count[b] : 0));
-      let n = 0;
-      let mu = 0;
-      f.bins.forEach((b, k) => {
-        if (b.kind === "range") {
-          n += count[k];
-          mu += sum[k];
-        }
-      });
-      mu = n ? mu / n : 0;
+      const mu = n ? sum / n : 0;
       let v2 = 0;
-      f.bins.forEach((b, k) => {
-        if (b.kind === "range") v2 += count[k] * (means[k] - mu) ** 2;
-      });
+      for (const i of rows) {
+        const v = contacts[i][f.field];
+        if (typeof v === "number" && Number.isFinite(v)) v2 += (v - mu) ** 2;
+      }
       const sd = Math.sqrt(n ? v2 / n : 0) || 1;
-      binValues.set(f, means.map((m, k) => (f.bins[k].kind === "range" ? (m - mu) / sd : 0)));
+      linearScale.set(f, { lo: n ? lo : 0, hi: n ? hi : 0, mu, sd, integer });
     }
     const used: Factor[] = [];
     const partitions = new Map<string, Factor>();
@@ -466,7 +577,7 @@ export function calibrateSnapshot(
     return { factors, used };
   };
 
-  const binValues = new WeakMap<Factor, number[]>();
+  const linearScale = new WeakMap<Factor, LinearScale>();
 
   const binMatrix = (used: Factor[], rows: number[]) => {
     const out = new Int32Array(rows.length * used.length);
@@ -478,7 +589,9 @@ export function calibrateSnapshot(
     return out;
   };
 
-  const designOf = (used: Factor[], encoding: Encoding, bins: Int32Array, n: number) => {
+  /** Design of `rows` (contact positions) whose bins are `bins`. */
+  const designOf = (used: Factor[], encoding: Encoding, bins: Int32Array, rows: number[]) => {
+    const n = rows.length;
     const p = used.length;
     if (encoding === "woe") {
       const data = new Float64Array(n * p);
@@ -507,8 +620,9 @@ export function calibrateSnapshot(
         if (b < 0) continue;
         const o = r * width + offset[j];
         if (isLinear(used[j], encoding)) {
-          if (used[j].bins[b].kind === "range") data[o] = binValues.get(used[j])![b];
-          else data[o + 1 + b - used[j].bins.filter((x) => x.kind === "range").length] = 1;
+          if (used[j].bins[b].kind === "range") {
+            data[o] = linearZ(linearScale.get(used[j])!, contacts[rows[r]][used[j].field]);
+          } else data[o + 1 + b - used[j].bins.filter((x) => x.kind === "range").length] = 1;
         } else if (!isStepped(used[j], encoding)) data[o + b] = 1;
         else if (used[j].bins[b].kind !== "range") data[o + b - 1] = 1;
         else for (let s = 1; s <= b; s++) data[o + s - 1] = 1;
@@ -517,6 +631,8 @@ export function calibrateSnapshot(
     return { data, rows: n, cols: width };
   };
 
+  // The effective fold order decides the default rule (undated rows fall back to random).
+  const selectionRule = options.selectionRule ?? (foldOrder === "time" ? "one-se" : "best");
   const encodings: Encoding[] = o.encoding === "auto" ? ["dummy", "linear", "woe"] : [o.encoding];
 
   /** Binning, encoding and penalty chosen on `rows` alone, then the fit on all of them. */
@@ -557,9 +673,9 @@ export function calibrateSnapshot(
           if (usable.length === 0) continue;
           perFold.get(e)!.push(
             l2Path(
-              designOf(inner.used, e, bT, fTrain.length),
+              designOf(inner.used, e, bT, fTrain),
               yT,
-              designOf(inner.used, e, bV, fValid.length),
+              designOf(inner.used, e, bV, fValid),
               yV,
               usable,
             ),
@@ -568,7 +684,9 @@ export function calibrateSnapshot(
       }
       curve = encodings.flatMap((e) => averageFolds(e, perFold.get(e)!));
       if (curve.length) {
-        const best = chooseFromCurve(curve);
+        const best = selectionRule === "one-se"
+          ? chooseOneSe(curve, (variant) => parameterCount(used, variant as Encoding))
+          : chooseFromCurve(curve);
         encoding = best.variant as Encoding;
         l2 = best.l2;
       } else {
@@ -577,7 +695,7 @@ export function calibrateSnapshot(
       }
     }
     const bins = binMatrix(used, rows);
-    const X = designOf(used, encoding, bins, rows.length);
+    const X = designOf(used, encoding, bins, rows);
     const names = encoding === "woe"
       ? used.map(featureName)
       : used.flatMap((f) =>
@@ -636,6 +754,7 @@ export function calibrateSnapshot(
     let intercept = model.intercept;
     let k = 0;
     const binCoef: { coef: number; stdErr: number }[][] = [];
+    const linear: (LinearTerm | null)[] = used.map(() => null);
     const contrib = used.map((f, j) => {
       if (encoding === "woe") {
         binCoef.push(f.bins.map(() => ({ coef: model.coef[j], stdErr: model.stdErr[j] })));
@@ -643,19 +762,18 @@ export function calibrateSnapshot(
       }
       let coefs: number[];
       if (isLinear(f, encoding)) {
+        // The range bins' points are read off the line per value (`linear[j]`); a value at
+        // the training mean is worth 0, so nothing moves to the constant.
         const ranges = f.bins.filter((b) => b.kind === "range").length;
         const slope = { coef: model.coef[k], stdErr: model.stdErr[k] };
-        const values = binValues.get(f)!;
         k++;
         const others = f.bins.slice(ranges).map(() => ({
           coef: model.coef[k],
           stdErr: model.stdErr[k++],
         }));
         binCoef.push([...f.bins.slice(0, ranges).map(() => slope), ...others]);
-        coefs = f.bins.map((
-          _,
-          m,
-        ) => (m < ranges ? slope.coef * values[m] : others[m - ranges].coef));
+        linear[j] = { ...linearScale.get(f)!, slope: slope.coef };
+        return f.bins.map((_, m) => (m < ranges ? 0 : others[m - ranges].coef));
       } else if (isStepped(f, encoding)) {
         // Each range bin adds its step to the one before; the first range bin is the base.
         const steps = f.bins.slice(1).map(() => ({
@@ -695,29 +813,36 @@ export function calibrateSnapshot(
         by: curve.length ? "cross-validation" : "given",
         folds: folds.length,
         foldOrder,
+        rule: curve.length ? selectionRule : undefined,
         curve,
       },
       contrib,
+      linear,
       binCoef,
       intercept,
       binOf: (r) => binMatrix(used, r),
-      design: (r) => designOf(used, encoding, binMatrix(used, r), r.length),
+      design: (r) => designOf(used, encoding, binMatrix(used, r), r),
       warnings: notes,
     };
   };
 
   /** Whole points of a scorecard on the chosen scale, refined until rounding is cheap. */
   const toConfig = (card: Scorecard, rows: number[]) => {
-    const { used, contrib } = card;
+    const { used, contrib, linear } = card;
     const p = used.length;
     const bins = card.binOf(rows);
     const yRows = rows.map((i) => y[i]);
     const exact = new Float64Array(rows.length);
+    /** Whether bin `b` of factor `j` takes its points from the factor's line. */
+    const onLine = (j: number, b: number) => linear[j] !== null && used[j].bins[b].kind === "range";
     for (let r = 0; r < rows.length; r++) {
       let e = card.intercept;
       for (let j = 0; j < p; j++) {
         const b = bins[r * p + j];
-        if (b >= 0) e += contrib[j][b];
+        if (b < 0) continue;
+        e += onLine(j, b)
+          ? linear[j]!.slope * linearZ(linear[j]!, contacts[rows[r]][used[j].field])
+          : contrib[j][b];
       }
       exact[r] = e;
     }
@@ -731,17 +856,29 @@ export function calibrateSnapshot(
         // The largest bin, not the largest coefficient, gets maxPoints.
         let largest = 0;
         for (const c of contrib) for (const v of c) largest = Math.max(largest, Math.abs(v));
+        for (const t of linear) {
+          if (t) {
+            largest = Math.max(
+              largest,
+              ...[t.lo, t.hi].map((v) => Math.abs(t.slope * linearZ(t, v))),
+            );
+          }
+        }
         if (largest > 0) {
           scale = { ...scale, factor: scaleOptions.maxPoints / largest };
           scale.pdo = scale.factor * Math.LN2;
         }
       }
+      const steps = linear.map((t) => (t ? linearSteps(t, scale.factor) : null));
       const rounded = new Float64Array(rows.length);
       for (let r = 0; r < rows.length; r++) {
         let s = 0;
         for (let j = 0; j < p; j++) {
           const b = bins[r * p + j];
-          if (b >= 0) s += Math.round(scale.factor * contrib[j][b]);
+          if (b < 0) continue;
+          s += onLine(j, b)
+            ? stepPoints(steps[j]!, contacts[rows[r]][used[j].field] as number)
+            : Math.round(scale.factor * contrib[j][b]);
         }
         rounded[r] = s;
       }
@@ -765,7 +902,47 @@ export function calibrateSnapshot(
     const specs: Omit<AttributeRuleSpec, "id">[] = [];
     const pointsRows: PointsRow[] = [];
     used.forEach((f, j) => {
+      const t = linear[j];
+      if (t) {
+        // Whole-point steps of the line over the training range, the end ones open.
+        for (const step of linearSteps(t, scale.factor)) {
+          const label = step.lo === null && step.hi === null
+            ? `${f.field} any`
+            : step.lo === null
+            ? `${f.field} < ${step.hi}`
+            : step.hi === null
+            ? `${f.field} >= ${step.lo}`
+            : `${f.field} ${step.lo} to <${step.hi}`;
+          const where: AttributeRuleSpec["where"] = step.lo === null && step.hi === null
+            ? { exists: true }
+            : step.lo === null
+            ? { lt: step.hi! }
+            : step.hi === null
+            ? { gte: step.lo }
+            : { gte: step.lo, lt: step.hi };
+          pointsRows.push({
+            feature: featureName(f),
+            label,
+            field: f.field,
+            ruleId: null,
+            coef: card.binCoef[j][0].coef,
+            stdErr: card.binCoef[j][0].stdErr,
+            woe: null,
+            exactPoints: step.exact,
+            points: step.points,
+          });
+          if (step.points === 0) continue;
+          rawIds.push(prefix + slug(label));
+          specs.push({
+            field: f.field,
+            where,
+            points: step.points,
+            description: `${label} (linear in ${f.field})`,
+          });
+        }
+      }
       f.bins.forEach((bin, b) => {
+        if (t && bin.kind === "range") return;
         const exactPoints = scale.factor * contrib[j][b];
         const points = Math.round(exactPoints);
         pointsRows.push({

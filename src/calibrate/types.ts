@@ -24,6 +24,11 @@ export interface ModelSelection {
   folds: number;
   /** Whether folds were drawn at random or in time order. */
   foldOrder: FoldOrder;
+  /**
+   * How the curve chose: `"best"` (lowest log-loss) or `"one-se"` (the fewest parameters
+   * within one standard error of it); absent when nothing was chosen by cross-validation.
+   */
+  rule?: "best" | "one-se";
   /** Mean validation AUC and log-loss of every setting tried. */
   curve: CvPoint[];
   /** Temporal: the look-back and half-life chosen, with the grid's figures. */

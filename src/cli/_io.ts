@@ -103,16 +103,19 @@ export class OutputBatch {
     else await writeChunks(tmp, data);
   }
 
-  /** Stages the text `produce` writes piece by piece for `path`; returns what it returns. */
+  /**
+   * Stages the text (or UTF-8 bytes) `produce` writes piece by piece for `path`; returns
+   * what it returns.
+   */
   async addWith<T>(
     path: string,
-    produce: (write: (text: string) => Promise<void>) => Promise<T>,
+    produce: (write: (data: string | Uint8Array) => Promise<void>) => Promise<T>,
   ): Promise<T> {
     const tmp = this.#temp(path);
     const encoder = new TextEncoder();
     using file = await Deno.open(tmp, { write: true, create: true, truncate: true });
-    return await produce(async (text) => {
-      const bytes = encoder.encode(text);
+    return await produce(async (data) => {
+      const bytes = typeof data === "string" ? encoder.encode(data) : data;
       for (let o = 0; o < bytes.length;) o += await file.write(bytes.subarray(o));
     });
   }

@@ -208,7 +208,11 @@ function describeSelection(result: CalibrationResult): string {
     }`
     : "";
   return `${s.encoding} coding, L2 ${s.l2}${w} (${s.by}${
-    s.by === "cross-validation" ? `, ${s.folds} ${s.foldOrder} folds` : ""
+    s.by === "cross-validation"
+      ? `, ${s.folds} ${s.foldOrder} folds${
+        s.rule === "one-se" ? ", fewest parameters within one standard error" : ""
+      }`
+      : ""
   })`;
 }
 

@@ -199,7 +199,7 @@ export function run(args: string[]): Promise<number> {
     // Rows go from the scorer's typed arrays straight to the file, no object per row.
     // All outputs appear together, or none (a failure removes the staged files).
     const result = await withOutputs(async (batch) => {
-      const r = await batch.addWith(out, (write) => scorer.finishCsv(asOf, write));
+      const r = await batch.addWith(out, (write) => scorer.finishCsvBytes(asOf, write));
       if (triggersOut) await batch.add(triggersOut, formatTriggersCsv({ ...r, rows: [] }));
       for (const f of rejectsFile(flags)) await batch.add(f.path, f.data);
       return r;

@@ -7,6 +7,7 @@ import { readConfigFile } from "../config/mod.ts";
 import type { ContactRow, VerificationRow } from "../data/types.ts";
 import { createServeHandler } from "../serve/serve_handler.ts";
 import { ScoringService } from "../serve/scoring_service.ts";
+import { type ConfigWatch, watchConfigFile } from "../serve/watch_config_file.ts";
 import { type FlagSpec, parseFlags, runCommand, UsageError } from "./_args.ts";
 import { LOAD_FLAGS, loadFromFlags, loadOptionsFromFlags } from "./_load_flags.ts";
 
@@ -42,6 +43,26 @@ const FLAGS: Record<string, FlagSpec> = {
   "max-body-bytes": { help: "Largest request body in bytes (default: 4194304)." },
   "max-events": { help: "Most events in one POST /events (default: 10000)." },
   "max-attempts": { help: "Webhook attempts before a dead letter (default: 8)." },
+  "watch-config": {
+    help:
+      "Watch the --config file and switch to each saved version as PUT /config does; a file with problems is refused (logged) and the config in force stays.",
+    boolean: true,
+  },
+  "retain-days": {
+    help:
+      'Log compaction: drop log segments covered by the saved engine state once their events are this many days older than the latest event; "all" keeps every segment (default: the config\'s lookback days).',
+  },
+  "snapshot-every": {
+    help:
+      "A snapshot after this many events (and at least each minute with events; default: 250000).",
+  },
+  "engine-state-every": {
+    help:
+      "The engine state is saved with a snapshot once this many events came since the last save (default: 1000000).",
+  },
+  "segment-mb": {
+    help: "Size at which a new log segment is started, in MiB; fractions allowed (default: 64).",
+  },
   "retry-base-ms": {
     help: "First retry delay in ms, doubled each attempt, with jitter (default: 500).",
   },
@@ -93,6 +114,35 @@ export function run(args: string[]): Promise<number> {
     if (typeof flags.verification === "string") {
       verification = (await loadFromFlags("verification", flags.verification, flags)).rows;
     }
+    let retain: number | null | undefined;
+    if (flags["retain-days"] === "all") retain = null;
+    else if (flags["retain-days"] !== undefined) {
+      retain = Number(flags["retain-days"]);
+      if (!Number.isFinite(retain) || retain < 0) {
+        throw new UsageError(
+          `--retain-days "${
+            flags["retain-days"]
+          }" must be a number of days of at least 0, or "all"`,
+        );
+      }
+    }
+    const segmentMb = flags["segment-mb"] === undefined ? 64 : Number(flags["segment-mb"]);
+    if (!(segmentMb > 0 && segmentMb <= 4096)) {
+      throw new UsageError(
+        `--segment-mb "${flags["segment-mb"]}" must be a number above 0, at most 4096`,
+      );
+    }
+    const segmentBytes = Math.max(1, Math.round(segmentMb * 1_048_576));
+    // Fault tests end the process (as kill -9 would) at a named step: SCOREBENCH_SERVE_CRASH_AT=step[:n].
+    const crash = Deno.env.get("SCOREBENCH_SERVE_CRASH_AT");
+    let onStep: ((step: string) => void) | undefined;
+    if (crash) {
+      const [at, nth = "1"] = crash.split(":");
+      let seen = 0;
+      onStep = (step) => {
+        if (step === at && ++seen === Number(nth)) Deno.kill(Deno.pid, "SIGKILL");
+      };
+    }
     const started = performance.now();
     const service = await ScoringService.open({
       dataDir,
@@ -108,7 +158,18 @@ export function run(args: string[]): Promise<number> {
         maxDelayMs: Math.max(60_000, intFlag(flags, "retry-base-ms", 500)),
       },
       onNotice: (m) => console.error(`  notice: ${m}`),
+      logRetentionDays: retain,
+      snapshotEveryEvents: intFlag(flags, "snapshot-every", 250_000, 1),
+      engineStateEveryEvents: intFlag(flags, "engine-state-every", 1_000_000, 1),
+      segmentBytes,
+      onStep,
     });
+    let watch: ConfigWatch | null = null;
+    if (flags["watch-config"] === true) {
+      watch = watchConfigFile(service, String(flags.config), {
+        onNotice: (m) => console.error(`  config: ${m}`),
+      });
+    }
     const handler = createServeHandler(service, {
       token,
       maxBodyBytes: intFlag(flags, "max-body-bytes", 4_194_304, 1),
@@ -132,6 +193,7 @@ export function run(args: string[]): Promise<number> {
     Deno.addSignalListener("SIGTERM", stop);
     await done.promise;
     console.error("Stopping: finishing the requests in hand, writing a snapshot");
+    watch?.close();
     await server.shutdown();
     await service.close();
     Deno.removeSignalListener("SIGINT", stop);

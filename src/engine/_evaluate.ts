@@ -44,6 +44,23 @@ function upperBound(ts: ArrayLike<number>, lo: number, hi: number, x: number): n
   return lo;
 }
 
+/** Sorts a short list of distinct rule indices in place (a handful per contact). */
+function sortSmall(a: number[]): void {
+  if (a.length > 32) {
+    a.sort((x, y) => x - y);
+    return;
+  }
+  for (let i = 1; i < a.length; i++) {
+    const x = a[i];
+    let j = i - 1;
+    while (j >= 0 && a[j] > x) {
+      a[j + 1] = a[j];
+      j--;
+    }
+    a[j + 1] = x;
+  }
+}
+
 export class Evaluator {
   readonly #c: Compiled;
   readonly #stageNames: string[];
@@ -220,7 +237,7 @@ export class Evaluator {
     const score = global * f;
     // The three largest absolute contributions, ties in rule order: the first three of a
     // stable sort by size, as `#finish` takes them.
-    touched.sort((x, y) => x - y);
+    sortSmall(touched);
     let kept = 0;
     for (const i of touched) {
       const v = contrib[i] * f;
@@ -278,7 +295,7 @@ export class Evaluator {
     const score = global * f;
     // Reasons: largest absolute contribution first; ties keep the config's rule order.
     const reasons: Reason[] = [];
-    touched.sort((x, y) => x - y);
+    sortSmall(touched);
     for (const i of touched) {
       const v = contrib[i] * f;
       contrib[i] = 0;

@@ -11,6 +11,7 @@ import { contactFacts, fireTriggers, Interner, sortedContactOrder } from "./_con
 import { RowColumns } from "./row_columns.ts";
 import { formatInstant, textField } from "./format_scores_csv.ts";
 import { formatNumber } from "./format_number.ts";
+import { CsvBytes, encode } from "./_csv_bytes.ts";
 import type { TierOrUnscored } from "../config/types.ts";
 import { ContactTable } from "./_contact_table.ts";
 import { checkInstants, tierCode } from "../tables/mod.ts";
@@ -82,6 +83,15 @@ export interface BatchScorer {
     asOf: number[],
     write: (text: string) => Promise<void> | void,
     options?: { chunkChars?: number },
+  ): Promise<CsvFinish>;
+  /**
+   * `finishCsv`, with `scores.csv` as UTF-8 bytes (chunks of whole lines, about `chunkBytes`
+   * each, handed over: `write` may keep them): what a file takes, without a string between.
+   */
+  finishCsvBytes(
+    asOf: number[],
+    write: (bytes: Uint8Array) => Promise<void> | void,
+    options?: { chunkBytes?: number },
   ): Promise<CsvFinish>;
 }
 
@@ -281,6 +291,16 @@ export function createBatchScorer(
     finished = true;
     const nContacts = ids.length;
     const nRules = c.rules.length;
+    // Contacts are renumbered in output order (sorted by id) before anything else, so every
+    // per-contact array below is read front to back at each instant: with a million
+    // contacts in arrival order each read would be a cache miss.
+    const order = sortedContactOrder(ids, table.units);
+    const sortedIds: string[] = new Array(nContacts);
+    let rank: Uint32Array | null = new Uint32Array(nContacts);
+    for (let k = 0; k < nContacts; k++) {
+      rank[order[k]] = k;
+      sortedIds[k] = ids[order[k]];
+    }
 
     // Group matches by (contact, rule) keeping input order: two stable counting sorts.
     let byRule: Uint32Array | null = new Uint32Array(n);
@@ -290,6 +310,9 @@ export function createBatchScorer(
       for (let r = 0; r < nRules; r++) count[r + 1] += count[r];
       for (let i = 0; i < n; i++) byRule[count[mRule[i]]++] = i;
     }
+    // Each record's contact position, in place of its contact index.
+    for (let i = 0; i < n; i++) mContact[i] = rank[mContact[i]];
+    rank = null;
     let perm: Uint32Array | null = new Uint32Array(n);
     const contactStart = new Uint32Array(nContacts + 1);
     for (let i = 0; i < n; i++) contactStart[mContact[i] + 1]++;
@@ -353,8 +376,13 @@ export function createBatchScorer(
       rows,
       vindex,
       stages,
+      order,
     );
-    const order = sortedContactOrder(ids);
+    let touchedAt: Float64Array | null = null;
+    if (touched !== null) {
+      touchedAt = new Float64Array(nContacts);
+      for (let k = 0; k < nContacts; k++) touchedAt[k] = touchedMin[order[k]];
+    }
     const evaluator = new Evaluator(c, stages.names);
     const view: ContactMatches = {
       groupRule,
@@ -371,36 +399,36 @@ export function createBatchScorer(
     const scopeNames = new Set<string>();
     let prev = new Int8Array(nContacts).fill(-1);
     let cur = new Int8Array(nContacts);
+    columns?.reserve(columns.size + nContacts * instants.length);
     instants.forEach((T, ti) => {
       const rows = onInstant ? [] : out;
       cur.fill(-1);
       let inAudience = 0, byAudience = 0, byVerification = 0, scored = 0;
       for (let k = 0; k < nContacts; k++) {
-        const i = order[k];
-        if (!staticAudience[i] || (touched !== null && !(touchedMin[i] <= T))) {
+        if (!staticAudience[k] || (touchedAt !== null && !(touchedAt[k] <= T))) {
           byAudience++;
           continue;
         }
-        if (excludedByVerification[i]) {
+        if (excludedByVerification[k]) {
           byVerification++;
           continue;
         }
         inAudience++;
-        view.from = contactGroups[i];
-        view.to = contactGroups[i + 1];
+        view.from = contactGroups[k];
+        view.to = contactGroups[k + 1];
         if (columns) {
-          const code = evaluator.evaluateInto(T, facts[i], view, i, columns);
+          const code = evaluator.evaluateInto(T, facts[k], view, order[k], columns);
           if (code !== 0) scored++;
-          cur[i] = code;
+          cur[k] = code;
           continue;
         }
-        const row = evaluator.evaluate(T, facts[i], view);
+        const row = evaluator.evaluate(T, facts[k], view);
         if (row.tier !== "unscored") scored++;
         for (const key in row.scopes) scopeNames.add(key);
-        cur[i] = tierCode(row.tier);
+        cur[k] = tierCode(row.tier);
         rows.push(row);
       }
-      fireTriggers(c, T, ids, order, prev, cur, ti === 0, triggers);
+      fireTriggers(c, T, sortedIds, null, prev, cur, ti === 0, triggers);
       [prev, cur] = [cur, prev];
       const summary: ScoreSummary = {
         contacts: inAudience,
@@ -417,12 +445,12 @@ export function createBatchScorer(
     return { rows: out, triggers, summaries, scopeColumns: [...scopeNames].sort() };
   }
 
-  async function finishCsv(
+  async function finishCsvBytes(
     asOfInput: number[],
-    write: (text: string) => Promise<void> | void,
-    options: { chunkChars?: number } = {},
+    write: (bytes: Uint8Array) => Promise<void> | void,
+    options: { chunkBytes?: number } = {},
   ): Promise<CsvFinish> {
-    const { chunkChars = 1 << 20 } = options;
+    const { chunkBytes = 1 << 20 } = options;
     const cols = new RowColumns();
     const result = finish(asOfInput, { columns: cols });
     const instants = checkInstants(asOfInput, "score");
@@ -432,54 +460,84 @@ export function createBatchScorer(
     // Column of each scope key id, and a row's values by column (NaN: not in the row).
     const colOf = Int32Array.from(cols.keys, (k) => scopeColumns.indexOf(k));
     const values = new Float64Array(width).fill(NaN);
-    const tierNames = ["unscored", "low", "medium", "high"];
-    let text = [
-      "as_of",
-      "contact_id",
-      "score",
-      "tier",
-      "matched_events",
-      "verified",
-      "reasons",
-      ...scopeColumns,
-    ].map((f) => textField(f)).join(",") + "\n";
+    const tierNames = ["unscored", "low", "medium", "high"] as const;
+    const tierBytes = tierNames.map((t) => encode(`,${t},`));
+    const verifiedBytes = [encode(",false,"), encode(",true,")];
+    const out = new CsvBytes(chunkBytes + (chunkBytes >> 2));
+    out.text(
+      [
+        "as_of",
+        "contact_id",
+        "score",
+        "tier",
+        "matched_events",
+        "verified",
+        "reasons",
+        ...scopeColumns,
+      ].map((f) => textField(f)).join(",") + "\n",
+    );
     const tiers: Record<TierOrUnscored, number>[] = [];
+    // Reasons are rule ids and numbers: when no id needs quoting or a guard, neither does
+    // their joined text, which is then written piece by piece; else as formatReasons does.
+    const plainReasons = names.every((name) =>
+      name !== "" && !/^['=+\-@\t\r]/.test(name) && !/[,;:"\r\n]/.test(name)
+    );
+    const nameBytes = names.map((name) => encode(name));
+    const reasonRule = cols.reasonRule, reasonPoints = cols.reasonPoints;
     let row = 0;
     for (let ti = 0; ti < instants.length; ti++) {
-      const asOfText = formatInstant(instants[ti]);
+      const asOfBytes = encode(`${formatInstant(instants[ti])},`);
       const counts = { unscored: 0, low: 0, medium: 0, high: 0 };
       const end = row + result.summaries[ti].contacts;
       for (; row < end; row++) {
-        const tier = tierNames[cols.tier[row]] as TierOrUnscored;
-        counts[tier]++;
-        let reasons = "";
-        for (let k = 0; k < 3; k++) {
-          const rule = cols.reasonRule[row * 3 + k];
-          if (rule < 0) break;
-          const p = cols.reasonPoints[row * 3 + k];
-          reasons += `${k ? ";" : ""}${names[rule]}:${p > 0 ? "+" : ""}${formatNumber(p)}`;
+        const tier = cols.tier[row];
+        counts[tierNames[tier]]++;
+        out.bytes(asOfBytes);
+        const id = ids[cols.contact[row]];
+        if (!out.plainField(id)) out.text(textField(id));
+        out.byte(44); // ,
+        out.number(cols.score[row]);
+        out.bytes(tierBytes[tier]);
+        out.number(cols.matched[row]);
+        out.bytes(verifiedBytes[cols.verified[row]]);
+        if (plainReasons) {
+          for (let k = 0; k < 3; k++) {
+            const rule = reasonRule[row * 3 + k];
+            if (rule < 0) break;
+            const p = reasonPoints[row * 3 + k];
+            if (k > 0) out.byte(59); // ;
+            out.bytes(nameBytes[rule]);
+            out.byte(58); // :
+            if (p > 0) out.byte(43); // +
+            out.number(p);
+          }
+        } else {
+          let reasons = "";
+          for (let k = 0; k < 3; k++) {
+            const rule = reasonRule[row * 3 + k];
+            if (rule < 0) break;
+            const p = reasonPoints[row * 3 + k];
+            reasons += `${k ? ";" : ""}${names[rule]}:${p > 0 ? "+" : ""}${formatNumber(p)}`;
+          }
+          out.text(textField(reasons));
         }
-        let line = `${asOfText},${textField(ids[cols.contact[row]])},${
-          formatNumber(cols.score[row])
-        },${tier},${cols.matched[row]},${cols.verified[row] === 1},${textField(reasons)}`;
         if (width > 0) {
           const a = cols.scopeStart[row], b = cols.scopeStart[row + 1];
           for (let j = a; j < b; j++) values[colOf[cols.scopeKey[j]]] = cols.scopeValue[j];
           for (let k = 0; k < width; k++) {
             const v = values[k];
-            line += v === v ? `,${formatNumber(v)}` : ",0";
+            out.byte(44); // ,
+            if (v === v) out.number(v);
+            else out.byte(48); // 0
             values[k] = NaN;
           }
         }
-        text += line + "\n";
-        if (text.length >= chunkChars) {
-          await write(text);
-          text = "";
-        }
+        out.byte(10); // \n
+        if (out.length >= chunkBytes) await write(out.take());
       }
       tiers.push(counts);
     }
-    if (text !== "") await write(text);
+    if (out.length > 0) await write(out.take());
     return {
       instants,
       rows: row,
@@ -490,10 +548,22 @@ export function createBatchScorer(
     };
   }
 
+  function finishCsv(
+    asOfInput: number[],
+    write: (text: string) => Promise<void> | void,
+    options: { chunkChars?: number } = {},
+  ): Promise<CsvFinish> {
+    const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
+    return finishCsvBytes(asOfInput, (bytes) => write(decoder.decode(bytes)), {
+      chunkBytes: options.chunkChars,
+    });
+  }
+
   return {
     add,
     finish,
     finishCsv,
+    finishCsvBytes,
     get eventCount() {
       return events;
     },

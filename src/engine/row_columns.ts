@@ -62,8 +62,13 @@ export class RowColumns {
     this.scopeStart[this.size] = this.#pairs;
   }
 
-  #grow(): void {
-    const n = this.contact.length * 2;
+  /** Makes room for `rows` rows in all, so a known number of rows is written without regrowing. */
+  reserve(rows: number): void {
+    if (rows > this.contact.length) this.#grow(rows);
+  }
+
+  #grow(rows = this.contact.length * 2): void {
+    const n = rows;
     this.contact = grown(this.contact, n);
     this.score = grown(this.score, n);
     this.tier = grown(this.tier, n);

@@ -23,6 +23,16 @@ export {
 export { type EngineStateMark, readEngineState, writeEngineState } from "./engine_state_file.ts";
 export { createServeHandler, type ServeHandlerOptions } from "./serve_handler.ts";
 export {
+  LEGACY_LOG,
+  listSegments,
+  logLines,
+  type LogSegment,
+  SegmentedLog,
+  segmentName,
+  syncDir,
+} from "./segmented_log.ts";
+export { type ConfigWatch, watchConfigFile, type WatchConfigOptions } from "./watch_config_file.ts";
+export {
   backoffDelay,
   type Delivery,
   DeliveryError,

@@ -5,7 +5,9 @@
  *
  * Storage, and why: an append-only NDJSON log in the data folder, one line per accepted
  * batch (`{"t":"events","seq":N,"rows":[...]}`) or config switch (`{"t":"config",...}`),
- * fsynced before a batch is acknowledged, plus a `snapshot.json` rewritten atomically.
+ * fsynced before a batch is acknowledged, in segment files (`segmented_log.ts`) so that the
+ * prefix the saved engine state covers can be dropped, plus a `snapshot.json` rewritten
+ * atomically.
  * - The engine's state is a pure function of the events in arrival order (ties on `ts`
  *   keep arrival order), so a log of arrivals is the natural source of truth: replaying it
  *   rebuilds every score, and replaying it through another config is what a config switch
@@ -23,12 +25,20 @@
  * is deterministic, so a restart regenerates exactly the firings of the log tail and skips
  * those the delivery journal or the outbox already holds. The snapshot records the log
  * position, the config in force, the deliveries still pending, the journal positions and
- * where the engine's state was last saved (`engine-state.bin`, binary), so a restart loads
- * that state and replays only the events logged after it.
+ * where the engine's state was last saved (`engine-state-v<version>-<events>.bin`, binary),
+ * so a restart loads that state and replays only the events logged after it.
+ *
+ * Compaction, after each snapshot: engine state written to a new file, snapshot naming it
+ * made durable, other engine states removed, then the oldest segments the engine state
+ * covers (and whose events are past the retention) removed. A crash between any two steps
+ * leaves a snapshot whose engine state file exists and whose log tail is whole.
  */
 import { join } from "node:path";
-import { impactPreview } from "../backtest/impact_preview.ts";
-import type { MigrationMatrix } from "../backtest/migration_matrix.ts";
+import { migrationBetween, type MigrationMatrix } from "../backtest/migration_matrix.ts";
+import { finiteOrNull } from "../backtest/replay.ts";
+import { scoreBins } from "../backtest/score_bins.ts";
+import { psi } from "../metrics/mod.ts";
+import { TIERS } from "../tables/mod.ts";
 import { ConfigError, type ConfigProblem } from "../config/config_error.ts";
 import { parseConfig } from "../config/parse_config.ts";
 import { serializeConfig, toConfigSpec } from "../config/serialize_config.ts";
@@ -47,6 +57,7 @@ import { type Delivery, DeliveryQueue } from "./delivery_queue.ts";
 import { type EngineStateMark, readEngineState, writeEngineState } from "./engine_state_file.ts";
 import { MetricsRegistry } from "./metrics.ts";
 import { NdjsonAppender, ndjsonLines, readNdjsonFile } from "./ndjson_file.ts";
+import { listSegments, logLines, type LogSegment, SegmentedLog, syncDir } from "./segmented_log.ts";
 import { createWebhookSender } from "./webhook.ts";
 
 /** A whole request refused: the HTTP status and a message for the client. */
@@ -68,12 +79,12 @@ export class ServeError extends Error {
 
 /** Files of the data folder. */
 export const DATA_FILES = {
-  log: "events.ndjson",
+  log: "events-<offset>.ndjson",
   snapshot: "snapshot.json",
   outbox: "outbox.ndjson",
   journal: "deliveries.ndjson",
   deadLetter: "dead-letter.ndjson",
-  engineState: "engine-state.bin",
+  engineState: "engine-state-v<version>-<events>.bin",
   lock: "LOCK",
 } as const;
 
@@ -125,6 +136,33 @@ export interface ScoringServiceOptions {
    * last saved (and at a clean stop, and after a config switch). @default 1_000_000
    */
   engineStateEveryEvents?: number;
+  /**
+   * A new log segment is started once the newest is this many bytes long. @default 67_108_864
+   */
+  segmentBytes?: number;
+  /**
+   * Log compaction: a segment is dropped once the saved engine state covers it and its
+   * latest event is this many days older than the latest event seen; `null` keeps every
+   * segment. A config switched to later is rebuilt from the events still kept.
+   * @default the config's `window.lookbackDays` (longer when its audience's `touched` period
+   * reaches further back)
+   */
+  logRetentionDays?: number | null;
+  /** Events a config switch replays between two turns of the event loop. @default 2_000 */
+  configBuildChunk?: number;
+  /**
+   * Called as a config switch rebuilds its state, after each chunk of events (awaited): the
+   * events replayed so far and the log's count when the switch started.
+   * @default undefined
+   */
+  onConfigBuild?: (progress: { replayed: number; total: number }) => void | Promise<void>;
+  /**
+   * Called at each durable step of snapshots, compaction and config switches (`"snapshot"`,
+   * `"engine-state"`, `"segment-rolled"`, `"segment-dropped"`, `"engine-state-pruned"`,
+   * `"config-logged"`); fault tests end the process there.
+   * @default undefined
+   */
+  onStep?: (step: string) => void;
   /** Wall clock in epoch ms. @default Date.now */
   now?: () => number;
   /** Where notices go (a torn write cut off, a journal write failed). @default console.error */
@@ -258,6 +296,12 @@ export interface StartupReport {
 }
 
 const SNAPSHOT_FORMAT = "scorebench.serve-snapshot/v1";
+const ENGINE_STATE_FILE = /^engine-state(-v\d+-\d+)?\.bin$/;
+
+/** Where the engine state taken at `mark` is saved in `dataDir`. */
+function engineStatePath(dataDir: string, mark: EngineStateMark): string {
+  return join(dataDir, `engine-state-v${mark.configVersion}-${mark.seq}.bin`);
+}
 
 /** Idempotency key of the firing of `triggerId` caused by the event numbered `seq`. */
 export function firingKey(seq: number, triggerId: string): string {
@@ -314,7 +358,16 @@ export class ScoringService {
   #known = new Set<string>();
   #fixed: boolean;
   #seq = 0;
-  #log!: NdjsonAppender;
+  #log!: SegmentedLog;
+  /** Segments at open (then `#log.segments()`), for readers. */
+  #segments: LogSegment[] = [];
+  /** Latest event time per segment base, where every line of it is known. */
+  #segMaxTs = new Map<number, number>();
+  /** Segment bases with lines `#segMaxTs` has not seen (read before the replay's start). */
+  #segPartial = new Set<number>();
+  /** Config builds reading the log: no segment is dropped while one runs. */
+  #pins = 0;
+  #configChain: Promise<unknown> = Promise.resolve();
   #outbox!: NdjsonAppender;
   #journal!: NdjsonAppender;
   #dead!: NdjsonAppender;
@@ -357,6 +410,10 @@ export class ScoringService {
       retried: m.counter("scorebench_webhook_retries_total", "Webhook attempts that failed."),
       dead: m.counter("scorebench_webhooks_dead_total", "Webhooks given up (dead letters)."),
       snapshots: m.counter("scorebench_snapshots_total", "Snapshots written."),
+      compacted: m.counter(
+        "scorebench_log_compacted_bytes_total",
+        "Bytes of log segments dropped by compaction.",
+      ),
       journalErrors: m.counter(
         "scorebench_journal_errors_total",
         "Delivery journal writes that failed (the delivery is sent again after a restart).",
@@ -492,8 +549,10 @@ export class ScoringService {
       if (!this.#doneKeys.has(d.key)) this.#owed!.push({ ...d, firedAt: performance.now() });
     }
 
+    this.#segments = await listSegments(this.dataDir);
+    const logStart = this.#segments[0]?.base ?? 0;
     const startOffset = snapshot?.logOffset ?? 0;
-    let readFrom = 0;
+    let readFrom = logStart;
     if (snapshot) {
       this.#config = parseConfig(snapshot.config).config;
       this.#configVersion = snapshot.configVersion;
@@ -507,8 +566,15 @@ export class ScoringService {
         readFrom = saved.mark.logOffset;
       } else this.#scorer = this.#newScorer(this.#config);
     }
+    if ((logStart > 0 && !this.#engineMark) || readFrom < logStart) {
+      throw new Error(
+        `Cannot open "${this.dataDir}": the log starts at byte ${logStart} (older segments were compacted) and no usable saved engine state covers what came before; restore the engine state file the snapshot names, or start on a new data folder`,
+      );
+    }
     let attached = false;
-    const it = ndjsonLines(this.#path("log"), { from: readFrom });
+    const it = logLines(this.#segments, { from: readFrom });
+    const segBases = this.#segments.map((s) => s.base);
+    let segIndex = 0;
     let lineStart = readFrom;
     let r = it.next();
     for (; !r.done; r = it.next()) {
@@ -521,16 +587,20 @@ export class ScoringService {
       if (rec.t === "events") {
         if (rec.seq !== this.#seq + 1 || !Array.isArray(rec.rows)) {
           throw new Error(
-            `Cannot read "${this.#path("log")}" at byte ${lineStart}: expected events from number ${
+            `Cannot read the log of "${this.dataDir}" at byte ${lineStart}: expected events from number ${
               this.#seq + 1
             }, found ${JSON.stringify(rec.seq)}; the log is damaged`,
           );
         }
         if (!this.#scorer) {
-          throw new Error(`Cannot read "${this.#path("log")}": events come before any config`);
+          throw new Error(
+            `Cannot read the log of "${this.dataDir}": events come before any config`,
+          );
         }
         this.#mode = "recover";
         for (const row of rec.rows) this.#add(row);
+        while (segIndex + 1 < segBases.length && segBases[segIndex + 1] <= lineStart) segIndex++;
+        this.#noteTs(segBases[segIndex], rec.rows);
       } else if (rec.t === "config") {
         if (lineStart >= startOffset) {
           const config = parseConfig(rec.config).config;
@@ -544,7 +614,7 @@ export class ScoringService {
         }
       } else {
         throw new Error(
-          `Cannot read "${this.#path("log")}" at byte ${lineStart}: unknown record ${
+          `Cannot read the log of "${this.dataDir}" at byte ${lineStart}: unknown record ${
             JSON.stringify((rec as { t?: unknown }).t)
           }; the log is damaged`,
         );
@@ -554,12 +624,12 @@ export class ScoringService {
     const logEnd = r.value;
     if (logEnd.end < startOffset) {
       throw new Error(
-        `Cannot open "${this.dataDir}": ${DATA_FILES.log} has ${logEnd.end} bytes but the snapshot covers ${startOffset}; the log is damaged or was replaced`,
+        `Cannot open "${this.dataDir}": the log has ${logEnd.end} bytes but the snapshot covers ${startOffset}; the log is damaged or was replaced`,
       );
     }
     if (logEnd.tornBytes) {
       this.#notice(
-        `${DATA_FILES.log}: cut off ${logEnd.tornBytes} bytes of a write that was never acknowledged`,
+        `The log: cut off ${logEnd.tornBytes} bytes of a write that was never acknowledged`,
       );
     }
     if (!this.#scorer) {
@@ -577,7 +647,14 @@ export class ScoringService {
     }
     this.#owed = null;
     for (const d of owed) this.#queue.enqueue(d);
-    this.#log = NdjsonAppender.open(this.#path("log"), logEnd.end);
+    this.#log = await SegmentedLog.open(
+      this.dataDir,
+      this.#segments,
+      Math.max(logEnd.end, logStart),
+      o.segmentBytes ?? 67_108_864,
+    );
+    // Segments the replay did not read whole are scanned for their latest event on demand.
+    for (const s of this.#segments) if (s.base < readFrom) this.#segPartial.add(s.base);
     this.#writeOutbox();
     this.#doneKeys.clear();
     this.#outboxKeys.clear();
@@ -607,19 +684,25 @@ export class ScoringService {
     const want = snapshot.engineState;
     if (!want || want.configVersion !== snapshot.configVersion) return null;
     try {
-      const saved = await readEngineState(this.#path("engineState"));
+      let saved = await readEngineState(engineStatePath(this.dataDir, want));
+      // A data folder from before the file name carried the mark.
+      saved ??= await readEngineState(join(this.dataDir, "engine-state.bin"));
       const m = saved?.mark;
       if (
         !saved || m!.logOffset !== want.logOffset || m!.seq !== want.seq ||
         m!.configVersion !== want.configVersion || m!.logOffset > snapshot.logOffset
       ) {
-        this.#notice(`${DATA_FILES.engineState} does not match the snapshot: replaying the log`);
+        this.#notice(
+          `${engineStatePath(this.dataDir, want)} does not match the snapshot: replaying the log`,
+        );
         return null;
       }
       return saved;
     } catch (err) {
       this.#notice(
-        `${DATA_FILES.engineState} is unreadable (${(err as Error).message}): replaying the log`,
+        `${engineStatePath(this.dataDir, want)} is unreadable (${
+          (err as Error).message
+        }): replaying the log`,
       );
       return null;
     }
@@ -638,14 +721,47 @@ export class ScoringService {
     this.#scorer.onTrigger((f) => this.#fired.push(f));
   }
 
-  /** A scorer for `config` fed every event of the log before byte `to`, triggers muted. */
+  /** The log's segments: as listed at open, then as the writer keeps them. */
+  #logSegments(): LogSegment[] {
+    return this.#log ? this.#log.segments() : this.#segments;
+  }
+
+  /** A scorer for `config` fed every event of the log kept before byte `to`, triggers muted. */
   #rebuild(config: ScoringConfig, to: number): IncrementalScorer {
     const scorer = this.#newScorer(config);
-    for (const { value } of ndjsonLines(this.#path("log"), { to })) {
+    for (const { value } of logLines(this.#logSegments(), { to })) {
       const rec = value as LogRecord;
       if (rec.t === "events") { for (const row of rec.rows) scorer.add(row); }
     }
     return scorer;
+  }
+
+  /**
+   * Feeds `scorer` the events logged between bytes `from` and `to`, a chunk at a time with
+   * a turn of the event loop between chunks, so requests are answered meanwhile;
+   * `progress` counts the events fed.
+   */
+  async #feed(
+    scorer: IncrementalScorer,
+    from: number,
+    to: number,
+    progress: { replayed: number; total: number },
+  ): Promise<void> {
+    const chunk = this.#opts.configBuildChunk ?? 2_000;
+    let since = 0;
+    for (const { value } of logLines(this.#logSegments(), { from, to })) {
+      const rec = value as LogRecord;
+      if (rec.t !== "events") continue;
+      for (const row of rec.rows) scorer.add(row);
+      progress.replayed += rec.rows.length;
+      since += rec.rows.length;
+      if (since >= chunk) {
+        since = 0;
+        await this.#opts.onConfigBuild?.({ ...progress });
+        await new Promise((r) => setTimeout(r, 0));
+        this.#assertHealthy();
+      }
+    }
   }
 
   #readSnapshot(): Snapshot | null {
@@ -915,6 +1031,7 @@ export class ScoringService {
       seq += b.rows.length;
     }
     const t0 = performance.now();
+    const segment = this.#log.segments().at(-1)!.base;
     try {
       this.#log.append(lines);
       await this.#log.sync();
@@ -930,6 +1047,7 @@ export class ScoringService {
     try {
       for (const b of group) {
         for (const row of b.rows) this.#add(row);
+        this.#noteTs(segment, b.rows);
         n += b.rows.length;
       }
     } catch (err) {
@@ -947,6 +1065,13 @@ export class ScoringService {
     }
     this.#m.accepted.inc({}, n);
     group.forEach((b, i) => b.resolve(firsts[i]));
+    try {
+      if (await this.#log.roll() !== null) this.#opts.onStep?.("segment-rolled");
+    } catch (err) {
+      // The batch is durable in the sealed segment; nothing more can be appended safely.
+      this.#failed = `starting a new log segment failed (${(err as Error).message})`;
+      return;
+    }
     this.#sinceSnapshot += n;
     const every = this.#opts.snapshotEveryEvents ?? 250_000;
     const ms = this.#opts.snapshotEveryMs ?? 60_000;
@@ -978,16 +1103,21 @@ export class ScoringService {
    * many events came since it was saved); call only inside `#exclusive` or at start.
    */
   async #snapshot(options: { engine?: boolean } = {}): Promise<void> {
+    if (this.#engineMark?.configVersion !== this.#configVersion) this.#engineMark = null;
     const since = this.#seq - (this.#engineMark?.seq ?? 0);
     const every = this.#opts.engineStateEveryEvents ?? 1_000_000;
-    if (this.#engineMark?.configVersion !== this.#configVersion) this.#engineMark = null;
-    if ((options.engine && since > 0) || since >= every) {
+    // Once the log was compacted, every snapshot must name an engine state of its config:
+    // the events before the log's start can no longer be replayed.
+    const must = this.#engineMark === null && (options.engine || this.#log.start > 0);
+    if (must || (options.engine && since > 0) || since >= every) {
       const mark = {
         logOffset: this.#log.length,
         seq: this.#seq,
         configVersion: this.#configVersion,
       };
-      await writeEngineState(this.#path("engineState"), this.#scorer.exportState(), mark);
+      // A new file each time: the one the last snapshot names stays until this one is named.
+      await writeEngineState(engineStatePath(this.dataDir, mark), this.#scorer.exportState(), mark);
+      this.#opts.onStep?.("engine-state");
       this.#engineMark = mark;
     }
     const s: Snapshot = {
@@ -1018,20 +1148,77 @@ export class ScoringService {
       file.close();
     }
     await Deno.rename(tmp, path);
-    try {
-      // The rename itself is durable once the folder is synced.
-      const dir = await Deno.open(this.dataDir, { read: true });
-      try {
-        await dir.sync();
-      } finally {
-        dir.close();
-      }
-    } catch {
-      // Some file systems refuse fsync on a folder; the snapshot is only an optimisation.
-    }
+    // The renames (this one and the engine state's) are durable once the folder is synced.
+    await syncDir(this.dataDir);
+    this.#opts.onStep?.("snapshot");
     this.#sinceSnapshot = 0;
     this.#lastSnapshot = Date.now();
     this.#m.snapshots.inc();
+    if (this.#engineMark) {
+      await this.#pruneEngineStates(this.#engineMark);
+      await this.#compact(this.#engineMark);
+    }
+  }
+
+  /** Removes the saved engine states other than the one the snapshot names. */
+  async #pruneEngineStates(keep: EngineStateMark): Promise<void> {
+    const name = engineStatePath("", keep);
+    let removed = 0;
+    for await (const e of Deno.readDir(this.dataDir)) {
+      if (e.isFile && ENGINE_STATE_FILE.test(e.name) && e.name !== name) {
+        await Deno.remove(join(this.dataDir, e.name)).catch(() => {});
+        removed++;
+      }
+    }
+    if (removed) this.#opts.onStep?.("engine-state-pruned");
+  }
+
+  /** Days of events the log keeps behind the latest event seen; `null` keeps all. */
+  #retentionDays(): number | null {
+    const r = this.#opts.logRetentionDays;
+    if (r !== undefined) return r;
+    return this.#config.window.lookbackDays;
+  }
+
+  /**
+   * Drops the oldest log segments that `mark` (named by the durable snapshot) covers and
+   * whose events are all older than the retention, unless a config build is reading them.
+   */
+  async #compact(mark: EngineStateMark): Promise<void> {
+    const days = this.#retentionDays();
+    if (days === null || this.#pins > 0 || mark.logOffset <= this.#log.start) return;
+    const limit = this.#scorer.clock - days * 86_400_000;
+    const touchedFrom = this.#config.audience?.touched?.from ?? Infinity;
+    const dropped = await this.#log.dropBefore(mark.logOffset, (s) => {
+      const t = this.#segmentMaxTs(s);
+      return !(t <= limit && t < touchedFrom);
+    }, (s) => {
+      this.#segMaxTs.delete(s.base);
+      this.#m.compacted.inc({}, s.size);
+      this.#opts.onStep?.("segment-dropped");
+    });
+    if (dropped.length) this.#segments = this.#log.segments();
+  }
+
+  /** The latest event time of a sealed segment (read from the file when not all seen). */
+  #segmentMaxTs(s: LogSegment): number {
+    if (!this.#segPartial.has(s.base) && this.#segMaxTs.has(s.base)) {
+      return this.#segMaxTs.get(s.base)!;
+    }
+    let max = -Infinity;
+    for (const { value } of ndjsonLines(s.path)) {
+      const rec = value as LogRecord;
+      if (rec.t === "events") { for (const r of rec.rows) if (r.ts > max) max = r.ts; }
+    }
+    this.#segPartial.delete(s.base);
+    this.#segMaxTs.set(s.base, max);
+    return max;
+  }
+
+  #noteTs(base: number, rows: EventRow[]): void {
+    let max = this.#segMaxTs.get(base) ?? -Infinity;
+    for (const r of rows) if (r.ts > max) max = r.ts;
+    this.#segMaxTs.set(base, max);
   }
 
   /** Switches to `config`: snapshot, config record logged, scorer rebuilt, snapshot. */
@@ -1043,6 +1230,7 @@ export class ScoringService {
     const scorer = next ?? this.#rebuild(config, this.#log.length);
     this.#appendConfig(config, version);
     await this.#log.sync();
+    this.#opts.onStep?.("config-logged");
     this.#scorer = scorer;
     this.#config = config;
     this.#configVersion = version;
@@ -1074,9 +1262,12 @@ export class ScoringService {
   }
 
   /**
-   * Checks `json` as a config and previews its impact at `asOf` (default: now) on every
-   * logged event: the tier-change matrix of `impactPreview` and the contacts that move.
-   * Unless `dryRun`, then switches to it atomically (logged, so a restart keeps it).
+   * Checks `json` as a config and previews its impact at `asOf` (default: now) on the
+   * logged events: the tier-change matrix (as `impactPreview` gives it) and the contacts
+   * that move. Unless `dryRun`, then switches to it atomically (logged, so a restart keeps
+   * it). The new config's state is built in the background, a chunk of events at a time,
+   * while events keep being accepted and scored by the current config; the events logged
+   * during the build are added to it before the swap, so each counts once under each config.
    */
   async changeConfig(
     json: unknown,
@@ -1094,50 +1285,99 @@ export class ScoringService {
       }
       throw err;
     }
-    return await this.#exclusive(async () => {
-      this.#assertHealthy();
-      const end = this.#log.length;
+    // One switch at a time; events keep flowing while it builds.
+    const run = this.#configChain.then(() => this.#buildAndSwitch(candidate, warnings, options));
+    this.#configChain = run.catch(() => {});
+    return await run;
+  }
+
+  async #buildAndSwitch(
+    candidate: ScoringConfig,
+    warnings: string[],
+    options: { asOf?: number; dryRun?: boolean },
+  ): Promise<ConfigChangeAnswer> {
+    this.#assertHealthy();
+    // No segment is dropped while the build reads the log.
+    this.#pins++;
+    try {
+      const next = this.#newScorer(candidate);
+      // A consistent position: no batch is between its append and its scoring here.
+      const [start, seq] = await this.#exclusive(() => [this.#log.start, this.#seq]);
+      let from = start;
+      const progress = { replayed: 0, total: seq };
+      // Catch up with the events logged meanwhile until the tail left is short.
+      for (let round = 0; round < 8; round++) {
+        const to = this.#log.length;
+        await this.#feed(next, from, to, progress);
+        from = to;
+        if (this.#log.length - from < 1 << 20) break;
+      }
+      // The preview compares both configs on the events logged so far, a chunk of contacts
+      // at a time; the last few events are added to the new state before it goes live.
       const T = options.asOf ?? this.#defaultAsOf();
-      const events = { [Symbol.iterator]: () => this.#logEvents(end) };
-      const preview = impactPreview(this.#config, candidate, {
-        events,
-        contacts: this.#opts.contacts,
-        verification: this.#opts.verification,
-        purchases: [],
-      }, { asOf: [T], horizonDays: 1 });
-      const period = preview.periods[0];
-      const next = this.#rebuild(candidate, end);
+      const before = new Map<string, TierOrUnscored>();
+      const after = new Map<string, TierOrUnscored>();
+      const scoresA: number[] = [];
+      const scoresB: number[] = [];
       const moved: { contact_id: string; from: string; to: string }[] = [];
-      for (const id of this.#known) {
-        const a = this.#scorer.score(id, T)?.tier ?? "absent";
-        const b = next.score(id, T)?.tier ?? "absent";
-        if (a !== b) moved.push({ contact_id: id, from: a, to: b });
+      let k = 0;
+      for (const id of [...this.#known]) {
+        const a = this.#scorer.score(id, T);
+        const b = next.score(id, T);
+        if (a) before.set(id, a.tier);
+        if (b) after.set(id, b.tier);
+        if (a && a.tier !== "unscored") scoresA.push(a.score);
+        if (b && b.tier !== "unscored") scoresB.push(b.score);
+        if ((a?.tier ?? "absent") !== (b?.tier ?? "absent")) {
+          moved.push({ contact_id: id, from: a?.tier ?? "absent", to: b?.tier ?? "absent" });
+        }
+        if (++k % 5_000 === 0) {
+          await new Promise((r) => setTimeout(r, 0));
+          this.#assertHealthy();
+        }
       }
       moved.sort((x, y) => x.contact_id < y.contact_id ? -1 : x.contact_id > y.contact_id ? 1 : 0);
       const tiers = {} as ConfigChangeAnswer["tiers"];
-      for (const [t, v] of Object.entries(period.tiers)) {
-        tiers[t as TierOrUnscored] = { current: v.currentContacts, candidate: v.candidateContacts };
+      for (const t of TIERS) tiers[t] = { current: 0, candidate: 0 };
+      for (const t of before.values()) tiers[t].current++;
+      for (const t of after.values()) tiers[t].candidate++;
+      const edges = scoreBins(scoresA, { bins: 10 });
+      const psiValue = scoresA.length && scoresB.length
+        ? finiteOrNull(psi(scoresA, scoresB, { edges }).psi)
+        : null;
+      const kept = this.#retentionDays();
+      if (this.#log.start > 0 && kept !== null && candidate.window.lookbackDays > kept) {
+        warnings = [
+          ...warnings,
+          `The log keeps ${kept} days of events behind the latest one (older segments were compacted): the candidate's ${candidate.window.lookbackDays}-day lookback is scored on those only`,
+        ];
       }
       const switched = !options.dryRun;
-      if (switched) await this.#switchConfig(candidate, next);
+      if (switched) {
+        await this.#exclusive(async () => {
+          this.#assertHealthy();
+          // The tail logged since the last chunk, then the swap: every event is in the new
+          // state exactly once, and the next batch is scored by the new config.
+          for (const { value } of logLines(this.#logSegments(), { from })) {
+            const rec = value as LogRecord;
+            if (rec.t === "events") { for (const row of rec.rows) next.add(row); }
+          }
+          await this.#switchConfig(candidate, next);
+        });
+      }
       return {
         version: this.#configVersion,
         switched,
         name: candidate.name,
         as_of: formatInstant(T),
-        tier_change: period.tierChange,
+        tier_change: migrationBetween(before, after),
         tiers,
-        psi: period.psi,
+        psi: psiValue,
         moved: { count: moved.length, contacts: moved.slice(0, 100) },
         warnings,
       };
-    });
-  }
-
-  *#logEvents(to: number): Generator<EventRow> {
-    for (const { value } of ndjsonLines(this.#path("log"), { to })) {
-      const rec = value as LogRecord;
-      if (rec.t === "events") yield* rec.rows;
+    } finally {
+      this.#pins--;
     }
   }
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { chooseFromCurve, makeFolds } from "../../src/calibrate/_cv.ts";
+import { averageFolds, chooseFromCurve, chooseOneSe, makeFolds } from "../../src/calibrate/_cv.ts";
 
 const ids = Array.from({ length: 600 }, (_, i) => `c${i}`);
 
@@ -43,4 +43,33 @@ Deno.test("chooseFromCurve() takes the lowest log-loss, not the best AUC", () =>
     { variant: "woe", l2: 1, auc: 0.79, logLoss: 0.39 },
   ]);
   assert.deepEqual([best.variant, best.l2], ["woe", 1]);
+});
+
+Deno.test("chooseOneSe() keeps the fewest parameters within one standard error, then the strongest penalty", () => {
+  const size = (v: string) => ({ dummy: 80, linear: 40, woe: 79 })[v as "dummy"];
+  const curve = [
+    { variant: "dummy", l2: 30, auc: 0.51, logLoss: 0.40, logLossSe: 0.05 },
+    { variant: "linear", l2: 1, auc: 0.51, logLoss: 0.44, logLossSe: 0.05 },
+    { variant: "linear", l2: 300, auc: 0.51, logLoss: 0.445, logLossSe: 0.05 },
+    { variant: "linear", l2: 1000, auc: 0.50, logLoss: 0.46, logLossSe: 0.05 },
+    { variant: "woe", l2: 300, auc: 0.50, logLoss: 0.42, logLossSe: 0.05 },
+  ];
+  const pick = chooseOneSe(curve, size);
+  assert.deepEqual([pick.variant, pick.l2], ["linear", 300]);
+  // Folds that tell the settings apart keep the best one.
+  const tight = curve.map((c) => ({ ...c, logLossSe: 0.001 }));
+  assert.deepEqual([chooseOneSe(tight, size).variant, chooseOneSe(tight, size).l2], ["dummy", 30]);
+  // Without a standard error (one fold) it is the lowest log-loss.
+  const bare = curve.map(({ logLossSe: _, ...c }) => c);
+  assert.deepEqual(chooseOneSe(bare, size), chooseFromCurve(bare));
+});
+
+Deno.test("averageFolds() reports the standard error of the mean log-loss", () => {
+  const [p] = averageFolds("dummy", [
+    [{ l2: 1, auc: 0.7, logLoss: 0.2 }],
+    [{ l2: 1, auc: 0.8, logLoss: 0.4 }],
+    [{ l2: 1, auc: 0.6, logLoss: 0.6 }],
+  ]);
+  assert.ok(Math.abs(p.logLoss - 0.4) < 1e-12);
+  assert.ok(Math.abs(p.logLossSe! - 0.2 / Math.sqrt(3)) < 1e-12, String(p.logLossSe));
 });

@@ -201,6 +201,25 @@ Deno.test("calibrateSnapshot() out of time orders the cross-validation folds in 
   const r = calibrateSnapshot(rows, { label: "won", holdout: { after }, refit: false });
   assert.equal(r.selection!.foldOrder, "time");
   assert.equal(r.selection!.folds, 5);
+  // Time-ordered folds choose by the one-standard-error rule unless told otherwise.
+  assert.equal(r.selection!.rule, "one-se");
+  const best = r.selection!.curve.reduce((a, c) => (c.logLoss < a.logLoss ? c : a));
+  const near = r.selection!.curve.find((c) =>
+    c.variant === r.selection!.encoding && c.l2 === r.selection!.l2
+  )!;
+  assert.ok(near.logLoss <= best.logLoss + best.logLossSe!, JSON.stringify({ near, best }));
+  const byBest = calibrateSnapshot(rows, {
+    label: "won",
+    holdout: { after },
+    refit: false,
+    selectionRule: "best",
+  });
+  assert.equal(byBest.selection!.rule, "best");
+  assert.deepEqual([byBest.selection!.encoding, byBest.selection!.l2], [best.variant, best.l2]);
+  assert.throws(
+    () => calibrateSnapshot(rows, { label: "won", selectionRule: "1se" as "best" }),
+    /selectionRule must be "best" or "one-se", got "1se"/,
+  );
   assert.throws(
     () => calibrateSnapshot(rows, { label: "won", encoding: "onehot" as "dummy" }),
     /encoding must be "auto", "dummy", "steps", "linear" or "woe", got "onehot"/,
@@ -213,8 +232,8 @@ Deno.test("calibrateSnapshot() out of time orders the cross-validation folds in 
 });
 
 Deno.test("calibrateSnapshot() with linear coding gives a numeric column points on one slope", () => {
-  // Conversion rises with the score column; an unseen value between two bins gets the points
-  // of its bin, which lie on the fitted line.
+  // Conversion rises with the score column; the config gives each value the fitted line's
+  // points rounded to whole points, so an unseen value between two bins lies on the line.
   const rng = seededRng(8);
   const data: ContactRow[] = [];
   for (let i = 0; i < 3000; i++) {
@@ -255,4 +274,61 @@ Deno.test("calibrateSnapshot() draws folds at random when some rows are undated,
     () => calibrateSnapshot(undated, { label: "won", holdout: null, foldOrder: "time" }),
     /Cannot order cross-validation folds in time: 400 contacts have no "created_at"/,
   );
+});
+
+Deno.test("calibrateSnapshot() with linear coding scores a value by the line, held within the training range", () => {
+  const rng = seededRng(8);
+  const data: ContactRow[] = [];
+  for (let i = 0; i < 3000; i++) {
+    const x = Math.round(rng() * 1000) / 10;
+    data.push({ contact_id: `s${i}`, score_col: x, won: rng() < sigmoid(-3 + x / 25) ? 1 : 0 });
+  }
+  const r = calibrateSnapshot(data, { label: "won", holdout: null, encoding: "linear", l2: 0.1 });
+  const { config } = parseConfig(JSON.parse(serializeConfig(r.config)));
+  const lo = Math.min(...data.map((c) => c.score_col as number));
+  const hi = Math.max(...data.map((c) => c.score_col as number));
+  const grid = [...Array.from({ length: 541 }, (_, k) => -50 + k * 0.37), lo, hi, 10, 90];
+  const scored = scoreContacts(
+    config,
+    { contacts: grid.map((v, k) => ({ contact_id: `g${k}`, score_col: v })) },
+    { asOf: [0] },
+  );
+  const score = new Map(scored.rows.map((row) => [row.contactId, row.score]));
+  const at = grid.map((_, k) => score.get(`g${k}`)!);
+  // Whole-point steps up the line: never down, never more than one point at a time.
+  for (let k = 1; k < 541; k++) {
+    assert.ok(
+      at[k] - at[k - 1] >= 0 && at[k] - at[k - 1] <= 1,
+      `${grid[k]}: ${at[k - 1]} -> ${at[k]}`,
+    );
+  }
+  // About 20 / ln 2 / 25 points per unit (the true slope), and no points beyond the range.
+  const points = (v: number) => at[grid.lastIndexOf(v)];
+  const perUnit = (points(90) - points(10)) / 80;
+  assert.ok(Math.abs(perUnit / (20 / Math.LN2 / 25) - 1) < 0.25, String(perUnit));
+  assert.equal(at[0], points(lo)); // -50
+  assert.equal(at[540], points(hi)); // 149.8
+  assert.ok(points(hi) - points(lo) > 80, String(points(hi) - points(lo)));
+  // Each rule's points are the line's at its step, rounded.
+  for (const p of r.points.filter((row) => row.field === "score_col")) {
+    assert.ok(Math.abs(p.points - p.exactPoints) <= 0.5 + 1e-9, JSON.stringify(p));
+  }
+});
+
+Deno.test("calibrateSnapshot() with linear coding cuts a whole-number column's steps at whole numbers", () => {
+  const rng = seededRng(9);
+  const data: ContactRow[] = [];
+  for (let i = 0; i < 3000; i++) {
+    const visits = Math.floor(rng() * 6);
+    data.push({ contact_id: `v${i}`, visits, won: rng() < sigmoid(-2 + 0.6 * visits) ? 1 : 0 });
+  }
+  const r = calibrateSnapshot(data, { label: "won", holdout: null, encoding: "linear", l2: 0.1 });
+  const rules = r.config.attributes!.filter((a) => a.field === "visits");
+  // One step per value at most (six values), each bound a whole number.
+  assert.ok(rules.length >= 4 && rules.length <= 6, String(rules.length));
+  for (const a of rules) {
+    for (const bound of [a.where.gte, a.where.lt]) {
+      assert.ok(bound === undefined || Number.isInteger(bound), JSON.stringify(a.where));
+    }
+  }
 });

@@ -57,6 +57,12 @@ Deno.test("calibrate CLI writes a config whose `score` output reproduces its hol
     assert.equal(prov.inputs[0].rowsLoaded, 3000);
     assert.match(prov.inputs[0].sha256, /^[0-9a-f]{64}$/);
     assert.equal(prov.holdout.kind, "out-of-time");
+    // Out of time: time-ordered folds, chosen by the one-standard-error rule.
+    assert.equal(prov.selection.rule, "one-se");
+    assert.match(
+      cal.stdout,
+      /woe coding, L2 [\d.]+ \(cross-validation, \d time folds, fewest parameters within one standard error\)/,
+    );
 
     const sc = await runCli([
       "score",

@@ -112,3 +112,71 @@ Deno.test("finishCsv() writes formatScoresCsv()'s text from typed arrays, with t
     );
   }
 });
+
+Deno.test("finishCsvBytes() writes formatScoresCsv()'s bytes for ids that need quoting, guards or UTF-8", async () => {
+  // More than 256 contacts (the packed-word sort), ids sharing long prefixes, ids that a
+  // spreadsheet would read as formulas, ids with commas and quotes, and non-ASCII ids.
+  const r = rng(11);
+  const odd = ["=cmd", "-5", "+7 916 123-45-67", 'a"b', "x,y", "é", "日本", "line\nbreak", "'=z"];
+  const ids = Array.from(
+    { length: 900 },
+    (_, i) => i < odd.length ? odd[i] : i % 3 === 0 ? `customer-0000-${i}` : `${i * 7919 % 100000}`,
+  );
+  const plain = config({
+    window: { lookbackDays: 30, halfLifeDays: 7 },
+    rules: [
+      { id: "view", on: "page_view", points: 1, maxPerDay: 2, scopes: ["global", { tag: "web" }] },
+      { id: "click", on: "email_click", points: 5, maxCount: 3, scopes: ["global", "stage"] },
+      { id: "call", on: "call", where: { value: { gte: 60 } }, points: -9 },
+    ],
+    tiers: { high: 12, medium: 4 },
+  });
+  // A rule id that needs quoting: reasons go through textField.
+  const quoted = config({
+    window: { lookbackDays: 30 },
+    rules: [
+      { id: "view, web", on: "page_view", points: 1 },
+      { id: "=click", on: "email_click", points: 5, maxCount: 3 },
+    ],
+    tiers: { high: 12, medium: 4 },
+  });
+  for (const cfg of [plain, quoted]) {
+    const types = ["page_view", "email_click", "call"];
+    const list: EventRow[] = Array.from({ length: 6000 }, () => ({
+      contact_id: ids[Math.floor(r() * ids.length)],
+      ts: T - Math.floor(r() * 90 * DAY),
+      type: types[Math.floor(r() * types.length)],
+      stage: r() < 0.3 ? "lead" : null,
+      value: Math.floor(r() * 120),
+    }));
+    const asOf = [T - 40 * DAY, T];
+    const a = createBatchScorer(cfg);
+    const b = createBatchScorer(cfg, { asOf });
+    const t = createBatchScorer(cfg, { asOf });
+    for (const e of list) {
+      a.add(e);
+      b.add(e);
+      t.add(e);
+    }
+    const result = a.finish(asOf);
+    const expected = formatScoresCsv(result);
+    const chunks: Uint8Array[] = [];
+    const got = await b.finishCsvBytes(asOf, (bytes) => {
+      chunks.push(bytes);
+    }, { chunkBytes: 3000 });
+    const all = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+    chunks.reduce((at, c) => (all.set(c, at), at + c.length), 0);
+    const want = new TextEncoder().encode(expected);
+    const at = all.findIndex((x, i) => x !== want[i]);
+    assert.equal(all.length, want.length);
+    assert.equal(at, -1, `first difference at byte ${at}`);
+    assert.ok(chunks.length > 10);
+    assert.ok(chunks.every((c) => c[c.length - 1] === 10), "chunks end with whole lines");
+    assert.equal(got.rows, result.rows.length);
+    let text = "";
+    await t.finishCsv(asOf, (s) => {
+      text += s;
+    }, { chunkChars: 2000 });
+    assert.equal(text, expected);
+  }
+});

@@ -116,3 +116,44 @@ export async function waitFor(check: () => boolean | Promise<boolean>, ms = 10_0
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+/** A `cli serve` process and the URL it listens on. */
+export interface Server {
+  child: Deno.ChildProcess;
+  url: string;
+  output: Promise<string>;
+}
+
+/** Starts `cli serve` with `args` (and `env`) and waits for its "Listening on" line. */
+export async function startServer(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<Server> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", `${ROOT}src/cli/main.ts`, "serve", ...args],
+    env,
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const lines = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let seen = "";
+  let url = "";
+  while (!url) {
+    const { done, value } = await lines.read();
+    if (done) {
+      const err = await new Response(child.stderr).text();
+      throw new Error(`serve exited before listening: ${seen}${err}`);
+    }
+    seen += value;
+    url = /Listening on (http:\/\/\S+?)\/ /.exec(seen)?.[1] ?? "";
+  }
+  const output = (async () => {
+    for (;;) {
+      const { done, value } = await lines.read();
+      if (done) break;
+      seen += value;
+    }
+    return seen + await new Response(child.stderr).text();
+  })();
+  return { child, url, output };
+}

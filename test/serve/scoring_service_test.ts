@@ -161,7 +161,7 @@ Deno.test("ScoringService refuses hostile requests with a clear 4xx and changes 
   await withService({ config, contacts }, async (s, dir) => {
     const handler = createServeHandler(s, { token: "t0k", maxBodyBytes: 20_000, maxEvents: 5 });
     const auth = { authorization: "Bearer t0k" };
-    const logBefore = await Deno.readTextFile(`${dir}/events.ndjson`);
+    const logBefore = await Deno.readTextFile(`${dir}/events-0000000000000000.ndjson`);
     const good = {
       contact_id: contacts[0].contact_id,
       ts: "2024-05-01T10:00:00Z",
@@ -249,7 +249,7 @@ Deno.test("ScoringService refuses hostile requests with a clear 4xx and changes 
     await res.body?.cancel();
     assertEquals(s.eventCount, 0);
     assertEquals(s.configVersion, 1);
-    assertEquals(await Deno.readTextFile(`${dir}/events.ndjson`), logBefore);
+    assertEquals(await Deno.readTextFile(`${dir}/events-0000000000000000.ndjson`), logBefore);
     // The rejected index points at the element; good ones in the same request go through.
     const mixed = await call(
       handler,
@@ -503,9 +503,9 @@ Deno.test("ScoringService recovers from a crash state: torn log line cut, missin
     const outbox = await Deno.readFile(`${data}/outbox.ndjson`);
     assert(outbox.length > outboxOffset, "the outbox grew after the early snapshot");
     await Deno.writeFile(`${data}/outbox.ndjson`, outbox.subarray(0, outboxOffset));
-    const logSize = (await Deno.stat(`${data}/events.ndjson`)).size;
+    const logSize = (await Deno.stat(`${data}/events-0000000000000000.ndjson`)).size;
     await Deno.writeTextFile(
-      `${data}/events.ndjson`,
+      `${data}/events-0000000000000000.ndjson`,
       '{"t":"events","seq":6001,"rows":[{"contact_id":"104729","ts":17',
       { append: true },
     );
@@ -515,7 +515,7 @@ Deno.test("ScoringService recovers from a crash state: torn log line cut, missin
       return Promise.resolve();
     }, data);
     assert(notices.some((m) => m.includes("never acknowledged")), notices.join("\n"));
-    assertEquals((await Deno.stat(`${data}/events.ndjson`)).size, logSize);
+    assertEquals((await Deno.stat(`${data}/events-0000000000000000.ndjson`)).size, logSize);
     const keys: string[] = [];
     readNdjsonFile(`${data}/outbox.ndjson`, (v) => keys.push((v as { key: string }).key));
     assertEquals(keys, expected);

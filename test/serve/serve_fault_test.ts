@@ -10,45 +10,9 @@ import type { EventRow } from "../../src/data/types.ts";
 import { createIncrementalScorer } from "../../src/engine/create_incremental_scorer.ts";
 import { firingKey } from "../../src/serve/scoring_service.ts";
 import { readNdjsonFile } from "../../src/serve/ndjson_file.ts";
-import { ROOT, SAMPLE, STARTER, startReceiver, waitFor } from "./_helpers.ts";
+import { SAMPLE, type Server, STARTER, startReceiver, startServer, waitFor } from "./_helpers.ts";
 
 const SECRET = "fault-secret";
-
-interface Server {
-  child: Deno.ChildProcess;
-  url: string;
-  output: Promise<string>;
-}
-
-async function startServer(args: string[]): Promise<Server> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", `${ROOT}src/cli/main.ts`, "serve", ...args],
-    env: { SCOREBENCH_WEBHOOK_SECRET: SECRET },
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const lines = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let seen = "";
-  let url = "";
-  while (!url) {
-    const { done, value } = await lines.read();
-    if (done) {
-      const err = await new Response(child.stderr).text();
-      throw new Error(`serve exited before listening: ${seen}${err}`);
-    }
-    seen += value;
-    url = /Listening on (http:\/\/\S+?)\/ /.exec(seen)?.[1] ?? "";
-  }
-  const output = (async () => {
-    for (;;) {
-      const { done, value } = await lines.read();
-      if (done) break;
-      seen += value;
-    }
-    return seen + await new Response(child.stderr).text();
-  })();
-  return { child, url, output };
-}
 
 function body(rows: (EventRow & { n: number })[]): string {
   return rows.map((r) => {
@@ -88,7 +52,7 @@ Deno.test("cli serve killed with SIGKILL during a burst loses no acknowledged ev
     const batches: (typeof events)[] = [];
     for (let i = 0; i < events.length; i += 50) batches.push(events.slice(i, i + 50));
 
-    server = await startServer(args);
+    server = await startServer(args, { SCOREBENCH_WEBHOOK_SECRET: SECRET });
     const acked: number[] = [];
     let next = 0;
     let killed = false;
@@ -118,10 +82,10 @@ Deno.test("cli serve killed with SIGKILL during a burst loses no acknowledged ev
     const untried = batches.slice(next).map((_, i) => next + i);
     assert(untried.length > 20, `the kill came too late (${next} of ${batches.length})`);
 
-    server = await startServer(args);
+    server = await startServer(args, { SCOREBENCH_WEBHOOK_SECRET: SECRET });
     // Every acknowledged event is in the log, and none twice.
     const logged = new Map<number, number>();
-    readNdjsonFile(`${dir}/data/events.ndjson`, (v) => {
+    readNdjsonFile(`${dir}/data/events-0000000000000000.ndjson`, (v) => {
       const rec = v as { t: string; rows?: { n: number }[] };
       for (const r of rec.rows ?? []) logged.set(r.n, (logged.get(r.n) ?? 0) + 1);
     });
@@ -145,7 +109,7 @@ Deno.test("cli serve killed with SIGKILL during a burst loses no acknowledged ev
 
     // The crossings are those of the log replayed in order, each delivered once by key.
     const rows: EventRow[] = [];
-    readNdjsonFile(`${dir}/data/events.ndjson`, (v) => {
+    readNdjsonFile(`${dir}/data/events-0000000000000000.ndjson`, (v) => {
       const rec = v as { t: string; rows?: EventRow[] };
       if (rec.rows) rows.push(...rec.rows);
     });
