@@ -351,16 +351,20 @@ export class AppShell extends LitElement {
   }
 
   /**
-   * Saves the workspace file: straight into a file the analyst picks where the browser can
-   * (`showSaveFilePicker`, written a chunk at a time), else downloaded as a Blob of chunks
-   * (see `Workspace.fileBlob`).
+   * Saves the workspace file, downloaded as a Blob of chunks (see `Workspace.fileBlob`); a
+   * workspace whose files pass 256 MB goes straight into a file the analyst picks where the
+   * browser can (`showSaveFilePicker`, written a chunk at a time, never held in the page).
    */
   private saveWorkspace = async () => {
     if (!this.workspace) return;
     const stamp = new Date().toISOString().slice(0, 10);
     const name = `scorebench-workspace-${stamp}.json`;
     const pick = (globalThis as { showSaveFilePicker?: SaveFilePicker }).showSaveFilePicker;
-    if (pick) {
+    const bytes = [...this.workspace.inputs.values()].reduce(
+      (n, f) => n + (f.bytes instanceof Blob ? f.bytes.size : f.bytes.length),
+      0,
+    );
+    if (pick && bytes > 256 << 20) {
       let handle;
       try {
         handle = await pick({
