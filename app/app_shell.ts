@@ -31,6 +31,14 @@ import { baseStyles } from "../components/_styles.ts";
 import { SqlCell, type SqlSource } from "../components/sql_cell.ts";
 import "../components/notebook_view.ts";
 
+/** Asks every Lit element under `root` (through shadow roots) to render again. */
+function redrawAll(root: ParentNode): void {
+  for (const el of Array.from(root.querySelectorAll("*"))) {
+    (el as Partial<LitElement>).requestUpdate?.();
+    if (el.shadowRoot) redrawAll(el.shadowRoot);
+  }
+}
+
 /**
  * The workbench page: the notebook pages as tabs, the current page, workspace save / open /
  * reset, and a status line. It opens DuckDB, restores the last workspace from this
@@ -163,6 +171,8 @@ export class AppShell extends LitElement {
       // Storage off (private mode): the choice lasts for this visit.
     }
     document.documentElement.lang = lang;
+    // Elements whose properties did not change still draw their words again.
+    redrawAll(this.renderRoot);
     if (this.page) this.show(this.page);
   };
 

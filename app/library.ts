@@ -55,7 +55,10 @@ import {
 } from "../src/backtest/period_settings.ts";
 import type { Workspace } from "./workspace.ts";
 
-/** A name for a fit that says how it was made. */
+/**
+ * A name for a fit that says how it was made. Names are kept in English, like the config
+ * files; the page shows them in its language (`versionName`).
+ */
 export function fitName(settings: _PeriodSettings): string {
   const half = settings.halfLifeDays ? `, half-life ${settings.halfLifeDays} days` : "";
   return `Calibrated: ${
@@ -117,7 +120,7 @@ export async function reportImages(json: BacktestJson) {
 import { stampResult } from "../src/workspace/result_stamp.ts";
 import { dataKey as _dataKey } from "../src/workspace/config_versions.ts";
 import type { WorkspaceData } from "../src/workspace/types.ts";
-export { label } from "../src/i18n/labels.ts";
+export { label, versionName } from "../src/i18n/labels.ts";
 
 /**
  * The stamp of a result computed now for the current config version (or for `spec`, a

@@ -9,16 +9,12 @@
  */
 import { DuckDBInstance } from "@duckdb/node-api";
 import { toScoringConfig } from "../src/config/mod.ts";
-import type { ColumnData } from "../src/db/mod.ts";
-import {
-  clickhouseSchema,
-  type ColumnType,
-  compileToSql,
-  shardScoringSql,
-} from "../src/sql/mod.ts";
+import { compileToSql, shardScoringSql } from "../src/sql/mod.ts";
 import {
   type ClickhouseClient,
+  loadColumns,
   parseScoreRows,
+  processCpu,
   SERVER_BINARY,
   type Servers,
   startServers,
@@ -37,57 +33,18 @@ import {
 const T = Date.UTC(2024, 2, 31);
 type Generated = ReturnType<typeof generate>;
 
-/** CPU seconds used so far by the processes `pids` (user + system). */
-function processCpu(pids: number[]): number {
-  let total = 0;
-  for (const pid of pids) {
-    const fields = Deno.readTextFileSync(`/proc/${pid}/stat`).split(") ")[1].split(" ");
-    total += (Number(fields[11]) + Number(fields[12])) / 100;
-  }
-  return total;
-}
-
-function tsvCell(v: unknown, type: ColumnType): string {
-  if (type === "VARCHAR[]") return `[${(v as string[]).map((s) => `'${s}'`).join(",")}]`;
-  if (v === null || v === undefined || (typeof v === "number" && Number.isNaN(v))) return "\\N";
-  return String(v);
-}
-
-/** Inserts generated columns in slices of TabSeparated text. */
-async function insertColumns(
-  client: ClickhouseClient,
-  table: string,
-  columns: Record<string, ColumnData>,
-  types: Record<string, ColumnType>,
-): Promise<void> {
-  const names = Object.keys(columns);
-  const cols = names.map((n) => columns[n].values as ArrayLike<unknown>);
-  const n = cols[0].length;
-  for (let start = 0; start < n; start += 250_000) {
-    let text = "";
-    for (let i = start; i < Math.min(n, start + 250_000); i++) {
-      text += names.map((name, k) => tsvCell(cols[k][i], types[name])).join("\t") + "\n";
-    }
-    await client.query(`INSERT INTO ${table} (${names.join(", ")}) FORMAT TabSeparated`, text);
-  }
-}
-
 async function load(clients: ClickhouseClient[], data: Generated, cluster?: string) {
   const columns = {
     events: { ...TABLE_TYPES.events, seq: "BIGINT" as const },
     contacts: TABLE_TYPES.contacts,
     verification: TABLE_TYPES.verification,
   };
-  for (const c of clients) {
-    for (const t of ["events", "contacts", "verification"]) {
-      await c.query(`DROP TABLE IF EXISTS ${t}`);
-      await c.query(`DROP TABLE IF EXISTS ${t}_local`);
-    }
-    for (const s of clickhouseSchema(columns, { cluster })) await c.query(s);
-  }
-  await insertColumns(clients[0], "events", data.events, columns.events);
-  await insertColumns(clients[0], "contacts", data.contacts, columns.contacts);
-  await insertColumns(clients[0], "verification", data.verification, columns.verification);
+  // One streamed INSERT a table, through the Distributed tables on a cluster.
+  await loadColumns(clients, {
+    events: { columns: data.events, types: columns.events },
+    contacts: { columns: data.contacts, types: columns.contacts },
+    verification: { columns: data.verification, types: columns.verification },
+  }, { cluster });
   return columns;
 }
 

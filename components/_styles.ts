@@ -52,6 +52,12 @@ export const baseStyles = css`
   th.num {
     text-align: right;
   }
+  /* Column names wrap (words, not letters), so a wide table still fits a 1280 px screen. */
+  thead th {
+    white-space: normal;
+    min-width: 4.5em;
+    vertical-align: bottom;
+  }
   .scroll {
     overflow: auto;
     max-width: 100%;

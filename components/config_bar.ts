@@ -7,6 +7,7 @@ import {
   noEdits,
 } from "../src/workspace/config_versions.ts";
 import { message, type MessageKey } from "../src/i18n/messages.ts";
+import { label, versionName } from "../src/i18n/labels.ts";
 import { baseStyles } from "./_styles.ts";
 
 const KIND_WORDS: Record<string, MessageKey> = {
@@ -90,10 +91,12 @@ export class ConfigBar extends LitElement {
       edits.points.length ? `${edits.points.length} ${t("points")}` : "",
       edits.tiers ? t("thresholds") : "",
       edits.window ? t("window") : "",
-      ...edits.blocks,
+      ...edits.blocks.map((b) => label(this.lang, b)),
     ].filter(Boolean).join(", ");
     return html`<div class="bar" part="bar" role="status" id="current-config">
-      <span>${t("currentConfig")}: <strong>${current.id}</strong> ${current.name}
+      <span>${t("currentConfig")}: <strong>${current.id}</strong> ${
+      versionName(this.lang, current.name)
+    }
         (${t(KIND_WORDS[current.kind])})</span>
       ${edited ? html`<span class="tag edited">${t("editedTag")}: ${what}</span>` : null}
       ${
@@ -110,7 +113,9 @@ export class ConfigBar extends LitElement {
       )}>
           ${
       [...state.versions].reverse().map((v) =>
-        html`<option .value=${v.id} ?selected=${v.id === current.id}>${v.id} ${v.name}</option>`
+        html`<option .value=${v.id} ?selected=${v.id === current.id}>${v.id} ${
+          versionName(this.lang, v.name)
+        }</option>`
       )
     }
         </select>

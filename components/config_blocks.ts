@@ -250,7 +250,7 @@ export class ConfigBlocksForm extends LitElement {
               <label>${tr("action")}<input .value=${t.action} aria-label=${`trigger ${
                 i + 1
               } action`}
-                          title="e.g. call_back, send_to_crm" @input=${(e: Event) =>
+                          title=${tr("e.g. call_back, send_to_crm")} @input=${(e: Event) =>
                             this.setTrigger(i, {
                               action: (e.target as HTMLInputElement).value,
                             })}></label>

@@ -46,26 +46,33 @@ export function replaceQuestion(
 ): { text: string; warn: boolean } | null {
   const read = summary.rowsRead || summary.rowsLoaded + summary.rowsRejected;
   const mostly = read > 0 && summary.rowsRejected / read > MOSTLY_REJECTED;
-  const got = `${summary.file}: ${summary.rowsLoaded.toLocaleString("en")} rows loaded, ${
-    summary.rowsRejected.toLocaleString("en")
-  } rejected`;
+  const n = (x: number) => x.toLocaleString("en");
+  const got = tr("{file}: {loaded} rows loaded, {rejected} rejected", {
+    file: summary.file,
+    loaded: n(summary.rowsLoaded),
+    rejected: n(summary.rowsRejected),
+  });
   if (mostly) {
     return {
-      text: `${got}: most rows were rejected (check the column mapping).${
+      text: `${got}: ${tr("most rows were rejected (check the column mapping).")} ${
         previous
-          ? ` Replace ${previous.name} (${
-            previous.summary.rowsLoaded.toLocaleString("en")
-          } rows) anyway?`
-          : " Load it anyway?"
+          ? tr("Replace {name} ({rows} rows) anyway?", {
+            name: previous.name,
+            rows: n(previous.summary.rowsLoaded),
+          })
+          : tr("Load it anyway?")
       }`,
       warn: true,
     };
   }
   if (previous && previous.name !== summary.file) {
     return {
-      text: `${got}. Replace ${previous.name} (${
-        previous.summary.rowsLoaded.toLocaleString("en")
-      } rows)?`,
+      text: `${got}. ${
+        tr("Replace {name} ({rows} rows)?", {
+          name: previous.name,
+          rows: n(previous.summary.rowsLoaded),
+        })
+      }`,
       warn: false,
     };
   }
@@ -219,11 +226,13 @@ export class FileLoader extends LitElement {
       p.replaced && this.workspace?.replaced
         ? html`
           <p
-            class="muted">Replaced ${p.replaced}. <button data-undo @click=${async () => {
+            class="muted">${tr("Replaced {name}.", {
+              name: p.replaced,
+            })} <button data-undo @click=${async () => {
               this.update1(i, { replaced: null });
               await this.workspace?.undoReplace();
               this.update1(i, { done: false, progress: null });
-            }}>Undo: bring back ${p.replaced}</button></p>
+            }}>${tr("Undo: bring back {name}", { name: p.replaced })}</button></p>
         `
         : null
     }

@@ -68,6 +68,12 @@ export class LoadSummaryView extends LitElement {
       progress {
         width: 12em;
       }
+      /* A long list of event types wraps, so the table fits a 1280 px screen. */
+      td.types {
+        white-space: normal;
+        min-width: 14em;
+        max-width: 28em;
+      }
     `,
   ];
 
@@ -131,7 +137,7 @@ export class LoadSummaryView extends LitElement {
                 <td class="num">${t.countingDuplicates ? "…" : t.summary.duplicates}</td>
                 <td>${iso(t.summary.minTs)}</td>
                 <td>${iso(t.summary.maxTs)}</td>
-                <td>${t.summary.eventTypes
+                <td class="types">${t.summary.eventTypes
                   ? Object.entries(t.summary.eventTypes).map(([k, n]) => `${k} ${n}`).join(", ")
                   : ""}</td>
                 ${this.workspace
@@ -151,8 +157,8 @@ export class LoadSummaryView extends LitElement {
           tables.filter((t) => t.reader).map((t) =>
             html`<li data-reader=${t.reader!}>${t.name}: ${
               t.reader === "duckdb"
-                ? "read by DuckDB (read_csv)"
-                : `read by the loader${t.readerNote ? ` (${t.readerNote})` : ""}`
+                ? tr("read by DuckDB (read_csv)")
+                : `${tr("read by the loader")}${t.readerNote ? ` (${tr(t.readerNote)})` : ""}`
             }</li>`
           )
         }</ul>`
@@ -188,7 +194,10 @@ export class LoadSummaryView extends LitElement {
         @keydown=${(e: KeyboardEvent) => {
           if (e.key === "Escape" && !reading) this.close();
         }}>
-        <h4>Remap columns of ${table.name} (${table.kind})</h4>
+        <h4>${tr("Remap columns of {name} ({kind})", {
+          name: table.name,
+          kind: tr(table.kind),
+        })}</h4>
         <sb-column-mapper .kind=${table.kind} .columns=${details.columns ?? table.summary.columns}
           .value=${remap.mapping} .highlight=${details.column ?? ""}
           @change=${(
@@ -203,15 +212,16 @@ export class LoadSummaryView extends LitElement {
                 aria-label=${`reading ${table.name}`}></progress>
               <span>${Math.round(remap.progress! * 100)} %</span>
             `
-            : html`<button @click=${() => this.close()}>Cancel</button>`}
+            : html`<button @click=${() => this.close()}>${tr("Cancel")}</button>`}
         </p>
         ${remap.ask
           ? html`
             <div class="error" role="alertdialog" aria-label="replace table">${remap.ask.text}
               <button class="primary" data-answer="yes" @click=${() =>
-                remap.ask!.answer(true)}>Load anyway</button>
-              <button data-answer="no" @click=${() =>
-                remap.ask!.answer(false)}>Keep the loaded table</button>
+                remap.ask!.answer(true)}>${tr("Load anyway")}</button>
+              <button data-answer="no" @click=${() => remap.ask!.answer(false)}>${tr(
+                "Keep the loaded table",
+              )}</button>
             </div>
           `
           : null}
@@ -269,10 +279,10 @@ export class LoadSummaryView extends LitElement {
                 progress: 1,
                 error: null,
                 ask: {
-                  text: question.text.replace(
-                    / Load it anyway\?$/,
-                    " Replace the loaded table anyway?",
-                  ),
+                  text: question.text.endsWith(tr("Load it anyway?"))
+                    ? question.text.slice(0, -tr("Load it anyway?").length) +
+                      tr("Replace the loaded table anyway?")
+                    : question.text,
                   answer: (yes) => {
                     this.remap = { kind, mapping, progress: yes ? 1 : null, error: null };
                     answer(yes);

@@ -9,6 +9,7 @@ import type {
 import { runNotebook } from "../src/notebook/mod.ts";
 import { renderMarkdown } from "../src/notebook/render_markdown.ts";
 import { baseStyles } from "./_styles.ts";
+import { tr } from "./_lang.ts";
 
 /** One line saying what a non-element value is, e.g. `Array(1200)` or `{high, medium}`. */
 export function summarizeValue(value: unknown): string {
@@ -120,7 +121,7 @@ export class NotebookView extends LitElement {
   }
 
   override render() {
-    if (!this.notebook) return html`<p class="muted">Loading notebook…</p>`;
+    if (!this.notebook) return html`<p class="muted">${tr("Loading notebook…")}</p>`;
     // Keyed: another notebook gets fresh sections, never the previous page's outputs.
     return keyed(
       this.notebook,

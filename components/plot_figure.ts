@@ -1,6 +1,7 @@
 import { css, html, LitElement, type PropertyValues } from "lit";
 import * as Plot from "@observablehq/plot";
 import { baseStyles } from "./_styles.ts";
+import { tr } from "./_lang.ts";
 
 /**
  * Shows an Observable Plot chart. Give it `options` (Plot options; drawn at the element's
@@ -65,7 +66,7 @@ export class PlotFigure extends LitElement {
   }
 
   override render() {
-    return html`<div part="figure" role="img" aria-label=${this.label || "chart"}></div>`;
+    return html`<div part="figure" role="img" aria-label=${tr(this.label || "chart")}></div>`;
   }
 
   protected override updated(changed: PropertyValues): void {

@@ -92,7 +92,7 @@ export class PointsEditor extends LitElement {
             const edited = r.ruleId !== null && current !== r.points;
             return html`
               <tr class=${edited ? "edited" : ""}>
-                <td class="wrap">${r.label || r.feature}</td>
+                <td class="wrap">${tr(r.label || r.feature)}</td>
                 <td class="wrap">${r.ruleId ??
                   (r.feature === "(intercept)"
                     ? tr("(intercept)")

@@ -3,6 +3,7 @@ import type { ConfigState } from "../src/workspace/config_versions.ts";
 import { type ResultStamp, type StaleReason, stampStatus } from "../src/workspace/result_stamp.ts";
 import { baseStyles } from "./_styles.ts";
 import { tr } from "./_lang.ts";
+import { versionName } from "../src/i18n/labels.ts";
 
 const REASONS: Record<StaleReason, string> = {
   otherVersion: "the current config is now another version",
@@ -60,7 +61,8 @@ export class ResultStampLine extends LitElement {
     const stamp = this.stamp;
     if (!stamp || !this.state) return null;
     const version = stamp.versionId
-      ? `${stamp.versionId} ${stamp.versionName}`.trim()
+      ? `${stamp.versionId} ${versionName(document.documentElement.lang, stamp.versionName)}`
+        .trim()
       : tr("no config");
     const status = stampStatus(stamp, this.state, this.dataKey);
     return status.stale

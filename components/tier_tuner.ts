@@ -153,12 +153,14 @@ export class TierTuner extends LitElement {
   }
 
   private chart(): Plot.PlotOptions {
-    const rows = this.split.filter((s) => s.count > 0);
+    // Tier names in the page's language, on the axis and in the bars' colours alike.
+    const rows = this.split.filter((s) => s.count > 0).map((s) => ({ ...s, tier: tr(s.tier) }));
+    const tiers = ["high", "medium", "low"].map((t) => tr(t));
     return {
       height: 220,
       marginLeft: 60,
       x: { label: tr("conversion"), tickFormat: "%", grid: true },
-      y: { label: null, domain: ["high", "medium", "low"] },
+      y: { label: null, domain: tiers },
       marks: [
         Plot.barX(rows, { y: "tier", x: "conversion", fill: "tier" }),
         Plot.ruleY(rows, {
@@ -174,7 +176,7 @@ export class TierTuner extends LitElement {
           dx: 14,
         }),
       ],
-      color: { domain: ["high", "medium", "low"], range: ["#c0392b", "#f0a500", "#8892a6"] },
+      color: { domain: tiers, range: ["#c0392b", "#f0a500", "#8892a6"] },
     };
   }
 

@@ -14,8 +14,6 @@ import {
   type CompareWindowsOptions,
   impactPreview,
   type ImpactPreviewOptions,
-  periodInstants,
-  type PeriodInstantsOptions,
   replay,
   type ReplayInput,
   type ReplayOptions,
@@ -151,11 +149,6 @@ export const WORKER_TASKS = {
     };
   },
 
-  /** Instants every week or month between two instants (see `periodInstants`). */
-  instants(_tables: WorkerTables, from: number, to: number, options: PeriodInstantsOptions) {
-    return periodInstants(from, to, options);
-  },
-
   /**
    * The whole-point hold-out metrics of `spec` on the held-out rows of the calibration with
    * `options` (from the cache when the page just ran it): for an unedited config exactly the
@@ -219,15 +212,6 @@ export const WORKER_TASKS = {
       })),
       skipped: result.skipped,
     };
-  },
-
-  /**
-   * Points fitted on contact attributes against a 0/1 contacts column `label` (snapshot
-   * calibration; the CLI's `calibrate --label`), with a random hold-out.
-   */
-  calibrateSnapshot(tables: WorkerTables, label: string) {
-    const { contacts } = need(tables, "calibrate on a label column", "contacts");
-    return calibrateSnapshot(contacts, { label, name: `Snapshot calibration on "${label}"` });
   },
 
   /**

@@ -76,6 +76,16 @@ export interface ReconciledSettings {
   settings: PeriodSettings;
   /** `null` when the saved settings were kept (or there were none). */
   note: string | null;
+  /**
+   * The note's template and values (`{name}` placeholders), for a page that shows it in
+   * another language; `null` with the note.
+   */
+  noteParts: { text: string; values: Record<string, string | number> } | null;
+}
+
+/** The note of `parts`, its placeholders filled. */
+function fill(parts: { text: string; values: Record<string, string | number> }): string {
+  return parts.text.replace(/\{(\w+)\}/g, (_, name) => String(parts.values[name]));
 }
 
 /**
@@ -89,26 +99,36 @@ export function reconcilePeriodSettings(
   span: DataSpan,
 ): ReconciledSettings {
   const base = defaultPeriodSettings(span);
-  if (!saved || typeof saved !== "object") return { settings: base, note: null };
+  if (!saved || typeof saved !== "object") return { settings: base, note: null, noteParts: null };
   const merged = { ...base, ...saved } as PeriodSettings;
   let bounds: PeriodSettings;
   try {
     bounds = defaultPeriodSettings(span, merged.lookbackDays, merged.horizonDays);
   } catch {
-    return {
-      settings: base,
-      note:
-        `Settings reset to the data: a look-back of ${merged.lookbackDays} days and a horizon of ${merged.horizonDays} days leave no cutoff in the loaded data`,
+    const noteParts = {
+      text:
+        "Settings reset to the data: a look-back of {lookback} days and a horizon of {horizon} days leave no cutoff in the loaded data",
+      values: { lookback: merged.lookbackDays, horizon: merged.horizonDays },
     };
+    return { settings: base, note: fill(noteParts), noteParts };
   }
   if (merged.from >= bounds.from && merged.to <= bounds.to && merged.from <= merged.to) {
-    return { settings: merged, note: null };
+    return { settings: merged, note: null, noteParts: null };
   }
+  const noteParts = {
+    text:
+      "Cutoffs reset to the data: {from} to {to} fell outside {first} to {last}, the cutoffs with a full look-back and horizon in the loaded data",
+    values: {
+      from: iso(merged.from),
+      to: iso(merged.to),
+      first: iso(bounds.from),
+      last: iso(bounds.to),
+    },
+  };
   return {
     settings: { ...merged, from: bounds.from, to: bounds.to },
-    note: `Cutoffs reset to the data: ${iso(merged.from)} to ${iso(merged.to)} fell outside ${
-      iso(bounds.from)
-    } to ${iso(bounds.to)}, the cutoffs with a full look-back and horizon in the loaded data`,
+    note: fill(noteParts),
+    noteParts,
   };
 }
 

@@ -31,6 +31,16 @@ export interface ChartOptions {
    * tiers are then labelled inside the SVG itself. @default true
    */
   legend?: boolean;
+  /**
+   * The chart's words (axis labels, tier names, line and mark labels) in another language:
+   * called with each English word, returns the one to show. @default the English word
+   */
+  translate?: (english: string) => string;
+}
+
+/** The words of a chart as `options.translate` gives them (English without it). */
+export function wordsOf(options: ChartOptions): (english: string) => string {
+  return options.translate ?? ((english) => english);
 }
 
 export const TIER_ORDER: TierOrUnscored[] = ["high", "medium", "low", "unscored"];
@@ -38,7 +48,7 @@ export const TIER_COLORS = ["#d62728", "#ff7f0e", "#1f77b4", "#c7c7c7"];
 
 /**
  * Plot settings shared by the charts of tiers over the instants: size (640 x 320 unless
- * given), title, and the tier colours, with room on the right for the tier labels drawn
+ * given), title, and the tier colours (over the tier names as `translate` gives them), with room on the right for the tier labels drawn
  * in the SVG when the HTML legend is off.
  */
 export function tierFrame(options: ChartOptions): {
@@ -48,9 +58,10 @@ export function tierFrame(options: ChartOptions): {
   title?: string;
   marginLeft: number;
   marginRight: number;
-  color: { domain: TierOrUnscored[]; range: string[]; legend: boolean };
+  color: { domain: string[]; range: string[]; legend: boolean };
 } {
   const { width = 640, height = 320, document, title, legend = true } = options;
+  const t = wordsOf(options);
   return {
     document,
     width,
@@ -58,7 +69,7 @@ export function tierFrame(options: ChartOptions): {
     title,
     marginLeft: 60,
     marginRight: legend ? 20 : 70,
-    color: { domain: TIER_ORDER, range: TIER_COLORS, legend },
+    color: { domain: TIER_ORDER.map(t), range: TIER_COLORS, legend },
   };
 }
 
@@ -66,4 +77,9 @@ export function toDate(asOf: number | string): Date {
   const d = new Date(asOf);
   if (Number.isNaN(d.getTime())) throw new RangeError(`Cannot chart period "${asOf}": not a date`);
   return d;
+}
+
+/** How many date ticks fit across `width` pixels (a date label is about 70 px wide). */
+export function dateTicks(width: number): number {
+  return Math.max(2, Math.floor(width / 110));
 }

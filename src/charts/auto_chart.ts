@@ -34,6 +34,8 @@ export function autoChart(
     case "time":
       return {
         marginLeft: 50,
+        // Dates as dates (2024-07-01), the same in every language.
+        x: { tickFormat: "%Y-%m-%d", ticks: 6 },
         y: { grid: true },
         marks: [Plot.lineY(rows, { x, y, tip: true }), Plot.ruleY([0])],
       };

@@ -1,6 +1,6 @@
 import * as Plot from "@observablehq/plot";
 import type { CvPoint } from "../calibrate/types.ts";
-import type { ChartOptions } from "./_periods.ts";
+import { type ChartOptions, wordsOf } from "./_periods.ts";
 
 /** Options for `cvCurveChart`. */
 export interface CvCurveChartOptions extends ChartOptions {
@@ -45,8 +45,8 @@ export function cvCurveChart(
     height,
     title,
     marginLeft: 60,
-    x: { label: labels.x ?? "L2 penalty", type: "point", domain: penalties },
-    y: { label: labels.y ?? "Validation log-loss", grid: true, zero: false },
+    x: { label: labels.x ?? wordsOf(options)("L2 penalty"), type: "point", domain: penalties },
+    y: { label: labels.y ?? wordsOf(options)("Validation log-loss"), grid: true, zero: false },
     color: variants.size > 1 ? { legend } : undefined,
     marks: [
       Plot.lineY(data, {

@@ -16,6 +16,8 @@ export interface FactorBinsChartOptions {
   value?: "lift" | "rate";
   /** Factors shown, by information value. @default 6 */
   top?: number;
+  /** The chart's words in another language (see `ChartOptions.translate`). @default English */
+  translate?: (english: string) => string;
 }
 
 /** Options for `<sb-plot-figure>`: the bins of the `top` factors with the highest IV. */
@@ -23,7 +25,7 @@ export function factorBinsChart(
   factors: readonly ChartFactor[],
   options: FactorBinsChartOptions = {},
 ): Plot.PlotOptions {
-  const { value = "lift", top = 6 } = options;
+  const { value = "lift", top = 6, translate: t = (english: string) => english } = options;
   const rows = [...factors].sort((a, b) => b.iv - a.iv).slice(0, top).flatMap((f) =>
     f.bins.map((b) => ({
       row: `${f.field} · ${b.label}`,
@@ -37,7 +39,7 @@ export function factorBinsChart(
     marginLeft: Math.min(380, 12 + 6.5 * Math.max(0, ...rows.map((r) => r.row.length))),
     height: 40 + 20 * rows.length,
     x: {
-      label: value === "lift" ? "lift (conversion / average)" : "conversion",
+      label: value === "lift" ? t("lift (conversion / average)") : t("conversion"),
       tickFormat: value === "rate" ? "%" : undefined,
       grid: true,
     },
@@ -45,7 +47,18 @@ export function factorBinsChart(
     color: { legend: false },
     marks: [
       Plot.barX(rows, { y: "row", x: "value", fill: "factor", tip: true }),
-      ...(average === null ? [] : [Plot.ruleX([average], { strokeDasharray: "4,3" })]),
+      ...(average === null ? [] : [
+        Plot.ruleX([average], { strokeDasharray: "4,3" }),
+        Plot.text([average], {
+          x: (d: number) => d,
+          text: () => t("average"),
+          frameAnchor: "top",
+          textAnchor: "start",
+          dx: 4,
+          dy: 4,
+          fill: "#666",
+        }),
+      ]),
     ],
   };
 }

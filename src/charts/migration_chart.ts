@@ -1,6 +1,6 @@
 import * as Plot from "@observablehq/plot";
 import type { MigrationMatrix, MigrationState } from "../backtest/migration_matrix.ts";
-import type { ChartOptions } from "./_periods.ts";
+import { type ChartOptions, wordsOf } from "./_periods.ts";
 
 const STATES: MigrationState[] = ["high", "medium", "low", "unscored", "absent"];
 
@@ -13,9 +13,11 @@ export function migrationChart(
   options: ChartOptions = {},
 ): SVGSVGElement | HTMLElement {
   const { width = 420, height = 360, document, title, legend = true } = options;
+  const t = wordsOf(options);
   const data = STATES.flatMap((from) =>
-    STATES.map((to) => ({ from, to, contacts: matrix[from]?.[to] ?? 0 }))
+    STATES.map((to) => ({ from: t(from), to: t(to), contacts: matrix[from]?.[to] ?? 0 }))
   );
+  const domain = STATES.map(t);
   return Plot.plot({
     document,
     width,
@@ -23,9 +25,9 @@ export function migrationChart(
     title,
     marginLeft: 70,
     marginTop: 40,
-    x: { label: "Later tier", domain: STATES, axis: "top" },
-    y: { label: "Earlier tier", domain: STATES },
-    color: { scheme: "blues", type: "sqrt", legend, label: "Contacts" },
+    x: { label: t("Later tier"), domain, axis: "top" },
+    y: { label: t("Earlier tier"), domain },
+    color: { scheme: "blues", type: "sqrt", legend, label: t("Contacts") },
     marks: [
       Plot.cell(data, { x: "to", y: "from", fill: "contacts", inset: 0.5 }),
       Plot.text(data, {

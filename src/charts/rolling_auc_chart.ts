@@ -1,5 +1,5 @@
 import * as Plot from "@observablehq/plot";
-import { type ChartOptions, toDate } from "./_periods.ts";
+import { type ChartOptions, toDate, wordsOf } from "./_periods.ts";
 
 /** A period of a rolling recalibration as the chart reads it. */
 export interface RollingChartPeriod {
@@ -50,6 +50,15 @@ export function rollingAucChart(
     color: { legend, domain: [fixed, refitted], range: ["#8892a6", "#1f5fbf"] },
     marks: [
       Plot.ruleY([0.5], { stroke: "#999", strokeDasharray: "4,3" }),
+      Plot.text([0.5], {
+        y: (d: number) => d,
+        text: () => wordsOf(options)("random ranking"),
+        frameAnchor: "left",
+        textAnchor: "start",
+        dx: 4,
+        dy: -7,
+        fill: "#666",
+      }),
       Plot.lineY(data, { x: "start", y: "auc", stroke: "config", marker: "circle", tip: true }),
     ],
   });

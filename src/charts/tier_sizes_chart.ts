@@ -1,5 +1,12 @@
 import * as Plot from "@observablehq/plot";
-import { type ChartOptions, type ChartPeriod, TIER_ORDER, tierFrame, toDate } from "./_periods.ts";
+import {
+  type ChartOptions,
+  type ChartPeriod,
+  TIER_ORDER,
+  tierFrame,
+  toDate,
+  wordsOf,
+} from "./_periods.ts";
 
 /**
  * Stacked bars of contacts per tier at each instant: how the hot share grows or shrinks.
@@ -15,10 +22,12 @@ export function tierSizesChart(
 ): SVGSVGElement | HTMLElement {
   const frame = tierFrame(options);
   const { width, color: { legend } } = frame;
+  const t = wordsOf(options);
+  const order = TIER_ORDER.map(t);
   const data = periods.flatMap((p) =>
     TIER_ORDER.map((tier) => ({
       period: toDate(p.asOf).toISOString().slice(0, 10),
-      tier,
+      tier: t(tier),
       contacts: p.tiers[tier]?.contacts ?? 0,
     }))
   );
@@ -28,14 +37,14 @@ export function tierSizesChart(
     ...frame,
     // Many dates do not fit side by side: tilt them and make room below.
     marginBottom: rotate ? 60 : 30,
-    x: { label: rotate ? null : "As of", type: "band", tickRotate: rotate ? -30 : 0 },
-    y: { label: "Contacts", grid: true },
+    x: { label: rotate ? null : t("As of"), type: "band", tickRotate: rotate ? -30 : 0 },
+    y: { label: t("Contacts"), grid: true },
     marks: [
       Plot.barY(data, {
         x: "period",
         y: "contacts",
         fill: "tier",
-        order: TIER_ORDER,
+        order,
         title: (d: { tier: string; contacts: number }) => `${d.tier}: ${d.contacts}`,
       }),
       legend ? null : Plot.text(
@@ -43,7 +52,7 @@ export function tierSizesChart(
         Plot.stackY({
           y: "contacts",
           z: "tier",
-          order: TIER_ORDER,
+          order,
           text: "tier",
           textAnchor: "start",
           dx: 4,

@@ -1,6 +1,6 @@
 import * as Plot from "@observablehq/plot";
 import type { WindowCell } from "../backtest/compare_windows.ts";
-import type { ChartOptions } from "./_periods.ts";
+import { type ChartOptions, wordsOf } from "./_periods.ts";
 
 /**
  * Heat map of out-of-time AUC over the lookback x half-life grid, the chosen cell outlined,
@@ -11,9 +11,10 @@ export function windowGridChart(
   options: ChartOptions & { best?: WindowCell | null } = {},
 ): SVGSVGElement | HTMLElement {
   const { width = 480, height = 320, document, title, legend = true, best = null } = options;
+  const t = wordsOf(options);
   const data = grid.map((c) => ({
     lookback: String(c.lookbackDays),
-    halfLife: c.halfLifeDays === null ? "none" : String(c.halfLifeDays),
+    halfLife: c.halfLifeDays === null ? t("none") : String(c.halfLifeDays),
     auc: c.outOfTimeAuc,
     chosen: c === best,
   }));
@@ -26,28 +27,28 @@ export function windowGridChart(
     marginTop: 30,
     // Days are categories here: only the values tried exist, in the order tried.
     x: {
-      label: "Half-life (days)",
+      label: t("Half-life (days)"),
       type: "band",
       domain: [...new Set(data.map((d) => d.halfLife))],
     },
     y: {
-      label: "Lookback (days)",
+      label: t("Look-back (days)"),
       type: "band",
       domain: [...new Set(data.map((d) => d.lookback))],
     },
-    color: { scheme: "viridis", legend, label: "Out-of-time AUC" },
+    color: { scheme: "viridis", legend, label: t("Out-of-time AUC") },
     marks: [
       Plot.cell(data, { x: "halfLife", y: "lookback", fill: "auc", inset: 0.5 }),
       Plot.text(data, {
         x: "halfLife",
         y: "lookback",
-        text: (d: { auc: number | null }) => (d.auc === null ? "n/a" : d.auc.toFixed(3)),
+        text: (d: { auc: number | null }) => (d.auc === null ? t("n/a") : d.auc.toFixed(3)),
         fill: "white",
         stroke: "black",
         strokeWidth: 2,
         paintOrder: "stroke",
       }),
-      legend ? null : Plot.text(["Out-of-time AUC; outlined: chosen on the earlier periods"], {
+      legend ? null : Plot.text([t("Out-of-time AUC; outlined: chosen on the earlier periods")], {
         frameAnchor: "top",
         dy: -14,
       }),

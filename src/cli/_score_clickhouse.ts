@@ -2,19 +2,22 @@
  * `score --engine clickhouse`: scores on a running ClickHouse server through its HTTP port.
  * The tables are those already in `--database`, or, when files are given, the files loaded
  * by the project's loaders into a fresh database (dropped afterwards). The result streams
- * from the server into a temporary file (collecting the scope names), then into
- * `scores.csv`, so no row is held in memory.
+ * from the server into one temporary file per instant (collecting the scope names), then
+ * into `scores.csv`; the trigger firings come from merging consecutive instants' files,
+ * which are in contact order. No row, and nothing per contact, is held in memory.
  */
 import type { ScoringConfig } from "../config/types.ts";
 import { formatNumber } from "../engine/format_number.ts";
-import { csvField } from "../tables/csv.ts";
 import { clickhouseSchema, type TableKind } from "../sql/clickhouse_schema.ts";
 import type { ColumnType } from "../sql/column_type.ts";
 import { CANONICAL_COLUMNS, compileToSql } from "../sql/compile_to_sql.ts";
 import type { ParsedFlags } from "./_args.ts";
 import { UsageError } from "./_args.ts";
-import { writeFileAtomic } from "./_io.ts";
-import { loadFromFlags } from "./_load_flags.ts";
+import { withOutputs } from "./_io.ts";
+import { loadFromFlags, rejectsFile } from "./_load_flags.ts";
+import { formatInstant, textField } from "../engine/format_scores_csv.ts";
+import { checkInstants, tierCode, TIERS } from "../tables/mod.ts";
+import type { TierOrUnscored } from "../config/types.ts";
 
 const HEADER = ["as_of", "contact_id", "score", "tier", "matched_events", "verified", "reasons"];
 
@@ -169,38 +172,120 @@ function* fileLines(path: string): Generator<string> {
 
 /** `scores.csv` from the spooled result: one column per scope, as the engine writes it. */
 function* scoresCsv(
-  spool: string,
+  spools: string[],
   scopes: string[],
   counted: { rows: number },
 ): Generator<string> {
-  let text = [...HEADER, ...scopes].map((c) => csvField(c)).join(",") + "\n";
-  for (const line of fileLines(spool)) {
-    if (line === "") continue;
-    const r = parseLine(line);
-    counted.rows++;
-    text += `${r.asOf},${csvField(r.id)},${
-      formatNumber(r.score)
-    },${r.tier},${r.matched},${r.verified},${csvField(r.reasons)}${
-      scopes.map((s) => `,${formatNumber(r.scopes.get(s) ?? 0)}`).join("")
-    }\n`;
-    if (text.length > 1 << 20) {
-      yield text;
-      text = "";
+  let text = [...HEADER, ...scopes].map((c) => textField(c)).join(",") + "\n";
+  for (const spool of spools) {
+    for (const line of fileLines(spool)) {
+      if (line === "") continue;
+      const r = parseLine(line);
+      counted.rows++;
+      text += `${r.asOf},${textField(r.id)},${
+        formatNumber(r.score)
+      },${r.tier},${r.matched},${r.verified},${textField(r.reasons)}${
+        scopes.map((s) => `,${formatNumber(r.scopes.get(s) ?? 0)}`).join("")
+      }\n`;
+      if (text.length > 1 << 20) {
+        yield text;
+        text = "";
+      }
     }
   }
   if (text !== "") yield text;
 }
 
 /**
- * Scores on ClickHouse and writes `out` as the engine's `scores.csv`; returns the number
- * of rows.
+ * Orders strings by code point, which is the byte order of their UTF-8 (ClickHouse's
+ * `ORDER BY` on a `String`); plain `<` differs where a surrogate pair meets U+E000-U+FFFF.
+ */
+export function compareCodePoints(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    let x = a.charCodeAt(i), y = b.charCodeAt(i);
+    if (x === y) continue;
+    // Surrogates (U+D800-U+DFFF) stand for code points above U+FFFF: move them past U+FFFF.
+    if (x >= 0xd800 && x <= 0xdfff) x += 0x10000;
+    if (y >= 0xd800 && y <= 0xdfff) y += 0x10000;
+    return x - y;
+  }
+  return a.length - b.length;
+}
+
+/** (contact, tier rank) of a spooled instant's rows, in the file's (contact) order. */
+function* tierRanks(spool: string | undefined): Generator<[string, number]> {
+  if (spool === undefined) return;
+  let last: string | null = null;
+  for (const line of fileLines(spool)) {
+    if (line === "") continue;
+    const r = parseLine(line);
+    if (last !== null && compareCodePoints(last, r.id) >= 0) {
+      throw new Error(
+        `ClickHouse returned contact "${r.id}" after "${last}" at ${r.asOf}: rows must come by contact`,
+      );
+    }
+    last = r.id;
+    const rank = TIERS.indexOf(r.tier as TierOrUnscored);
+    if (rank < 0) throw new Error(`ClickHouse returned an unknown tier "${r.tier}"`);
+    yield [r.id, rank];
+  }
+}
+
+/**
+ * `triggers.csv` from the instants' spooled rows: for each instant and each trigger, the
+ * contacts whose tier reaches the trigger's tier from below (or from nowhere, at the first
+ * instant or when absent before), found by merging this instant's rows with the previous
+ * instant's, both in contact order, as the engine fires them. Returns the number of firings.
+ */
+async function writeTriggers(
+  config: ScoringConfig,
+  instants: number[],
+  spools: (string | undefined)[],
+  write: (text: string) => Promise<void>,
+): Promise<number> {
+  let text = "trigger_id,contact_id,as_of,from,to\n";
+  let firings = 0;
+  for (let k = 0; k < instants.length; k++) {
+    const asOf = formatInstant(instants[k]);
+    for (const trigger of config.triggers) {
+      const reach = tierCode(trigger.reaches);
+      const before = k === 0 ? tierRanks(undefined) : tierRanks(spools[k - 1]);
+      let prev = before.next();
+      for (const [id, now] of tierRanks(spools[k])) {
+        while (!prev.done && compareCodePoints(prev.value[0], id) < 0) prev = before.next();
+        const was = !prev.done && prev.value[0] === id ? prev.value[1] : -1;
+        if (now >= reach && was < reach) {
+          firings++;
+          text += `${textField(trigger.id)},${textField(id)},${asOf},${was < 0 ? "" : TIERS[was]},${
+            TIERS[now]
+          }\n`;
+          if (text.length > 1 << 20) {
+            await write(text);
+            text = "";
+          }
+        }
+      }
+      // Drains the previous instant's file to the end, which checks its order too.
+      while (!prev.done) prev = before.next();
+    }
+  }
+  await write(text);
+  return firings;
+}
+
+/**
+ * Scores on ClickHouse and writes `out` as the engine's `scores.csv` and, when
+ * `triggersOut` is given, the engine's `triggers.csv` there (with `--rejects`, the load's
+ * rejects), all together; returns the numbers of rows and firings.
  */
 export async function scoreOnClickhouse(
   config: ScoringConfig,
   asOf: number[],
   out: string,
+  triggersOut: string | null,
   flags: ParsedFlags,
-): Promise<number> {
+): Promise<{ rows: number; triggers: number }> {
   const url = typeof flags.url === "string" ? flags.url : "http://127.0.0.1:8123";
   const query = server(url);
   const paths: Partial<Record<TableKind, string>> = {};
@@ -222,14 +307,10 @@ export async function scoreOnClickhouse(
       for (const [kind, path] of Object.entries(paths) as [TableKind, string][]) {
         const spool = new TsvSpool(kind);
         spooled.push(spool.path);
-        if (kind === "events") {
-          await loadFromFlags("events", path, flags, {
-            onRow: (r) => spool.add(r as unknown as Record<string, unknown>),
-          });
-        } else {
-          const { rows } = await loadFromFlags(kind, path, flags);
-          for (const r of rows) spool.add(r as unknown as Record<string, unknown>);
-        }
+        // Every table streams from its file into the spool: no row is kept.
+        await loadFromFlags(kind, path, flags, {
+          onRow: (r) => spool.add(r as unknown as Record<string, unknown>),
+        });
         spool.close();
         if (spool.first === null) continue;
         const types = typesOf(kind, spool.first);
@@ -281,31 +362,66 @@ export async function scoreOnClickhouse(
       },
       orderColumn: found.events?.seq ? "seq" : null,
     });
-    // First pass: the result streams into a temporary file; the scope names are collected.
+    // First pass: the result streams into one temporary file per instant (rows come by
+    // instant, then contact); the scope names are collected.
     const result = await query(`${sql}\nFORMAT TabSeparated`, inDb);
-    const spool = await Deno.makeTempFile({ prefix: "sb_scores_", suffix: ".tsv" });
-    spooled.push(spool);
+    const instants = checkInstants(asOf);
+    const index = new Map(instants.map((t, k) => [formatInstant(t), k]));
+    const spools: (string | undefined)[] = instants.map(() => undefined);
     const scopeNames = new Set<string>();
     {
-      using file = await Deno.open(spool, { write: true, truncate: true });
       const encoder = new TextEncoder();
+      let file: Deno.FsFile | null = null;
+      let current = -1;
       let text = "";
-      for await (const line of lines(result.body!)) {
-        if (line === "") continue;
-        for (const name of parseLine(line).scopes.keys()) scopeNames.add(name);
-        text += line + "\n";
-        if (text.length > 1 << 20) {
-          await file.write(encoder.encode(text));
-          text = "";
+      const flush = async () => {
+        if (file === null || text === "") return;
+        const bytes = encoder.encode(text);
+        for (let o = 0; o < bytes.length;) o += await file.write(bytes.subarray(o));
+        text = "";
+      };
+      try {
+        for await (const line of lines(result.body!)) {
+          if (line === "") continue;
+          const r = parseLine(line);
+          const k = index.get(r.asOf);
+          if (k === undefined) {
+            throw new Error(`ClickHouse returned an instant "${r.asOf}" that was not asked for`);
+          }
+          if (k !== current) {
+            if (k < current || spools[k] !== undefined) {
+              throw new Error(`ClickHouse returned instant ${r.asOf} out of order`);
+            }
+            await flush();
+            file?.close();
+            const path = await Deno.makeTempFile({ prefix: "sb_scores_", suffix: ".tsv" });
+            spooled.push(path);
+            spools[k] = path;
+            file = await Deno.open(path, { write: true, truncate: true });
+            current = k;
+          }
+          for (const name of r.scopes.keys()) scopeNames.add(name);
+          text += line + "\n";
+          if (text.length > 1 << 20) await flush();
         }
+        await flush();
+      } finally {
+        file?.close();
       }
-      if (text !== "") await file.write(encoder.encode(text));
     }
-    // Second pass: scores.csv with one column per scope, as the engine writes it.
+    // Second pass: scores.csv with one column per scope, as the engine writes it, the
+    // firings and the rejects, all appearing together or not at all.
     const scopes = [...scopeNames].sort();
-    const counted = { rows: 0 };
-    await writeFileAtomic(out, scoresCsv(spool, scopes, counted));
-    return counted.rows;
+    return await withOutputs(async (batch) => {
+      const counted = { rows: 0 };
+      await batch.add(out, scoresCsv(spools.filter((p) => p !== undefined), scopes, counted));
+      const triggers = triggersOut === null
+        ? 0
+        : await batch.addWith(triggersOut, (write) =>
+          writeTriggers(config, instants, spools, write));
+      for (const f of rejectsFile(flags)) await batch.add(f.path, f.data);
+      return { rows: counted.rows, triggers };
+    });
   } finally {
     for (const p of spooled) await Deno.remove(p).catch(() => {});
     if (loading) await query(`DROP DATABASE IF EXISTS ${dbName}`).catch(() => {});

@@ -112,11 +112,11 @@ export function run(args: string[]): Promise<number> {
       throw new UsageError("--purchases is scored by --engine local (--scorer engine)");
     }
     if (engine === "clickhouse") {
-      if (triggersOut) throw new UsageError("--triggers goes with --engine local only");
-      const rows = await scoreOnClickhouse(config, asOf, out, flags);
+      const { rows, triggers } = await scoreOnClickhouse(config, asOf, out, triggersOut, flags);
       const secs = ((performance.now() - started) / 1000).toFixed(1);
+      const fired = triggersOut ? `, ${triggersOut} (${triggers} firings)` : "";
       console.log(
-        `Scored on ClickHouse at ${asOf.length} instant(s); wrote ${out} (${rows} rows) in ${secs} s`,
+        `Scored on ClickHouse at ${asOf.length} instant(s); wrote ${out} (${rows} rows)${fired} in ${secs} s`,
       );
       return 0;
     }

@@ -21,7 +21,7 @@
  * one the loader reads; otherwise the file takes the loader path, and the summary says why.
  */
 import type { NativeConnection } from "./native_duckdb.ts";
-import { ident, literal } from "./native_duckdb.ts";
+import { compactTables, ident, literal } from "./native_duckdb.ts";
 import { type ColumnKind, type DuckDBType, TABLE_SCHEMAS } from "../tables/mod.ts";
 import type {
   LoadOptions,
@@ -386,6 +386,7 @@ async function readCsvWithDuckDB(
   } catch (err) {
     return `DuckDB could not read it (${firstLine(err)})`;
   }
+  await compactTables(conn);
   const names = Object.keys(columns);
   await conn.run(
     `CREATE OR REPLACE VIEW ${ident(table)} AS SELECT ${
@@ -746,6 +747,7 @@ async function finishSink(
   data: string,
 ): Promise<Record<string, DuckDBType>> {
   await sink.close();
+  await compactTables(conn);
   const columns = sink.columns();
   await conn.run(
     `CREATE OR REPLACE VIEW ${ident(table)} AS SELECT ${

@@ -144,6 +144,7 @@ const RU: Record<string, string> = {
   "action": "действие",
   "Remove": "Удалить",
   "Add a trigger": "Добавить триггер",
+  "e.g. call_back, send_to_crm": "например call_back, send_to_crm",
   "Apply to the current config": "Применить к текущей конфигурации",
   "f, m (a list)": "f, m (список)",
   "a list: loans, deposits": "список: loans, deposits",
@@ -252,6 +253,168 @@ const RU: Record<string, string> = {
   "the loaded data changed": "загруженные данные изменились",
   "the config was fitted on other data": "конфигурация подобрана на других данных",
   "no config": "нет конфигурации",
+  // Tiers.
+  "Suggested from history (highest lift with at least 5 % of contacts per tier): high from {high} (95 % interval {highLower}–{highUpper}), medium from {medium} ({mediumLower}–{mediumUpper}).":
+    "Предложено по истории (наибольший лифт при не менее 5 % контактов в уровне): высокий от {high} (95 % интервал {highLower}–{highUpper}), средний от {medium} ({mediumLower}–{mediumUpper}).",
+  "Use these cuts": "Взять эти пороги",
+  "Thresholds in force: high from {high}, medium from {medium}.":
+    "Действующие пороги: высокий от {high}, средний от {medium}.",
+  "contacts per tier and period": "контакты по уровням и периодам",
+  "conversion per tier and period": "конверсия по уровням и периодам",
+  // Charts.
+  "chart": "диаграмма",
+  "As of": "На дату",
+  "Conversion rate": "Конверсия",
+  "all": "все",
+  "absent": "нет в базе",
+  "Later tier": "Уровень позже",
+  "Earlier tier": "Уровень раньше",
+  "Half-life (days)": "Полураспад (дни)",
+  "Look-back (days)": "История (дни)",
+  "Out-of-time AUC": "AUC вне времени обучения",
+  "Out-of-time AUC; outlined: chosen on the earlier periods":
+    "AUC вне времени обучения; в рамке: выбранное на ранних периодах",
+  "n/a": "н/д",
+  "random ranking": "случайное ранжирование",
+  "random order": "случайный порядок",
+  "average": "среднее",
+  "Validation log-loss": "Лог-потери на проверке",
+  "lift (conversion / average)": "лифт (конверсия / среднее)",
+  "information value of the strongest factors": "информационная ценность сильнейших факторов",
+  "lift by bin of the six strongest factors": "лифт по интервалам шести сильнейших факторов",
+  "conversion by attribute bin": "конверсия по интервалам атрибутов",
+  "AUC per period": "AUC по периодам",
+  "tier migration into the last period": "переходы между уровнями к последнему периоду",
+  "out-of-time AUC by window setting": "AUC вне времени обучения по настройкам окна",
+  "AUC per period: fitted once and refitted before each period":
+    "AUC по периодам: обученная один раз и переобучаемая перед каждым периодом",
+  "cross-validation curve: validation log-loss by L2 penalty":
+    "кривая кросс-валидации: лог-потери на проверке по штрафу L2",
+  "window grid: cross-validated AUC by look-back and half-life":
+    "сетка окон: AUC кросс-валидации по истории и полураспаду",
+  "gains: share of converters captured by score decile":
+    "кривая выигрыша: доля покупателей по децилям балла",
+  "snapshot cross-validation curve": "кривая кросс-валидации по срезу",
+  "Chart of the query result": "Диаграмма результата запроса",
+  "share of contacts, best scored first": "доля контактов, с лучших по баллу",
+  "converters captured": "доля охваченных покупателей",
+  // Periods.
+  "One period only: nothing to compare.": "Только один период: сравнивать не с чем.",
+  "{id} (score {score})": "{id} (балл {score})",
+  "{tier} from {value}": "{tier} от {value}",
+  "look-back {lookback} days, no decay": "история {lookback} дней, без затухания",
+  "look-back {lookback} days, half-life {halfLife} days":
+    "история {lookback} дней, полураспад {halfLife} дней",
+  "{window} had the best mean AUC {auc} on {n} periods up to {date}; on the {later} later periods its AUC was {later_auc}, rank {rank} of {of}.":
+    "{window}: лучший средний AUC {auc} на {n} периодах по {date}; на {later} более поздних периодах её AUC {later_auc}, место {rank} из {of}.",
+  "The current {window} scored {auc} out of time.":
+    "Текущая настройка ({window}) дала {auc} вне времени обучения.",
+  "Recalibration needs at least three cutoffs: widen the period settings":
+    "Для перекалибровки нужно не меньше трёх срезов: расширьте настройки периодов",
+  // Export.
+  "The config passes the schema ({rules} rules, high from {high}, medium from {medium}).":
+    "Конфигурация проходит проверку схемы (правил: {rules}, высокий от {high}, средний от {medium}).",
+  "Download {file}": "Скачать {file}",
+  "Production config (JSON)": "Рабочая конфигурация (JSON)",
+  'Over the last {n} periods ({dates}): baseline "{name}" against this config.':
+    "За последние {n} периода ({dates}): базовая «{name}» против этой конфигурации.",
+  "unnamed": "без названия",
+  "Download XLSX report": "Скачать отчёт XLSX",
+  "Choose the tiers, then build the file (scored as of the last event, {date}).":
+    "Выберите уровни и соберите файл (оценка на дату последнего события, {date}).",
+  "{rows} rows from {selected} contacts in {tiers}, scored as of {date} ({missing} without phone or e-mail, {duplicates} duplicates left out).":
+    "Строк: {rows} из {selected} контактов уровней {tiers}, оценка на {date} (без телефона и e-mail: {missing}, дубликатов исключено: {duplicates}).",
+  " and ": " и ",
+  "Reports and audience files": "Отчёты и файлы аудиторий",
+  // Audience and scopes.
+  "stage": "этап",
+  "The config has no rules scoped to a stage or a tag: only the global score. Tick a stage or give tags above, or fit one model per tag on Calibrate.":
+    "В конфигурации нет правил с областью этапа или тега: только общий балл. Отметьте этап или задайте теги выше либо подберите модель на каждый тег на странице «Калибровка».",
+  "audience": "аудитория",
+  "scopes": "области",
+  "triggers": "триггеры",
+  // Calibrate.
+  "Settings chosen from the data; change them and press Fit.":
+    "Настройки выбраны по данным; измените их и нажмите «Подобрать».",
+  "Enter look-backs or half-lives to try in the settings above to choose the window from the data too.":
+    "Задайте в настройках выше варианты истории или полураспада, чтобы окно тоже выбиралось по данным.",
+  "This fit is version {fit}; with your edits it is version {edit} ({n} points changed).":
+    "Эта модель — версия {fit}; с вашими правками — версия {edit} (изменено баллов: {n}).",
+  "This fit is version {fit}.": "Эта модель — версия {fit}.",
+  "A new fit: your edits were kept on it ({kept}), and these were replaced by the new fit: {overwritten}.":
+    "Новая модель: ваши правки сохранены ({kept}), а эти заменены новой моделью: {overwritten}.",
+  "A new fit: your edits were kept on it ({kept}).":
+    "Новая модель: ваши правки сохранены ({kept}).",
+  "Use the plain fit": "Взять модель без правок",
+  "A new fit replaced: {overwritten}.": "Новая модель заменила: {overwritten}.",
+  "Nothing held out: set held-out periods above 0.":
+    "Ничего не отложено: задайте число отложенных периодов больше 0.",
+  "No hold-out: set held-out periods above 0 to see out-of-time metrics.":
+    "Нет отложенных периодов: задайте их больше 0, чтобы увидеть метрики вне времени обучения.",
+  "Saved: Tiers, Periods and Export use version {id}":
+    "Сохранено: Уровни, Периоды и Экспорт используют версию {id}",
+  "Use this config on the next pages": "Использовать эту конфигурацию на следующих страницах",
+  "{n} notes from the fit": "Замечаний к модели: {n}",
+  "The fit raised no warnings.": "Замечаний к модели нет.",
+  "No tag has enough purchases for its own model":
+    "Ни у одного тега нет достаточно покупок для своей модели",
+  "Saved as version {id}: {n} tag models.": "Сохранено как версия {id}: моделей по тегам: {n}.",
+  "Fit one model per tag": "Подобрать модель на каждый тег",
+  "Load events and purchases on the Data page first":
+    "Сначала загрузите события и покупки на странице «Данные»",
+  "Load events on the Data page first": "Сначала загрузите события на странице «Данные»",
+  // Factors.
+  "Load contacts on the Data page to see their attributes":
+    "Загрузите контакты на странице «Данные», чтобы увидеть их атрибуты",
+  "bought (any purchase in the data)": "купил (любая покупка в данных)",
+  "No contact column looks like codes.": "Ни один столбец контактов не похож на коды.",
+  "Pick a label column above to fit points on attributes.":
+    "Выберите выше столбец метки, чтобы подобрать баллы по атрибутам.",
+  "Saved as version {id} ({rules} attribute rules, hold-out AUC {auc})":
+    "Сохранено как версия {id} (правил по атрибутам: {rules}, AUC на отложенных {auc})",
+  "Nothing held out: the cross-validation is the evidence.":
+    "Ничего не отложено: доказательство — кросс-валидация.",
+  "Encoding {encoding}, L2 penalty {l2} ({how}).": "Кодирование {encoding}, штраф L2 {l2} ({how}).",
+  "chosen by {n} folds": "выбран по {n} частям",
+  'Fit points on "{label}"': "Подобрать баллы по «{label}»",
+  // Loading.
+  "{file}: {loaded} rows loaded, {rejected} rejected":
+    "{file}: загружено строк: {loaded}, отклонено: {rejected}",
+  "most rows were rejected (check the column mapping).":
+    "отклонено большинство строк (проверьте сопоставление столбцов).",
+  "Replace {name} ({rows} rows) anyway?": "Всё равно заменить {name} ({rows} строк)?",
+  "Load it anyway?": "Всё равно загрузить?",
+  "Replace the loaded table anyway?": "Всё равно заменить загруженную таблицу?",
+  "Replace {name} ({rows} rows)?": "Заменить {name} ({rows} строк)?",
+  "Replaced {name}.": "{name} заменён.",
+  "Undo: bring back {name}": "Отменить: вернуть {name}",
+  "Remap columns of {name} ({kind})": "Сопоставление столбцов {name} ({kind})",
+  "Cancel": "Отмена",
+  "Loading notebook…": "Загрузка страницы…",
+  "Settings reset to the data: a look-back of {lookback} days and a horizon of {horizon} days leave no cutoff in the loaded data":
+    "Настройки сброшены по данным: при истории {lookback} дней и горизонте {horizon} дней в загруженных данных не остаётся ни одного среза",
+  "Cutoffs reset to the data: {from} to {to} fell outside {first} to {last}, the cutoffs with a full look-back and horizon in the loaded data":
+    "Срезы сброшены по данным: {from} — {to} выходят за {first} — {last}, срезы с полной историей и горизонтом в загруженных данных",
+  "Calibrated in the workbench": "Откалибрована в приложении",
+  "read by DuckDB (read_csv)": "прочитан DuckDB (read_csv)",
+  "read by the loader": "прочитан загрузчиком",
+  "contacts: phones, e-mails, genders, lists and duplicate ids are the loader's rules":
+    "контакты: телефоны, e-mail, пол, списки и повторы id проверяет загрузчик",
+  "verification: phones, e-mails, genders, lists and duplicate ids are the loader's rules":
+    "проверка: телефоны, e-mail, пол, списки и повторы id проверяет загрузчик",
+  "empty: no decay": "пусто: без затухания",
+  "cv: chosen by cross-validation; a number fixes it (0: none)":
+    "cv: выбор кросс-валидацией; число задаёт его (0: без штрафа)",
+  "e.g. 90, 180, 365: the window is chosen by cross-validation; empty: the look-back above":
+    "например 90, 180, 365: окно выбирается кросс-валидацией; пусто: история выше",
+  "e.g. none, 30, 60; empty: the half-life above": "например none, 30, 60; пусто: полураспад выше",
+  "log-odds of a contact with no event (kept in the score-to-probability map)":
+    "лог-шансы контакта без событий (хранятся в переводе балла в вероятность)",
+  // Version names.
+  "weekly": "по неделям",
+  "monthly": "по месяцам",
+  ", edited": ", с правками",
+  ", one model per tag": ", модель на каждый тег",
 };
 
 const TABLES: Record<string, Record<string, string>> = { ru: RU };
@@ -273,4 +436,44 @@ export function label(
   const known = (LANGUAGES as readonly string[]).includes(lang ?? "") ? lang! : "en";
   const out = TABLES[known]?.[text] ?? text;
   return out.replace(/\{(\w+)\}/g, (all, name) => (name in values ? String(values[name]) : all));
+}
+
+/** Names the workbench gives config versions, in English, with what varies in them. */
+const NAME_FORMS: { re: RegExp; ru: (m: string[]) => string }[] = [
+  {
+    re:
+      /^Calibrated: (weekly|monthly), look-back (\d+) days, horizon (\d+) days(?:, half-life (\d+) days)?(.*)$/,
+    ru: (m) =>
+      `Калибровка: ${RU[m[1]]}, история ${m[2]} дней, горизонт ${m[3]} дней${
+        m[4] ? `, полураспад ${m[4]} дней` : ""
+      }${tail(m[5])}`,
+  },
+  {
+    re: /^Calibrated on the contacts column "(.*?)"(?: \((.*) as categories\))?(.*)$/,
+    ru: (m) =>
+      `Калибровка по столбцу контактов «${m[1]}»${m[2] ? ` (${m[2]} как категории)` : ""}${
+        tail(m[3])
+      }`,
+  },
+  { re: /^Calibrated in the workbench(.*)$/, ru: (m) => `Откалибрована в приложении${tail(m[1])}` },
+  { re: /^Calibrated, edited$/, ru: () => "Калибровка, с правками" },
+];
+
+/** The suffixes added to a name (", one model per tag", ", edited"), in Russian. */
+function tail(rest: string): string {
+  return rest.split(/(?=, )/).map((part) => RU[part] ?? part).join("");
+}
+
+/**
+ * A config version's name in `lang`: the names the workbench gives (`Calibrated: monthly,
+ * look-back 90 days, ...`, `..., edited`) are kept in English, like config files, and shown
+ * translated; a name someone wrote (a file name) shows as it is.
+ */
+export function versionName(lang: string | null | undefined, name: string): string {
+  if (lang !== "ru") return name;
+  for (const form of NAME_FORMS) {
+    const m = form.re.exec(name);
+    if (m) return form.ru(m);
+  }
+  return name.endsWith(", edited") ? `${name.slice(0, -8)}${RU[", edited"]}` : name;
 }

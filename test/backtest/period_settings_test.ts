@@ -109,9 +109,17 @@ Deno.test("reconcilePeriodSettings() keeps settings that fit the data and resets
     purchasesTo: day("2024-12-30"),
   };
   const base = defaultPeriodSettings(span2024);
-  assert.deepEqual(reconcilePeriodSettings(null, span2024), { settings: base, note: null });
+  assert.deepEqual(reconcilePeriodSettings(null, span2024), {
+    settings: base,
+    note: null,
+    noteParts: null,
+  });
   const mine = { ...base, from: day("2024-06-01"), horizonDays: 20, pdo: 40 };
-  assert.deepEqual(reconcilePeriodSettings(mine, span2024), { settings: mine, note: null });
+  assert.deepEqual(reconcilePeriodSettings(mine, span2024), {
+    settings: mine,
+    note: null,
+    noteParts: null,
+  });
   // Other data (1997-1998): the 2024 cutoffs no longer fit; the window and scale stay.
   const span1997 = {
     eventsFrom: day("1997-01-01"),
@@ -127,6 +135,12 @@ Deno.test("reconcilePeriodSettings() keeps settings that fit the data and resets
   assert.match(
     out.note!,
     /^Cutoffs reset to the data: 2024-06-01 to 2024-11-01 fell outside 1997-04-01/,
+  );
+  // The page shows the same note in its language from the template and values.
+  assert.equal(out.noteParts!.values.from, "2024-06-01");
+  assert.equal(
+    out.noteParts!.text.replace(/\{(\w+)\}/g, (_, k) => String(out.noteParts!.values[k])),
+    out.note,
   );
   // A look-back longer than the data: back to the defaults.
   const long = reconcilePeriodSettings({ ...mine, lookbackDays: 900 }, span1997);

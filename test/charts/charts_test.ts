@@ -59,6 +59,35 @@ Deno.test("conversionChart() draws a line per tier with a rate and the overall l
   ok(texts.includes("all"));
 });
 
+Deno.test("charts speak the words translate gives: axes, tier names, labelled lines", () => {
+  const document = chartDocument();
+  const ru: Record<string, string> = {
+    "As of": "На дату",
+    "Contacts": "Контакты",
+    high: "высокий",
+    medium: "средний",
+    low: "низкий",
+    unscored: "без оценки",
+    "random ranking": "случайное ранжирование",
+    "Later tier": "Уровень позже",
+  };
+  const translate = (w: string) => ru[w] ?? w;
+  const words = (svg: Element) => [...svg.querySelectorAll("text")].map((t) => t.textContent);
+  const sizes = words(tierSizesChart(periods, { document, legend: false, translate }));
+  for (const w of ["высокий", "средний", "низкий", "без оценки"]) ok(sizes.includes(w), w);
+  ok(!sizes.includes("high"), sizes.join(", "));
+  ok(sizes.some((t) => t?.includes("Контакты")), sizes.join(", "));
+  // The 0.5 line of the AUC chart says what it is; the dates read as dates in any language.
+  const auc = words(aucChart(periods, { document, translate }));
+  ok(auc.includes("случайное ранжирование"), auc.join(", "));
+  ok(auc.some((t) => /^\d{4}-\d{2}-\d{2}$/.test(t ?? "")), auc.join(", "));
+  ok(!auc.some((t) => /^(Jan|Feb|Mar)/.test(t ?? "")), auc.join(", "));
+  const m = migrationMatrix([3, 3, 2, 1, 0], [3, 2, 2, 0, -1]);
+  const moves = words(migrationChart(m, { document, legend: false, translate }));
+  ok(moves.some((t) => t?.includes("Уровень позже")), moves.join(", "));
+  ok(moves.includes("высокий"), moves.join(", "));
+});
+
 Deno.test("migrationChart() labels each of the 25 cells with its count", () => {
   const document = chartDocument();
   const m = migrationMatrix([3, 3, 2, 1, 0], [3, 2, 2, 0, -1]);

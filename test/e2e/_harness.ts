@@ -167,3 +167,65 @@ export async function downloadText(
   const path = await download.path();
   return { name: download.suggestedFilename(), bytes: await Deno.readFile(path) };
 }
+
+/** Common English words of the interface: a Russian page showing one of them is untranslated. */
+const ENGLISH_WORDS = new Set(
+  ("the of and with from for per this these each every to by on in at is are no not or as than " +
+    "over into after before when which what who how contacts contact score scores scored points " +
+    "tier tiers period periods download load loaded build use fit fitted days rows converters " +
+    "conversion share lift config version edited baseline threshold thresholds date month week " +
+    "choose chosen all any your file files table column columns value values audience " +
+    "verification trigger triggers scope scopes rule rules model models label curve " +
+    "over time chart count mean median highest lowest suggested cuts interval")
+    .split(" "),
+);
+
+/**
+ * Visible text of the page (through shadow roots, SVG included; code, SQL cells and form
+ * values left out) that reads as English: a word of `ENGLISH_WORDS` outside quotes and
+ * identifiers. With `all`, every visible text holding a Latin word of three letters or more.
+ */
+export async function englishOnScreen(
+  page: Page,
+  options: { all?: boolean } = {},
+): Promise<string[]> {
+  const texts = await page.evaluate(() => {
+    const skip = new Set(["PRE", "CODE", "TEXTAREA", "SCRIPT", "STYLE", "SB-SQL-CELL"]);
+    const found: string[] = [];
+    const walk = (root: Node) => {
+      for (const node of Array.from(root.childNodes)) {
+        if (node.nodeType === Node.TEXT_NODE) {
+          const text = (node.textContent ?? "").replace(/\s+/g, " ").trim();
+          const parent = node.parentElement;
+          if (text && parent && parent.checkVisibility({ checkVisibilityCSS: true })) {
+            found.push(text);
+          }
+          continue;
+        }
+        if (!(node instanceof Element)) continue;
+        if (skip.has(node.tagName)) continue;
+        if (node.tagName === "DETAILS" && !(node as HTMLDetailsElement).open) {
+          const summary = node.querySelector(":scope > summary");
+          if (summary) walk(summary);
+          continue;
+        }
+        if (node.shadowRoot) walk(node.shadowRoot);
+        walk(node);
+      }
+    };
+    walk(document.body);
+    return found;
+  });
+  const latin = (t: string) =>
+    t
+      // Quoted names, identifiers, file names and acronyms are data, not words to translate.
+      .replace(/"[^"]*"|«[^»]*»|`[^`]*`/g, " ")
+      .split(/\s+/)
+      .filter((w) => !/[_./@\d:=]/.test(w))
+      .map((w) => w.replace(/^[^A-Za-z]+|[^A-Za-z]+$/g, ""))
+      .filter((w) => /^[A-Za-z][a-z]{2,}$/.test(w));
+  const unique = [...new Set(texts)];
+  return unique.filter((t) =>
+    options.all ? /[A-Za-z]{3,}/.test(t) : latin(t).some((w) => ENGLISH_WORDS.has(w.toLowerCase()))
+  );
+}

@@ -163,6 +163,36 @@ Deno.test({
         },
       );
 
+      await step("Calibrate fits one model per product tag, shown per tag", async () => {
+        // A fixed penalty: each product's fit skips the cross-validation (four fits of five
+        // folds each would dominate the test's time).
+        await page.locator("sb-settings-form input[name=penalty]").fill("1");
+        await page.getByRole("button", { name: "Fit", exact: true }).click();
+        await settle(page, 180_000);
+        const started = performance.now();
+        await page.locator("#run-per-tag").click();
+        const caption = "Per-tag models on the held-out periods";
+        await page.locator(`sb-data-table[caption='${caption}'] tbody tr`).first().waitFor({
+          timeout: 180_000,
+        });
+        console.log(`per-tag fit in the page: ${Math.round(performance.now() - started)} ms`);
+        const tags = await page.locator(
+          `sb-data-table[caption='${caption}'] tbody tr td:first-child`,
+        ).allTextContents();
+        // The sample's purchases carry product-a, product-b and product-c.
+        assert.deepEqual([...tags].sort(), ["product-a", "product-b", "product-c"]);
+        const head = await page.locator(`sb-data-table[caption='${caption}'] thead th`)
+          .allTextContents();
+        for (const tag of tags) {
+          const row = await tableRow(page, caption, tags.indexOf(tag));
+          const auc = Number(row[head.indexOf("AUC")]);
+          assert.ok(auc > 0.5 && auc <= 1, `${tag}: ${row.join(", ")}`);
+        }
+        await page.locator("sb-config-bar", { hasText: "one model per tag" }).waitFor();
+        await page.locator("#per-tag-result").scrollIntoViewIfNeeded();
+        await screenshot(page, "e2e_controls_per_tag.png");
+      });
+
       await step("a bad penalty is refused; look-backs to try choose the window", async () => {
         await page.locator("sb-settings-form input[name=penalty]").fill("lots");
         await page.getByRole("button", { name: "Fit", exact: true }).click();

@@ -13,6 +13,7 @@ import {
   buildForTest,
   cellErrors,
   downloadText,
+  englishOnScreen,
   goTo,
   goToFile,
   openSession,
@@ -241,6 +242,7 @@ Deno.test({
       });
 
       let thresholds = { high: NaN, medium: NaN };
+      let audienceLines = 0;
       await step("Export downloads the config, the XLSX report and an audience file", async () => {
         await goTo(page, "Export");
         assert.deepEqual(await cellErrors(page), []);
@@ -297,6 +299,7 @@ Deno.test({
         const audience = await downloadText(page, () => page.locator("#download-audience").click());
         assert.equal(audience.name, "audience-high.csv");
         const lines = new TextDecoder().decode(audience.bytes).trim().split(/\r?\n/);
+        audienceLines = lines.length;
         assert.match(lines[0], /phone|email/);
         assert.ok(lines.length > 1, "audience has data lines");
         // SHA-256 was chosen: every value is 64 hex digits or empty.
@@ -335,6 +338,10 @@ Deno.test({
           await page.getByLabel("age to").fill("50");
           await page.getByLabel("verification mode").selectOption("demote");
           await page.getByLabel("score multiplier (0 to 1)").fill("0.5");
+          // A trigger: reaching "medium" sends the contact to the CRM.
+          await page.getByRole("button", { name: "Add a trigger" }).click();
+          await page.getByLabel("trigger 1 tier").selectOption("medium");
+          await page.getByLabel("trigger 1 action").fill("send_to_crm");
           await page.locator("#apply-blocks").click();
           await page.locator("sb-config-bar", { hasText: "audience" }).waitFor();
           await settle(page);
@@ -353,8 +360,22 @@ Deno.test({
           const json = JSON.parse(new TextDecoder().decode(config.bytes));
           assert.deepEqual(json.audience, { age: [30, 50] });
           assert.deepEqual(json.verification, { mode: "demote", factor: 0.5 });
+          assert.equal(json.triggers?.length, 1, JSON.stringify(json.triggers));
+          assert.equal(json.triggers[0].reaches, "medium");
+          assert.match(JSON.stringify(json.triggers[0].action), /send_to_crm/);
           await page.getByRole("button", { name: "Build audience file" }).click();
           await page.locator("#audience-summary").waitFor({ timeout: 60_000 });
+          // The audience file follows: only contacts aged 30-50, demoted when verified.
+          const narrowedFile = await downloadText(
+            page,
+            () => page.locator("#download-audience").click(),
+          );
+          const narrowedLines = new TextDecoder().decode(narrowedFile.bytes).trim().split(/\r?\n/)
+            .length;
+          assert.ok(
+            narrowedLines > 1 && narrowedLines < audienceLines,
+            `audience file: ${narrowedLines} lines with the audience set, ${audienceLines} before`,
+          );
         },
       );
 
@@ -374,6 +395,7 @@ Deno.test({
         await page.locator("sb-config-bar", { hasText: "hand-written.json" }).waitFor();
         await settle(page);
         await page.locator("#config-check", { hasText: "high from 14, medium from 7" }).waitFor();
+        shots.push(await screenshot(page, "e2e_10_open_config.png"));
         // Back to the edited calibration for the steps that follow.
         const versions = page.getByLabel("config version");
         const options = await versions.locator("option").allTextContents();
@@ -398,12 +420,36 @@ Deno.test({
           for (const file of files) {
             await goToFile(page, file);
             const heading = await page.locator("sb-notebook-view h1").first().textContent() ?? "";
-            if (lang === "ru") assert.match(heading, /[А-Яа-яЁё]/, `${file}: ${heading}`);
+            if (lang === "ru") {
+              assert.match(heading, /[А-Яа-яЁё]/, `${file}: ${heading}`);
+              // Prose, labels, buttons, messages and chart words: none left in English.
+              assert.deepEqual(await englishOnScreen(page), [], `English on the Russian ${file}`);
+            }
             assert.deepEqual(await cellErrors(page), [], `${lang} ${file}`);
             const wide = await page.evaluate(() =>
               document.documentElement.scrollWidth - document.documentElement.clientWidth
             );
             assert.ok(wide <= 0, `${lang} ${file}: the page is ${wide} px wider than 1280`);
+            // No table hides a column behind its own scroll bar either.
+            const clipped = await page.evaluate(() => {
+              const out: string[] = [];
+              const walk = (root: Document | ShadowRoot) => {
+                for (const el of Array.from(root.querySelectorAll("*"))) {
+                  if (el.tagName === "SB-DATA-TABLE" && !el.hasAttribute("raw")) {
+                    const box = el.shadowRoot?.querySelector(".scroll");
+                    if (box && box.scrollWidth > box.clientWidth + 1) {
+                      out.push(
+                        `${el.getAttribute("caption")}: ${box.scrollWidth - box.clientWidth} px`,
+                      );
+                    }
+                  }
+                  if (el.shadowRoot) walk(el.shadowRoot);
+                }
+              };
+              walk(document);
+              return out;
+            });
+            assert.deepEqual(clipped, [], `${lang} ${file}: tables wider than their place`);
             if (file === "50_periods.md") {
               // Column names in plain words, in the page's language; dates as dates.
               const heads = await page.locator("sb-data-table[caption='Periods'] thead th")
@@ -554,6 +600,15 @@ Deno.test({
         const after = await page.locator("sb-load-summary tr[data-kind=events] td").nth(8)
           .textContent();
         assert.doesNotMatch(after ?? "", /page_view/);
+        // The SQL cells ran again on the new table: event types are now the channels.
+        await page.locator("sb-sql-cell").first().locator("tbody td", { hasText: /^web$/ }).first()
+          .waitFor();
+        assert.equal(
+          await page.locator("sb-sql-cell").first().locator("tbody td", { hasText: /^page_view$/ })
+            .count(),
+          0,
+          "no SQL cell still shows the previous table",
+        );
         const mapping = await page.evaluate(() =>
           (globalThis as unknown as {
             scorebench: {

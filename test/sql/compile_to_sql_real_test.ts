@@ -8,9 +8,10 @@ import { existsSync } from "node:fs";
 import { toScoringConfig } from "../../src/config/mod.ts";
 import type { ContactRow, EventRow } from "../../src/data/types.ts";
 import { openDuckDB } from "../../src/db/mod.ts";
+import { REAL_DATA_DIR } from "../recipes/mod.ts";
 import { compareRows, engineScores, sqlScores } from "./_harness.ts";
 
-const REAL = new URL("../../../shared/data/real/", import.meta.url).pathname;
+const REAL = REAL_DATA_DIR;
 const CDNOW = `${REAL}cdnow/cdnow_master.csv`;
 const BANK = `${REAL}uci_bank_marketing/bank.csv`;
 const exists = existsSync(CDNOW) && existsSync(BANK);

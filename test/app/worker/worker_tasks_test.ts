@@ -192,3 +192,31 @@ Deno.test("WORKER_TASKS score, effect and span read tables held as columns a row
     /read as rows/,
   );
 });
+
+Deno.test("WORKER_TASKS.calibratePerTag() fits a model per product and merges its scoped rules", () => {
+  const t = tables();
+  // Keen contacts' purchases are loans, the rest cards; two purchases of a rare product.
+  t.purchases = t.purchases!.map((p, i) => ({
+    ...p,
+    tag: i < 2 ? "rare" : Number(p.contact_id) % 3 === 0 ? "loans" : "cards",
+  }));
+  const loans = t.purchases.filter((p) => p.tag === "loans").length;
+  assert.ok(loans >= 30, `loans purchases: ${loans}`);
+  const heard: string[] = [];
+  const out = WORKER_TASKS.calibratePerTag(
+    t,
+    { cutoffs: [T0 + 40 * DAY, T0 + 60 * DAY], holdout: null, minIv: 0 },
+    (_f, phase) => heard.push(phase),
+  );
+  const fitted = out.tags.map((x) => x.tag);
+  assert.ok(fitted.includes("loans"), fitted.join(", "));
+  assert.ok(!fitted.includes("rare"));
+  assert.match(out.skipped.rare, /only 2 purchases/);
+  for (const tag of out.tags) assert.ok(tag.rules > 0, `${tag.tag}: ${tag.rules} rules`);
+  // The merged config scores each fitted product in its own scope beside the global score.
+  const scoped = (out.config.rules ?? []).filter((r) =>
+    (r.scopes ?? []).some((s) => typeof s === "object" && s.tag === "loans")
+  );
+  assert.ok(scoped.length > 0, JSON.stringify(out.config.rules));
+  assert.deepEqual(heard, ["fitting one model per tag", "done"]);
+});
