@@ -360,11 +360,44 @@ export class AppShell extends LitElement {
     `;
   }
 
-  /** Downloads the workspace file, streamed out (see `Workspace.fileBlob`). */
+  /**
+   * Saves the workspace file, downloaded as a Blob of chunks (see `Workspace.fileBlob`); a
+   * workspace whose files pass 256 MB goes straight into a file the analyst picks where the
+   * browser can (`showSaveFilePicker`, written a chunk at a time, never held in the page).
+   */
   private saveWorkspace = async () => {
     if (!this.workspace) return;
     const stamp = new Date().toISOString().slice(0, 10);
-    download(`scorebench-workspace-${stamp}.json`, await this.workspace.fileBlob());
+    const name = `scorebench-workspace-${stamp}.json`;
+    const pick = (globalThis as { showSaveFilePicker?: SaveFilePicker }).showSaveFilePicker;
+    const bytes = [...this.workspace.inputs.values()].reduce(
+      (n, f) => n + (f.bytes instanceof Blob ? f.bytes.size : f.bytes.length),
+      0,
+    );
+    if (pick && bytes > 256 << 20) {
+      let handle;
+      try {
+        handle = await pick({
+          suggestedName: name,
+          types: [{ description: "Workspace", accept: { "application/json": [".json"] } }],
+        });
+      } catch (err) {
+        if ((err as DOMException).name === "AbortError") return; // the analyst cancelled
+        handle = null; // not allowed here (a frame, a policy): download instead
+      }
+      if (handle) {
+        const writable = await handle.createWritable();
+        try {
+          await this.workspace.writeFile(writable);
+          await writable.close();
+        } catch (err) {
+          await writable.abort().catch(() => {});
+          throw err;
+        }
+        return;
+      }
+    }
+    download(name, await this.workspace.fileBlob());
   };
 
   /** Runs the current page again (its cells read the current config when they start). */
@@ -479,3 +512,9 @@ declare global {
     "sb-app-shell": AppShell;
   }
 }
+
+/** `showSaveFilePicker` of the File System Access API (Chromium), as this page uses it. */
+type SaveFilePicker = (options: {
+  suggestedName: string;
+  types: { description: string; accept: Record<string, string[]> }[];
+}) => Promise<{ createWritable(): Promise<FileSystemWritableFileStream> }>;

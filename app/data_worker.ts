@@ -4,21 +4,23 @@
  * (`worker_tasks.ts`) on tables the page sends from DuckDB, the one store.
  *
  * In: `{id, op: "loadBatches", kind, name, blob, options}`, `{id, op: "table", kind,
- * batches}` (Arrow IPC streams of the table as DuckDB holds it, none when it is gone),
+ * batches, append}` (Arrow IPC streams of the table as DuckDB holds it, none when it is
+ * gone; `append` adds a later part of it),
  * `{id, op: "run", task, args}`. Out: `{id, progress, phase?}` and `{id, batch}` while
  * working, then `{id, result}` or `{id, error}`.
  *
- * Tables are kept as Arrow columns; a task gets row objects built for it, which go when it
- * ends.
+ * Tables are kept as Arrow columns; scoring reads them a row at a time, other tasks get row
+ * objects built for them, which go when they end.
  */
 import { type Table, tableFromIPC } from "@uwdata/flechette";
 import type { ParseWorker } from "../src/data/mod.ts";
 import type { TableKind } from "../src/data/types.ts";
-import { tableRows } from "./worker/table_rows.ts";
+import { distinctValues, eachRow, tableRows, tableSize } from "./worker/table_rows.ts";
 import { loadInBatches } from "./worker/load_batches.ts";
 import {
   clearTaskCache,
   runTask,
+  type TableScan,
   type WorkerTables,
   type WorkerTaskName,
 } from "./worker/worker_tasks.ts";
@@ -39,9 +41,19 @@ function spreadsheetWorker(): ParseWorker {
 /** The tables as DuckDB sent them, in record batches. */
 const columnar: Partial<Record<TableKind, Table[]>> = {};
 
-/** The kept tables as rows, each built when a task first reads it (a cached answer reads none). */
+/** The kept tables read a row at a time (see `WorkerTables.scan`). */
+const scan = {
+  size: (kind: TableKind) => tableSize(columnar[kind] ?? []),
+  rows: (kind: TableKind) => eachRow(columnar[kind] ?? []),
+  eventTypes: () => distinctValues(columnar.events ?? [], "type"),
+} as TableScan;
+
+/**
+ * The kept tables as rows, each built when a task first reads it (a cached answer reads
+ * none), and as a scan for the tasks that read each row once.
+ */
 function workerTables(): WorkerTables {
-  const out: Record<string, unknown> = {};
+  const out: Record<string, unknown> = { scan };
   for (const [kind, batches] of Object.entries(columnar)) {
     if (!batches?.length) continue;
     Object.defineProperty(out, kind, {
@@ -100,9 +112,12 @@ scope.onmessage = async (e) => {
       }, { onProgress });
       scope.postMessage({ id, result });
     } else if (op === "table") {
+      // A table arrives in parts (`append` after the first), so the page never holds it whole.
       const kind = e.data.kind as TableKind;
-      const batches = e.data.batches as Uint8Array[] | null;
-      if (batches?.length) columnar[kind] = batches.map((b) => tableFromIPC(b));
+      const batches = (e.data.batches as Uint8Array[] | null) ?? [];
+      const tables = batches.map((b) => tableFromIPC(b));
+      if (e.data.append) columnar[kind] = [...(columnar[kind] ?? []), ...tables];
+      else if (tables.length) columnar[kind] = tables;
       else delete columnar[kind];
       clearTaskCache();
       scope.postMessage({ id, result: null });

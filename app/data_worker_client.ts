@@ -88,10 +88,13 @@ export class DataWorkerClient {
     return this.post({ op: "loadBatches", kind, name, blob, options }, onProgress, [], onBatch);
   }
 
-  /** Gives the worker table `kind` as DuckDB holds it (Arrow IPC batches), or none. */
-  setTable(kind: TableKind, batches: Uint8Array[] | null): Promise<void> {
+  /**
+   * Gives the worker table `kind` as DuckDB holds it (Arrow IPC batches), or none; with
+   * `append`, a later part of the table sent last.
+   */
+  setTable(kind: TableKind, batches: Uint8Array[] | null, append = false): Promise<void> {
     return this.post(
-      { op: "table", kind, batches },
+      { op: "table", kind, batches, append },
       undefined,
       batches?.map((b) => b.buffer) ?? [],
     );

@@ -66,8 +66,13 @@ export interface StagedTable {
   path: ReadPath;
   /** Why the file took the loader's path (`null` for DuckDB's). */
   why: string | null;
-  /** Milliseconds per step of DuckDB's path (`head`, `read`, `rejects`, `summary`). */
+  /** Milliseconds per step of DuckDB's path (`head`, `read`, `rejects`, `summary`; `strictRead`, the read without reject tables that failed first, when there was one). */
   timings?: Record<string, number>;
+  /**
+   * With `duplicatesLater`, on DuckDB's path: counts the exact duplicate rows of the table
+   * (named as it is then); `summary.duplicates` is 0 until the caller sets it.
+   */
+  countDuplicates?: (table: string) => Promise<number>;
 }
 
 /** Options of `readIntoDuckDB`. */
@@ -77,6 +82,12 @@ export interface ReadIntoDuckDBOptions {
   onProgress?: (fraction: number) => void;
   /** Bytes read twice (DuckDB and loader) to check they agree. @default 262144 */
   headBytes?: number;
+  /**
+   * Leave the count of exact duplicate rows (a hash of every row of the table: the dearest
+   * part of the summary) to `StagedTable.countDuplicates`, for after the table is in use.
+   * @default false
+   */
+  duplicatesLater?: boolean;
 }
 
 let counter = 0;
@@ -108,7 +119,12 @@ export async function readIntoDuckDB(
   viaLoader: LoaderRead,
   options: ReadIntoDuckDBOptions = {},
 ): Promise<StagedTable> {
-  const { table = `sb_staged_${kind}`, onProgress, headBytes = 262_144 } = options;
+  const {
+    table = `sb_staged_${kind}`,
+    onProgress,
+    headBytes = 262_144,
+    duplicatesLater = false,
+  } = options;
   const blob = input.data instanceof Blob
     ? input.data
     : new Blob([input.data as Uint8Array<ArrayBuffer>]);
@@ -117,6 +133,7 @@ export async function readIntoDuckDB(
     const read = await readCsvWithDuckDB(target, kind, input.name, blob, input.options, table, {
       headBytes,
       onProgress,
+      duplicatesLater,
     });
     if (typeof read !== "string") return read;
     why = read;
@@ -226,7 +243,11 @@ async function readCsvWithDuckDB(
   blob: Blob,
   options: FileReadOptions,
   table: string,
-  { headBytes, onProgress }: { headBytes: number; onProgress?: (f: number) => void },
+  { headBytes, onProgress, duplicatesLater }: {
+    headBytes: number;
+    onProgress?: (f: number) => void;
+    duplicatesLater: boolean;
+  },
 ): Promise<StagedTable | string> {
   const t0 = performance.now();
   const head = new Uint8Array(await blob.slice(0, headBytes).arrayBuffer());
@@ -294,7 +315,7 @@ async function readCsvWithDuckDB(
     const headName = `sb_head_${++counter}_${name}`;
     await target.registerFile(headName, lines);
     try {
-      const got = await readCsv(target, kind, name, headName, run, `${table}_head`);
+      const got = await readCsv(target, kind, name, headName, run, `${table}_head`, false);
       if (typeof got === "string") return got;
       const differs = await compareWithLoader(target, kind, got, expected, false);
       await target.query(`DROP TABLE IF EXISTS ${sqlName(`${table}_head`)}`);
@@ -308,7 +329,15 @@ async function readCsvWithDuckDB(
   const fileName = `sb_file_${++counter}_${name}`;
   await target.registerFile(fileName, blob);
   try {
-    const got = await readCsv(target, kind, name, fileName, run, table);
+    const got = await readCsv(
+      target,
+      kind,
+      name,
+      fileName,
+      run,
+      table,
+      duplicatesLater && !complete,
+    );
     if (typeof got === "string") return got;
     if (complete) {
       const differs = await compareWithLoader(target, kind, got, expected, true);
@@ -380,6 +409,7 @@ async function readCsv(
   file: string,
   run: CsvRun,
   table: string,
+  duplicatesLater: boolean,
 ): Promise<StagedTable | string> {
   const n = ++counter;
   const rejectsTable = `sb_rejects_${n}`, scansTable = `sb_scans_${n}`;
@@ -395,20 +425,31 @@ async function readCsv(
   });
   const t = sqlName(table);
   const started = performance.now();
+  // Without reject tables first (see `createStrict`); with them only when a row needs them.
+  let stored = false;
+  let strictMs = 0;
   try {
-    await target.query(plan.create);
-  } catch (err) {
-    return `DuckDB could not read it (${String((err as Error).message).split("\n")[0]})`;
+    await target.query(plan.createStrict);
+  } catch {
+    strictMs = performance.now() - started;
+    try {
+      stored = true;
+      await target.query(plan.create);
+    } catch (err) {
+      return `DuckDB could not read it (${String((err as Error).message).split("\n")[0]})`;
+    }
   }
   try {
     const rejects: RejectedRow[] = [];
     // One reject per line DuckDB refused (its first error), judged by the loader.
     const readMs = performance.now() - started;
-    const refused = await target.query(
-      `SELECT line, any_value(csv_line ORDER BY byte_position) AS csv_line FROM ${
-        sqlName(rejectsTable)
-      } GROUP BY line ORDER BY line`,
-    );
+    const refused = stored
+      ? await target.query(
+        `SELECT line, any_value(csv_line ORDER BY byte_position) AS csv_line FROM ${
+          sqlName(rejectsTable)
+        } GROUP BY line ORDER BY line`,
+      )
+      : [];
     if (refused.length > 20_000) return `DuckDB refused ${refused.length} rows`;
     const headerLine = run.columns.map((h) => csvCell(h, run.delimiter)).join(run.delimiter);
     for (const r of refused) {
@@ -482,26 +523,28 @@ async function readCsv(
       }
     }
     const instant = kind === "events" || kind === "purchases" ? "ts" : "created_at";
-    const stats = (await target.query(
-      `SELECT count(*) AS n, epoch_ms(min(${instant})) AS lo, epoch_ms(max(${instant})) AS hi, count(DISTINCT hash(${
-        [...columns, ...plan.extras.map(sqlName)].join(", ")
-      })) AS distinct_rows FROM ${t}`,
-    ))[0];
-    const loaded = Number(stats.n);
-    const duplicates = loaded - Number(stats.distinct_rows);
+    // The summary in one scan: per event type (identical rows share their type, so distinct
+    // rows add up over the types), its rows, first and last instants and distinct rows.
+    const rowHash = `hash(${[...columns, ...plan.extras.map(sqlName)].join(", ")})`;
+    const groups = await target.query(
+      `SELECT ${
+        kind === "events" ? '"type"' : "NULL"
+      } AS t, count(*) AS n, epoch_ms(min(${instant})) AS lo, epoch_ms(max(${instant})) AS hi${
+        duplicatesLater ? "" : `, count(DISTINCT ${rowHash}) AS distinct_rows`
+      } FROM ${t} GROUP BY ALL ORDER BY n DESC, t`,
+    );
+    let loaded = 0, distinct = 0, lo: number | null = null, hi: number | null = null;
+    const eventTypes: Record<string, number> | undefined = kind === "events" ? {} : undefined;
+    for (const g of groups) {
+      loaded += Number(g.n);
+      distinct += duplicatesLater ? Number(g.n) : Number(g.distinct_rows);
+      if (g.lo !== null && (lo === null || Number(g.lo) < lo)) lo = Number(g.lo);
+      if (g.hi !== null && (hi === null || Number(g.hi) > hi)) hi = Number(g.hi);
+      if (eventTypes) eventTypes[String(g.t)] = Number(g.n);
+    }
+    const duplicates = loaded - distinct;
     const warnings = [...run.warnings];
-    if (duplicates) {
-      warnings.push(`${duplicates} row(s) repeat an earlier row exactly; loaded as they are`);
-    }
-    let eventTypes: Record<string, number> | undefined;
-    if (kind === "events") {
-      eventTypes = {};
-      for (
-        const r of await target.query(
-          `SELECT "type" AS t, count(*) AS n FROM ${t} GROUP BY "type" ORDER BY n DESC, "type"`,
-        )
-      ) eventTypes[String(r.t)] = Number(r.n);
-    }
+    if (duplicates) warnings.push(duplicatesWarning(duplicates));
     if (loaded === 0) await target.query(`DROP TABLE IF EXISTS ${t}`);
     if (loaded + rejects.length === 0) warnings.push("No data rows");
     const d = run.delimiter;
@@ -512,8 +555,8 @@ async function readCsv(
       rowsRead: loaded + rejects.length,
       rowsLoaded: loaded,
       rowsRejected: rejects.length,
-      minTs: stats.lo === null ? null : Number(stats.lo),
-      maxTs: stats.hi === null ? null : Number(stats.hi),
+      minTs: lo,
+      maxTs: hi,
       eventTypes,
       duplicates,
       columns: run.columns,
@@ -528,16 +571,31 @@ async function readCsv(
       path: "duckdb",
       why: null,
       timings: {
-        read: readMs,
+        // With a second read (with reject tables), the first one's time apart.
+        ...(stored ? { strictRead: strictMs } : {}),
+        read: readMs - strictMs,
         rejects: rejectsMs,
         summary: performance.now() - started - readMs - rejectsMs,
       },
+      countDuplicates: duplicatesLater && loaded
+        ? async (name) => {
+          const r = await target.query(
+            `SELECT count(*) - count(DISTINCT ${rowHash}) AS d FROM ${sqlName(name)}`,
+          );
+          return Number(r[0]?.d ?? 0);
+        }
+        : undefined,
     };
   } finally {
     await target.query(
       `DROP TABLE IF EXISTS ${sqlName(rejectsTable)}; DROP TABLE IF EXISTS ${sqlName(scansTable)}`,
     ).catch(() => {});
   }
+}
+
+/** The summary's warning for `n` exact duplicate rows. */
+export function duplicatesWarning(n: number): string {
+  return `${n} row(s) repeat an earlier row exactly; loaded as they are`;
 }
 
 function csvCell(s: string, delimiter: string): string {

@@ -7,7 +7,7 @@ import type { TableKind } from "../src/data/types.ts";
 import * as duckdb from "@duckdb/duckdb-wasm";
 import { Table as ArrowTable, tableToIPC } from "apache-arrow";
 import type { BrowserConnection, BrowserDuckDB } from "./open_browser_duckdb.ts";
-import { type DuckTarget, readIntoDuckDB } from "./read_into_duckdb.ts";
+import { type DuckTarget, duplicatesWarning, readIntoDuckDB } from "./read_into_duckdb.ts";
 import { scoreInDuckDB, type SqlScores } from "./score_in_duckdb.ts";
 import type { DataWorkerClient } from "./data_worker_client.ts";
 import { observeChanges } from "../src/notebook/run_notebook.ts";
@@ -98,7 +98,7 @@ export class Workspace extends EventTarget implements TableStore {
         await tail;
         return result;
       },
-      { table: staging, onProgress },
+      { table: staging, onProgress, duplicatesLater: true },
     );
     const { summary, rejects } = staged;
     const previous = this.data[input.kind] ?? null;
@@ -124,7 +124,9 @@ export class Workspace extends EventTarget implements TableStore {
       reader: staged.path,
       readerNote: staged.why,
       readerTimings: staged.timings,
+      countingDuplicates: staged.countDuplicates !== undefined,
     };
+    if (staged.countDuplicates) this.countDuplicates(table, staged.countDuplicates);
     const kept: WorkspaceInput = { ...input, bytes: blob };
     this.inputs.set(input.kind, kept);
     // Kept for the next visit in the background: copying a file of a gigabyte into the
@@ -147,6 +149,37 @@ export class Workspace extends EventTarget implements TableStore {
     await this.persist();
     this.dispatchEvent(new Event("data"));
     return table;
+  }
+
+  /**
+   * Counts `table`'s exact duplicate rows after its load (a hash of every row: seconds at 10M
+   * rows, so the table is in use first) and puts them in its summary, unless a newer load of
+   * the kind replaced it. `duplicatesCounted()` waits for it.
+   */
+  private countDuplicates(table: LoadedTable, count: (name: string) => Promise<number>): void {
+    const done = count(table.kind).then((n) => {
+      if (n) {
+        table.summary.duplicates = n;
+        table.summary.warnings.push(duplicatesWarning(n));
+      }
+    }, (err) => {
+      table.summary.warnings.push(
+        `Duplicate rows not counted (${(err as Error).message ?? err})`,
+      );
+    }).then(() => {
+      table.countingDuplicates = false;
+      if (this.data[table.kind] !== table) return;
+      this.data = { ...this.data };
+      this.dispatchEvent(new Event("data"));
+    });
+    this.counting = this.counting.then(() => done);
+  }
+
+  private counting: Promise<void> = Promise.resolve();
+
+  /** Resolves once the duplicate rows of every load so far are counted. */
+  duplicatesCounted(): Promise<void> {
+    return this.counting;
   }
 
   /**
@@ -181,16 +214,27 @@ export class Workspace extends EventTarget implements TableStore {
       for (const kind of TABLE_KINDS) {
         const version = this.tableVersion[kind] ?? 0;
         if ((this.sentVersion[kind] ?? 0) === version) continue;
-        let batches: Uint8Array[] | null = null;
-        if (this.data[kind]) {
-          batches = [];
-          // Scanned in table order, which is `seq` order: the tables are written in it.
+        if (!this.data[kind]) await this.worker.setTable(kind, null);
+        else {
+          // Scanned in table order, which is `seq` order (the tables are written in it), and
+          // sent in parts of about 32 MB: the page never holds the table's copy whole.
           const reader = await this.conn.send(`SELECT * FROM "${kind}"`);
+          let part: Uint8Array[] = [];
+          let bytes = 0;
+          let append = false;
           for await (const batch of reader) {
-            batches.push(tableToIPC(new ArrowTable(batch), "stream"));
+            const ipc = tableToIPC(new ArrowTable(batch), "stream");
+            part.push(ipc);
+            bytes += ipc.length;
+            if (bytes >= 32 << 20) {
+              await this.worker.setTable(kind, part, append);
+              append = true;
+              part = [];
+              bytes = 0;
+            }
           }
+          await this.worker.setTable(kind, part, append);
         }
-        await this.worker.setTable(kind, batches);
         this.sentVersion[kind] = version;
       }
     });
@@ -317,16 +361,24 @@ export class Workspace extends EventTarget implements TableStore {
    * browser keeps a large Blob on disk, and the files' text is never held whole.
    */
   async fileBlob(): Promise<Blob> {
-    const chunks = workspaceChunks(this.snapshot());
+    // Each chunk becomes a Blob of its own as it is made: the browser moves it out of the
+    // page (to disk when large), and the whole file is a Blob of Blobs, never copied whole.
+    // A Blob from `new Response(stream)` gathers the stream in the page first.
+    const parts: Blob[] = [];
+    await this.writeFile({ write: (bytes) => void parts.push(new Blob([bytes])) });
+    return new Blob(parts, { type: "application/json" });
+  }
+
+  /**
+   * Writes the workspace file (`workspaceChunks`) to `sink` a chunk at a time, waiting for each
+   * write: a file chosen with `showSaveFilePicker` (or any `FileSystemWritableFileStream`) gets
+   * the file without it ever being held in the page. The caller closes the sink.
+   */
+  async writeFile(sink: { write(bytes: Uint8Array<ArrayBuffer>): unknown }): Promise<void> {
     const encoder = new TextEncoder();
-    const stream = new ReadableStream<Uint8Array>({
-      async pull(controller) {
-        const next = await chunks.next();
-        if (next.done) controller.close();
-        else controller.enqueue(encoder.encode(next.value));
-      },
-    });
-    return await new Response(stream, { headers: { "content-type": "application/json" } }).blob();
+    for await (const chunk of workspaceChunks(this.snapshot())) {
+      await sink.write(encoder.encode(chunk));
+    }
   }
 
   snapshot(): WorkspaceSnapshot {

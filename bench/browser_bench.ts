@@ -30,6 +30,7 @@ const { values: flags } = parseArgs({
     events: { type: "string" },
     data: { type: "string" },
     part: { type: "string" },
+    "skip-worker": { type: "boolean" },
   },
 });
 const ROWS = Number(flags.rows ?? 1_000_000);
@@ -517,6 +518,14 @@ async function loadThroughFileInput(
       break;
     }
     const r = await readResponsiveness(page);
+    // The exact duplicate rows are counted after the table is in use.
+    const counted = await page.evaluate(async () => {
+      const t = performance.now();
+      // deno-lint-ignore no-explicit-any
+      await (globalThis as any).scorebench.workspace.duplicatesCounted();
+      return performance.now() - t;
+    });
+    const countedPeak = memory.phase();
     console.log(
       `${name} (${rows} rows) through the file input: ${outcome} in ${
         f(ms / 1000)
@@ -528,7 +537,11 @@ async function loadThroughFileInput(
         mb(peak.rss)
       }, PSS ${mb(peak.pss)} (${peak.processes} processes); page JS heap peak ${
         mb(heap.phase)
-      }; load average ${load()}`,
+      }; load average ${load()}; duplicate rows counted ${
+        f(counted / 1000)
+      } s after it (browser peak until then RSS ${mb(countedPeak.rss)}, PSS ${
+        mb(countedPeak.pss)
+      })`,
     );
     if (outcome !== "loaded") {
       ok = false;
@@ -558,8 +571,34 @@ function describeLoaded(page: Page): Promise<string[]> {
   });
 }
 
-/** Save workspace at this size, before any task: the files streamed into the file's Blob. */
+/**
+ * Save workspace at this size, before any task. First as into a file the analyst picked
+ * (`showSaveFilePicker`): its writable stream is the same kind as a file of the origin's
+ * private file system, used here because a headless browser shows no picker. Then as the
+ * download fallback: the file as a Blob of chunks.
+ */
 async function saveWorkspace(page: Page, memory: ChromiumMemory): Promise<void> {
+  memory.mark();
+  const written = await page.evaluate(async () => {
+    // deno-lint-ignore no-explicit-any
+    const sb = (globalThis as any).scorebench;
+    const root = await navigator.storage.getDirectory();
+    const handle = await root.getFileHandle("bench-workspace.json", { create: true });
+    const t = performance.now();
+    const writable = await handle.createWritable();
+    await sb.workspace.writeFile(writable);
+    await writable.close();
+    const ms = performance.now() - t;
+    const bytes = (await handle.getFile()).size;
+    await root.removeEntry("bench-workspace.json");
+    return { ms, bytes };
+  });
+  let peak = memory.phase();
+  console.log(
+    `save workspace into a chosen file (writable stream): ${mb(written.bytes)} written in ${
+      f(written.ms / 1000)
+    } s; browser peak RSS ${mb(peak.rss)}, PSS ${mb(peak.pss)}`,
+  );
   memory.mark();
   const saved = await page.evaluate(async () => {
     // deno-lint-ignore no-explicit-any
@@ -568,11 +607,11 @@ async function saveWorkspace(page: Page, memory: ChromiumMemory): Promise<void> 
     const blob = await sb.workspace.fileBlob();
     return { ms: performance.now() - t, bytes: blob.size };
   });
-  const peak = memory.phase();
+  peak = memory.phase();
   console.log(
-    `save workspace: ${mb(saved.bytes)} file written in ${f(saved.ms / 1000)} s; browser peak RSS ${
-      mb(peak.rss)
-    }, PSS ${mb(peak.pss)}`,
+    `save workspace as a download (Blob of chunks): ${mb(saved.bytes)} file written in ${
+      f(saved.ms / 1000)
+    } s; browser peak RSS ${mb(peak.rss)}, PSS ${mb(peak.pss)}`,
   );
 }
 
@@ -580,14 +619,43 @@ async function saveWorkspace(page: Page, memory: ChromiumMemory): Promise<void> 
  * Scores the loaded contacts by the compiled SQL in DuckDB and by the engine in the data
  * worker (they must agree), then times threshold moves on the result.
  */
-async function scoreAndRetier(page: Page, base: Base, memory: ChromiumMemory): Promise<void> {
+async function scoreAndRetier(
+  page: Page,
+  base: Base,
+  memory: ChromiumMemory,
+  skipWorker: boolean,
+): Promise<void> {
   const starter = JSON.parse(
     await Deno.readTextFile(join(root, "data", "configs", "starter.json")),
   );
   // The base has no purchase events: the starter's purchase rule has nothing to match.
   starter.rules = starter.rules.filter((r: { id: string }) => r.id !== "purchase-online");
+  // The engine in the data worker first, on its own: the tables sent from DuckDB as Arrow
+  // batches and the events read from them a row at a time.
   memory.mark();
-  const figures = await page.evaluate(async (spec) => {
+  const worker = await page.evaluate(async ([spec, skip]) => {
+    // deno-lint-ignore no-explicit-any
+    const sb = (globalThis as any).scorebench;
+    if (skip) return { ms: NaN, error: "skipped (--skip-worker)" };
+    const asOf = sb.workspace.data.events.summary.maxTs;
+    const t = performance.now();
+    try {
+      // deno-lint-ignore no-explicit-any
+      (globalThis as any).__sbEngine = await sb.worker.run("score", [spec, asOf]);
+      return { ms: performance.now() - t, error: "" };
+    } catch (err) {
+      return { ms: NaN, error: String((err as Error).message ?? err) };
+    }
+  }, [starter, skipWorker] as const);
+  const workerPeak = memory.phase();
+  console.log(
+    `the engine in the data worker, fed from DuckDB (tables sent, then scored): ${
+      worker.error ? `failed (${worker.error})` : `${f(worker.ms / 1000)} s`
+    }; browser peak RSS ${mb(workerPeak.rss)}, PSS ${mb(workerPeak.pss)}`,
+  );
+  memory.mark();
+  const figures = await page.evaluate(async ([spec, workerMs, error]) => {
+    let workerError = error;
     // deno-lint-ignore no-explicit-any
     const sb = (globalThis as any).scorebench;
     const ms = (t: number) => performance.now() - t;
@@ -599,13 +667,11 @@ async function scoreAndRetier(page: Page, base: Base, memory: ChromiumMemory): P
     const scoreMs = ms(t);
     // The same scores by the engine in the data worker, its rows built from DuckDB's
     // Arrow batches for the task: the two must agree.
-    let workerMs = NaN;
-    let workerError = "";
     let maxDiff = NaN;
-    t = performance.now();
     try {
-      const engine = await sb.worker.run("score", [spec, asOf]);
-      workerMs = ms(t);
+      // deno-lint-ignore no-explicit-any
+      const engine = (globalThis as any).__sbEngine;
+      if (!engine) throw new Error(workerError);
       const at = new Map<string, number>();
       scored.ids.forEach((id: string, i: number) => at.set(id, i));
       maxDiff = engine.ids.length === scored.ids.length ? 0 : Infinity;
@@ -666,7 +732,7 @@ async function scoreAndRetier(page: Page, base: Base, memory: ChromiumMemory): P
       frameMedianMs: median(frames),
       frameMaxMs: Math.max(...frames),
     };
-  }, starter);
+  }, [starter, worker.ms, worker.error] as const);
   const peak = memory.phase();
   console.log(
     `scoring ${figures.contacts} contacts over ${base.events} events by the compiled SQL in DuckDB (${figures.buckets} bucket(s)): ${
@@ -705,12 +771,17 @@ async function benchAtScale(): Promise<void> {
   await buildApp(out, { root });
   const server = serveStatic(out, { port: 0 });
   const memory = sampleChromiumMemory(250);
-  const browser = await chromium.launch({
+  // A profile on disk, as an analyst's browser has: an off-the-record context (a plain
+  // `newPage`) keeps Blobs and the origin's files in memory, which is not what a saved
+  // workspace or a kept input costs in a real browser.
+  const profile = await Deno.makeTempDir({ prefix: "scorebench-profile-" });
+  const browser = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     args: [...CHROMIUM_ARGS, "--enable-precise-memory-info"],
+    viewport: { width: 1366, height: 900 },
   });
   try {
-    const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+    const page = await browser.newPage();
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
     await page.addInitScript(watchResponsiveness);
@@ -747,7 +818,7 @@ async function benchAtScale(): Promise<void> {
     const ok = await loadThroughFileInput(page, base, memory, heap);
     for (const line of await describeLoaded(page)) console.log(line);
     if (ok) await saveWorkspace(page, memory);
-    if (ok) await scoreAndRetier(page, base, memory);
+    if (ok) await scoreAndRetier(page, base, memory, flags["skip-worker"] ?? false);
     clearInterval(heapTimer);
     const peak = memory.peak();
     console.log(
@@ -761,6 +832,7 @@ async function benchAtScale(): Promise<void> {
   } finally {
     memory.stop();
     await browser.close();
+    await Deno.remove(profile, { recursive: true });
     await server.shutdown();
     await Deno.remove(out, { recursive: true });
     if (!flags.data) await Deno.remove(dataDir, { recursive: true });

@@ -134,7 +134,7 @@ export class LoadSummaryView extends LitElement {
                 <td class="num">${t.summary.rowsRead}</td>
                 <td class="num">${t.summary.rowsLoaded}</td>
                 <td class="num">${t.summary.rowsRejected}</td>
-                <td class="num">${t.summary.duplicates}</td>
+                <td class="num">${t.countingDuplicates ? "…" : t.summary.duplicates}</td>
                 <td>${iso(t.summary.minTs)}</td>
                 <td>${iso(t.summary.maxTs)}</td>
                 <td class="types">${t.summary.eventTypes

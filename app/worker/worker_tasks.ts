@@ -7,7 +7,7 @@ import type { ContactRow, EventRow, PurchaseRow, VerificationRow } from "../../s
 import type { ScoringConfigSpec } from "../../src/config/types.ts";
 import { parseConfig } from "../../src/config/mod.ts";
 import { dataSpan } from "../../src/tables/mod.ts";
-import { scoreContacts } from "../../src/engine/mod.ts";
+import { createBatchScorer } from "../../src/engine/mod.ts";
 import { PURCHASE_EVENT_TYPE, purchaseEvent } from "../../src/data/purchase_event.ts";
 import {
   compareWindows,
@@ -42,17 +42,70 @@ export interface WorkerTables {
   events?: EventRow[];
   purchases?: PurchaseRow[];
   verification?: VerificationRow[];
+  /**
+   * The tables read a row at a time, when they are held as columns: tasks that read each
+   * event once (scoring, the span) take rows from here, built as read and never kept, instead
+   * of the arrays above (an object per row of 10M events costs gigabytes).
+   */
+  scan?: TableScan;
+}
+
+/** Streaming access to tables held as columns (see `WorkerTables.scan`). */
+export interface TableScan {
+  /** Rows of table `kind` (0 when none is loaded). */
+  size(kind: "events" | "purchases"): number;
+  /** The rows of table `kind` in input order, each built as it is read. */
+  rows(kind: "events"): Iterable<EventRow>;
+  rows(kind: "purchases"): Iterable<PurchaseRow>;
+  /** The event types of the events table. */
+  eventTypes(): Set<string>;
+}
+
+/** Rows of `kind` without building them when the tables are held as columns. */
+function size(tables: WorkerTables, kind: "events" | "purchases"): number {
+  return tables.scan ? tables.scan.size(kind) : tables[kind]?.length ?? 0;
+}
+
+/** The events scored, one at a time: the events, then each purchase as a `purchase` event. */
+function* scoredEvents(tables: WorkerTables, purchases = true): Generator<EventRow> {
+  if (tables.scan) {
+    yield* tables.scan.rows("events");
+    if (purchases) { for (const p of tables.scan.rows("purchases")) yield purchaseEvent(p); }
+    return;
+  }
+  yield* tables.events ?? [];
+  if (purchases) { for (const p of tables.purchases ?? []) yield purchaseEvent(p); }
+}
+
+/** Scores every contact at `asOf` from the events streamed into the batch scorer. */
+function scoreStreamed(
+  tables: WorkerTables,
+  config: ReturnType<typeof parseConfig>["config"],
+  asOf: number,
+  purchases = true,
+) {
+  const scorer = createBatchScorer(config, {
+    contacts: tables.contacts,
+    verification: tables.verification,
+  });
+  for (const e of scoredEvents(tables, purchases)) scorer.add(e);
+  return scorer.finish([asOf]);
 }
 
 /** Fraction done (0 to 1) and a short label of the current step. */
 export type TaskProgress = ((fraction: number, phase: string) => void) | undefined;
 
-function need<K extends keyof WorkerTables>(
+type TableName = Exclude<keyof WorkerTables, "scan">;
+
+function need<K extends TableName>(
   tables: WorkerTables,
   task: string,
   ...kinds: K[]
 ): Required<Pick<WorkerTables, K>> {
-  const missing = kinds.filter((k) => !tables[k]?.length);
+  // Events and purchases are counted without building their rows.
+  const missing = kinds.filter((k) =>
+    k === "events" || k === "purchases" ? !size(tables, k) : !tables[k]?.length
+  );
   if (missing.length) {
     throw new RangeError(`Cannot ${task}: load ${missing.join(" and ")} first (Data page)`);
   }
@@ -66,15 +119,11 @@ function replayInput(tables: WorkerTables, task: string): ReplayInput {
 }
 
 function eventTypes(tables: WorkerTables): Set<string> {
-  const types = new Set((tables.events ?? []).map((e) => e.type));
-  if (tables.purchases?.length) types.add(PURCHASE_EVENT_TYPE);
+  const types = tables.scan
+    ? tables.scan.eventTypes()
+    : new Set((tables.events ?? []).map((e) => e.type));
+  if (size(tables, "purchases")) types.add(PURCHASE_EVENT_TYPE);
   return types;
-}
-
-/** The events scored: the events table and each purchase as an event of type `purchase`. */
-function eventsWithPurchases(tables: WorkerTables): EventRow[] | undefined {
-  if (!tables.purchases?.length) return tables.events;
-  return [...(tables.events ?? []), ...tables.purchases.map(purchaseEvent)];
 }
 
 /** A config spec checked against the schema (throws `ConfigError` listing every problem). */
@@ -86,9 +135,15 @@ export const WORKER_TASKS = {
   /** First and last event and purchase instants, and the event types with counts. */
   span(tables: WorkerTables) {
     const types: Record<string, number> = {};
-    for (const e of tables.events ?? []) types[e.type] = (types[e.type] ?? 0) + 1;
+    const events = tables.scan ? tables.scan.rows("events") : tables.events ?? [];
+    const counted = (function* () {
+      for (const e of events) {
+        types[e.type] = (types[e.type] ?? 0) + 1;
+        yield e;
+      }
+    })();
     return {
-      ...dataSpan(tables.events ?? [], tables.purchases ?? []),
+      ...dataSpan(counted, tables.scan ? tables.scan.rows("purchases") : tables.purchases ?? []),
       eventTypes: types,
       contacts: tables.contacts?.length ?? 0,
     };
@@ -219,11 +274,7 @@ export const WORKER_TASKS = {
    */
   score(tables: WorkerTables, spec: ScoringConfigSpec, asOf: number) {
     const { config, warnings } = resolve(tables, spec);
-    const result = scoreContacts(config, {
-      events: eventsWithPurchases(tables),
-      contacts: tables.contacts,
-      verification: tables.verification,
-    }, { asOf: [asOf] });
+    const result = scoreStreamed(tables, config, asOf);
     const n = result.rows.length;
     const ids: string[] = new Array(n);
     const scores = new Float64Array(n);
@@ -280,11 +331,7 @@ export const WORKER_TASKS = {
    */
   effect(tables: WorkerTables, spec: ScoringConfigSpec, asOf: number) {
     const { config } = resolve(tables, spec);
-    const result = scoreContacts(config, {
-      events: tables.events,
-      contacts: tables.contacts,
-      verification: tables.verification,
-    }, { asOf: [asOf] });
+    const result = scoreStreamed(tables, config, asOf, false);
     const summary = result.summaries[0];
     let verified = 0;
     for (const r of result.rows) if (r.verified) verified++;
@@ -343,11 +390,7 @@ export const WORKER_TASKS = {
     options: AudienceOptions,
   ) {
     const { config } = resolve(tables, spec);
-    const result = scoreContacts(config, {
-      events: eventsWithPurchases(tables),
-      contacts: tables.contacts,
-      verification: tables.verification,
-    }, { asOf: [asOf] });
+    const result = scoreStreamed(tables, config, asOf);
     const byId = new Map((tables.contacts ?? []).map((c) => [c.contact_id, c]));
     const file = await buildAudienceFile(
       result.rows.map((r) => ({

@@ -57,6 +57,13 @@ export interface CsvTableSpec {
 export interface CsvTableSql {
   /** `CREATE OR REPLACE TABLE ...`: every row DuckDB could split, with `sb_problem`. */
   create: string;
+  /**
+   * `create` without DuckDB's reject tables: it fails at the first row DuckDB cannot split
+   * (a wrong field count, a quote left open, bytes that are not UTF-8), where `create` would
+   * record it. Keeping the reject tables costs about a third of the read, so a file is read
+   * this way first and again with `create` only when it fails.
+   */
+  createStrict: string;
   /** The file's extra columns, in file order, as named in the table (all `VARCHAR`). */
   extras: string[];
   /** Name of the column holding a row's problem (`NULL` for a good row). */
@@ -191,15 +198,23 @@ export function csvTableSql(spec: CsvTableSpec): CsvTableSql {
     `${problems.length ? `CASE ${problems.join(" ")} END` : "NULL::VARCHAR"} AS ${problemColumn}`,
   );
   const columns = `{${header.map((_, i) => `${sqlString(raw(i))}: 'VARCHAR'`).join(", ")}}`;
-  const source = `read_csv(${sqlString(spec.file)}, header = true, auto_detect = false, delim = ${
-    sqlString(spec.delimiter)
-  }, quote = '"', escape = '"', columns = ${columns}, store_rejects = true, rejects_table = ${
-    sqlString(spec.rejectsTable)
-  }, rejects_scan = ${sqlString(spec.scansTable)}, encoding = 'utf-8')`;
+  const source = (rejects: boolean) =>
+    `read_csv(${sqlString(spec.file)}, header = true, auto_detect = false, delim = ${
+      sqlString(spec.delimiter)
+    }, quote = '"', escape = '"', columns = ${columns}${
+      rejects
+        ? `, store_rejects = true, rejects_table = ${
+          sqlString(spec.rejectsTable)
+        }, rejects_scan = ${sqlString(spec.scansTable)}`
+        : ""
+    }, encoding = 'utf-8')`;
+  const create = (rejects: boolean) =>
+    `CREATE OR REPLACE TABLE ${sqlName(spec.table)} AS SELECT ${values.join(", ")} FROM (SELECT ${
+      middle.join(", ")
+    } FROM (SELECT ${inner.join(", ")} FROM ${source(rejects)}))`;
   return {
-    create: `CREATE OR REPLACE TABLE ${sqlName(spec.table)} AS SELECT ${
-      values.join(", ")
-    } FROM (SELECT ${middle.join(", ")} FROM (SELECT ${inner.join(", ")} FROM ${source}))`,
+    create: create(true),
+    createStrict: create(false),
     extras,
     problem: problemColumn,
   };

@@ -20,8 +20,13 @@ export interface LoadedTable {
   reader?: "duckdb" | "loader";
   /** Why the loader read it rather than DuckDB. */
   readerNote?: string | null;
-  /** Milliseconds per step when DuckDB read it (`head`, `read`, `rejects`, `summary`). */
+  /** Milliseconds per step when DuckDB read it (`head`, `read`, `rejects`, `summary`, `strictRead`). */
   readerTimings?: Record<string, number>;
+  /**
+   * True while the exact duplicate rows are still being counted after the load (a table of
+   * millions of rows is usable before); `summary.duplicates` and its warning follow.
+   */
+  countingDuplicates?: boolean;
 }
 
 /** The tables of the workspace at one moment; `version` grows with each change. */

@@ -228,3 +228,30 @@ Deno.test("readIntoDuckDB() refuses Parquet, saying DuckDB-WASM cannot read it o
   );
   conn.close();
 });
+
+Deno.test("readIntoDuckDB() leaves the duplicate count for later on request, and it counts as the loader does", async () => {
+  // Past the head, so the whole file is not the head (a file read whole is counted at once).
+  const clean = EVENTS_HEADER + Array.from(
+    { length: 400 },
+    (_, i) => `${i % 37},2024-01-0${1 + (i % 9)}T10:00:00Z,page_view,web,${i % 5},x`,
+  ).join("\n") + "\n";
+  const bytes = enc(clean + MESSY_EVENTS.slice(EVENTS_HEADER.length));
+  const name = "events.csv";
+  const want = await loadTable("events", { name, bytes }, { collectContactIds: false });
+  assert.ok(want.summary.duplicates > 0);
+  const { db, conn } = await openDuckDB();
+  const staged = await readIntoDuckDB(
+    blockingTarget(db, conn),
+    "events",
+    { name, data: new Blob([bytes as Uint8Array<ArrayBuffer>]), options: {} },
+    (onBatch) => loadInBatches("events", { name, bytes }, {}, onBatch),
+    { headBytes: 2048, duplicatesLater: true },
+  );
+  assert.equal(staged.path, "duckdb", staged.why ?? "");
+  assert.equal(staged.summary.duplicates, 0);
+  assert.ok(staged.countDuplicates);
+  conn.query(`ALTER TABLE "${staged.table}" RENAME TO events`);
+  assert.equal(await staged.countDuplicates("events"), want.summary.duplicates);
+  assert.deepEqual(staged.rejects, want.rejects);
+  conn.close();
+});

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { tableFromIPC } from "@uwdata/flechette";
 import { createRequire } from "node:module";
-import { tableRows } from "../../../app/worker/table_rows.ts";
+import { distinctValues, eachRow, tableRows, tableSize } from "../../../app/worker/table_rows.ts";
 import { loadTable } from "../../../src/data/mod.ts";
 import { openDuckDB, writeTable } from "../../../src/db/mod.ts";
 
@@ -29,5 +29,27 @@ Deno.test("tableRows() gives back the loader's rows from DuckDB's Arrow batches 
     return { ...o, score: o.score === null ? null : String(o.score) };
   });
   assert.deepEqual(back, want);
+  // Read a row at a time, the same rows.
+  assert.deepEqual([...eachRow(batches)], want);
+  assert.equal(tableSize(batches), 3);
+  conn.close();
+});
+
+Deno.test("tableRows() shares one string per repeated value across batches and equals eachRow()", async () => {
+  const { conn } = await openDuckDB();
+  conn.query(
+    "CREATE TABLE events AS SELECT lpad((i % 50)::VARCHAR, 4, '0') AS contact_id, ['view', 'click'][i % 2 + 1] AS type, 'https://x/' || i AS url, i::BIGINT AS seq FROM range(5000) t(i)",
+  );
+  const arrow = createRequire(import.meta.url)("apache-arrow");
+  const table = conn.query("SELECT * FROM events ORDER BY seq");
+  const batches = table.batches.map((b) =>
+    tableFromIPC(arrow.tableToIPC(new arrow.Table(b), "stream"))
+  );
+  assert.ok(batches.length > 1);
+  const rows = tableRows(batches);
+  assert.deepEqual([...eachRow(batches)], rows);
+  assert.equal(rows.length, 5000);
+  assert.deepEqual(rows[4999], { contact_id: "0049", type: "click", url: "https://x/4999" });
+  assert.deepEqual(distinctValues(batches, "type"), new Set(["view", "click"]));
   conn.close();
 });

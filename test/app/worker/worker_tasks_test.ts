@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import {
   clearTaskCache,
   runTask,
+  type TableScan,
   WORKER_TASKS,
   type WorkerTables,
 } from "../../../app/worker/worker_tasks.ts";
@@ -151,6 +152,45 @@ Deno.test("WORKER_TASKS.effect() counts what the audience keeps and the scopes' 
     rules: [...spec.rules, { id: "click_f", on: "email_click", points: 2, scopes: ["stage"] }],
   }, asOf);
   assert.equal(scoped.scopes.length, 0, "no contact has a stage: no stage scope");
+});
+
+/** `t` held as columns: rows only through `scan`; reading the arrays throws. */
+function scanned(t: WorkerTables): WorkerTables {
+  const out: WorkerTables = {
+    contacts: t.contacts,
+    scan: {
+      size: (kind: "events" | "purchases") => t[kind]?.length ?? 0,
+      rows: ((kind: "events" | "purchases") => t[kind] ?? []) as TableScan["rows"],
+      eventTypes: () => new Set((t.events ?? []).map((e) => e.type)),
+    },
+  };
+  for (const kind of ["events", "purchases"] as const) {
+    Object.defineProperty(out, kind, {
+      get() {
+        throw new Error(`${kind} read as rows`);
+      },
+    });
+  }
+  return out;
+}
+
+Deno.test("WORKER_TASKS score, effect and span read tables held as columns a row at a time", () => {
+  const t = tables();
+  const asOf = T0 + 60 * DAY;
+  const withPurchase = {
+    ...spec,
+    rules: [...spec.rules, { id: "bought", on: "purchase", points: 5 }],
+  };
+  assert.deepEqual(
+    WORKER_TASKS.score(scanned(t), withPurchase, asOf),
+    WORKER_TASKS.score(t, withPurchase, asOf),
+  );
+  assert.deepEqual(WORKER_TASKS.effect(scanned(t), spec, asOf), WORKER_TASKS.effect(t, spec, asOf));
+  assert.deepEqual(WORKER_TASKS.span(scanned(t)), WORKER_TASKS.span(t));
+  assert.throws(
+    () => WORKER_TASKS.replay(scanned(t), spec, { asOf: [asOf], horizonDays: 30 }, undefined),
+    /read as rows/,
+  );
 });
 
 Deno.test("WORKER_TASKS.calibratePerTag() fits a model per product and merges its scoped rules", () => {
