@@ -6,6 +6,7 @@
  * (ECMAScript's shortest round-trip text), except whole numbers, written digit by digit.
  */
 import { formatNumber } from "./format_number.ts";
+import { mayGuard } from "../tables/safe_cell.ts";
 
 const encoder = new TextEncoder();
 
@@ -49,12 +50,7 @@ export class CsvBytes {
   plainField(s: string): boolean {
     const n = s.length;
     if (n === 0) return true;
-    const first = s.charCodeAt(0);
-    // = + - @ tab CR, and ' (a guard already there gets another).
-    if (
-      first === 61 || first === 43 || first === 45 || first === 64 || first === 9 ||
-      first === 13 || first === 39
-    ) return false;
+    if (mayGuard(s.charCodeAt(0))) return false;
     this.reserve(n);
     const buf = this.buf, p = this.length;
     for (let j = 0; j < n; j++) {

@@ -38,6 +38,15 @@ function harmless(text: string): boolean {
   return digits >= 7;
 }
 
+/**
+ * Whether `safeCell` may change a text starting with the character code `c` (a formula
+ * trigger, or an apostrophe that could be a guard already): any other text is kept as is.
+ * Lets a writer copy plain text without calling `safeCell` on each field.
+ */
+export function mayGuard(c: number): boolean {
+  return c === 61 || c === 43 || c === 45 || c === 64 || c === 9 || c === 13 || c === 39;
+}
+
 /** Whether `text` would be read as a formula by a spreadsheet. */
 export function isFormulaLike(text: string): boolean {
   return text.length > 0 && TRIGGERS.has(text[0]) && !harmless(text);

@@ -1,5 +1,7 @@
 import { deepStrictEqual as assertEquals } from "node:assert/strict";
 import { isFormulaLike, safeCell, unguardCell } from "../../src/export/mod.ts";
+import assert from "node:assert/strict";
+import { mayGuard } from "../../src/tables/safe_cell.ts";
 
 Deno.test("safeCell() prefixes an apostrophe to text that starts a formula", () => {
   const cases: [unknown, unknown][] = [
@@ -42,5 +44,18 @@ Deno.test("isFormulaLike() looks only at the first character", () => {
 Deno.test("unguardCell() undoes safeCell() exactly", () => {
   for (const v of ["=1", "'=1", "''+x", "-20", "+1+1", "'plain", "plain", "@a", "\t=x", ""]) {
     assertEquals(unguardCell(String(safeCell(v))), v, v);
+  }
+});
+
+Deno.test("mayGuard() names every first character safeCell can change: other texts stay as they are", () => {
+  for (let c = 0; c < 0x3000; c++) {
+    const ch = String.fromCharCode(c);
+    for (const text of [ch, `${ch}x`, `${ch}=1`, `${ch}1+1`]) {
+      if (!mayGuard(c)) assert.equal(safeCell(text), text, `code ${c}`);
+    }
+  }
+  for (const text of ["=1+1", "+x", "-x", "@SUM(1)", "\tx", "\rx", "'=x"]) {
+    assert.ok(mayGuard(text.charCodeAt(0)));
+    assert.notEqual(safeCell(text), text);
   }
 });
