@@ -6,7 +6,7 @@ import {
   isStale,
   noEdits,
 } from "../src/workspace/config_versions.ts";
-import { message, type MessageKey } from "../src/i18n/messages.ts";
+import { message, type MessageKey, pluralKey } from "../src/i18n/messages.ts";
 import { label, versionName } from "../src/i18n/labels.ts";
 import { baseStyles } from "./_styles.ts";
 
@@ -88,7 +88,13 @@ export class ConfigBar extends LitElement {
     const edited = !noEdits(edits);
     const stale = isStale(current, this.dataKey);
     const what = [
-      edits.points.length ? `${edits.points.length} ${t("points")}` : "",
+      edits.points.length
+        ? message(
+          this.lang,
+          pluralKey(this.lang, edits.points.length, "pointsOne", "pointsMany"),
+          { n: edits.points.length },
+        )
+        : "",
       edits.tiers ? t("thresholds") : "",
       edits.window ? t("window") : "",
       ...edits.blocks.map((b) => label(this.lang, b)),

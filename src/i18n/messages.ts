@@ -33,7 +33,8 @@ const EN = {
   kindEdited: "edited by hand",
   kindImported: "opened from a file",
   kindBaseline: "baseline",
-  points: "points",
+  pointsOne: "points of {n} rule",
+  pointsMany: "points of {n} rules",
   thresholds: "thresholds",
   window: "window",
 } as const;
@@ -68,7 +69,8 @@ const RU: Record<MessageKey, string> = {
   kindEdited: "изменена вручную",
   kindImported: "открыта из файла",
   kindBaseline: "базовая",
-  points: "баллы",
+  pointsOne: "баллы {n} правила",
+  pointsMany: "баллы {n} правил",
   thresholds: "пороги",
   window: "окно",
 };
@@ -94,4 +96,14 @@ export function message(
     /\{(\w+)\}/g,
     (all, name) => (name in values ? String(values[name]) : all),
   );
+}
+
+/**
+ * `one` or `many` by the count `n` as `lang` words it after a number: English takes the
+ * singular for 1 only; Russian (here in the genitive, "баллы 21 правила", "баллы 5 правил")
+ * for numbers ending in 1 except 11.
+ */
+export function pluralKey<K extends MessageKey>(lang: string, n: number, one: K, many: K): K {
+  if (lang === "ru") return n % 10 === 1 && n % 100 !== 11 ? one : many;
+  return n === 1 ? one : many;
 }

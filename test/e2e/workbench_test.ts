@@ -162,7 +162,7 @@ Deno.test({
       await step("the hand edit survives navigation, shown on every page", async () => {
         await goTo(page, "Tiers");
         assert.deepEqual(await cellErrors(page), []);
-        await page.locator("sb-config-bar", { hasText: "edited: 1 points" }).waitFor();
+        await page.locator("sb-config-bar", { hasText: "edited: points of 1 rule" }).waitFor();
         await goTo(page, "Calibrate");
         const first = page.locator("sb-points-editor input").first();
         const edited = Number(await first.inputValue());

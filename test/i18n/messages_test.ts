@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { LANGUAGES, message, messageTables } from "../../src/i18n/messages.ts";
+import { LANGUAGES, message, messageTables, pluralKey } from "../../src/i18n/messages.ts";
 
 Deno.test("message() has every key in every language, with the same placeholders", () => {
   const tables = messageTables();
@@ -26,4 +26,16 @@ Deno.test("message() fills placeholders and falls back to English", () => {
     message("ru", "confirmOpen", { file: "w.json", n: 3 }),
     /^Открыть w\.json\? .*\(3 версий\)/,
   );
+});
+
+Deno.test("pluralKey() words counts of edited rules as each language does", () => {
+  const words = (lang: string, n: number) =>
+    message(lang, pluralKey(lang, n, "pointsOne", "pointsMany"), { n });
+  assert.equal(words("en", 1), "points of 1 rule");
+  assert.equal(words("en", 2), "points of 2 rules");
+  assert.equal(words("en", 21), "points of 21 rules");
+  assert.equal(words("ru", 1), "баллы 1 правила");
+  assert.equal(words("ru", 21), "баллы 21 правила");
+  assert.equal(words("ru", 11), "баллы 11 правил");
+  assert.equal(words("ru", 3), "баллы 3 правил");
 });
