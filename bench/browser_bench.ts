@@ -21,6 +21,7 @@ import { join } from "node:path";
 import { buildApp, serveStatic } from "../src/build/mod.ts";
 import { CHROMIUM, CHROMIUM_ARGS } from "../test/e2e/_harness.ts";
 import { sampleChromiumMemory } from "./_process_memory.ts";
+import { DAY_MS } from "../src/tables/mod.ts";
 
 const { values: flags } = parseArgs({
   args: Deno.args,
@@ -58,7 +59,7 @@ function eventsCsv(n: number): Uint8Array {
   let chunk = "";
   for (let i = 0; i < n; i++) {
     const id = String(Math.floor(rand() * 20000)).padStart(6, "0");
-    const ts = new Date(start + Math.floor(rand() * 366 * 86_400_000)).toISOString().replace(
+    const ts = new Date(start + Math.floor(rand() * 366 * DAY_MS)).toISOString().replace(
       ".000",
       "",
     );

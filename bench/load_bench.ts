@@ -9,6 +9,7 @@
  * e.g. `bench/load_bench.ts 200000` for a quick run. Target: 10M events under 3 GB peak.
  */
 import { loadTable } from "../src/data/mod.ts";
+import { DAY_MS } from "../src/tables/mod.ts";
 
 const TYPES = [
   "page_view",
@@ -35,7 +36,7 @@ async function writeEvents(path: string, n: number): Promise<number> {
   const enc = new TextEncoder();
   await file.write(enc.encode("contact_id,ts,type,channel,url\n"));
   const start = Date.UTC(2024, 0, 1);
-  const span = 366 * 86_400_000;
+  const span = 366 * DAY_MS;
   let bytes = 0;
   for (let done = 0; done < n;) {
     const lines: string[] = [];

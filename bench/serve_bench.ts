@@ -28,6 +28,7 @@ import type { EventRow } from "../src/data/types.ts";
 import { createIncrementalScorer } from "../src/engine/create_incremental_scorer.ts";
 import { seededRng } from "../src/metrics/seeded_rng.ts";
 import { ScoringService } from "../src/serve/scoring_service.ts";
+import { DAY_MS as DAY } from "../src/tables/mod.ts";
 import { NdjsonAppender } from "../src/serve/ndjson_file.ts";
 import { listSegments, logLines, segmentName } from "../src/serve/segmented_log.ts";
 import { toConfigSpec } from "../src/config/serialize_config.ts";
@@ -56,7 +57,6 @@ const SECRET = "bench-secret";
 const parts = new Set((values.only ?? "ingest,memory,restart").split(","));
 
 const starter = JSON.parse(await Deno.readTextFile(`${ROOT}data/configs/starter.json`));
-const DAY = 86_400_000;
 const TYPES = ["page_view", "page_view", "page_view", "email_open", "email_click", "form_submit"];
 const PATHS = ["/", "/pricing", "/a/loan", "/b/card", "/blog/x", "/careers"];
 

@@ -11,7 +11,7 @@ import type { ColumnData } from "../src/db/mod.ts";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { compileToSql } from "../src/sql/mod.ts";
 import { seededRng as seededRandom } from "../src/metrics/seeded_rng.ts";
-import { csvField, DAY_MS as DAY } from "../src/tables/mod.ts";
+import { csvField, DAY_MS } from "../src/tables/mod.ts";
 
 const T = Date.UTC(2024, 2, 31);
 
@@ -163,7 +163,7 @@ export function generate(nEvents: number, seed = 42) {
   for (let i = 0; i < nEvents; i++) {
     // Skewed activity: a few contacts produce many events.
     contact[i] = ids[Math.floor(nContacts * rnd() ** 2)];
-    ts[i] = T - Math.floor(rnd() * 120 * DAY);
+    ts[i] = T - Math.floor(rnd() * 120 * DAY_MS);
     const t = pickType();
     type[i] = t;
     url[i] = t === "page_view" ? URLS[Math.floor(rnd() * URLS.length)] : null;
@@ -209,8 +209,6 @@ export function generate(nEvents: number, seed = 42) {
   } satisfies Record<string, ColumnData>;
   return { events, contacts, verification, nContacts };
 }
-
-const DAY_MS = 86_400_000;
 
 /** CPU seconds used by this process so far (user + system), from /proc/self/stat. */
 export function cpuSeconds(): number {

@@ -38,7 +38,7 @@ import { migrationBetween, type MigrationMatrix } from "../backtest/migration_ma
 import { finiteOrNull } from "../backtest/replay.ts";
 import { scoreBins } from "../backtest/score_bins.ts";
 import { psi } from "../metrics/mod.ts";
-import { TIERS } from "../tables/mod.ts";
+import { DAY_MS, TIERS } from "../tables/mod.ts";
 import { ConfigError, type ConfigProblem } from "../config/config_error.ts";
 import { parseConfig } from "../config/parse_config.ts";
 import { serializeConfig, toConfigSpec } from "../config/serialize_config.ts";
@@ -963,7 +963,7 @@ export class ScoringService {
     indexes: number[],
     rejected: RejectedEvent[],
   ): Promise<IngestResult> {
-    const limit = this.#now() + (this.#opts.maxFutureMs ?? 86_400_000);
+    const limit = this.#now() + (this.#opts.maxFutureMs ?? DAY_MS);
     if (rejected.length) this.#m.rejected.inc({ reason: "invalid" }, rejected.length);
     const good: EventRow[] = [];
     for (let k = 0; k < rows.length; k++) {
@@ -1187,7 +1187,7 @@ export class ScoringService {
   async #compact(mark: EngineStateMark): Promise<void> {
     const days = this.#retentionDays();
     if (days === null || this.#pins > 0 || mark.logOffset <= this.#log.start) return;
-    const limit = this.#scorer.clock - days * 86_400_000;
+    const limit = this.#scorer.clock - days * DAY_MS;
     const touchedFrom = this.#config.audience?.touched?.from ?? Infinity;
     const dropped = await this.#log.dropBefore(mark.logOffset, (s) => {
       const t = this.#segmentMaxTs(s);
